@@ -1,0 +1,135 @@
+"""Classify any digit image with LeNet-5: the API for the GUI and for scripts.
+
+>>> classifier = Classifier.load()           # the bundled weights
+>>> result = classifier.predict(image)       # any 2-D array, either polarity
+>>> result.digit, result.probabilities       # None when there is no digit
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from lenet_gui.network.model import LayerSummary, LeNet5
+from lenet_gui.network.preprocess import preprocess
+from lenet_gui.network.weights import load_model
+
+__all__ = ["Classifier", "Prediction"]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What LeNet-5 made of one image.
+
+    Attributes
+    ----------
+    digit : int
+        The most probable digit.
+    probabilities : np.ndarray
+        (10,) float64, the softmax of the output layer; sums to 1.
+    network_input : np.ndarray
+        (32, 32) float32, the preprocessed image the network actually saw.
+    activations : dict of str to np.ndarray
+        Each layer's output for this image, without the batch axis: C1
+        (6, 28, 28), S2 (6, 14, 14), C3 (16, 10, 10), S4 (16, 5, 5), C5 (120,),
+        F6 (84,), output (10,) logits.
+    """
+
+    digit: int
+    probabilities: np.ndarray
+    network_input: np.ndarray
+    activations: dict[str, np.ndarray] = field(repr=False)
+
+    @property
+    def confidence(self) -> float:
+        """Probability of the predicted digit."""
+        return float(self.probabilities[self.digit])
+
+
+class Classifier:
+    """LeNet-5 with its weights, ready to read digits.
+
+    Parameters
+    ----------
+    model : LeNet5
+        A trained model.
+    metadata : dict, optional
+        What is known about the weights (e.g. ``test_accuracy``).
+    source : Path, optional
+        The weights file the model came from.
+    """
+
+    def __init__(
+        self,
+        model: LeNet5,
+        metadata: dict[str, Any] | None = None,
+        source: Path | None = None,
+    ) -> None:
+        self._model = model.eval()
+        self.metadata = dict(metadata or {})
+        self.source = source
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> Classifier:
+        """Load a weights file (the bundled one by default), checked before use.
+
+        Raises
+        ------
+        lenet_gui.network.weights.WeightsError
+            The file cannot be used; the message says why.
+        """
+        model, metadata = load_model(path)
+        return cls(model, metadata, None if path is None else Path(path))
+
+    def summary(self) -> list[LayerSummary]:
+        """Return the model's per-layer table (shapes, parameters, connections)."""
+        return self._model.summary()
+
+    @property
+    def test_accuracy(self) -> float | None:
+        """MNIST test accuracy recorded with the weights, if any."""
+        return self.metadata.get("test_accuracy")
+
+    def predict(self, image: np.ndarray) -> Prediction | None:
+        """Preprocess an image as MNIST was made and classify it.
+
+        Parameters
+        ----------
+        image : np.ndarray
+            A 2-D array of any size and real dtype; dark ink on light paper
+            or light ink on dark, as a scan or a canvas gives it.
+
+        Returns
+        -------
+        Prediction or None
+            None when the image holds no digit (blank or nearly so).
+
+        Raises
+        ------
+        ValueError
+            The array cannot be an image (not 2-D, empty, not real numbers).
+        """
+        network_input = preprocess(image)
+        if network_input is None:
+            return None
+        return self.classify_input(network_input)
+
+    def classify_input(self, network_input: np.ndarray) -> Prediction:
+        """Classify an already preprocessed (32, 32) input in network levels."""
+        x = torch.from_numpy(np.ascontiguousarray(network_input, dtype=np.float32))
+        with torch.inference_mode():
+            logits, activations = self._model.forward_with_activations(x.view(1, 1, 32, 32))
+        arrays = {name: value[0].numpy() for name, value in activations.items()}
+        logits64 = logits[0].double().numpy()
+        probabilities = np.exp(logits64 - logits64.max())
+        probabilities /= probabilities.sum()
+        return Prediction(
+            digit=int(probabilities.argmax()),
+            probabilities=probabilities,
+            network_input=network_input,
+            activations=arrays,
+        )

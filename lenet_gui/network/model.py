@@ -1,0 +1,262 @@
+"""LeNet-5 as LeCun, Bottou, Bengio and Haffner built it (Proc. IEEE, 1998).
+
+Every layer follows the paper (section II-B, appendix A):
+
+- input 1@32x32, background -0.1 and ink +1.175;
+- squashing f(a) = 1.7159 tanh(2a/3) after every layer up to F6;
+- S2 and S4 sum each 2x2 block, multiply by a trainable coefficient, add a
+  trainable bias, per map;
+- C3 reads only the S2 maps that Table I gives it;
+- initial weights uniform in +-2.4/F, F the unit's fan-in.
+
+The one departure is the output: ten fully connected units read through a
+softmax (the seed's "O7") instead of the paper's Euclidean RBF units.
+
+The model reports its own per-layer summary (output shape, trainable
+parameters, connections) from its structure, so the figures in the README
+are computed, not typed in.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+__all__ = [
+    "C3_TABLE",
+    "LAYER_NAMES",
+    "LayerSummary",
+    "LeNet5",
+    "ScaledTanh",
+    "SparseConv2d",
+    "Subsampling",
+]
+
+#: Names of the layers, in order, as the paper calls them.
+LAYER_NAMES = ("C1", "S2", "C3", "S4", "C5", "F6", "output")
+
+#: Table I of the paper: the S2 maps each C3 map reads.
+C3_TABLE: tuple[tuple[int, ...], ...] = (
+    (0, 1, 2),
+    (1, 2, 3),
+    (2, 3, 4),
+    (3, 4, 5),
+    (0, 4, 5),
+    (0, 1, 5),
+    (0, 1, 2, 3),
+    (1, 2, 3, 4),
+    (2, 3, 4, 5),
+    (0, 3, 4, 5),
+    (0, 1, 4, 5),
+    (0, 1, 2, 5),
+    (0, 1, 3, 4),
+    (1, 2, 4, 5),
+    (0, 2, 3, 5),
+    (0, 1, 2, 3, 4, 5),
+)
+
+
+class ScaledTanh(nn.Module):
+    """The paper's squashing function f(a) = 1.7159 tanh(2a/3).
+
+    The constants make f(1) = 1 and f(-1) = -1, so targets at +-1 sit where
+    the curve bends most.
+    """
+
+    AMPLITUDE = 1.7159
+    SLOPE = 2.0 / 3.0
+
+    def forward(self, a: Tensor) -> Tensor:  # noqa: D102
+        return self.AMPLITUDE * torch.tanh(self.SLOPE * a)
+
+
+class Subsampling(nn.Module):
+    """S2/S4: sum of each 2x2 block times a trainable coefficient, plus a bias.
+
+    One coefficient and one bias per map, so a layer of ``channels`` maps has
+    ``2 * channels`` trainable parameters. Squashing is applied by the model.
+    """
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.coefficient = nn.Parameter(torch.empty(channels))
+        self.bias = nn.Parameter(torch.empty(channels))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Initialise uniformly in +-2.4/F with F = 4 inputs per unit."""
+        bound = 2.4 / 4
+        nn.init.uniform_(self.coefficient, -bound, bound)
+        nn.init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x: Tensor) -> Tensor:  # noqa: D102
+        block_sum = F.avg_pool2d(x, 2) * 4  # (N, C, H/2, W/2)
+        return block_sum * self.coefficient[:, None, None] + self.bias[:, None, None]
+
+    def trainable_parameters(self) -> int:
+        """Return the number of trainable parameters."""
+        return self.coefficient.numel() + self.bias.numel()
+
+    def connections(self, output_shape: tuple[int, ...]) -> int:
+        """Return connections: each output unit has 4 inputs plus a bias."""
+        channels, height, width = output_shape
+        return channels * height * width * (4 + 1)
+
+
+class SparseConv2d(nn.Conv2d):
+    """A convolution whose output maps read only a subset of the input maps.
+
+    ``table[k]`` lists the input maps that output map ``k`` reads. Kernels of
+    the connections the table leaves out are held at exactly zero: they are
+    zero from the start and the forward pass multiplies by the mask, so their
+    gradient is zero too. Only the connections that exist are counted as
+    trainable parameters.
+    """
+
+    mask: Tensor
+
+    def __init__(
+        self,
+        table: tuple[tuple[int, ...], ...],
+        in_channels: int,
+        kernel_size: int,
+    ) -> None:
+        self.table = table
+        super().__init__(in_channels, len(table), kernel_size)
+        mask = torch.zeros(len(table), in_channels, 1, 1)
+        for out_map, in_maps in enumerate(table):
+            mask[out_map, list(in_maps)] = 1.0
+        self.register_buffer("mask", mask, persistent=False)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Initialise each map uniformly in +-2.4/F, F its own fan-in."""
+        if not hasattr(self, "mask"):  # nn.Conv2d.__init__ calls this early
+            return
+        kernel_area = self.kernel_size[0] * self.kernel_size[1]
+        with torch.no_grad():
+            for out_map, in_maps in enumerate(self.table):
+                bound = 2.4 / (len(in_maps) * kernel_area)
+                self.weight[out_map].uniform_(-bound, bound)
+                self.bias[out_map].uniform_(-bound, bound)
+            self.weight.mul_(self.mask)
+
+    def forward(self, x: Tensor) -> Tensor:  # noqa: D102
+        return self._conv_forward(x, self.weight * self.mask, self.bias)
+
+    def trainable_parameters(self) -> int:
+        """Return the weights the table connects plus one bias per map."""
+        kernel_area = self.kernel_size[0] * self.kernel_size[1]
+        return int(self.mask.sum().item()) * kernel_area + self.out_channels
+
+
+@dataclass(frozen=True)
+class LayerSummary:
+    """One row of the model's layer table."""
+
+    name: str
+    output_shape: tuple[int, ...]
+    trainable_parameters: int
+    connections: int
+
+
+class LeNet5(nn.Module):
+    """LeNet-5 with a softmax output.
+
+    ``forward`` returns the ten logits; ``forward_with_activations`` returns
+    them together with every layer's output by name, in one pass, so the GUI
+    never reaches into module internals.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.squash = ScaledTanh()
+        self.c1 = nn.Conv2d(1, 6, 5)  # (N, 6, 28, 28)
+        self.s2 = Subsampling(6)  # (N, 6, 14, 14)
+        self.c3 = SparseConv2d(C3_TABLE, 6, 5)  # (N, 16, 10, 10)
+        self.s4 = Subsampling(16)  # (N, 16, 5, 5)
+        self.c5 = nn.Conv2d(16, 120, 5)  # (N, 120, 1, 1)
+        self.f6 = nn.Linear(120, 84)  # (N, 84)
+        self.output = nn.Linear(84, 10)  # (N, 10), logits of the softmax
+        for layer in (self.c1, self.c5, self.f6, self.output):
+            _init_uniform_by_fan_in(layer)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Return the logits for a batch of (N, 1, 32, 32) inputs."""
+        return self._run(x, None)
+
+    def forward_with_activations(self, x: Tensor) -> tuple[Tensor, dict[str, Tensor]]:
+        """Return the logits and each layer's output, keyed by ``LAYER_NAMES``.
+
+        C5 is flattened to (N, 120); ``output`` holds the logits.
+        """
+        activations: dict[str, Tensor] = OrderedDict()
+        logits = self._run(x, activations)
+        return logits, activations
+
+    def _run(self, x: Tensor, keep: dict[str, Tensor] | None) -> Tensor:
+        f = self.squash
+        stages = (
+            ("C1", lambda t: f(self.c1(t))),
+            ("S2", lambda t: f(self.s2(t))),
+            ("C3", lambda t: f(self.c3(t))),
+            ("S4", lambda t: f(self.s4(t))),
+            ("C5", lambda t: f(self.c5(t)).flatten(1)),
+            ("F6", lambda t: f(self.f6(t))),
+            ("output", self.output),
+        )
+        for name, stage in stages:
+            x = stage(x)
+            if keep is not None:
+                keep[name] = x
+        return x
+
+    def summary(self) -> list[LayerSummary]:
+        """Return the layer table, computed from the model's structure.
+
+        Output shapes come from a forward pass; trainable parameters count
+        what training can change (C3's absent connections are not counted);
+        connections count, per output unit, its inputs plus its bias.
+        """
+        with torch.no_grad():
+            _, acts = self.forward_with_activations(torch.zeros(1, 1, 32, 32))
+        layers = {
+            "C1": self.c1,
+            "S2": self.s2,
+            "C3": self.c3,
+            "S4": self.s4,
+            "C5": self.c5,
+            "F6": self.f6,
+            "output": self.output,
+        }
+        rows = []
+        for name, layer in layers.items():
+            shape = tuple(acts[name].shape[1:])
+            if isinstance(layer, Subsampling):
+                params = layer.trainable_parameters()
+                connections = layer.connections(shape)
+            else:
+                params = (
+                    layer.trainable_parameters()
+                    if isinstance(layer, SparseConv2d)
+                    else sum(p.numel() for p in layer.parameters())
+                )
+                # Shared kernels: every output position uses all the parameters
+                # once (for a fully connected layer there is one position).
+                positions = shape[1] * shape[2] if len(shape) == 3 else 1
+                connections = params * positions
+            rows.append(LayerSummary(name, shape, params, connections))
+        return rows
+
+
+def _init_uniform_by_fan_in(layer: nn.Conv2d | nn.Linear) -> None:
+    """Initialise weights and bias uniformly in +-2.4/F, F = inputs per unit."""
+    fan_in = layer.weight[0].numel()
+    bound = 2.4 / fan_in
+    with torch.no_grad():
+        layer.weight.uniform_(-bound, bound)
+        layer.bias.uniform_(-bound, bound)

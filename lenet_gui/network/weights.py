@@ -1,0 +1,148 @@
+"""Saving and safely loading LeNet-5 weights.
+
+Weights are a plain ``state_dict`` file (``.pt``) with a JSON file beside it
+(same name, ``.json``) recording how they were made and how well they do.
+Loading never runs code from the file (``torch.load(weights_only=True)``)
+and checks every tensor against the model before anything is replaced, so
+a wrong or damaged file costs a message, never the weights in use.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from lenet_gui.network.model import LeNet5
+
+__all__ = [
+    "BUNDLED_WEIGHTS",
+    "WeightsError",
+    "load_model",
+    "metadata_path",
+    "save_weights",
+]
+
+#: The weights shipped with the app.
+BUNDLED_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "lenet5.pt"
+
+
+class WeightsError(ValueError):
+    """A weights file that cannot be used, with the reason in plain words."""
+
+
+def metadata_path(weights: Path | str) -> Path:
+    """Return the JSON metadata file that sits beside a weights file."""
+    return Path(weights).with_suffix(".json")
+
+
+def save_weights(model: LeNet5, path: Path | str, metadata: dict[str, Any]) -> None:
+    """Save ``model``'s state_dict to ``path`` and ``metadata`` beside it as JSON."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), path)
+    metadata_path(path).write_text(json.dumps(metadata, indent=2) + "\n")
+
+
+def load_model(path: Path | str | None = None) -> tuple[LeNet5, dict[str, Any]]:
+    """Load weights into a new LeNet-5, checked before use.
+
+    Parameters
+    ----------
+    path : Path or str, optional
+        A ``.pt`` state_dict file; the bundled weights when omitted.
+
+    Returns
+    -------
+    model : LeNet5
+        The model in evaluation mode.
+    metadata : dict
+        The JSON file beside the weights, or an empty dict when there is
+        none or it cannot be read (the weights themselves are still usable).
+
+    Raises
+    ------
+    WeightsError
+        The file is missing, unreadable, not a torch file, damaged, would
+        need code to run to load, or does not hold LeNet-5's tensors.
+    """
+    path = Path(BUNDLED_WEIGHTS if path is None else path)
+    state = _read_state_dict(path)
+    model = LeNet5()
+    _check_state_dict(path, state, model.state_dict())
+    model.load_state_dict(state)
+    model.eval()
+    return model, _read_metadata(path)
+
+
+def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
+    if not path.exists():
+        raise WeightsError(f"{path.name}: no such file ({path})")
+    if not path.is_file():
+        raise WeightsError(f"{path.name}: not a file")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        # weights_only refuses anything that is not plain tensors and
+        # containers, including pickles that would run code.
+        first_line = str(error).strip().splitlines()[0] if str(error) else ""
+        raise WeightsError(
+            f"{path.name}: refused: it holds objects other than tensors "
+            f"(loading it could run code). {first_line}"
+        ) from error
+    except Exception as error:  # torch raises assorted types for junk input
+        raise WeightsError(
+            f"{path.name}: not a readable PyTorch weights file "
+            f"(damaged, truncated or another format: {type(error).__name__})"
+        ) from error
+    if not isinstance(state, dict):
+        raise WeightsError(
+            f"{path.name}: holds a {type(state).__name__}, not a state_dict"
+        )
+    return state
+
+
+def _check_state_dict(
+    path: Path, state: dict[str, Any], expected: dict[str, torch.Tensor]
+) -> None:
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if unexpected:
+            parts.append("unexpected " + ", ".join(unexpected[:5]))
+        raise WeightsError(
+            f"{path.name}: not LeNet-5 weights ({'; '.join(parts)})"
+        )
+    for name, reference in expected.items():
+        tensor = state[name]
+        if not isinstance(tensor, torch.Tensor):
+            raise WeightsError(f"{path.name}: {name} is not a tensor")
+        if tuple(tensor.shape) != tuple(reference.shape):
+            raise WeightsError(
+                f"{path.name}: {name} has shape {tuple(tensor.shape)}, "
+                f"LeNet-5 needs {tuple(reference.shape)}"
+            )
+        if not tensor.is_floating_point() or not torch.isfinite(tensor).all():
+            raise WeightsError(f"{path.name}: {name} holds non-finite or non-float values")
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    try:
+        metadata = json.loads(metadata_path(path).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(metadata, dict):
+        return {}
+    accuracy = metadata.get("test_accuracy")
+    if accuracy is not None and not (
+        isinstance(accuracy, int | float) and math.isfinite(accuracy)
+    ):
+        metadata.pop("test_accuracy")
+    return metadata

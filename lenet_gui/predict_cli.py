@@ -1,0 +1,92 @@
+"""Classify image files without a window: the ``--predict`` command.
+
+Each file gives one line of JSON on standard output, in the order given::
+
+    {"file": "seven.png", "digit": 7, "probabilities": [0.0001, ...]}
+    {"file": "blank.png", "digit": null, "probabilities": null,
+     "error": "no digit found"}
+    {"file": "notes.txt", "error": "not an image in any format this app can read"}
+
+(each object on one line). A blank image holds no digit to classify, so it
+counts as a failure like a file that cannot be read: the exit status is 0
+when every file was classified, 1 when any was not, and 2 when the weights
+cannot be loaded (one line on standard error, nothing on standard output).
+Bad files never cause a traceback.
+
+No ``QGuiApplication`` is needed: Qt's image format plugins (JPEG, GIF,
+WebP, ...) load without one, so this runs without a display and creates no
+widget. Qt may still print its own decoder warnings (such as ``libpng
+error``) on standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from lenet_gui.image_file import ImageFileError, read_image
+from lenet_gui.network.classifier import Classifier
+from lenet_gui.network.weights import WeightsError
+
+__all__ = ["NO_DIGIT", "run_predict"]
+
+#: The error reported for an image in which no digit was found.
+NO_DIGIT = "no digit found"
+
+
+def run_predict(
+    paths: list[str],
+    weights: str | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Classify image files and print one JSON object per file.
+
+    Parameters
+    ----------
+    paths : list of str
+        The image files, classified and reported in this order.
+    weights : str, optional
+        A LeNet-5 weights file; the bundled weights when omitted.
+    out, err : text streams, optional
+        Where results and the weights error go; ``sys.stdout`` and
+        ``sys.stderr`` at the time of the call by default.
+
+    Returns
+    -------
+    int
+        0 if every file was classified, 1 if any could not be read or held
+        no digit, 2 if the weights could not be loaded.
+    """
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    try:
+        classifier = Classifier.load(weights)
+    except WeightsError as error:
+        print(f"error: cannot load the weights: {error}", file=err)
+        return 2
+    status = 0
+    for path in paths:
+        result = _classify(classifier, path)
+        if "error" in result:
+            status = 1
+        # Flushed per file, so a caller reading a pipe sees each result at once.
+        print(json.dumps(result), file=out, flush=True)
+    return status
+
+
+def _classify(classifier: Classifier, path: str) -> dict[str, Any]:
+    """Return the JSON object reported for one file."""
+    try:
+        image = read_image(path)
+    except ImageFileError as error:
+        return {"file": path, "error": error.reason}
+    prediction = classifier.predict(image)
+    if prediction is None:
+        return {"file": path, "digit": None, "probabilities": None, "error": NO_DIGIT}
+    return {
+        "file": path,
+        "digit": prediction.digit,
+        "probabilities": [float(p) for p in prediction.probabilities],
+    }

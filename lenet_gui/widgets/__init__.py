@@ -1,0 +1,15 @@
+"""Qt widgets of the app. They take and give numpy arrays; none imports torch."""
+
+from lenet_gui.widgets.drawing_canvas import DrawingCanvas
+from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
+from lenet_gui.widgets.network_input_view import NetworkInputView
+from lenet_gui.widgets.prediction_label import PredictionLabel
+from lenet_gui.widgets.probability_chart import ProbabilityChart
+
+__all__ = [
+    "DrawingCanvas",
+    "FeatureMapPanel",
+    "NetworkInputView",
+    "PredictionLabel",
+    "ProbabilityChart",
+]

@@ -1,0 +1,435 @@
+"""The feature maps of LeNet-5's C1, S2, C3 and S4 layers, one packed image each."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass(frozen=True)
+class _Packing:
+    """Where each map of a layer goes in the layer's packed grid image.
+
+    The packed image has a ``GAP``-pixel NaN (transparent) gap between maps.
+    """
+
+    shape: tuple[int, int, int]
+    # Flat indices into the packed image, in the order of ``activations.ravel()``.
+    targets: np.ndarray
+    # Per packed pixel: the map index, or -1 in a gap; and the row and column in it.
+    map_index: np.ndarray
+    map_row: np.ndarray
+    map_col: np.ndarray
+
+    @classmethod
+    def build(cls, shape: tuple[int, int, int], grid: tuple[int, int]) -> _Packing:
+        count, height, width = shape
+        rows, cols = grid
+        gap = FeatureMapPanel.GAP
+        packed = (rows * (height + gap) - gap, cols * (width + gap) - gap)
+        k, i, j = np.indices(shape)
+        top = (k // cols) * (height + gap) + i
+        left = (k % cols) * (width + gap) + j
+        targets = (top * packed[1] + left).ravel()
+        map_index = np.full(packed, -1, dtype=np.intp)
+        map_row = np.zeros(packed, dtype=np.intp)
+        map_col = np.zeros(packed, dtype=np.intp)
+        map_index.ravel()[targets] = k.ravel()
+        map_row.ravel()[targets] = i.ravel()
+        map_col.ravel()[targets] = j.ravel()
+        return cls(shape, targets, map_index, map_row, map_col)
+
+    @property
+    def packed_shape(self) -> tuple[int, int]:
+        return self.map_index.shape
+
+
+class _Layer:
+    """One layer's packed buffer and the pyqtgraph items that show it."""
+
+    def __init__(self, name: str, packing: _Packing, lut: np.ndarray) -> None:
+        self.packing = packing
+        self.buffer = np.full(packing.packed_shape, np.nan, dtype=np.float32)
+        # A flat view of the buffer: writing through it needs no allocation.
+        self.flat = self.buffer.reshape(-1)
+        count, height, width = packing.shape
+        self.label = pg.LabelItem(
+            f"{name} \N{MIDDLE DOT} {count}@{height}\N{MULTIPLICATION SIGN}{width}",
+            size="9pt",
+        )
+        # Without a cap, the grid layout hands the labels as much height as views.
+        self.label.setMaximumHeight(18)
+        self.view = pg.ViewBox(
+            lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
+        )
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(lut)
+        self.image.setLevels(FeatureMapPanel.LEVELS)
+        self.view.addItem(self.image)
+        self.view.setRange(
+            QRectF(0, 0, packing.packed_shape[1], packing.packed_shape[0]),
+            padding=0.0,
+        )
+        self.view.disableAutoRange()
+        self.has_values = False
+
+    def set_values(self, activations: np.ndarray | None) -> None:
+        if activations is None:
+            self.buffer.fill(np.nan)
+            self.has_values = False
+        else:
+            self.flat[self.packing.targets] = activations.reshape(-1)
+            self.has_values = True
+        self.image.setImage(
+            self.buffer, autoLevels=False, levels=FeatureMapPanel.LEVELS
+        )
+
+
+class FeatureMapPanel(QWidget):
+    """Feature maps of the C1, S2, C3 and S4 layers, all at once or one large.
+
+    Each layer is one image in one view: its maps packed in a grid with thin
+    transparent gaps. Values use fixed symmetric levels over the scaled tanh range
+    and a diverging colour map, explained by one colour bar. Hovering over a map
+    shows the layer, map index, position and value; double-clicking a layer, or
+    the selector above, shows that layer alone.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    hoverInfoChanged = Signal(str)
+    """Emitted with a description of the value under the pointer, e.g.
+    ``"C3 map 7 (2, 5): -0.834"`` (without the value while the maps are cleared),
+    or ``""`` when the pointer leaves the maps."""
+    shownLayerChanged = Signal(object)
+    """Emitted with the layer now shown alone, or None when all layers are shown."""
+
+    LAYERS: Mapping[str, tuple[int, int, int]] = MappingProxyType(
+        {
+            "C1": (6, 28, 28),
+            "S2": (6, 14, 14),
+            "C3": (16, 10, 10),
+            "S4": (16, 5, 5),
+        }
+    )
+    """Layer names, in network order, and their activation shapes (maps, h, w)."""
+    GRIDS: Mapping[str, tuple[int, int]] = MappingProxyType(
+        {"C1": (2, 3), "S2": (2, 3), "C3": (4, 4), "S4": (4, 4)}
+    )
+    """Rows and columns of maps in each layer's packed image."""
+    GAP = 1
+    """Transparent gap between maps in a packed image, in pixels."""
+    LIMIT = 1.7159
+    """Largest magnitude of LeNet-5's scaled tanh, ``1.7159 * tanh(x)``."""
+    LEVELS = (-LIMIT, LIMIT)
+    """Fixed colour levels: every update uses the same colours for the same values."""
+    COLOR_MAP = "CET-D1"
+    """Name of the diverging pyqtgraph colour map: blue negative, red positive."""
+
+    # Where each layer sits when all are shown: (label row, column); the view is on
+    # the row below its label.
+    _ALL_LAYOUT = MappingProxyType(
+        {"C1": (0, 0), "S2": (0, 1), "C3": (2, 0), "S4": (2, 1)}
+    )
+    _ALL = "All layers"
+    # Qt may send palette changes before the widget is fully built.
+    _built = False
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Feature maps")
+        color_map = pg.colormap.get(self.COLOR_MAP)
+        lut = color_map.getLookupTable(nPts=256, alpha=False)
+
+        self._layers = {
+            name: _Layer(name, _Packing.build(shape, self.GRIDS[name]), lut)
+            for name, shape in self.LAYERS.items()
+        }
+        self._shown: str | None = None
+        self._maps: pg.GraphicsLayout
+        self._hover_info = ""
+        # Last hovered (layer, row, column) in a packed image, to refresh the
+        # hover text when new activations arrive under a still pointer.
+        self._hover_at: tuple[str, int, int] | None = None
+
+        self._graphics = pg.GraphicsLayoutWidget()
+        self._graphics.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        self._graphics.ci.setContentsMargins(2, 2, 2, 2)
+        self._graphics.ci.setSpacing(2)
+        self._graphics.viewport().installEventFilter(self)
+        self._graphics.viewport().setMouseTracking(True)
+        self._color_bar = pg.ColorBarItem(
+            values=self.LEVELS,
+            colorMap=color_map,
+            width=10,
+            interactive=False,
+            colorMapMenu=False,
+        )
+
+        self._buttons = QButtonGroup(self)
+        self._buttons.setExclusive(True)
+        selector = QHBoxLayout()
+        selector.setSpacing(0)
+        for index, text in enumerate((self._ALL, *self.LAYERS)):
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setObjectName("showAll" if index == 0 else f"show{text}")
+            button.setToolTip(
+                "Show every layer"
+                if index == 0
+                else f"Show layer {text} alone (or double-click it)"
+            )
+            self._buttons.addButton(button, index)
+            selector.addWidget(button)
+        self._buttons.button(0).setChecked(True)
+        self._buttons.idClicked.connect(self._on_selector_clicked)
+        selector.addSpacing(12)
+        self._hover_label = QLabel()
+        self._hover_label.setObjectName("hoverInfo")
+        self._hover_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        self._hover_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
+        selector.addWidget(self._hover_label, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(selector)
+        layout.addWidget(self._graphics, 1)
+
+        self._apply_palette()
+        self._build_layout()
+        self._arrange()
+        for layer in self._layers.values():
+            layer.set_values(None)
+        self._built = True
+
+    # ------------------------------------------------------------------ public API
+
+    def set_activations(self, activations: Mapping[str, np.ndarray] | None) -> None:
+        """Show new feature maps, or clear them.
+
+        Parameters
+        ----------
+        activations : Mapping[str, numpy.ndarray] or None
+            Arrays keyed ``"C1"``, ``"S2"``, ``"C3"``, ``"S4"`` with the shapes in
+            :attr:`LAYERS` (a leading batch axis of size 1 is accepted); other
+            keys are ignored. None clears every layer.
+
+        Raises
+        ------
+        ValueError
+            If a layer is missing or an array does not have its layer's shape.
+        """
+        if activations is None:
+            for layer in self._layers.values():
+                layer.set_values(None)
+        else:
+            arrays = {}
+            for name, shape in self.LAYERS.items():
+                if name not in activations:
+                    raise ValueError(f"activations lack layer {name!r}")
+                array = np.asarray(activations[name])
+                if array.shape != shape and array.shape != (1, *shape):
+                    raise ValueError(
+                        f"layer {name} expects shape {shape}, got {array.shape}"
+                    )
+                arrays[name] = array
+            # Validated first, so a bad layer leaves the display unchanged.
+            for name, array in arrays.items():
+                self._layers[name].set_values(array)
+        self._refresh_hover()
+
+    def image_of_layer(self, name: str) -> np.ndarray:
+        """Return a layer's packed image as displayed.
+
+        Parameters
+        ----------
+        name : str
+            A layer name from :attr:`LAYERS`.
+
+        Returns
+        -------
+        numpy.ndarray
+            A copy of the 2-D ``float32`` packed image: map ``k`` occupies grid
+            cell ``(k // cols, k % cols)`` of :attr:`GRIDS`, cells are separated
+            by :attr:`GAP` NaN pixels, and cleared maps are NaN.
+
+        Raises
+        ------
+        KeyError
+            If `name` is not a layer.
+        """
+        return self._layer(name).buffer.copy()
+
+    def show_layer(self, name: str | None) -> None:
+        """Show one layer alone and large, or every layer.
+
+        Parameters
+        ----------
+        name : str or None
+            A layer name from :attr:`LAYERS`, or None for all layers.
+
+        Raises
+        ------
+        KeyError
+            If `name` is not a layer.
+        """
+        if name is not None:
+            self._layer(name)
+        if name == self._shown:
+            return
+        self._shown = name
+        index = 0 if name is None else list(self.LAYERS).index(name) + 1
+        self._buttons.button(index).setChecked(True)
+        self._arrange()
+        self._set_hover(None)
+        self.shownLayerChanged.emit(name)
+
+    def shown_layer(self) -> str | None:
+        """Return the layer shown alone, or None when all layers are shown."""
+        return self._shown
+
+    def sizeHint(self) -> QSize:
+        """Return a size at which every layer's maps are readable."""
+        return QSize(700, 420)
+
+    def minimumSizeHint(self) -> QSize:
+        """Return the smallest useful size."""
+        return QSize(320, 220)
+
+    # -------------------------------------------------------------------- events
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Turn pointer events on the maps into hover text and layer switches."""
+        kind = event.type()
+        if kind == QEvent.Type.MouseMove:
+            assert isinstance(event, QMouseEvent)
+            self._set_hover(self._pixel_at(event.position()))
+        elif kind == QEvent.Type.MouseButtonDblClick:
+            assert isinstance(event, QMouseEvent)
+            hit = self._pixel_at(event.position())
+            if hit is not None and event.button() == Qt.MouseButton.LeftButton:
+                self.show_layer(None if self._shown else hit[0])
+                return True
+        elif kind == QEvent.Type.Leave:
+            self._set_hover(None)
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow palette changes, such as a switch between light and dark themes."""
+        super().changeEvent(event)
+        if self._built and event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+
+    # ------------------------------------------------------------------- private
+
+    def _layer(self, name: str) -> _Layer:
+        try:
+            return self._layers[name]
+        except KeyError:
+            raise KeyError(
+                f"unknown layer {name!r}; layers are {', '.join(self.LAYERS)}"
+            ) from None
+
+    def _build_layout(self) -> None:
+        """Place every layer in a grid, and the colour bar beside it."""
+        ci = self._graphics.ci
+        # A nested grid, so that the tall colour bar does not take part in sharing
+        # out the height between the layers' rows.
+        self._maps = ci.addLayout(row=0, col=0)
+        self._maps.setContentsMargins(0, 0, 0, 0)
+        self._maps.setSpacing(2)
+        for name, (row, col) in self._ALL_LAYOUT.items():
+            layer = self._layers[name]
+            self._maps.addItem(layer.label, row=row, col=col)
+            self._maps.addItem(layer.view, row=row + 1, col=col)
+        ci.addItem(self._color_bar, row=0, col=1)
+
+    def _arrange(self) -> None:
+        """Show the chosen layers; the grid gives hidden ones no space."""
+        shown_rows = set()
+        for name, layer in self._layers.items():
+            visible = self._shown is None or name == self._shown
+            layer.label.setVisible(visible)
+            layer.view.setVisible(visible)
+            if visible:
+                shown_rows.add(self._ALL_LAYOUT[name][0] + 1)
+        # Rows of shown views share the height; label rows keep only the height of
+        # their text, and rows of hidden views none at all.
+        for row, _ in self._ALL_LAYOUT.values():
+            self._maps.layout.setRowStretchFactor(row + 1, int(row + 1 in shown_rows))
+
+    def _pixel_at(self, position: QPointF) -> tuple[str, int, int] | None:
+        """Return the (layer, row, column) of the packed pixel under a point."""
+        scene_pos = self._graphics.mapToScene(position.toPoint())
+        for name, layer in self._layers.items():
+            if not layer.view.isVisible():
+                continue
+            if not layer.view.sceneBoundingRect().contains(scene_pos):
+                continue
+            point = layer.view.mapSceneToView(scene_pos)
+            row, col = math.floor(point.y()), math.floor(point.x())
+            height, width = layer.packing.packed_shape
+            if 0 <= row < height and 0 <= col < width:
+                return name, row, col
+            return None
+        return None
+
+    def _set_hover(self, at: tuple[str, int, int] | None) -> None:
+        self._hover_at = at
+        self._refresh_hover()
+
+    def _refresh_hover(self) -> None:
+        text = ""
+        if self._hover_at is not None:
+            name, row, col = self._hover_at
+            layer = self._layers[name]
+            packing = layer.packing
+            k = int(packing.map_index[row, col])
+            if k >= 0:
+                i, j = int(packing.map_row[row, col]), int(packing.map_col[row, col])
+                text = f"{name} map {k} ({i}, {j})"
+                if layer.has_values:
+                    text += f": {float(layer.buffer[row, col]):.3f}"
+        if text != self._hover_info:
+            self._hover_info = text
+            self._hover_label.setText(text)
+            self.hoverInfoChanged.emit(text)
+
+    def _apply_palette(self) -> None:
+        palette = self.palette()
+        self._graphics.setBackground(palette.color(QPalette.ColorRole.Window))
+        text = palette.color(QPalette.ColorRole.WindowText)
+        for layer in self._layers.values():
+            layer.label.setAttr("color", text.name())
+            layer.label.setText(layer.label.text)
+        axis = self._color_bar.getAxis("right")
+        axis.setPen(text)
+        axis.setTextPen(text)
+
+    def _on_selector_clicked(self, index: int) -> None:
+        self.show_layer(None if index == 0 else list(self.LAYERS)[index - 1])

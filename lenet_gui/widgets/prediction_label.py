@@ -1,0 +1,117 @@
+"""The predicted digit, shown very large, with how sure the network is."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+
+class PredictionLabel(QWidget):
+    """Big predicted digit with its confidence, e.g. "7" over "87.3 % sure".
+
+    With no prediction it shows an em dash over "Draw a digit". Text colours come
+    from the palette, so it stays readable in light and dark themes.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    EMPTY_DIGIT = "\N{EM DASH}"
+    """Shown in place of a digit when there is no prediction."""
+    EMPTY_HINT = "Draw a digit"
+    """Shown under the em dash when there is no prediction."""
+
+    # Qt may send palette changes before the widget is fully built.
+    _built = False
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._digit_label = QLabel(self.EMPTY_DIGIT)
+        self._digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._digit_label.setObjectName("predictedDigit")
+        digit_font = QFont(self.font())
+        digit_font.setPointSizeF(digit_font.pointSizeF() * 6)
+        digit_font.setWeight(QFont.Weight.Bold)
+        self._digit_label.setFont(digit_font)
+
+        self._confidence_label = QLabel(self.EMPTY_HINT)
+        self._confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._confidence_label.setObjectName("predictionConfidence")
+        confidence_font = QFont(self.font())
+        confidence_font.setPointSizeF(confidence_font.pointSizeF() * 1.4)
+        self._confidence_label.setFont(confidence_font)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(0)
+        layout.addWidget(self._digit_label)
+        layout.addWidget(self._confidence_label)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+        self._has_prediction = False
+        self._apply_palette()
+        self.set_prediction(None, None)
+        self._built = True
+
+    def set_prediction(self, digit: int | None, confidence: float | None) -> None:
+        """Show a prediction, or the empty state.
+
+        Parameters
+        ----------
+        digit : int or None
+            The predicted digit 0..9, or None when there is nothing to classify.
+        confidence : float or None
+            Probability of `digit` in 0..1; None shows the digit alone. Ignored
+            when `digit` is None.
+
+        Raises
+        ------
+        ValueError
+            If `digit` is not in 0..9 or `confidence` is not a number in 0..1.
+        """
+        if digit is None:
+            self._has_prediction = False
+            self._digit_label.setText(self.EMPTY_DIGIT)
+            self._confidence_label.setText(self.EMPTY_HINT)
+            self.setAccessibleName("No prediction: draw a digit")
+            self._apply_palette()
+            return
+        digit = int(digit)
+        if not 0 <= digit <= 9:
+            raise ValueError(f"digit must be in 0..9, got {digit}")
+        if confidence is None:
+            sure = ""
+        else:
+            confidence = float(confidence)
+            if not (math.isfinite(confidence) and 0.0 <= confidence <= 1.0):
+                raise ValueError(f"confidence must be in 0..1, got {confidence}")
+            sure = f"{100 * confidence:.1f} % sure"
+        self._has_prediction = True
+        self._digit_label.setText(str(digit))
+        self._confidence_label.setText(sure)
+        self.setAccessibleName(f"Prediction: {digit}" + (f", {sure}" if sure else ""))
+        self._apply_palette()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow palette changes, such as a switch between light and dark themes."""
+        super().changeEvent(event)
+        if self._built and event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+
+    def _apply_palette(self) -> None:
+        # The empty state is drawn in the placeholder colour so it reads as a hint.
+        role = (
+            QPalette.ColorRole.WindowText
+            if self._has_prediction
+            else QPalette.ColorRole.PlaceholderText
+        )
+        color = self.palette().color(role)
+        for label in (self._digit_label, self._confidence_label):
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, color)
+            label.setPalette(palette)

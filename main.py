@@ -1,0 +1,8 @@
+"""Start LeNet-5 Explorer: ``python main.py`` (or ``--predict FILE ...``)."""
+
+import sys
+
+from lenet_gui.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Training on a few hundred digits, distortions, and evaluation."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from lenet_gui.network.distortions import Distortion
+from lenet_gui.network.idx import load_mnist
+from lenet_gui.network.model import LeNet5
+from lenet_gui.network.training import (
+    Evaluation,
+    evaluate,
+    ink_tensor,
+    make_optimizer,
+    seed_everything,
+    to_network_input,
+    train_epoch,
+)
+from lenet_gui.network.weights import load_model
+
+DATA = Path(__file__).parent / "data" / "mnist"
+
+
+@pytest.fixture(scope="module")
+def digits():
+    images, labels = load_mnist(DATA, "test")
+    return images, labels
+
+
+def test_inputs_use_the_papers_levels(digits):
+    images, _ = digits
+    ink = ink_tensor(images[:5])
+    assert ink.shape == (5, 1, 32, 32)
+    x = to_network_input(ink)
+    assert x[:, :, :2, :].eq(-0.1).all()  # the 2-pixel padding is background
+    assert x.max().item() == pytest.approx(1.175)
+
+
+def _train(images, labels, epochs, seed, distortion=None):
+    generator = seed_everything(seed)
+    model = LeNet5()
+    ink = ink_tensor(images)
+    target = torch.from_numpy(labels).long()
+    optimizer, scheduler = make_optimizer(model, epochs, -(-len(target) // 32), 3e-3)
+    losses = [
+        train_epoch(
+            model, ink, target, optimizer, scheduler, generator,
+            batch_size=32, distortion=distortion,
+        )[0]
+        for _ in range(epochs)
+    ]
+    return model, losses
+
+
+def test_a_short_training_run_lowers_the_loss(digits):
+    images, labels = digits
+    model, losses = _train(images[:800], labels[:800], epochs=4, seed=0)
+    assert losses[-1] < 0.5 * losses[0]
+    held_out = to_network_input(ink_tensor(images[1000:1400]))
+    assert evaluate(model, held_out, labels[1000:1400]).accuracy > 0.5
+    absent = model.c3.mask.expand_as(model.c3.weight) == 0
+    assert (model.c3.weight[absent] == 0).all()
+
+
+def test_training_is_deterministic_for_a_seed(digits):
+    images, labels = digits
+    first, _ = _train(images[:128], labels[:128], epochs=1, seed=7)
+    second, _ = _train(images[:128], labels[:128], epochs=1, seed=7)
+    other, _ = _train(images[:128], labels[:128], epochs=1, seed=8)
+    assert torch.equal(first.f6.weight, second.f6.weight)
+    assert not torch.equal(first.f6.weight, other.f6.weight)
+
+
+def test_distortions_keep_the_digit_recognisable(digits):
+    images, _ = digits
+    ink = ink_tensor(images[:64])
+    out = Distortion()(ink, torch.Generator().manual_seed(0))
+    assert out.shape == ink.shape
+    assert out.min() >= 0 and out.max() <= 1.0001
+    assert not torch.equal(out, ink)
+    # Moved, warped, thinned or thickened, but still a whole digit near the
+    # centre: ink is neither lost nor pushed off the edge.
+    ratio = out.sum(dim=(1, 2, 3)) / ink.sum(dim=(1, 2, 3))
+    assert ratio.min() > 0.3 and ratio.max() < 3.0
+    edge = out[:, :, [0, -1], :].sum() + out[:, :, :, [0, -1]].sum()
+    assert edge / out.sum() < 0.01
+    grid = torch.arange(32.0)
+
+    def centre_row(x):
+        return (x.sum(dim=(1, 3)) * grid).sum(1) / x.sum(dim=(1, 2, 3))
+
+    assert (centre_row(out) - centre_row(ink)).abs().max() < 3.5
+
+
+def test_no_distortion_is_identity(digits):
+    images, _ = digits
+    ink = ink_tensor(images[:8])
+    plain = Distortion(
+        translate=0, scale=0, squeeze=0, shear=0, rotate=0,
+        elastic_alpha=0, thickness_probability=0,
+    )
+    assert torch.allclose(plain(ink, torch.Generator()), ink, atol=1e-5)
+
+
+def test_evaluation_counts():
+    result = Evaluation(np.array([1, 2, 3, 3]), np.array([1, 2, 3, 4]))
+    assert result.n == 4 and result.errors == 1 and result.accuracy == 0.75
+    matrix = result.confusion_matrix()
+    assert matrix.sum() == 4 and matrix[4, 3] == 1 and matrix[3, 3] == 1
+    per_class = result.per_class_accuracy()
+    assert per_class[4] == 0 and per_class[1] == 1 and np.isnan(per_class[0])
+
+
+def test_bundled_weights_read_99_percent_of_the_shipped_subset(digits):
+    images, labels = digits
+    model, _ = load_model()
+    result = evaluate(model, to_network_input(ink_tensor(images)), labels)
+    assert result.n == 2000
+    assert result.accuracy >= 0.99
