@@ -199,21 +199,27 @@ class MainWindow(QMainWindow):
         self._pen_slider.setToolTip("Pen width in canvas pixels")
         self._pen_label = QLabel()
 
-        top = QWidget()
-        result_column = QVBoxLayout()
-        result_column.addWidget(self._prediction)
-        result_column.addWidget(self._input_view)
-        top_row = QHBoxLayout(top)
-        top_row.addWidget(self._canvas, 3)
-        top_row.addLayout(result_column, 1)
-        top_row.addWidget(self._probabilities, 2)
+        # Left: what the person does and what the network concludes. Right:
+        # how it got there, with most of the room for the feature maps.
+        result_row = QHBoxLayout()
+        result_row.addWidget(self._prediction, 1)
+        result_row.addWidget(self._input_view, 1)
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self._canvas, 5)
+        left_column.addLayout(result_row, 2)
+        left_column.addWidget(self._probabilities, 2)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
         splitter.addWidget(self._feature_maps)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
+        splitter.setContentsMargins(6, 6, 6, 6)
+        splitter.setSizes([440, 740])
+        self._splitter = splitter
         self.setCentralWidget(splitter)
         self._weights_label = QLabel()
         self.statusBar().addPermanentWidget(self._weights_label)
@@ -454,6 +460,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(self.sizeHint())
+        splitter = self._settings.value("window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self._splitter.restoreState(splitter)
         pen = self._settings.value("canvas/pen_width")
         try:
             self._canvas.set_pen_width(float(pen))
@@ -468,6 +477,7 @@ class MainWindow(QMainWindow):
         """Remember the settings and wait for a weights load still running."""
         self._frame_timer.stop()
         self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/splitter", self._splitter.saveState())
         self._settings.setValue("canvas/pen_width", self._canvas.pen_width())
         self._settings.setValue("view/layer", self._feature_maps.shown_layer() or "")
         self._settings.sync()
