@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
         help="classify image files and print one JSON object per file, no window",
     )
     parser.add_argument(
-        "--weights", metavar="FILE", help="a LeNet-5 state_dict to use instead of the bundled one"
+        "--weights",
+        metavar="FILE",
+        help="a LeNet-5 state_dict to use instead of the bundled one",
     )
     args, qt_args = parser.parse_known_args(argv)
 

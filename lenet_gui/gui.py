@@ -145,7 +145,9 @@ class MainWindow(QMainWindow):
             self._warn("Cannot open image", str(error))
             return False
         if not ink.any():
-            self._warn("Cannot open image", f"{path.name}: no digit found (blank image)")
+            self._warn(
+                "Cannot open image", f"{path.name}: no digit found (blank image)"
+            )
             return False
         self._canvas.set_image(np.round(ink * 255).astype(np.uint8))
         self.statusBar().showMessage(f"Opened {path.name}", 5000)
@@ -168,7 +170,9 @@ class MainWindow(QMainWindow):
         """Save the canvas as a PNG, dark ink on white paper as it is shown."""
         paper = np.ascontiguousarray(255 - self._canvas.to_array())
         height, width = paper.shape
-        image = QImage(paper.data, width, height, width, QImage.Format.Format_Grayscale8)
+        image = QImage(
+            paper.data, width, height, width, QImage.Format.Format_Grayscale8
+        )
         return self._save_image(image.copy(), path)
 
     def export_feature_maps(self, path: str | Path) -> bool:
@@ -229,24 +233,34 @@ class MainWindow(QMainWindow):
             act = QAction(text, self, triggered=slot)
             act.setShortcuts([QKeySequence(s) for s in shortcuts])
             act.setStatusTip(tip)
-            act.setToolTip(f"{tip} ({QKeySequence(shortcuts[0]).toString()})" if shortcuts else tip)
+            act.setToolTip(
+                f"{tip} ({QKeySequence(shortcuts[0]).toString()})" if shortcuts else tip
+            )
             self.addAction(act)
             return act
 
         self._open_action = action(
-            "&Open Image…", self._on_open_triggered, [QKeySequence.StandardKey.Open],
+            "&Open Image…",
+            self._on_open_triggered,
+            [QKeySequence.StandardKey.Open],
             "Load an image file onto the canvas",
         )
         self._save_action = action(
-            "&Save Drawing as PNG…", self._on_save_triggered, [QKeySequence.StandardKey.Save],
+            "&Save Drawing as PNG…",
+            self._on_save_triggered,
+            [QKeySequence.StandardKey.Save],
             "Save the canvas as a PNG image",
         )
         self._export_action = action(
-            "&Export Feature Maps…", self._on_export_triggered, ["Ctrl+E"],
+            "&Export Feature Maps…",
+            self._on_export_triggered,
+            ["Ctrl+E"],
             "Save a picture of the feature-map panel",
         )
         self._weights_action = action(
-            "Load &Weights…", self._on_load_weights_triggered, ["Ctrl+L"],
+            "Load &Weights…",
+            self._on_load_weights_triggered,
+            ["Ctrl+L"],
             "Use another LeNet-5 weights file (.pt state_dict)",
         )
         self._quit_action = action(
@@ -267,8 +281,10 @@ class MainWindow(QMainWindow):
         for key, name in enumerate((None, *self._feature_maps.LAYERS)):
             label = "&All Layers" if name is None else f"Layer {name}"
             act = action(
-                label, lambda _=False, n=name: self._feature_maps.show_layer(n),
-                [f"Ctrl+{key}"], "Show every layer" if name is None else f"Show {name} large",
+                label,
+                lambda _=False, n=name: self._feature_maps.show_layer(n),
+                [f"Ctrl+{key}"],
+                "Show every layer" if name is None else f"Show {name} large",
             )
             act.setCheckable(True)
             self._layer_actions[name] = act
@@ -277,7 +293,9 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
-        file_menu.addActions([self._open_action, self._save_action, self._export_action])
+        file_menu.addActions(
+            [self._open_action, self._save_action, self._export_action]
+        )
         file_menu.addSeparator()
         file_menu.addAction(self._weights_action)
         file_menu.addSeparator()
@@ -339,7 +357,9 @@ class MainWindow(QMainWindow):
             result = self._classifier.predict(self._canvas.to_array())
         except (ValueError, RuntimeError) as error:
             # Never let a strange drawing take the app down; keep the canvas.
-            self.statusBar().showMessage(f"Could not classify the drawing: {error}", 5000)
+            self.statusBar().showMessage(
+                f"Could not classify the drawing: {error}", 5000
+            )
             result = None
         self._result = result
         if result is None:
@@ -372,7 +392,9 @@ class MainWindow(QMainWindow):
 
     def _use_classifier(self, classifier: Classifier) -> None:
         self._classifier = classifier
-        name = "bundled weights" if classifier.source is None else classifier.source.name
+        name = (
+            "bundled weights" if classifier.source is None else classifier.source.name
+        )
         accuracy = classifier.test_accuracy
         measured = f", {accuracy:.2%} on MNIST test" if accuracy is not None else ""
         self._weights_label.setText(f"LeNet-5 · {name}{measured}")
@@ -423,7 +445,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_load_weights_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Load Weights", self._last_dir(), "PyTorch state_dict (*.pt *.pth);;All files (*)"
+            self,
+            "Load Weights",
+            self._last_dir(),
+            "PyTorch state_dict (*.pt *.pth);;All files (*)",
         )
         if path:
             self._remember_dir(path)
@@ -442,7 +467,9 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         """Open the first dropped file."""
-        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        files = [
+            url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()
+        ]
         if files:
             event.acceptProposedAction()
             self.open_image(files[0])
@@ -470,7 +497,9 @@ class MainWindow(QMainWindow):
             pass  # no saved value yet, or an unreadable one: keep the default
         self._on_canvas_pen_width_changed(self._canvas.pen_width())
         layer = self._settings.value("view/layer")
-        self._feature_maps.show_layer(layer if layer in self._feature_maps.LAYERS else None)
+        self._feature_maps.show_layer(
+            layer if layer in self._feature_maps.LAYERS else None
+        )
         self._on_feature_maps_layer_shown(self._feature_maps.shown_layer())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     train_images, train_labels = load_mnist(args.data, "train")
     test_images, test_labels = load_mnist(args.data, "test")
     if args.limit:
-        train_images, train_labels = train_images[: args.limit], train_labels[: args.limit]
+        train_images, train_labels = (
+            train_images[: args.limit],
+            train_labels[: args.limit],
+        )
     ink = ink_tensor(train_images)
     labels = torch.from_numpy(train_labels).long()
     test_inputs = to_network_input(ink_tensor(test_images))
@@ -83,18 +86,31 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     history = []
     for epoch in range(1, args.epochs + 1):
-        with tqdm(total=steps, desc=f"epoch {epoch}/{args.epochs}", unit="batch") as bar:
+        with tqdm(
+            total=steps, desc=f"epoch {epoch}/{args.epochs}", unit="batch"
+        ) as bar:
 
             def show(loss: float, accuracy: float, bar: tqdm = bar) -> None:
-                bar.set_postfix(loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", refresh=False)
+                bar.set_postfix(
+                    loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", refresh=False
+                )
                 bar.update()
 
             loss, accuracy = train_epoch(
-                model, ink, labels, optimizer, scheduler, generator,
-                batch_size=args.batch_size, distortion=distortion, on_batch=show,
+                model,
+                ink,
+                labels,
+                optimizer,
+                scheduler,
+                generator,
+                batch_size=args.batch_size,
+                distortion=distortion,
+                on_batch=show,
             )
             test_accuracy = evaluate(model, test_inputs, test_labels).accuracy
-            bar.set_postfix(loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", test=f"{test_accuracy:.4f}")
+            bar.set_postfix(
+                loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", test=f"{test_accuracy:.4f}"
+            )
         history.append(
             {
                 "epoch": epoch,
@@ -124,7 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         "threads": torch.get_num_threads(),
         "data_sha256": sha256_of_data(args.data),
         "command": shlex.join(
-            ["python", "-m", "lenet_gui.train", *(sys.argv[1:] if argv is None else argv)]
+            [
+                "python",
+                "-m",
+                "lenet_gui.train",
+                *(sys.argv[1:] if argv is None else argv),
+            ]
         ),
         "history": history,
     }

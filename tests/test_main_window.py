@@ -53,8 +53,10 @@ def draw(window, points):
 
 
 def line(a, b, steps=12):
-    return [(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
-            for t in np.linspace(0, 1, steps)]
+    return [
+        (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+        for t in np.linspace(0, 1, steps)
+    ]
 
 
 SEVEN = line((0.3, 0.25), (0.7, 0.25)) + line((0.7, 0.25), (0.42, 0.8))[1:]
@@ -96,8 +98,15 @@ def test_every_view_receives_the_right_shapes(window):
     draw(window, SEVEN)
     result = window.last_result
     assert result.network_input.shape == (32, 32)
-    expected = {"C1": (6, 28, 28), "S2": (6, 14, 14), "C3": (16, 10, 10),
-                "S4": (16, 5, 5), "C5": (120,), "F6": (84,), "output": (10,)}
+    expected = {
+        "C1": (6, 28, 28),
+        "S2": (6, 14, 14),
+        "C3": (16, 10, 10),
+        "S4": (16, 5, 5),
+        "C5": (120,),
+        "F6": (84,),
+        "output": (10,),
+    }
     for name, shape in expected.items():
         assert result.activations[name].shape == shape, name
     panel = window.feature_maps
@@ -148,7 +157,8 @@ def test_clear_undo_redo_by_keyboard(window):
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.canvas.is_empty() and window.last_result is None
     QTest.keyClick(
-        window, Qt.Key.Key_Z,
+        window,
+        Qt.Key.Key_Z,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert np.array_equal(window.canvas.to_array(), drawn)
@@ -164,8 +174,12 @@ def test_undo_and_redo_actions_follow_the_history(window):
     assert window._redo_action.isEnabled()
 
 
-@pytest.mark.parametrize("fmt,suffix", [("PNG", "png"), ("JPEG", "jpg"), ("BMP", "bmp")])
-@pytest.mark.parametrize("invert", [False, True], ids=["white-on-black", "black-on-white"])
+@pytest.mark.parametrize(
+    "fmt,suffix", [("PNG", "png"), ("JPEG", "jpg"), ("BMP", "bmp")]
+)
+@pytest.mark.parametrize(
+    "invert", [False, True], ids=["white-on-black", "black-on-white"]
+)
 def test_open_image_files_of_several_formats_and_polarities(
     window, tmp_path, fmt, suffix, invert
 ):
@@ -184,7 +198,9 @@ def test_drag_and_drop_a_file(window, tmp_path):
     path = save_digit(tmp_path / "dropped.png", images[1])
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, LEFT, NO_MOD)
+    enter = QDragEnterEvent(
+        QPoint(10, 10), Qt.DropAction.CopyAction, mime, LEFT, NO_MOD
+    )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, LEFT, NO_MOD)
@@ -195,7 +211,9 @@ def test_drag_and_drop_a_file(window, tmp_path):
 def test_a_drag_without_files_is_refused(window):
     mime = QMimeData()
     mime.setText("7")
-    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, LEFT, NO_MOD)
+    enter = QDragEnterEvent(
+        QPoint(10, 10), Qt.DropAction.CopyAction, mime, LEFT, NO_MOD
+    )
     enter.setAccepted(False)
     QApplication.sendEvent(window, enter)
     assert not enter.isAccepted()
@@ -290,7 +308,10 @@ def test_main_py_predict(tmp_path):
     bad.write_text("not an image")
     run = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--predict", str(good), str(bad)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     lines = [json.loads(line) for line in run.stdout.splitlines()]
     assert run.returncode == 1
@@ -300,6 +321,9 @@ def test_main_py_predict(tmp_path):
     assert "Traceback" not in run.stderr
     ok = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--predict", str(good)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert ok.returncode == 0

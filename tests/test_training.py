@@ -46,8 +46,14 @@ def _train(images, labels, epochs, seed, distortion=None):
     optimizer, scheduler = make_optimizer(model, epochs, -(-len(target) // 32), 3e-3)
     losses = [
         train_epoch(
-            model, ink, target, optimizer, scheduler, generator,
-            batch_size=32, distortion=distortion,
+            model,
+            ink,
+            target,
+            optimizer,
+            scheduler,
+            generator,
+            batch_size=32,
+            distortion=distortion,
         )[0]
         for _ in range(epochs)
     ]
@@ -98,8 +104,13 @@ def test_no_distortion_is_identity(digits):
     images, _ = digits
     ink = ink_tensor(images[:8])
     plain = Distortion(
-        translate=0, scale=0, squeeze=0, shear=0, rotate=0,
-        elastic_alpha=0, thickness_probability=0,
+        translate=0,
+        scale=0,
+        squeeze=0,
+        shear=0,
+        rotate=0,
+        elastic_alpha=0,
+        thickness_probability=0,
     )
     assert torch.allclose(plain(ink, torch.Generator()), ink, atol=1e-5)
 

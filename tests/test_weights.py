@@ -26,8 +26,15 @@ def test_bundled_weights_carry_their_metadata():
     assert metadata["test_accuracy"] >= 0.992
     assert metadata["test_images"] == 10_000
     assert metadata["training_images"] == 60_000
-    for key in ("epochs", "seed", "augmentation", "training_seconds", "torch_version",
-                "data_sha256", "command"):
+    for key in (
+        "epochs",
+        "seed",
+        "augmentation",
+        "training_seconds",
+        "torch_version",
+        "data_sha256",
+        "command",
+    ):
         assert key in metadata, key
 
 

@@ -122,7 +122,9 @@ class Classifier:
         """Classify an already preprocessed (32, 32) input in network levels."""
         x = torch.from_numpy(np.ascontiguousarray(network_input, dtype=np.float32))
         with torch.inference_mode():
-            logits, activations = self._model.forward_with_activations(x.view(1, 1, 32, 32))
+            logits, activations = self._model.forward_with_activations(
+                x.view(1, 1, 32, 32)
+            )
         arrays = {name: value[0].numpy() for name, value in activations.items()}
         logits64 = logits[0].double().numpy()
         probabilities = np.exp(logits64 - logits64.max())

@@ -117,9 +117,7 @@ def _check_state_dict(
             parts.append("missing " + ", ".join(missing))
         if unexpected:
             parts.append("unexpected " + ", ".join(unexpected[:5]))
-        raise WeightsError(
-            f"{path.name}: not LeNet-5 weights ({'; '.join(parts)})"
-        )
+        raise WeightsError(f"{path.name}: not LeNet-5 weights ({'; '.join(parts)})")
     for name, reference in expected.items():
         tensor = state[name]
         if not isinstance(tensor, torch.Tensor):
@@ -130,7 +128,9 @@ def _check_state_dict(
                 f"LeNet-5 needs {tuple(reference.shape)}"
             )
         if not tensor.is_floating_point() or not torch.isfinite(tensor).all():
-            raise WeightsError(f"{path.name}: {name} holds non-finite or non-float values")
+            raise WeightsError(
+                f"{path.name}: {name} holds non-finite or non-float values"
+            )
 
 
 def _read_metadata(path: Path) -> dict[str, Any]:
