@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         result_row.addWidget(self._prediction, 1)
         result_row.addWidget(self._input_view, 1)
         left = QWidget()
+        left.setMinimumWidth(330)  # room for the 32x32 view's title and legend
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)
         left_column.addWidget(self._canvas, 5)
@@ -566,11 +567,14 @@ class MainWindow(QMainWindow):
 
 
 def _load_bundled() -> tuple[Classifier | None, str]:
-    """Load the bundled weights: (classifier, "") or (None, the reason)."""
-    from lenet_gui.network.classifier import Classifier
-    from lenet_gui.network.weights import WeightsError
+    """Load the bundled weights: (classifier, "") or (None, the reason).
 
+    Anything that goes wrong, a bad file or a broken torch install, becomes
+    a message: the window must come up and say so, not hang at "Loading".
+    """
     try:
+        from lenet_gui.network.classifier import Classifier
+
         return Classifier.load(), ""
-    except WeightsError as error:
-        return None, str(error)
+    except Exception as error:  # reported to the person, never raised
+        return None, str(error) or type(error).__name__

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,15 @@ def load_model(path: Path | str | None = None) -> tuple[LeNet5, dict[str, Any]]:
     path = Path(BUNDLED_WEIGHTS if path is None else path)
     state = _read_state_dict(path)
     model = LeNet5()
-    _check_state_dict(path, state, model.state_dict())
-    model.load_state_dict(state)
+    try:
+        _check_state_dict(path, state, model.state_dict())
+        model.load_state_dict(state)
+    except WeightsError:
+        raise
+    except Exception as error:  # exotic tensors torch itself cannot check or copy
+        raise WeightsError(
+            f"{path.name}: holds tensors LeNet-5 cannot use ({type(error).__name__})"
+        ) from error
     model.eval()
     return model, _read_metadata(path)
 
@@ -86,15 +94,18 @@ def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
         raise WeightsError(f"{path.name}: not a file")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as error:
-        # weights_only refuses anything that is not plain tensors and
-        # containers, including pickles that would run code.
-        first_line = str(error).strip().splitlines()[0] if str(error) else ""
-        raise WeightsError(
-            f"{path.name}: refused: it holds objects other than tensors "
-            f"(loading it could run code). {first_line}"
-        ) from error
     except Exception as error:  # torch raises assorted types for junk input
+        # weights_only refuses anything that is not plain tensors and
+        # containers, including pickles that would run code; it names what it
+        # refused. Its message is for developers (terminal escapes, advice to
+        # load unsafely), and it says the same of junk that merely looks like
+        # pickle opcodes (text starting with "T"): only the name is shown.
+        refused = re.search(r"Unsupported global: GLOBAL (\S+)", str(error))
+        if isinstance(error, pickle.UnpicklingError) and refused:
+            raise WeightsError(
+                f"{path.name}: refused: it holds objects other than tensors "
+                f"({refused.group(1)}), and loading it could run code"
+            ) from error
         raise WeightsError(
             f"{path.name}: not a readable PyTorch weights file "
             f"(damaged, truncated or another format: {type(error).__name__})"
@@ -110,7 +121,10 @@ def _check_state_dict(
     path: Path, state: dict[str, Any], expected: dict[str, torch.Tensor]
 ) -> None:
     missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
+    # Keys of any type, as one line each (sorting mixed types would fail).
+    unexpected = sorted(
+        " ".join(str(key).split()) for key in set(state) - set(expected)
+    )
     if missing or unexpected:
         parts = []
         if missing:
@@ -122,6 +136,10 @@ def _check_state_dict(
         tensor = state[name]
         if not isinstance(tensor, torch.Tensor):
             raise WeightsError(f"{path.name}: {name} is not a tensor")
+        if tensor.layout != torch.strided or tensor.is_meta:
+            raise WeightsError(
+                f"{path.name}: {name} is a sparse or data-less tensor, not plain values"
+            )
         if tuple(tensor.shape) != tuple(reference.shape):
             raise WeightsError(
                 f"{path.name}: {name} has shape {tuple(tensor.shape)}, "
