@@ -1,0 +1,1 @@
+"""Benchmarks of LeNet-5 Explorer; run them as modules from the repository root."""

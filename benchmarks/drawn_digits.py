@@ -1,0 +1,403 @@
+"""How well the app reads digits drawn with the mouse: MNIST skeletons replayed.
+
+Each MNIST test digit is thinned to its skeleton, traced into pen strokes
+(``benchmarks/strokes.py``) and drawn on the real ``MainWindow`` canvas with
+mouse press, move and release events, at a random height (25 % to 85 % of the
+paper) and position, once with the default pen and once with a random pen
+(8 to 48 paper px). The app's reading (``window.last_result``) is compared
+with two baselines computed on the same canvases with the same network: (a) a
+plain area-average resize of the paper to 28x28, and (b) MNIST-style
+preprocessing without stroke-width normalisation; and with the network's
+reading of the original MNIST image. A contact sheet shows failures: the
+MNIST image, the canvas and the network input of each.
+
+Run from the repository root::
+
+    python -m benchmarks.drawn_digits --count 1000
+
+Skeletons are a proxy for people's pen trajectories, not a sample of them:
+they inherit MNIST's writers, slants and proportions; thinning shrinks loops
+that the writer filled in to specks and breaks faint strokes; stroke order
+and direction are lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.strokes import digit_strokes, place_strokes, replay, widget_transform
+from lenet_gui.gui import MainWindow
+from lenet_gui.network.classifier import Classifier
+from lenet_gui.network.idx import load_mnist
+from lenet_gui.network.preprocess import (
+    BACKGROUND,
+    INK,
+    from_mnist,
+    preprocess,
+    stroke_width,
+)
+from lenet_gui.network.weights import BUNDLED_WEIGHTS
+from lenet_gui.widgets import DrawingCanvas
+
+_ROOT = Path(__file__).resolve().parents[1]
+_DATA_DIRS = (Path("/work/shared/mnist"), _ROOT / "tests" / "data" / "mnist")
+PAPER = DrawingCanvas.PAPER_SIZE
+#: Height of a digit's pen trajectory, as a fraction of the paper's side.
+HEIGHTS = (0.25, 0.85)
+#: Range of the random pen width, in paper pixels.
+PENS = (8.0, 48.0)
+#: Size terciles: bounds of the height fraction.
+TERCILES = (("small", 0.25, 0.45), ("medium", 0.45, 0.65), ("large", 0.65, 0.85))
+PEN_BINS = ((8, 18), (18, 28), (28, 38), (38, 48))
+#: MNIST stroke width (px in the 20 px box) above which a source digit is bold:
+#: its skeleton often loses the shape (a filled loop becomes a speck).
+BOLD = 3.5
+#: Readers compared, in table order.
+READERS = ("app", "no_norm", "resize", "original")
+_THUMB = 112  # side of each picture on the contact sheet
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One digit drawn under one condition and what each reader made of it."""
+
+    index: int
+    label: int
+    height: float
+    pen: float
+    source_width: float
+    app: int
+    no_norm: int
+    resize: int
+    original: int
+    image: np.ndarray
+    canvas: np.ndarray
+    network_input: np.ndarray | None
+
+
+def _default_data() -> Path:
+    """Return the shared MNIST directory, or the test subset if it is absent."""
+    return next((d for d in _DATA_DIRS if d.is_dir()), _DATA_DIRS[-1])
+
+
+def _read(classifier: Classifier, network_input: np.ndarray | None) -> int:
+    """Return the classifier's digit for a prepared input, -1 for none."""
+    if network_input is None:
+        return -1
+    return classifier.classify_input(network_input).digit
+
+
+def plain_resize(paper: np.ndarray) -> np.ndarray:
+    """Baseline (a): the whole paper area-averaged to 28x28, padded to 32x32."""
+    factor = PAPER // 28
+    small = paper.reshape(28, factor, 28, factor).mean(axis=(1, 3))
+    return from_mnist(np.rint(small).astype(np.uint8)[None])[0]
+
+
+def draw_and_read(
+    window: MainWindow,
+    transform: tuple[float, np.ndarray],
+    strokes: list[np.ndarray],
+    pen: float,
+) -> tuple[int, int, int, np.ndarray, np.ndarray | None]:
+    """Draw strokes with a pen on a cleared canvas; read them three ways."""
+    canvas = window.canvas
+    canvas.clear()
+    canvas.set_pen_width(pen)
+    replay(canvas, strokes, transform)
+    QApplication.processEvents()
+    result = window.last_result
+    paper = canvas.to_array()
+    classifier = window.classifier
+    return (
+        -1 if result is None else result.digit,
+        _read(classifier, preprocess(paper, normalize_stroke=False)),
+        _read(classifier, plain_resize(paper)),
+        paper,
+        None if result is None else result.network_input,
+    )
+
+
+def run(
+    window: MainWindow,
+    transform: tuple[float, np.ndarray],
+    images: np.ndarray,
+    labels: np.ndarray,
+    indices: np.ndarray,
+    seed: int,
+) -> dict[str, list[Trial]]:
+    """Replay each chosen digit with the default pen and with a random pen.
+
+    Both conditions share each digit's height and position, drawn from a
+    generator seeded by (`seed`, index), so a digit is placed the same way
+    whatever `indices` holds.
+    """
+    trials: dict[str, list[Trial]] = {"default pen": [], "random pen": []}
+    for index in indices:
+        image = images[index]
+        original = _read(window.classifier, from_mnist(image[None])[0])
+        source_width = stroke_width(image / 255)
+        rng = np.random.default_rng((seed, int(index)))
+        height = rng.uniform(*HEIGHTS)
+        random_pen = rng.uniform(*PENS)
+        strokes = place_strokes(
+            digit_strokes(image), height * PAPER, PAPER, PENS[1] / 2, rng
+        )
+        for condition, pen in (
+            ("default pen", DrawingCanvas.DEFAULT_PEN_WIDTH),
+            ("random pen", random_pen),
+        ):
+            app, no_norm, resize, paper, network_input = draw_and_read(
+                window, transform, strokes, pen
+            )
+            trials[condition].append(
+                Trial(
+                    int(index),
+                    int(labels[index]),
+                    height,
+                    pen,
+                    source_width,
+                    app,
+                    no_norm,
+                    resize,
+                    original,
+                    image,
+                    _thumbnail(paper),
+                    network_input,
+                )
+            )
+    return trials
+
+
+def _thumbnail(paper: np.ndarray) -> np.ndarray:
+    """Shrink the paper by area averaging to the contact sheet's picture size."""
+    factor = PAPER // _THUMB
+    return paper.reshape(_THUMB, factor, _THUMB, factor).mean(axis=(1, 3))
+
+
+def _wilson(correct: int, n: int) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion."""
+    z = 1.96
+    p = correct / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _row(name: str, trials: list[Trial]) -> str:
+    """Format one table row: accuracy of each reader, and the app's interval."""
+    n = len(trials)
+    if n == 0:
+        return f"  {name:<22}{'-':>8}"
+    cells = []
+    for reader in READERS:
+        correct = sum(getattr(t, reader) == t.label for t in trials)
+        cells.append(f"{correct / n:>9.1%}")
+    correct = sum(t.app == t.label for t in trials)
+    low, high = _wilson(correct, n)
+    return f"  {name:<22}{n:>6}" + "".join(cells) + f"   {low:.1%}-{high:.1%}"
+
+
+def report(trials: dict[str, list[Trial]]) -> None:
+    """Print accuracy per condition, size, pen and source width; list errors."""
+    print(
+        f"\n  {'condition':<22}{'n':>6}{'app':>9}{'(b)':>9}{'(a)':>9}{'mnist':>9}"
+        "   app 95% CI"
+    )
+    for condition, group in trials.items():
+        rows = [(condition, group)]
+        rows += [
+            (
+                f"  {name} {low:.0%}-{high:.0%}",
+                [t for t in group if low <= t.height < high],
+            )
+            for name, low, high in TERCILES
+        ]
+        if condition == "random pen":
+            rows += [
+                (f"  pen {low}-{high} px", [t for t in group if low <= t.pen < high])
+                for low, high in PEN_BINS
+            ]
+        rows += [
+            (f"  source <= {BOLD} px", [t for t in group if t.source_width <= BOLD]),
+            (f"  source > {BOLD} px", [t for t in group if t.source_width > BOLD]),
+        ]
+        for name, subset in rows:
+            print(_row(name, subset))
+    print(
+        "\n  app: the app as shipped (last_result); (b): preprocess without stroke"
+        "\n  normalisation; (a): plain resize of the paper to 28x28; mnist: the"
+        "\n  same digits' original MNIST images, not drawn. Same network."
+        f"\n  source: the MNIST digit's own stroke width in its 20 px box; bold"
+        f"\n  (> {BOLD} px) digits often lose their shape in thinning."
+    )
+    for condition, group in trials.items():
+        errors = Counter((t.label, t.app) for t in group if t.app != t.label)
+        listed = ", ".join(
+            f"{true}->{'none' if seen < 0 else seen} x{count}"
+            for (true, seen), count in errors.most_common()
+        )
+        print(f"\n  app errors, {condition} (true->read): {listed or 'none'}")
+        inherent = sum(t.app != t.label and t.original != t.label for t in group)
+        print(f"  of which also misread in the original MNIST image: {inherent}")
+
+
+def _to_qimage(ink: np.ndarray, size: int) -> QImage:
+    """Ink in [0, 1] as dark on light, scaled to `size` without smoothing."""
+    grey = np.ascontiguousarray(np.rint(255 * (1 - np.clip(ink, 0, 1))), np.uint8)
+    height, width = grey.shape
+    image = QImage(grey.data, width, height, width, QImage.Format.Format_Grayscale8)
+    return image.scaled(size, size).copy()
+
+
+def contact_sheet(failures: list[Trial], path: Path, columns: int = 4) -> None:
+    """Save the original, the canvas and the network input of each failure."""
+    caption = 18
+    tile_w, tile_h = 3 * _THUMB + 24, _THUMB + caption + 8
+    rows = max(1, -(-len(failures) // columns))
+    sheet = QImage(columns * tile_w, rows * tile_h, QImage.Format.Format_RGB32)
+    sheet.fill(QColor(255, 255, 255))
+    painter = QPainter(sheet)
+    for k, trial in enumerate(failures):
+        x, y = (k % columns) * tile_w, (k // columns) * tile_h
+        pictures = [trial.image / 255, trial.canvas / 255]
+        if trial.network_input is not None:
+            pictures.append((trial.network_input - BACKGROUND) / (INK - BACKGROUND))
+        painter.setPen(QColor(160, 160, 160))
+        for slot, picture in enumerate(pictures):
+            left = x + slot * (_THUMB + 4)
+            painter.drawImage(left, y + caption, _to_qimage(picture, _THUMB))
+            painter.drawRect(left, y + caption, _THUMB, _THUMB)
+        painter.setPen(QColor(180, 0, 0))
+        read = "none" if trial.app < 0 else trial.app
+        painter.drawText(
+            QRect(x, y, tile_w, caption),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            f"#{trial.index}: {trial.label} read {read}, height "
+            f"{trial.height:.0%}, pen {trial.pen:.0f}",
+        )
+    painter.end()
+    if not sheet.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+
+
+def _spread(items: list[Trial], count: int) -> list[Trial]:
+    """At most `count` items, evenly spread over the list."""
+    if len(items) <= count:
+        return items
+    return [items[i] for i in np.linspace(0, len(items) - 1, count).astype(int)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark from the command line; return the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.drawn_digits",
+        description=__doc__.splitlines()[0],
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=_default_data(),
+        help="MNIST directory with the t10k files (default: %(default)s)",
+    )
+    parser.add_argument("--count", type=int, default=1000, help="digits to draw")
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument(
+        "--weights", type=Path, default=BUNDLED_WEIGHTS, help="state_dict file"
+    )
+    parser.add_argument(
+        "--failures",
+        type=Path,
+        default=Path("/tmp/drawn_digit_failures.png"),
+        help="contact sheet of failures to write (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+
+    images, labels = load_mnist(args.data, "test")
+    count = min(args.count, len(images))
+    indices = np.sort(
+        np.random.default_rng(args.seed).choice(len(images), count, replace=False)
+    )
+    # One digit at a time gains nothing from threads, and the CPU is shared.
+    torch.set_num_threads(1)
+    # Qt reads the platform when the application starts: no display needed.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Settings from a throw-away directory: the user's saved geometry and pen
+    # neither apply here nor get overwritten.
+    with tempfile.TemporaryDirectory() as config:
+        os.environ["XDG_CONFIG_HOME"] = config
+        app = QApplication.instance() or QApplication([])
+        # Loaded here rather than by MainWindow() so that bad weights raise an
+        # error instead of opening a message box nobody can close.
+        window = MainWindow(Classifier.load(args.weights))
+        window.resize(window.sizeHint())
+        window.show()
+        QTest.qWaitForWindowExposed(window)
+        app.processEvents()
+        transform = widget_transform(window.canvas)
+        _describe(args, window, transform, count)
+
+        start = time.perf_counter()
+        trials = run(window, transform, images, labels, indices, args.seed)
+        elapsed = time.perf_counter() - start
+        window.hide()
+
+    drawn = sum(len(group) for group in trials.values())
+    report(trials)
+    print(
+        f"\nruntime:  {elapsed:.1f} s for {drawn} drawings "
+        f"({1000 * elapsed / drawn:.0f} ms each, three readers included)"
+    )
+    failures = [t for group in trials.values() for t in group if t.app != t.label]
+    contact_sheet(_spread(failures, 40), args.failures)
+    print(
+        f"failures: {len(failures)}; up to 40 on {args.failures} "
+        "(each: MNIST image | canvas | network input)"
+    )
+    return 0
+
+
+def _describe(
+    args: argparse.Namespace,
+    window: MainWindow,
+    transform: tuple[float, np.ndarray],
+    count: int,
+) -> None:
+    """Print what is measured: weights, data, window and canvas sizes, digits."""
+    canvas = window.canvas
+    stamp = time.strftime(
+        "%Y-%m-%d %H:%M:%S", time.localtime(args.weights.stat().st_mtime)
+    )
+    print(
+        f"weights:  {args.weights} (modified {stamp}, recorded MNIST test "
+        f"accuracy {window.classifier.test_accuracy})"
+    )
+    print(f"data:     {args.data}, {count} test digits, seed {args.seed}")
+    print(
+        f"window:   {window.width()}x{window.height()}; canvas widget "
+        f"{canvas.width()}x{canvas.height()}, showing the {PAPER} px paper at "
+        f"{transform[0] * PAPER:.0f} px"
+    )
+    print(
+        f"digits:   pen-trajectory height {HEIGHTS[0]:.0%}-{HEIGHTS[1]:.0%} of the "
+        f"paper, random position; pen {DrawingCanvas.DEFAULT_PEN_WIDTH:.0f} "
+        f"(default), then random {PENS[0]:.0f}-{PENS[1]:.0f} px"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
