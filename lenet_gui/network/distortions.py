@@ -2,9 +2,9 @@
 
 The paper (section III-C) trained on digits randomly translated, scaled,
 squeezed (one axis compressed, the other stretched) and sheared
-horizontally. More help with digits people draw on a screen: small
-rotations, smooth elastic warps (Simard et al., 2003), stroke-thickness
-changes, and digits redrawn with an even round pen as the canvas draws.
+horizontally. Two more, milder ones help with digits people draw on a
+screen: small rotations, smooth elastic warps (Simard et al., 2003) and
+stroke-thickness changes.
 
 Everything works on whole batches of (N, 1, 32, 32) ink images (0 background,
 1 ink) with one ``grid_sample`` call, so a pass over 60,000 digits costs
@@ -19,8 +19,6 @@ from dataclasses import asdict, dataclass
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-
-from lenet_gui.network.pen_strokes import draw_with_pen, skeletonize
 
 __all__ = ["Distortion"]
 
@@ -48,11 +46,6 @@ class Distortion:
     thickness_probability : float
         Chance that a digit's strokes are made thicker, and, separately,
         chance that they are made thinner, by about one pixel.
-    pen_probability : float
-        Chance that a digit is first redrawn along its skeleton with an even
-        round pen, as digits drawn on the canvas are.
-    pen_widths : tuple of float
-        Smallest and largest width of that pen, in pixels.
     """
 
     translate: float = 2.0
@@ -63,8 +56,6 @@ class Distortion:
     elastic_alpha: float = 1.5
     elastic_sigma: float = 6.0
     thickness_probability: float = 0.15
-    pen_probability: float = 0.3
-    pen_widths: tuple[float, float] = (1.6, 3.6)
 
     def describe(self) -> dict[str, float]:
         """Return the ranges as a plain dict, for the weights' metadata."""
@@ -80,8 +71,6 @@ class Distortion:
         generator : torch.Generator
             Source of randomness, so that training is repeatable.
         """
-        if self.pen_probability > 0:
-            ink = self._redraw_with_pen(ink, generator)
         n, _, height, width = ink.shape
         grid = F.affine_grid(
             self._random_affine(n, height, generator), list(ink.shape), False
@@ -91,17 +80,6 @@ class Distortion:
         out = F.grid_sample(ink, grid, align_corners=False)
         if self.thickness_probability > 0:
             out = self._change_thickness(out, generator)
-        return out
-
-    def _redraw_with_pen(self, ink: Tensor, generator: torch.Generator) -> Tensor:
-        """Redraw a random subset along their skeletons with an even pen."""
-        chosen = torch.rand(ink.shape[0], generator=generator) < self.pen_probability
-        if not chosen.any():
-            return ink
-        low, high = self.pen_widths
-        widths = low + (high - low) * torch.rand(int(chosen.sum()), generator=generator)
-        out = ink.clone()
-        out[chosen] = draw_with_pen(skeletonize(ink[chosen]), widths)
         return out
 
     def _random_affine(self, n: int, size: int, generator: torch.Generator) -> Tensor:
