@@ -392,6 +392,9 @@ class MainWindow(QMainWindow):
         self._use_classifier(classifier)
 
     def _use_classifier(self, classifier: Classifier) -> None:
+        from lenet_gui.network.classifier import use_one_thread
+
+        use_one_thread()
         self._classifier = classifier
         name = (
             "bundled weights" if classifier.source is None else classifier.source.name

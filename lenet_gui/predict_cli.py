@@ -26,7 +26,7 @@ import sys
 from typing import Any, TextIO
 
 from lenet_gui.image_file import ImageFileError, read_image
-from lenet_gui.network.classifier import Classifier
+from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.network.weights import WeightsError
 
 __all__ = ["NO_DIGIT", "run_predict"]
@@ -66,6 +66,7 @@ def run_predict(
     except WeightsError as error:
         print(f"error: cannot load the weights: {error}", file=err)
         return 2
+    use_one_thread()
     status = 0
     for path in paths:
         result = _classify(classifier, path)
