@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus_and_toolbar()
         self._connect()
-        self._frame_timer = QTimer(self, singleShot=True)
+        self._frame_timer = QTimer(self)
         self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
         self._restore_settings()
 
@@ -332,7 +332,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_canvas_drawing_changed(self) -> None:
         # Mouse moves come faster than the screen refreshes: update at once,
-        # then at most once per frame, and always once after the last change.
+        # then at most once per frame while changes keep coming, and always
+        # once after the last change.
         self._dirty = True
         if not self._frame_timer.isActive():
             self._refresh()
@@ -342,7 +343,8 @@ class MainWindow(QMainWindow):
     def _on_frame_timer_timeout(self) -> None:
         if self._dirty:
             self._refresh()
-            self._frame_timer.start(self._frame_interval_ms())
+        else:
+            self._frame_timer.stop()  # a frame with no change: drawing paused
 
     def _frame_interval_ms(self) -> int:
         screen = self.screen()
