@@ -1032,6 +1032,11 @@ def fmt_ms(v):
     return f"{v:.2f} ms"
 
 
+def stat_row(label: str, values: list[float]) -> list[str]:
+    """Return a table row with the median and p95 of ``values``, in ms."""
+    return [label, fmt_ms(median(values)), fmt_ms(percentile(values, 95)), "", "", ""]
+
+
 def status(ok):
     return "PASS" if ok else "FAIL"
 
@@ -1060,46 +1065,14 @@ def build_report(res: dict, args) -> tuple[list[list[str]], list[str]]:
         if live.get("back_to_back_ms"):
             bb = live["back_to_back_ms"]
             rows.append(
-                [
-                    "   same, updates back to back (no idle frame between)",
-                    fmt_ms(median(bb)),
-                    fmt_ms(percentile(bb, 95)),
-                    "",
-                    "",
-                    "",
-                ]
+                stat_row("   same, updates back to back (no idle frame between)", bb)
             )
         rows.append(
-            [
-                "   of which the mouse event (ink + refresh)",
-                fmt_ms(median(live["event_ms"])),
-                fmt_ms(percentile(live["event_ms"], 95)),
-                "",
-                "",
-                "",
-            ]
+            stat_row("   of which the mouse event (ink + refresh)", live["event_ms"])
         )
-        rows.append(
-            [
-                "   of which the repaint pass",
-                fmt_ms(median(live["paint_ms"])),
-                fmt_ms(percentile(live["paint_ms"], 95)),
-                "",
-                "",
-                "",
-            ]
-        )
+        rows.append(stat_row("   of which the repaint pass", live["paint_ms"]))
         bf = live["bare_forward_ms"]
-        rows.append(
-            [
-                "   bare forward_with_activations (inference_mode)",
-                fmt_ms(median(bf)),
-                fmt_ms(percentile(bf, 95)),
-                "",
-                "",
-                "",
-            ]
-        )
+        rows.append(stat_row("   bare forward_with_activations (inference_mode)", bf))
         rows.append(
             [
                 "   full update / bare forward",

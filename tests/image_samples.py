@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 __all__ = [
     "GREYS",
@@ -20,6 +20,7 @@ __all__ = [
     "grey_qimage",
     "png_chunk",
     "png_claiming",
+    "palette_qimage",
     "rgba_qimage",
     "save",
 ]
@@ -42,6 +43,17 @@ def rgba_qimage(rgba: np.ndarray) -> QImage:
     return QImage(
         rgba.tobytes(), width, height, width * 4, QImage.Format.Format_RGBA8888
     ).copy()
+
+
+def palette_qimage(indices: np.ndarray, colours: list[tuple[int, int, int]]) -> QImage:
+    """Indexed-colour QImage: ``indices`` (h, w) uint8 into ``colours`` (RGB)."""
+    indices = np.ascontiguousarray(indices, dtype=np.uint8)
+    height, width = indices.shape
+    image = QImage(
+        indices.tobytes(), width, height, width, QImage.Format.Format_Indexed8
+    )
+    image.setColorTable([QColor(*c).rgb() for c in colours])
+    return image.copy()
 
 
 def save(image: QImage, path: Path, fmt: str | None = None, quality: int = -1) -> Path:

@@ -24,6 +24,7 @@ from image_samples import (
     GREYS,
     gif_bytes,
     grey_qimage,
+    palette_qimage,
     png_claiming,
     rgba_qimage,
     save,
@@ -224,12 +225,7 @@ def test_16_bit_greyscale_keeps_its_precision(tmp_path):
 def test_palette_png(tmp_path, digit):
     colours = [(255, 255, 255), (200, 30, 30), (20, 20, 120), (0, 0, 0)]
     indices = (digit // 64).astype(np.uint8)
-    height, width = indices.shape
-    image = QImage(
-        indices.tobytes(), width, height, width, QImage.Format.Format_Indexed8
-    )
-    image.setColorTable([QColor(*c).rgb() for c in colours])
-    path = save(image.copy(), tmp_path / "palette.png")
+    path = save(palette_qimage(indices, colours), tmp_path / "palette.png")
     assert QImageReader(str(path)).imageFormat() == QImage.Format.Format_Indexed8
     luma = np.array([c @ np.array([0.299, 0.587, 0.114]) for c in np.array(colours)])
     np.testing.assert_allclose(read_image(path), luma[indices] / 255.0, atol=1e-5)

@@ -30,11 +30,12 @@ from image_samples import (
     GREYS,
     gif_bytes,
     grey_qimage,
+    palette_qimage,
     png_claiming,
     rgba_qimage,
     save,
 )
-from PySide6.QtGui import QColor, QImage, QImageWriter
+from PySide6.QtGui import QImage, QImageWriter
 from robust_helpers import (
     MNIST_DIR,
     REPO,
@@ -150,13 +151,8 @@ def _odd_files(folder: Path, mnist) -> dict[str, tuple[Path, str]]:
     files["16-bit-grey"] = (save(grey_qimage(deep), folder / "deep.png"), "7")
 
     colours = [(255, 255, 255), (200, 30, 30), (20, 20, 120), (0, 0, 0)]
-    indices = (digit // 64).astype(np.uint8)
-    height, width = indices.shape
-    palette = QImage(
-        indices.tobytes(), width, height, width, QImage.Format.Format_Indexed8
-    )
-    palette.setColorTable([QColor(*c).rgb() for c in colours])
-    files["palette"] = (save(palette.copy(), folder / "palette.png"), "7")
+    palette = palette_qimage((digit // 64).astype(np.uint8), colours)
+    files["palette"] = (save(palette, folder / "palette.png"), "7")
 
     black = np.zeros((*digit.shape, 3), np.uint8)
     transparent = rgba_qimage(np.dstack([black, digit]))
