@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from lenet_gui.network.idx import IdxFormatError, load_mnist
-from lenet_gui.network.training import evaluate, ink_tensor, to_network_input
+from lenet_gui.network.training import evaluate
 from lenet_gui.network.weights import BUNDLED_WEIGHTS, WeightsError, load_model
 
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
-    result = evaluate(model, to_network_input(ink_tensor(images)), labels)
+    result = evaluate(model, images, labels)
     print(f"weights:  {args.weights}")
     print(f"data:     {args.data} ({args.split}, {result.n} digits)")
     correct = result.n - result.errors

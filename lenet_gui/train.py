@@ -18,14 +18,19 @@ import torch
 from tqdm import tqdm
 
 from lenet_gui.network.distortions import Distortion
-from lenet_gui.network.idx import download_mnist, load_mnist, sha256_of_data
+from lenet_gui.network.idx import (
+    IdxFormatError,
+    MnistDownloadError,
+    download_mnist,
+    load_mnist,
+    sha256_of_data,
+)
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.training import (
     evaluate,
     ink_tensor,
     make_optimizer,
     seed_everything,
-    to_network_input,
     train_epoch,
 )
 from lenet_gui.network.weights import save_weights
@@ -65,10 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     generator = seed_everything(args.seed)
-    if args.download:
-        download_mnist(args.data)
-    train_images, train_labels = load_mnist(args.data, "train")
-    test_images, test_labels = load_mnist(args.data, "test")
+    try:
+        if args.download:
+            download_mnist(args.data)
+        train_images, train_labels = load_mnist(args.data, "train")
+        test_images, test_labels = load_mnist(args.data, "test")
+    except (IdxFormatError, MnistDownloadError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     if args.limit:
         train_images, train_labels = (
             train_images[: args.limit],
@@ -76,7 +85,6 @@ def main(argv: list[str] | None = None) -> int:
         )
     ink = ink_tensor(train_images)
     labels = torch.from_numpy(train_labels).long()
-    test_inputs = to_network_input(ink_tensor(test_images))
 
     distortion = None if args.no_distortions else Distortion()
     model = LeNet5()
@@ -107,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                 distortion=distortion,
                 on_batch=show,
             )
-            test_accuracy = evaluate(model, test_inputs, test_labels).accuracy
+            test_accuracy = evaluate(model, test_images, test_labels).accuracy
             bar.set_postfix(
                 loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", test=f"{test_accuracy:.4f}"
             )
@@ -122,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     seconds = time.perf_counter() - started
 
-    result = evaluate(model, test_inputs, test_labels)
+    result = evaluate(model, test_images, test_labels)
     print(f"test accuracy: {result.accuracy:.4%} on {result.n} digits")
     metadata = {
         "test_accuracy": result.accuracy,

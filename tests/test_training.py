@@ -1,5 +1,6 @@
 """Training on a few hundred digits, distortions, and evaluation."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +65,7 @@ def test_a_short_training_run_lowers_the_loss(digits):
     images, labels = digits
     model, losses = _train(images[:800], labels[:800], epochs=4, seed=0)
     assert losses[-1] < 0.5 * losses[0]
-    held_out = to_network_input(ink_tensor(images[1000:1400]))
-    assert evaluate(model, held_out, labels[1000:1400]).accuracy > 0.5
+    assert evaluate(model, images[1000:1400], labels[1000:1400]).accuracy > 0.5
     absent = model.c3.mask.expand_as(model.c3.weight) == 0
     assert (model.c3.weight[absent] == 0).all()
 
@@ -127,6 +127,49 @@ def test_evaluation_counts():
 def test_bundled_weights_read_99_percent_of_the_shipped_subset(digits):
     images, labels = digits
     model, _ = load_model()
-    result = evaluate(model, to_network_input(ink_tensor(images)), labels)
+    result = evaluate(model, images, labels)
     assert result.n == 2000
     assert result.accuracy >= 0.99
+
+
+def test_training_command_saves_weights_and_their_record(tmp_path, digits, capsys):
+    from lenet_gui import evaluate as evaluate_cli
+    from lenet_gui import train
+    from lenet_gui.network.idx import write_idx
+
+    images, labels = digits
+    data = tmp_path / "mnist"
+    data.mkdir()
+    write_idx(data / "train-images-idx3-ubyte.gz", images[:300])
+    write_idx(data / "train-labels-idx1-ubyte.gz", labels[:300])
+    write_idx(data / "t10k-images-idx3-ubyte.gz", images[300:500])
+    write_idx(data / "t10k-labels-idx1-ubyte.gz", labels[300:500])
+    out = tmp_path / "w" / "lenet5.pt"
+    argv = ["--data", str(data), "--epochs", "1", "--seed", "3", "--output", str(out)]
+    assert train.main(argv) == 0
+    state = torch.load(out, weights_only=True)
+    assert set(state) == set(LeNet5().state_dict())
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["epochs"] == 1 and record["seed"] == 3
+    assert record["training_images"] == 300 and record["test_images"] == 200
+    assert set(record["data_sha256"]) == {
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    }
+    assert "--seed 3" in record["command"]
+    capsys.readouterr()
+    assert evaluate_cli.main(["--data", str(data), "--weights", str(out)]) == 0
+    last = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert last["n"] == 200
+    assert last["accuracy"] == pytest.approx(record["test_accuracy"])
+
+
+def test_training_command_without_data_says_so(tmp_path, capsys):
+    from lenet_gui import train
+
+    weights = tmp_path / "w.pt"
+    assert train.main(["--data", str(tmp_path), "--output", str(weights)]) == 1
+    assert "not found" in capsys.readouterr().err
+    assert not weights.exists()

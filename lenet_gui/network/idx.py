@@ -404,9 +404,9 @@ def _find_mnist_file(data_dir: Path, name: str) -> Path:
     if path is None:
         raise IdxFormatError(
             f"MNIST file {name}.gz not found: looked for {name}.gz and {name} "
-            f"in {data_dir.resolve()}. Download the MNIST files with the app's "
-            "download option (download_mnist) or choose the directory that "
-            "holds them."
+            f"in {data_dir.resolve()}. Fetch them with "
+            "`python -m lenet_gui.train --download --data DIR`, or choose the "
+            "directory that holds them."
         )
     return path
 

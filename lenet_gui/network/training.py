@@ -13,7 +13,7 @@ from torch import Tensor
 
 from lenet_gui.network.distortions import Distortion
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.preprocess import BACKGROUND, INK
+from lenet_gui.network.preprocess import BACKGROUND, INK, from_mnist
 
 __all__ = [
     "Evaluation",
@@ -153,9 +153,10 @@ class Evaluation:
 
 
 def evaluate(
-    model: LeNet5, inputs: Tensor, labels: np.ndarray, batch_size: int = 1000
+    model: LeNet5, images: np.ndarray, labels: np.ndarray, batch_size: int = 1000
 ) -> Evaluation:
-    """Classify ``inputs`` (N, 1, 32, 32) in network levels and compare."""
+    """Classify (N, 28, 28) uint8 MNIST digits and compare with their labels."""
+    inputs = torch.from_numpy(from_mnist(images)).unsqueeze(1)  # (N, 1, 32, 32)
     model.eval()
     with torch.no_grad():
         batches = range(0, len(inputs), batch_size)
