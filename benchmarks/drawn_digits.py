@@ -18,7 +18,11 @@ Run from the repository root::
 Skeletons are a proxy for people's pen trajectories, not a sample of them:
 they inherit MNIST's writers, slants and proportions; thinning shrinks loops
 that the writer filled in to specks and breaks faint strokes; stroke order
-and direction are lost.
+and direction are lost. The bundled weights were trained on MNIST's
+*training* digits drawn the same way (``lenet_gui.drawn``), so these test
+digits are new to the network but their way of being drawn is not: the
+figure says how well the app reads digits drawn like this, and real
+people's trajectories may differ in ways it cannot show.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from benchmarks.strokes import digit_strokes, place_strokes, replay, widget_transform
+from benchmarks.strokes import replay, widget_transform
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
@@ -50,6 +54,7 @@ from lenet_gui.network.preprocess import (
     preprocess,
     stroke_width,
 )
+from lenet_gui.network.strokes import BOLD_WIDTH, digit_strokes, place_strokes
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
 from lenet_gui.widgets import DrawingCanvas
 
@@ -63,9 +68,6 @@ PENS = (8.0, 48.0)
 #: Size terciles: bounds of the height fraction.
 TERCILES = (("small", 0.25, 0.45), ("medium", 0.45, 0.65), ("large", 0.65, 0.85))
 PEN_BINS = ((8, 18), (18, 28), (28, 38), (38, 48))
-#: MNIST stroke width (px in the 20 px box) above which a source digit is bold:
-#: its skeleton often loses the shape (a filled loop becomes a speck).
-BOLD = 3.5
 #: Readers compared, in table order.
 READERS = ("app", "no_norm", "resize", "original")
 _THUMB = 112  # side of each picture on the contact sheet
@@ -233,8 +235,14 @@ def report(trials: dict[str, list[Trial]]) -> None:
                 for low, high in PEN_BINS
             ]
         rows += [
-            (f"  source <= {BOLD} px", [t for t in group if t.source_width <= BOLD]),
-            (f"  source > {BOLD} px", [t for t in group if t.source_width > BOLD]),
+            (
+                f"  source <= {BOLD_WIDTH} px",
+                [t for t in group if t.source_width <= BOLD_WIDTH],
+            ),
+            (
+                f"  source > {BOLD_WIDTH} px",
+                [t for t in group if t.source_width > BOLD_WIDTH],
+            ),
         ]
         for name, subset in rows:
             print(_row(name, subset))
@@ -243,7 +251,7 @@ def report(trials: dict[str, list[Trial]]) -> None:
         "\n  normalisation; (a): plain resize of the paper to 28x28; mnist: the"
         "\n  same digits' original MNIST images, not drawn. Same network."
         f"\n  source: the MNIST digit's own stroke width in its 20 px box; bold"
-        f"\n  (> {BOLD} px) digits often lose their shape in thinning."
+        f"\n  (> {BOLD_WIDTH} px) digits often lose their shape in thinning."
     )
     for condition, group in trials.items():
         errors = Counter((t.label, t.app) for t in group if t.app != t.label)

@@ -1,8 +1,10 @@
 """Train LeNet-5 on MNIST: ``python -m lenet_gui.train --data DIR``.
 
-Trains with the paper's kind of distortions, evaluates on the 10,000 test
-digits at the end, and saves a plain state_dict with a JSON file beside it
-recording accuracy, settings, timing, versions and the data's checksums.
+Trains with the paper's kind of distortions on MNIST's training digits and,
+mixed in, the same digits drawn again as the app draws them
+(:mod:`lenet_gui.drawn`); evaluates on the 10,000 test digits at the end, and
+saves a plain state_dict with a JSON file beside it recording accuracy,
+settings, timing, versions and the data's checksums.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from tqdm import tqdm
 
@@ -28,10 +31,12 @@ from lenet_gui.network.idx import (
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.training import (
     evaluate,
+    ink_from_inputs,
     ink_tensor,
     make_optimizer,
     seed_everything,
     train_epoch,
+    with_drawn,
 )
 from lenet_gui.network.weights import save_weights
 
@@ -51,6 +56,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--no-distortions", action="store_true", help="train on the plain digits"
+    )
+    parser.add_argument(
+        "--drawn",
+        type=float,
+        default=1.0,
+        metavar="FRACTION",
+        help="each pass adds FRACTION x the training digits, drawn again with the "
+        "canvas's pen (0 turns it off; default: %(default)s)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes that draw the digits (default: one per CPU)",
     )
     parser.add_argument(
         "--limit", type=int, default=None, help="train on the first N digits only"
@@ -85,10 +104,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     ink = ink_tensor(train_images)
     labels = torch.from_numpy(train_labels).long()
+    drawn_ink, drawn_labels, drawing_seconds = _draw(
+        train_images, train_labels, args.drawn, args.seed, args.workers
+    )
+    drawn_per_pass = min(round(args.drawn * len(labels)), len(drawn_labels))
 
     distortion = None if args.no_distortions else Distortion()
     model = LeNet5()
-    steps = -(-len(labels) // args.batch_size)
+    steps = -(-(len(labels) + drawn_per_pass) // args.batch_size)
     optimizer, scheduler = make_optimizer(model, args.epochs, steps, args.lr)
 
     started = time.perf_counter()
@@ -104,10 +127,13 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 bar.update()
 
+            pass_ink, pass_labels = with_drawn(
+                ink, labels, drawn_ink, drawn_labels, drawn_per_pass, generator
+            )
             loss, accuracy = train_epoch(
                 model,
-                ink,
-                labels,
+                pass_ink,
+                pass_labels,
                 optimizer,
                 scheduler,
                 generator,
@@ -142,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         "loss": "softmax cross-entropy",
         "augmentation": None if distortion is None else distortion.describe(),
         "training_images": len(labels),
+        "drawn_fraction": args.drawn,
+        "drawn_digits": len(drawn_labels),
+        "drawn_per_pass": drawn_per_pass,
+        "drawing_seconds": round(drawing_seconds, 1),
         "training_seconds": round(seconds, 1),
         "torch_version": torch.__version__,
         "python_version": platform.python_version(),
@@ -160,6 +190,28 @@ def main(argv: list[str] | None = None) -> int:
     save_weights(model, args.output, metadata)
     print(f"saved {args.output} and {args.output.with_suffix('.json')}")
     return 0
+
+
+def _draw(
+    images: np.ndarray,
+    labels: np.ndarray,
+    fraction: float,
+    seed: int,
+    workers: int | None,
+) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Draw the training digits as the app would; return ink, labels, seconds."""
+    if fraction <= 0:
+        return torch.zeros(0, 1, 32, 32), torch.zeros(0, dtype=torch.long), 0.0
+    # Qt is needed only here: plain MNIST training runs without it.
+    from lenet_gui.drawn import drawn_inputs
+
+    started = time.perf_counter()
+    print(f"drawing {len(images)} training digits with the canvas's pen...")
+    inputs, indices = drawn_inputs(images, seed, workers)
+    seconds = time.perf_counter() - started
+    print(f"drew {len(indices)} (bold ones left out) in {seconds:.1f} s")
+    drawn_labels = torch.from_numpy(labels[indices]).long()
+    return ink_from_inputs(inputs), drawn_labels, seconds
 
 
 if __name__ == "__main__":

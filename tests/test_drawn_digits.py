@@ -12,17 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.strokes import (
-    digit_strokes,
-    place_strokes,
-    replay,
-    skeleton_paths,
-    widget_transform,
-    zhang_suen,
-)
+from benchmarks.strokes import replay, widget_transform
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
+from lenet_gui.network.strokes import digit_strokes, place_strokes
 from lenet_gui.widgets import DrawingCanvas
 
 MNIST = Path(__file__).parent / "data" / "mnist"
@@ -71,56 +65,6 @@ def draw(window, transform, image, index):
     window.canvas.clear()
     replay(window.canvas, strokes, transform)
     return window.last_result
-
-
-def components(mask):
-    """Number of 8-connected components of a small boolean image."""
-    left = {(int(r), int(c)) for r, c in zip(*np.nonzero(mask), strict=True)}
-    count = 0
-    while left:
-        count += 1
-        stack = [left.pop()]
-        while stack:
-            r, c = stack.pop()
-            for dr in (-1, 0, 1):
-                for dc in (-1, 0, 1):
-                    if (r + dr, c + dc) in left:
-                        left.remove((r + dr, c + dc))
-                        stack.append((r + dr, c + dc))
-    return count
-
-
-def test_strokes_cover_the_skeleton_and_keep_it_connected(mnist):
-    images, _ = mnist
-    for image in images[:200]:
-        mask = image >= 128
-        skeleton = zhang_suen(mask)
-        assert not (skeleton & ~mask).any()
-        assert components(skeleton) == components(mask)
-        paths = skeleton_paths(skeleton)
-        covered = np.zeros_like(skeleton)
-        for path in paths:
-            for r, c in path:
-                covered[r, c] = True
-            steps = np.abs(np.diff(np.array(path), axis=0))
-            assert steps.size == 0 or (steps.max(axis=1) == 1).all()
-        assert (covered == skeleton).all()
-
-
-def test_thinning_a_bar_leaves_its_centre_line():
-    bar = np.zeros((9, 20), dtype=bool)
-    bar[3:6, 2:18] = True
-    skeleton = zhang_suen(bar)
-    assert skeleton[4, 4:16].all() and skeleton.sum() == skeleton[4].sum()
-    (path,) = skeleton_paths(skeleton)
-    assert path == [(4, c) for c in np.flatnonzero(skeleton[4])]
-
-
-def test_a_ring_is_one_closed_stroke():
-    ring = np.zeros((7, 7), dtype=bool)
-    ring[1, 2:5] = ring[5, 2:5] = ring[2:5, 1] = ring[2:5, 5] = True
-    (path,) = skeleton_paths(ring)
-    assert path[0] == path[-1] and len(path) == ring.sum() + 1
 
 
 def test_drawn_digits_are_read_correctly(window, mnist, chosen):

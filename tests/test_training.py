@@ -13,11 +13,13 @@ from lenet_gui.network.model import LeNet5
 from lenet_gui.network.training import (
     Evaluation,
     evaluate,
+    ink_from_inputs,
     ink_tensor,
     make_optimizer,
     seed_everything,
     to_network_input,
     train_epoch,
+    with_drawn,
 )
 from lenet_gui.network.weights import load_model
 
@@ -37,6 +39,24 @@ def test_inputs_use_the_papers_levels(digits):
     x = to_network_input(ink)
     assert x[:, :, :2, :].eq(-0.1).all()  # the 2-pixel padding is background
     assert x.max().item() == pytest.approx(1.175)
+
+
+def test_network_inputs_turn_back_into_the_ink_they_came_from(digits):
+    images, _ = digits
+    ink = ink_tensor(images[:5])
+    inputs = to_network_input(ink).squeeze(1).numpy()
+    assert torch.allclose(ink_from_inputs(inputs), ink, atol=1e-6)
+
+
+def test_a_pass_holds_every_mnist_digit_and_some_drawn_ones():
+    ink, labels = torch.zeros(6, 1, 32, 32), torch.arange(6)
+    drawn_ink, drawn_labels = torch.ones(4, 1, 32, 32), torch.arange(10, 14)
+    generator = torch.Generator().manual_seed(0)
+    mixed, mixed_labels = with_drawn(ink, labels, drawn_ink, drawn_labels, 3, generator)
+    assert torch.equal(mixed[:6], ink) and torch.equal(mixed_labels[:6], labels)
+    assert len(mixed_labels) == 9 and (mixed[6:] == 1).all()
+    picked = mixed_labels[6:].tolist()
+    assert len(set(picked)) == 3 and set(picked) <= {10, 11, 12, 13}
 
 
 def _train(images, labels, epochs, seed, distortion=None):
@@ -152,6 +172,10 @@ def test_training_command_saves_weights_and_their_record(tmp_path, digits, capsy
     record = json.loads(out.with_suffix(".json").read_text())
     assert record["epochs"] == 1 and record["seed"] == 3
     assert record["training_images"] == 300 and record["test_images"] == 200
+    # Every training digit is drawn again, except the bold ones, and all the
+    # drawn ones join each pass.
+    drawn = record["drawn_digits"]
+    assert 250 < drawn < 300 and record["drawn_per_pass"] == drawn
     assert set(record["data_sha256"]) == {
         "train-images-idx3-ubyte",
         "train-labels-idx1-ubyte",

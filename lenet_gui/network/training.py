@@ -18,7 +18,9 @@ from lenet_gui.network.preprocess import BACKGROUND, INK, from_mnist
 __all__ = [
     "Evaluation",
     "evaluate",
+    "ink_from_inputs",
     "ink_tensor",
+    "with_drawn",
     "make_optimizer",
     "seed_everything",
     "to_network_input",
@@ -46,6 +48,29 @@ def ink_tensor(images: np.ndarray) -> Tensor:
     """
     ink = torch.from_numpy(images).float().div_(255.0)
     return F.pad(ink, (2, 2, 2, 2)).unsqueeze(1)
+
+
+def ink_from_inputs(inputs: np.ndarray) -> Tensor:
+    """Turn (N, 32, 32) network inputs back into (N, 1, 32, 32) ink in [0, 1]."""
+    ink = (torch.from_numpy(inputs).float() - BACKGROUND) / (INK - BACKGROUND)
+    return ink.clamp_(0.0, 1.0).unsqueeze(1)
+
+
+def with_drawn(
+    ink: Tensor,
+    labels: Tensor,
+    drawn_ink: Tensor,
+    drawn_labels: Tensor,
+    count: int,
+    generator: torch.Generator,
+) -> tuple[Tensor, Tensor]:
+    """Return the digits of one training pass: all of `ink`, plus drawn ones.
+
+    `count` drawn digits (at most all of them) are picked at random for the
+    pass; with fewer than all, different passes see different ones.
+    """
+    pick = torch.randperm(len(drawn_labels), generator=generator)[:count]
+    return torch.cat([ink, drawn_ink[pick]]), torch.cat([labels, drawn_labels[pick]])
 
 
 def to_network_input(ink: Tensor) -> Tensor:

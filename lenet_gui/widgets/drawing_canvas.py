@@ -41,6 +41,23 @@ class _Document:
 _EMPTY = _Document(background=None, strokes=())
 
 
+def ink_pen(width: float) -> QPen:
+    """Return the pen strokes are drawn with on the paper raster: full ink, round.
+
+    Parameters
+    ----------
+    width : float
+        Pen width, in paper pixels.
+    """
+    return QPen(
+        QColor(255, 255, 255),
+        width,
+        Qt.PenStyle.SolidLine,
+        Qt.PenCapStyle.RoundCap,
+        Qt.PenJoinStyle.RoundJoin,
+    )
+
+
 def _mix(paper: QColor, ink: QColor, t: float) -> int:
     """Return the ``qRgb`` a fraction ``t`` of the way from paper to ink."""
     return qRgb(
@@ -397,21 +414,12 @@ class DrawingCanvas(QWidget):
         Live drawing and re-rendering both go through here, segment by segment,
         so a stroke looks exactly the same after undo and redo as when drawn.
         """
-        white = QColor(255, 255, 255)
         if start == end:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(white)
+            painter.setBrush(QColor(255, 255, 255))
             painter.drawEllipse(QPointF(*start), width / 2.0, width / 2.0)
             return
-        painter.setPen(
-            QPen(
-                white,
-                width,
-                Qt.PenStyle.SolidLine,
-                Qt.PenCapStyle.RoundCap,
-                Qt.PenJoinStyle.RoundJoin,
-            )
-        )
+        painter.setPen(ink_pen(width))
         painter.drawLine(QPointF(*start), QPointF(*end))
 
     def _render(self, document: _Document) -> None:
