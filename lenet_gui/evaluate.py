@@ -1,7 +1,9 @@
 """Evaluate LeNet-5 weights on MNIST: ``python -m lenet_gui.evaluate --data DIR``.
 
 Prints the accuracy, the accuracy per digit and the confusion matrix, and as
-its last line one JSON object: ``{"accuracy": ..., "n": ..., ...}``.
+its last line one JSON object: ``{"accuracy": ..., "n": ..., ...}``. With
+``--drawn``, the digits are first drawn again as the app draws them
+(:mod:`lenet_gui.drawn`, bold ones left out), as training does with its own.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 from pathlib import Path
 
 from lenet_gui.network.idx import IdxFormatError, load_mnist
-from lenet_gui.network.training import evaluate
+from lenet_gui.network.training import evaluate, evaluate_inputs
 from lenet_gui.network.weights import BUNDLED_WEIGHTS, WeightsError, load_model
 
 
@@ -28,6 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--split", choices=("test", "train"), default="test", help="which MNIST set"
     )
+    parser.add_argument(
+        "--drawn",
+        action="store_true",
+        help="read the digits drawn again with the canvas's pen, as in training",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the drawing (with --drawn)"
+    )
     args = parser.parse_args(argv)
     try:
         model, _ = load_model(args.weights)
@@ -36,9 +46,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
-    result = evaluate(model, images, labels)
+    if args.drawn:
+        # Qt is needed only here: plain evaluation runs without it.
+        from lenet_gui.drawn import drawn_inputs
+
+        inputs, indices = drawn_inputs(images, args.seed)
+        result = evaluate_inputs(model, inputs, labels[indices])
+        how = f", drawn with seed {args.seed}; {len(labels) - result.n} bold left out"
+    else:
+        result = evaluate(model, images, labels)
+        how = ""
     print(f"weights:  {args.weights}")
-    print(f"data:     {args.data} ({args.split}, {result.n} digits)")
+    print(f"data:     {args.data} ({args.split}, {result.n} digits{how})")
     correct = result.n - result.errors
     print(f"accuracy: {result.accuracy:.4%} ({correct}/{result.n})")
     print("\nper digit:")
@@ -54,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         "errors": result.errors,
         "weights": str(args.weights),
         "split": args.split,
+        "drawn": args.drawn,
     }
     print(json.dumps(summary))
     return 0

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from lenet_gui.image_file import ImageFileError, image_formats, read_image
 from lenet_gui.network.preprocess import to_ink
+from lenet_gui.network.wiring import receptive_field, sources
 from lenet_gui.widgets import (
     DrawingCanvas,
     FeatureMapPanel,
@@ -130,6 +131,11 @@ class MainWindow(QMainWindow):
         """The feature-map panel."""
         return self._feature_maps
 
+    @property
+    def input_view(self) -> NetworkInputView:
+        """The view of the 32x32 network input."""
+        return self._input_view
+
     def open_image(self, path: str | Path) -> bool:
         """Place an image file on the canvas; on failure say why and keep all.
 
@@ -192,7 +198,8 @@ class MainWindow(QMainWindow):
         self._input_view = NetworkInputView()
         self._input_view.setToolTip(
             "What LeNet-5 receives: your drawing cropped, scaled to fit 20×20, "
-            "centred by its centre of mass in 28×28 and padded to 32×32"
+            "centred by its centre of mass in 28×28 and padded to 32×32. "
+            "Hover a feature map: a pink frame shows the patch its unit sees."
         )
         self._feature_maps = FeatureMapPanel()
 
@@ -325,6 +332,7 @@ class MainWindow(QMainWindow):
         self._canvas.penWidthChanged.connect(self._on_canvas_pen_width_changed)
         self._pen_slider.valueChanged.connect(self._canvas.set_pen_width)
         self._feature_maps.hoverInfoChanged.connect(self._on_feature_maps_hover)
+        self._feature_maps.unitHovered.connect(self._on_feature_map_unit_hovered)
         self._feature_maps.shownLayerChanged.connect(self._on_feature_maps_layer_shown)
 
     # -- live update ----------------------------------------------------------
@@ -416,10 +424,31 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_feature_maps_hover(self, text: str) -> None:
+        unit = self._feature_maps.hovered_unit()
+        if text and unit is not None:
+            text += " — " + _wiring_text(*unit)
         if text:
             self.statusBar().showMessage(text)
         else:
             self.statusBar().clearMessage()
+
+    @Slot(object)
+    def _on_feature_map_unit_hovered(
+        self, unit: tuple[str, int, int, int] | None
+    ) -> None:
+        """Show what the unit under the pointer reads: its input patch and maps."""
+        if unit is None:
+            self._input_view.set_field(None)
+            self._feature_maps.outline_maps(None)
+            return
+        layer, index, row, col = unit
+        field = receptive_field(layer, row, col)
+        self._input_view.set_field((field.top, field.left, field.size))
+        below, maps = sources(layer, index)
+        if below in self._feature_maps.LAYERS:
+            self._feature_maps.outline_maps(below, maps)
+        else:
+            self._feature_maps.outline_maps(None)
 
     @Slot(object)
     def _on_feature_maps_layer_shown(self, name: str | None) -> None:
@@ -569,6 +598,22 @@ class MainWindow(QMainWindow):
             "<th>parameters</th><th>connections</th></tr>"
             f"{rows}</table>"
         )
+
+
+def _wiring_text(layer: str, index: int, row: int, col: int) -> str:
+    """Describe what a feature-map unit reads, e.g. for the status bar."""
+    field = receptive_field(layer, row, col)
+    last = field.size - 1
+    seen = (
+        f"sees input rows {field.top}–{field.top + last}, "
+        f"columns {field.left}–{field.left + last}"
+    )
+    below, maps = sources(layer, index)
+    if below == "input":
+        return seen
+    verb = "reads" if layer.startswith("C") else "subsamples"
+    names = ", ".join(map(str, maps))
+    return f"{seen}; {verb} {below} map{'s' if len(maps) > 1 else ''} {names}"
 
 
 def _load_bundled() -> tuple[Classifier | None, str]:

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -270,6 +271,50 @@ def test_enlarging_a_layer_from_the_view_menu(window):
     window.feature_maps.show_layer(None)
     assert window._layer_actions[None].isChecked()
     assert not window._layer_actions["C3"].isChecked()
+
+
+def hover_unit(window, name, k, i, j):
+    """Move the mouse onto pixel (i, j) of map k of a layer in the real panel."""
+    panel = window.feature_maps
+    (view,) = panel.findChildren(pg.GraphicsView)
+    shape = panel.image_of_layer(name).shape
+    (image,) = [
+        item
+        for item in view.scene().items()
+        if isinstance(item, pg.ImageItem) and item.image.shape == shape
+    ]
+    _, height, width = panel.LAYERS[name]
+    _, cols = panel.GRIDS[name]
+    row = (k // cols) * (height + panel.GAP) + i
+    col = (k % cols) * (width + panel.GAP) + j
+    scene = image.getViewBox().mapViewToScene(QPointF(col + 0.5, row + 0.5))
+    QTest.mouseMove(view.viewport(), view.mapFromScene(scene))
+
+
+def test_hovering_a_unit_shows_what_it_reads(window, qtbot):
+    draw(window, line((0.3, 0.2), (0.7, 0.2)) + line((0.7, 0.2), (0.45, 0.85)))
+    window.last_result  # noqa: B018 - flushes the pending refresh
+    hover_unit(window, "C3", 7, 2, 5)
+    qtbot.waitUntil(lambda: window.input_view.field() == (4, 10, 14))
+    assert window.feature_maps.outlined_maps() == {"S2": [1, 2, 3, 4]}
+    message = window.statusBar().currentMessage()
+    assert message.startswith("C3 map 7 (2, 5): ")
+    assert "sees input rows 4\N{EN DASH}17, columns 10\N{EN DASH}23" in message
+    assert message.endswith("reads S2 maps 1, 2, 3, 4")
+
+    hover_unit(window, "S4", 15, 4, 4)
+    qtbot.waitUntil(lambda: window.input_view.field() == (16, 16, 16))
+    assert window.feature_maps.outlined_maps() == {"C3": [15]}
+    hover_unit(window, "C1", 0, 0, 0)
+    qtbot.waitUntil(lambda: window.input_view.field() == (0, 0, 5))
+    assert window.feature_maps.outlined_maps() == {}
+
+    QApplication.sendEvent(
+        window.feature_maps.findChild(pg.GraphicsView).viewport(),
+        QEvent(QEvent.Type.Leave),
+    )
+    assert window.input_view.field() is None
+    assert window.statusBar().currentMessage() == ""
 
 
 def test_pen_width_and_layer_are_remembered(qtbot, warnings):

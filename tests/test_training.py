@@ -190,6 +190,26 @@ def test_training_command_saves_weights_and_their_record(tmp_path, digits, capsy
     assert last["accuracy"] == pytest.approx(record["test_accuracy"])
 
 
+def test_evaluation_of_drawn_digits_reads_what_the_app_would(tmp_path, digits, capsys):
+    from lenet_gui import evaluate as evaluate_cli
+    from lenet_gui.drawn import drawn_inputs
+    from lenet_gui.network.classifier import Classifier
+    from lenet_gui.network.idx import write_idx
+
+    images, labels = digits
+    data = tmp_path / "mnist"
+    data.mkdir()
+    write_idx(data / "t10k-images-idx3-ubyte.gz", images[:150])
+    write_idx(data / "t10k-labels-idx1-ubyte.gz", labels[:150])
+    assert evaluate_cli.main(["--data", str(data), "--drawn", "--seed", "4"]) == 0
+    last = json.loads(capsys.readouterr().out.splitlines()[-1])
+    inputs, indices = drawn_inputs(images[:150], 4, workers=1)
+    classifier = Classifier.load()
+    read = [classifier.classify_input(x).digit for x in inputs]
+    assert last["drawn"] and last["n"] == len(indices) < 150
+    assert last["accuracy"] == pytest.approx(np.mean(read == labels[indices]))
+
+
 def test_training_command_without_data_says_so(tmp_path, capsys):
     from lenet_gui import train
 

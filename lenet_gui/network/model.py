@@ -26,6 +26,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from lenet_gui.network.wiring import C3_TABLE
+
 __all__ = [
     "C3_TABLE",
     "LAYER_NAMES",
@@ -38,26 +40,6 @@ __all__ = [
 
 #: Names of the layers, in order, as the paper calls them.
 LAYER_NAMES = ("C1", "S2", "C3", "S4", "C5", "F6", "output")
-
-#: Table I of the paper: the S2 maps each C3 map reads.
-C3_TABLE: tuple[tuple[int, ...], ...] = (
-    (0, 1, 2),
-    (1, 2, 3),
-    (2, 3, 4),
-    (3, 4, 5),
-    (0, 4, 5),
-    (0, 1, 5),
-    (0, 1, 2, 3),
-    (1, 2, 3, 4),
-    (2, 3, 4, 5),
-    (0, 3, 4, 5),
-    (0, 1, 4, 5),
-    (0, 1, 2, 5),
-    (0, 1, 3, 4),
-    (1, 2, 4, 5),
-    (0, 2, 3, 5),
-    (0, 1, 2, 3, 4, 5),
-)
 
 
 class ScaledTanh(nn.Module):

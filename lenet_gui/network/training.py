@@ -18,6 +18,7 @@ from lenet_gui.network.preprocess import BACKGROUND, INK, from_mnist
 __all__ = [
     "Evaluation",
     "evaluate",
+    "evaluate_inputs",
     "ink_from_inputs",
     "ink_tensor",
     "with_drawn",
@@ -181,7 +182,14 @@ def evaluate(
     model: LeNet5, images: np.ndarray, labels: np.ndarray, batch_size: int = 1000
 ) -> Evaluation:
     """Classify (N, 28, 28) uint8 MNIST digits and compare with their labels."""
-    inputs = torch.from_numpy(from_mnist(images)).unsqueeze(1)  # (N, 1, 32, 32)
+    return evaluate_inputs(model, from_mnist(images), labels, batch_size)
+
+
+def evaluate_inputs(
+    model: LeNet5, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 1000
+) -> Evaluation:
+    """Classify (N, 32, 32) network inputs and compare with their labels."""
+    inputs = torch.from_numpy(inputs).unsqueeze(1)  # (N, 1, 32, 32)
     model.eval()
     with torch.no_grad():
         batches = range(0, len(inputs), batch_size)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -59,6 +60,21 @@ class _Packing:
     def packed_shape(self) -> tuple[int, int]:
         return self.map_index.shape
 
+    def map_rect(self, index: int) -> QRectF:
+        """Return where map `index` lies in the packed image, in its pixels."""
+        _, height, width = self.shape
+        top, left = np.unravel_index(
+            self.targets[index * height * width], self.packed_shape
+        )
+        return QRectF(float(left), float(top), float(width), float(height))
+
+
+def _outline_pen() -> QPen:
+    """Pen of the frames around outlined maps: two screen pixels, any zoom."""
+    pen = QPen(FeatureMapPanel.OUTLINE_COLOR, 2.0)
+    pen.setCosmetic(True)
+    return pen
+
 
 class _Layer:
     """One layer's packed buffer and the pyqtgraph items that show it."""
@@ -88,6 +104,21 @@ class _Layer:
         )
         self.view.disableAutoRange()
         self.has_values = False
+        # Frames around maps picked by FeatureMapPanel.outline_maps, made once.
+        self.outlines = []
+        for index in range(count):
+            outline = QGraphicsRectItem(packing.map_rect(index))
+            outline.setPen(_outline_pen())
+            outline.setZValue(1)
+            outline.setVisible(False)
+            self.view.addItem(outline)
+            self.outlines.append(outline)
+        # A frame around the unit under the pointer.
+        self.marker = QGraphicsRectItem(QRectF(0, 0, 1, 1))
+        self.marker.setPen(_outline_pen())
+        self.marker.setZValue(2)
+        self.marker.setVisible(False)
+        self.view.addItem(self.marker)
 
     def set_values(self, activations: np.ndarray | None) -> None:
         if activations is None:
@@ -122,6 +153,10 @@ class FeatureMapPanel(QWidget):
     or ``""`` when the pointer leaves the maps."""
     shownLayerChanged = Signal(object)
     """Emitted with the layer now shown alone, or None when all layers are shown."""
+    unitHovered = Signal(object)
+    """Emitted when the pointer moves onto another unit, with its
+    ``(layer, map, row, column)``, or None when it leaves the maps (or a gap).
+    The unit is framed while the pointer is on it."""
 
     LAYERS: Mapping[str, tuple[int, int, int]] = MappingProxyType(
         {
@@ -144,6 +179,8 @@ class FeatureMapPanel(QWidget):
     """Fixed colour levels: every update uses the same colours for the same values."""
     COLOR_MAP = "CET-D1"
     """Name of the diverging pyqtgraph colour map: blue negative, red positive."""
+    OUTLINE_COLOR = QColor(255, 64, 160)
+    """Colour of the frames :meth:`outline_maps` draws around maps."""
 
     # Where each layer sits when all are shown: (label row, column); the view is on
     # the row below its label.
@@ -170,6 +207,7 @@ class FeatureMapPanel(QWidget):
         # Last hovered (layer, row, column) in a packed image, to refresh the
         # hover text when new activations arrive under a still pointer.
         self._hover_at: tuple[str, int, int] | None = None
+        self._hovered_unit: tuple[str, int, int, int] | None = None
 
         self._graphics = pg.GraphicsLayoutWidget()
         self._graphics.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
@@ -309,6 +347,46 @@ class FeatureMapPanel(QWidget):
         self._set_hover(None)
         self.shownLayerChanged.emit(name)
 
+    def outline_maps(self, layer: str | None, maps: Sequence[int] = ()) -> None:
+        """Frame some maps of one layer, e.g. the maps that feed a hovered unit.
+
+        Parameters
+        ----------
+        layer : str or None
+            One of :attr:`LAYERS`; None removes every frame.
+        maps : sequence of int
+            Indices of the maps of `layer` to frame; the others lose theirs.
+
+        Raises
+        ------
+        KeyError
+            If `layer` is not None and not one of :attr:`LAYERS`.
+        IndexError
+            If a map index is out of range for `layer`.
+        """
+        framed = set()
+        if layer is not None:
+            count = self._layer(layer).packing.shape[0]
+            framed = {(layer, int(k)) for k in maps}
+            bad = [k for _, k in framed if not 0 <= k < count]
+            if bad:
+                raise IndexError(f"{layer} has maps 0 to {count - 1}, not {bad}")
+        for name, item in self._layers.items():
+            for index, outline in enumerate(item.outlines):
+                outline.setVisible((name, index) in framed)
+
+    def outlined_maps(self) -> dict[str, list[int]]:
+        """Return the framed maps, by layer (layers with none left out)."""
+        return {
+            name: shown
+            for name, layer in self._layers.items()
+            if (shown := [k for k, o in enumerate(layer.outlines) if o.isVisible()])
+        }
+
+    def hovered_unit(self) -> tuple[str, int, int, int] | None:
+        """Return the ``(layer, map, row, column)`` under the pointer, or None."""
+        return self._hovered_unit
+
     def shown_layer(self) -> str | None:
         """Return the layer shown alone, or None when all layers are shown."""
         return self._shown
@@ -401,6 +479,23 @@ class FeatureMapPanel(QWidget):
 
     def _set_hover(self, at: tuple[str, int, int] | None) -> None:
         self._hover_at = at
+        unit = None
+        if at is not None:
+            name, row, col = at
+            packing = self._layers[name].packing
+            k = int(packing.map_index[row, col])
+            if k >= 0:
+                i, j = int(packing.map_row[row, col]), int(packing.map_col[row, col])
+                unit = (name, k, i, j)
+        if unit != self._hovered_unit:
+            self._hovered_unit = unit
+            for layer in self._layers.values():
+                layer.marker.setVisible(False)
+            if unit is not None:
+                marker = self._layers[name].marker
+                marker.setRect(QRectF(col, row, 1, 1))
+                marker.setVisible(True)
+            self.unitHovered.emit(unit)
         self._refresh_hover()
 
     def _refresh_hover(self) -> None:

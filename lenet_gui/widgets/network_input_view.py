@@ -29,6 +29,8 @@ class NetworkInputView(pg.GraphicsLayoutWidget):
     """Outline colour of the central 28x28 frame."""
     BOX_COLOR = QColor(0, 170, 255)
     """Outline colour of the central 20x20 box."""
+    FIELD_COLOR = QColor(255, 64, 160)
+    """Outline colour of the patch a hovered feature-map unit sees."""
 
     # Qt sends palette changes while the base class is still being constructed.
     _built = False
@@ -56,6 +58,9 @@ class NetworkInputView(pg.GraphicsLayoutWidget):
         self._extent = self._add_outline(0, QColor())
         self._add_outline(2, self.FRAME_COLOR)
         self._add_outline(6, self.BOX_COLOR)
+        self._field = self._add_outline(0, self.FIELD_COLOR, width=2.0)
+        self._field.setZValue(2)
+        self._field.setVisible(False)
         self._view.setRange(QRectF(0, 0, self.SIZE, self.SIZE), padding=0.02)
         self._view.disableAutoRange()
         self.nextRow()
@@ -95,6 +100,28 @@ class NetworkInputView(pg.GraphicsLayoutWidget):
         np.copyto(self._buffer, array.reshape(self.SIZE, self.SIZE))
         self._image.setImage(self._buffer, autoLevels=False, levels=self.LEVELS)
 
+    def set_field(self, field: tuple[int, int, int] | None) -> None:
+        """Frame the square patch of the input that one unit sees, or none.
+
+        Parameters
+        ----------
+        field : tuple of (int, int, int) or None
+            ``(top, left, size)`` in input pixels; None removes the frame.
+        """
+        if field is None:
+            self._field.setVisible(False)
+            return
+        top, left, size = field
+        self._field.setRect(QRectF(left, top, size, size))
+        self._field.setVisible(True)
+
+    def field(self) -> tuple[int, int, int] | None:
+        """Return the framed ``(top, left, size)``, or None if nothing is framed."""
+        if not self._field.isVisible():
+            return None
+        rect = self._field.rect()
+        return round(rect.top()), round(rect.left()), round(rect.width())
+
     def sizeHint(self) -> QSize:
         """Return a size that shows each input pixel as a few screen pixels."""
         return QSize(180, 210)
@@ -109,10 +136,12 @@ class NetworkInputView(pg.GraphicsLayoutWidget):
         if self._built and event.type() == QEvent.Type.PaletteChange:
             self._apply_palette()
 
-    def _add_outline(self, margin: int, color: QColor) -> QGraphicsRectItem:
+    def _add_outline(
+        self, margin: int, color: QColor, width: float = 1.0
+    ) -> QGraphicsRectItem:
         side = self.SIZE - 2 * margin
         outline = QGraphicsRectItem(QRectF(margin, margin, side, side))
-        pen = QPen(color, 1.0)
+        pen = QPen(color, width)
         pen.setCosmetic(True)
         outline.setPen(pen)
         outline.setZValue(1)

@@ -3,7 +3,7 @@
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
 from lenet_gui.widgets import FeatureMapPanel
@@ -246,3 +246,58 @@ def test_leaving_the_maps_clears_the_hover_text(qtbot, panel):
     QApplication.sendEvent(viewport, QEvent(QEvent.Type.Leave))
     assert infos[-1] == ""
     assert panel.findChild(QLabel, "hoverInfo").text() == ""
+
+
+def test_hovering_reports_each_new_unit_once(qtbot, panel):
+    units = []
+    panel.unitHovered.connect(units.append)
+    viewport = graphics_view(panel).viewport()
+    qtbot.mouseMove(
+        viewport, viewport_pos(panel, "C3", *packed_position("C3", 7, 2, 5))
+    )
+    qtbot.waitUntil(lambda: units[-1:] == [("C3", 7, 2, 5)])
+    assert panel.hovered_unit() == ("C3", 7, 2, 5)
+    row, col = packed_position("C3", 7, 2, 5)
+    assert outline_pixels(panel, "C3") == [QRectF(col, row, 1, 1)], "unit framed"
+    # New activations under a still pointer change the value, not the unit.
+    panel.set_activations(random_activations())
+    assert units == [("C3", 7, 2, 5)]
+    gap_row = packed_position("C3", 0, 9, 0)[0] + 1
+    qtbot.mouseMove(viewport, viewport_pos(panel, "C3", gap_row, 3))
+    qtbot.waitUntil(lambda: units[-1:] == [None])
+    assert panel.hovered_unit() is None
+    assert outline_pixels(panel, "C3") == []
+
+
+def outline_pixels(panel, name):
+    """Packed-image rectangles of the visible frames drawn over a layer."""
+    view = view_of_layer(panel, name)
+    return [
+        item.rect()
+        for item in view.addedItems
+        if not isinstance(item, pg.ImageItem) and item.isVisible()
+    ]
+
+
+def test_outlined_maps_are_framed_where_they_are_packed(qtbot, panel):
+    panel.outline_maps("S2", (1, 2, 3))
+    assert panel.outlined_maps() == {"S2": [1, 2, 3]}
+    rects = outline_pixels(panel, "S2")
+    assert len(rects) == 3
+    for k, rect in zip((1, 2, 3), rects, strict=True):
+        top, left = packed_position("S2", k, 0, 0)
+        assert (rect.top(), rect.left(), rect.width(), rect.height()) == (
+            top,
+            left,
+            14,
+            14,
+        )
+    panel.outline_maps("C3", [15])
+    assert panel.outlined_maps() == {"C3": [15]}
+    assert outline_pixels(panel, "S2") == []
+    panel.outline_maps(None)
+    assert panel.outlined_maps() == {}
+    with pytest.raises(IndexError, match="0 to 5"):
+        panel.outline_maps("S2", [6])
+    with pytest.raises(KeyError):
+        panel.outline_maps("F6", [0])

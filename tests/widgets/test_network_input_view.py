@@ -74,3 +74,14 @@ def test_none_blanks_the_view(view):
 def test_rejects_inputs_that_are_not_32x32(view, shape):
     with pytest.raises(ValueError, match="32x32"):
         view.set_input(np.zeros(shape))
+
+
+def test_a_unit_field_is_framed_over_the_input(view):
+    assert view.field() is None
+    view.set_field((4, 10, 14))
+    assert view.field() == (4, 10, 14)
+    picture = view.grab().toImage()
+    view.set_field(None)
+    assert view.field() is None
+    # The frame is drawn: the picture changes when it goes.
+    assert view.grab().toImage() != picture
