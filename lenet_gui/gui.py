@@ -46,6 +46,7 @@ from lenet_gui.widgets import (
     NetworkInputView,
     PredictionLabel,
     ProbabilityChart,
+    UnitSumView,
 )
 
 if TYPE_CHECKING:
@@ -202,6 +203,7 @@ class MainWindow(QMainWindow):
             "Hover a feature map: a pink frame shows the patch its unit sees."
         )
         self._feature_maps = FeatureMapPanel()
+        self._unit_sum = UnitSumView()
 
         self._pen_slider = QSlider(Qt.Orientation.Horizontal)
         self._pen_slider.setRange(4, 64)
@@ -223,9 +225,15 @@ class MainWindow(QMainWindow):
         left_column.addLayout(result_row, 2)
         left_column.addWidget(self._probabilities, 2)
 
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(self._feature_maps, 1)
+        right_column.addWidget(self._unit_sum)
+
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self._feature_maps)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
@@ -383,6 +391,7 @@ class MainWindow(QMainWindow):
             self._probabilities.set_probabilities(result.probabilities)
             self._input_view.set_input(result.network_input)
             self._feature_maps.set_activations(result.activations)
+        self._show_unit_sum()
 
     # -- model loading --------------------------------------------------------
 
@@ -440,6 +449,7 @@ class MainWindow(QMainWindow):
         if unit is None:
             self._input_view.set_field(None)
             self._feature_maps.outline_maps(None)
+            self._unit_sum.show_hint()
             return
         layer, index, row, col = unit
         field = receptive_field(layer, row, col)
@@ -449,6 +459,29 @@ class MainWindow(QMainWindow):
             self._feature_maps.outline_maps(below, maps)
         else:
             self._feature_maps.outline_maps(None)
+        self._show_unit_sum()
+
+    def _show_unit_sum(self) -> None:
+        """Work out the hovered unit's value for the current result, if any."""
+        unit = self._feature_maps.hovered_unit()
+        if unit is None or self._result is None or self._classifier is None:
+            self._unit_sum.show_hint()
+            return
+        layer, index, row, col = unit
+        terms = self._classifier.unit_sum(self._result, *unit)
+        limit = float(abs(terms.weights).max())
+        self._unit_sum.show_sum(
+            f"{layer} map {index} ({row}, {col}) = f(\N{GREEK CAPITAL LETTER SIGMA} "
+            f"w\N{MIDDLE DOT}x + b) = f({terms.total:.3f}) = {terms.value:.3f}, "
+            f"b = {terms.bias:.3f} \N{EM DASH} left: values read, right: weights "
+            f"(\N{PLUS-MINUS SIGN}{limit:.2f})",
+            [
+                f"{terms.below} map {k}" if terms.below != "input" else "input"
+                for k in terms.maps
+            ],
+            terms.inputs,
+            terms.weights,
+        )
 
     @Slot(object)
     def _on_feature_maps_layer_shown(self, name: str | None) -> None:

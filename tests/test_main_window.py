@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.idx import load_mnist
+from lenet_gui.widgets import UnitSumView
 
 ROOT = Path(__file__).resolve().parents[1]
 MNIST = Path(__file__).parent / "data" / "mnist"
@@ -301,6 +302,16 @@ def test_hovering_a_unit_shows_what_it_reads(window, qtbot):
     assert message.startswith("C3 map 7 (2, 5): ")
     assert "sees input rows 4\N{EN DASH}17, columns 10\N{EN DASH}23" in message
     assert message.endswith("reads S2 maps 1, 2, 3, 4")
+    # The sum worked through gives the value the status bar shows.
+    sums = window.findChild(UnitSumView)
+    value = message.split(": ")[1].split(" ")[0]
+    assert sums.heading().startswith("C3 map 7 (2, 5) = f(")
+    assert f") = {value}, b = " in sums.heading()
+    assert sums.shown_columns() == 4
+    # Drawing on under a still pointer works the sum out again.
+    draw(window, line((0.2, 0.5), (0.8, 0.5)))
+    value = window.last_result.activations["C3"][7, 2, 5]
+    assert f") = {value:.3f}, b = " in sums.heading()
 
     hover_unit(window, "S4", 15, 4, 4)
     qtbot.waitUntil(lambda: window.input_view.field() == (16, 16, 16))
@@ -315,6 +326,7 @@ def test_hovering_a_unit_shows_what_it_reads(window, qtbot):
     )
     assert window.input_view.field() is None
     assert window.statusBar().currentMessage() == ""
+    assert sums.heading() == UnitSumView.HINT
 
 
 def test_pen_width_and_layer_are_remembered(qtbot, warnings):

@@ -1,11 +1,13 @@
 """The wiring the window shows matches what the real network computes."""
 
+import numpy as np
 import pytest
 import torch
 
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.wiring import C3_TABLE, receptive_field, sources
 
+SHAPES = {"C1": (6, 28, 28), "S2": (6, 14, 14), "C3": (16, 10, 10), "S4": (16, 5, 5)}
 UNITS = [
     ("C1", 0, 0, 0),
     ("C1", 5, 27, 13),
@@ -52,3 +54,34 @@ def test_layers_without_feature_maps_are_refused():
         receptive_field("F6", 0, 0)
     with pytest.raises(KeyError, match="C5"):
         sources("C5", 0)
+
+
+def test_each_units_sum_worked_through_gives_its_value():
+    from lenet_gui.network.classifier import Classifier
+
+    classifier = Classifier.load()
+    image = np.zeros((60, 60))
+    image[10:50, 27:33] = 1.0
+    image[10:15, 15:45] = 1.0
+    prediction = classifier.predict(image)
+    for layer, (count, height, width) in SHAPES.items():
+        for index in range(count):
+            for row in range(height):
+                for col in range(width):
+                    terms = classifier.unit_sum(prediction, layer, index, row, col)
+                    expected = prediction.activations[layer][index, row, col]
+                    assert terms.value == pytest.approx(expected, abs=1e-5)
+    terms = classifier.unit_sum(prediction, "C3", 15, 2, 3)
+    assert terms.below == "S2" and terms.maps == C3_TABLE[15]
+    assert terms.weights.shape == terms.inputs.shape == (6, 5, 5)
+    assert np.array_equal(
+        terms.inputs, prediction.activations["S2"][:, 2:7, 3:8].astype(np.float64)
+    )
+    terms = classifier.unit_sum(prediction, "S4", 3, 1, 2)
+    assert terms.below == "C3" and terms.maps == (3,)
+    assert terms.weights.shape == (1, 2, 2) and len(set(terms.weights.ravel())) == 1
+    terms = classifier.unit_sum(prediction, "C1", 0, 0, 0)
+    assert terms.below == "input"
+    assert np.array_equal(terms.inputs[0], prediction.network_input[:5, :5])
+    with pytest.raises(IndexError):
+        classifier.unit_sum(prediction, "S4", 0, 5, 0)

@@ -17,8 +17,9 @@ import torch
 from lenet_gui.network.model import LayerSummary, LeNet5
 from lenet_gui.network.preprocess import preprocess
 from lenet_gui.network.weights import load_model
+from lenet_gui.network.wiring import FEATURE_LAYERS, sources
 
-__all__ = ["Classifier", "Prediction", "use_one_thread"]
+__all__ = ["Classifier", "Prediction", "UnitSum", "use_one_thread"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,45 @@ class Prediction:
     def confidence(self) -> float:
         """Probability of the predicted digit."""
         return float(self.probabilities[self.digit])
+
+
+@dataclass(frozen=True)
+class UnitSum:
+    """How one feature-map unit's value was computed, with the numbers.
+
+    Every unit of C1 to S4 computes ``f(sum(weights * inputs) + bias)``, f the
+    scaled tanh: C1 and C3 with a 5x5 kernel on each map they read, S2 and S4
+    with their map's coefficient on each of the 2x2 values they sum.
+
+    Attributes
+    ----------
+    below : str
+        The layer read: ``"input"``, ``"C1"``, ``"S2"`` or ``"C3"``.
+    maps : tuple of int
+        The maps of `below` read (for C3, the paper's Table I).
+    weights : np.ndarray
+        (len(maps), k, k) float64 weights, k = 5 for C1 and C3, 2 for S2, S4.
+    inputs : np.ndarray
+        (len(maps), k, k) float64 values read, in the same places.
+    bias : float
+        The map's bias.
+    """
+
+    below: str
+    maps: tuple[int, ...]
+    weights: np.ndarray
+    inputs: np.ndarray
+    bias: float
+
+    @property
+    def total(self) -> float:
+        """The weighted sum plus the bias: the unit's value before squashing."""
+        return float((self.weights * self.inputs).sum()) + self.bias
+
+    @property
+    def value(self) -> float:
+        """The unit's output, ``1.7159 * tanh(2/3 * total)``."""
+        return 1.7159 * float(np.tanh(2.0 / 3.0 * self.total))
 
 
 class Classifier:
@@ -84,6 +124,48 @@ class Classifier:
         """
         model, metadata = load_model(path)
         return cls(model, metadata, None if path is None else Path(path))
+
+    def unit_sum(
+        self, prediction: Prediction, layer: str, index: int, row: int, col: int
+    ) -> UnitSum:
+        """Work out one feature-map unit's value for a prediction, term by term.
+
+        Parameters
+        ----------
+        prediction : Prediction
+            A result of this classifier.
+        layer : str
+            ``"C1"``, ``"S2"``, ``"C3"`` or ``"S4"``.
+        index, row, col : int
+            The unit's map and position in it.
+
+        Raises
+        ------
+        KeyError
+            If `layer` has no feature maps.
+        IndexError
+            If the unit lies outside the layer.
+        """
+        below, maps = sources(layer, index)
+        side, stride = FEATURE_LAYERS[layer]
+        if below == "input":
+            source = prediction.network_input[None]
+        else:
+            source = prediction.activations[below]
+        count, height, width = prediction.activations[layer].shape
+        if not (0 <= index < count and 0 <= row < height and 0 <= col < width):
+            raise IndexError(f"{layer} has no unit {index} ({row}, {col})")
+        top, left = row * stride, col * stride
+        inputs = source[list(maps), top : top + side, left : left + side]
+        module = getattr(self._model, layer.lower())
+        with torch.no_grad():
+            if isinstance(module, torch.nn.Conv2d):
+                weights = module.weight[index, list(maps)].double().numpy()
+            else:
+                coefficient = float(module.coefficient[index])
+                weights = np.full((1, side, side), coefficient)
+            bias = float(module.bias[index])
+        return UnitSum(below, maps, weights, inputs.astype(np.float64), bias)
 
     def summary(self) -> list[LayerSummary]:
         """Return the model's per-layer table (shapes, parameters, connections)."""

@@ -5,6 +5,7 @@ from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
 from lenet_gui.widgets.network_input_view import NetworkInputView
 from lenet_gui.widgets.prediction_label import PredictionLabel
 from lenet_gui.widgets.probability_chart import ProbabilityChart
+from lenet_gui.widgets.unit_sum_view import UnitSumView
 
 __all__ = [
     "DrawingCanvas",
@@ -12,4 +13,5 @@ __all__ = [
     "NetworkInputView",
     "PredictionLabel",
     "ProbabilityChart",
+    "UnitSumView",
 ]

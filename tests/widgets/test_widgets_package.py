@@ -6,13 +6,14 @@ import sys
 import lenet_gui.widgets as widgets
 
 
-def test_exports_the_five_widgets():
+def test_exports_the_six_widgets():
     assert sorted(widgets.__all__) == [
         "DrawingCanvas",
         "FeatureMapPanel",
         "NetworkInputView",
         "PredictionLabel",
         "ProbabilityChart",
+        "UnitSumView",
     ]
     for name in widgets.__all__:
         assert getattr(widgets, name).__name__ == name

@@ -1,0 +1,183 @@
+"""One feature-map unit's computation, term by term: what it reads and its weights."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRectF, QSize
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import QWidget
+
+
+class UnitSumView(pg.GraphicsLayoutWidget):
+    """Shows how one unit's value is made: ``f(sum(weights * inputs) + bias)``.
+
+    One pair of squares per map the unit reads: on the left the values it
+    reads there (the 5x5 patch of a convolution, the 2x2 block of a
+    subsampling), on the right the weights applied to them. Values use the
+    feature maps' fixed colours; weights their own symmetric scale, given in
+    the heading with the bias and the sum.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    MAX_COLUMNS = 6
+    """Most maps any unit reads (C3's last map reads all six S2 maps)."""
+    VALUE_LEVELS = (-1.7159, 1.7159)
+    """Fixed colour levels of the values read, as in the feature-map panel."""
+    COLOR_MAP = "CET-D1"
+    """Diverging colour map, the feature-map panel's."""
+    HINT = "Hover a feature map to see how one of its units is computed."
+    """Heading shown while no unit is shown."""
+
+    _built = False
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Computation of the hovered unit")
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        self.ci.setContentsMargins(2, 2, 2, 2)
+        self.ci.setSpacing(1)
+        lut = pg.colormap.get(self.COLOR_MAP).getLookupTable(nPts=256, alpha=False)
+        columns = 2 * self.MAX_COLUMNS
+        self._heading = self.addLabel(self.HINT, colspan=columns, size="9pt")
+
+        self._views: list[pg.ViewBox] = []
+        self.nextRow()
+        captions = [
+            self.addLabel("", colspan=2, size="8pt") for _ in range(self.MAX_COLUMNS)
+        ]
+        for caption in captions:
+            caption.setMaximumHeight(16)
+        self.nextRow()
+        # Each map read gets two squares side by side: the values, the weights.
+        images = [self._add_image() for _ in range(columns)]
+        for image in images:
+            image.setLookupTable(lut)
+        self._columns = list(zip(captions, images[0::2], images[1::2], strict=True))
+        grid = self.ci.layout
+        grid.setRowStretchFactor(2, 1)
+        for column in range(columns):
+            grid.setColumnStretchFactor(column, 1)
+        self._shown = 0
+        self._apply_palette()
+        self._show_columns(0)
+        self._built = True
+
+    def show_sum(
+        self,
+        heading: str,
+        captions: Sequence[str],
+        inputs: np.ndarray,
+        weights: np.ndarray,
+    ) -> None:
+        """Show the values a unit reads and their weights, one map per column.
+
+        Parameters
+        ----------
+        heading : str
+            What the unit is and the sum's figures, e.g. ``"C3 map 7 (2, 5) =
+            f(2.413) = 1.716"``.
+        captions : sequence of str
+            One name per map read, e.g. ``"S2 map 1"``.
+        inputs, weights : np.ndarray
+            (n, k, k) values read and weights, n = len(captions) <= 6.
+
+        Raises
+        ------
+        ValueError
+            If the shapes do not agree or there are more than six maps.
+        """
+        inputs = np.asarray(inputs, dtype=np.float64)
+        weights = np.asarray(weights, dtype=np.float64)
+        count = len(captions)
+        if not (
+            0 < count <= self.MAX_COLUMNS
+            and inputs.ndim == 3
+            and inputs.shape == weights.shape
+            and inputs.shape[0] == count
+        ):
+            raise ValueError(
+                f"need 1 to {self.MAX_COLUMNS} maps with inputs and weights of one "
+                f"(n, k, k) shape; got {count} captions, {inputs.shape} and "
+                f"{weights.shape}"
+            )
+        # One symmetric scale for all of this unit's weights, so they compare.
+        limit = float(np.abs(weights).max()) or 1.0
+        for (caption, values, kernel), text, x, w in zip(
+            self._columns, captions, inputs, weights, strict=False
+        ):
+            caption.setText(text)
+            values.setImage(x, autoLevels=False, levels=self.VALUE_LEVELS)
+            kernel.setImage(w, autoLevels=False, levels=(-limit, limit))
+        self._heading.setText(heading)
+        self._show_columns(count)
+
+    def show_hint(self) -> None:
+        """Show the hint instead of a unit (nothing to do if already shown).
+
+        Not called ``clear``: pyqtgraph's layout widget hands that name to its
+        layout, where it would remove every item.
+        """
+        if self._shown == 0 and self._heading.text == self.HINT:
+            return
+        self._heading.setText(self.HINT)
+        self._show_columns(0)
+
+    def heading(self) -> str:
+        """Return the heading shown."""
+        return self._heading.text
+
+    def shown_columns(self) -> int:
+        """Return how many maps are shown (0 when no unit is)."""
+        return self._shown
+
+    def sizeHint(self) -> QSize:
+        """Return room for a heading and two rows of small squares."""
+        return QSize(480, 130)
+
+    def minimumSizeHint(self) -> QSize:
+        """Return the smallest size at which the squares still show."""
+        return QSize(240, 100)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow palette changes, such as a switch between light and dark themes."""
+        super().changeEvent(event)
+        if self._built and event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+
+    def _add_image(self) -> pg.ImageItem:
+        view = self.addViewBox(
+            lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
+        )
+        image = pg.ImageItem(axisOrder="row-major")
+        view.addItem(image)
+        view.setRange(QRectF(0, 0, 5, 5), padding=0.05)
+        self._views.append(view)
+        return image
+
+    def _show_columns(self, count: int) -> None:
+        self._shown = count
+        for k, (caption, values, kernel) in enumerate(self._columns):
+            shown = k < count
+            caption.setVisible(shown)
+            for image in (values, kernel):
+                image.getViewBox().setVisible(shown)
+                if shown:
+                    side = image.image.shape[0]
+                    image.getViewBox().setRange(QRectF(0, 0, side, side), padding=0.05)
+
+    def _apply_palette(self) -> None:
+        palette = self.palette()
+        self.setBackground(palette.color(QPalette.ColorRole.Window))
+        text = palette.color(QPalette.ColorRole.WindowText).name()
+        self._heading.setAttr("color", text)
+        self._heading.setText(self._heading.text)
+        for caption, _, _ in self._columns:
+            caption.setAttr("color", text)
+            caption.setText(caption.text)
