@@ -13,7 +13,8 @@ MNIST image, the canvas and the network input of each.
 
 Run from the repository root::
 
-    python -m benchmarks.drawn_digits --count 1000
+    python -m benchmarks.drawn_digits --count 1000    # about a minute
+    python -m benchmarks.drawn_digits --count 10000   # the whole test set, ~9 min
 
 Skeletons are a proxy for people's pen trajectories, not a sample of them:
 they inherit MNIST's writers, slants and proportions; thinning shrinks loops

@@ -152,18 +152,29 @@ def test_bundled_weights_read_99_percent_of_the_shipped_subset(digits):
     assert result.accuracy >= 0.99
 
 
+def mnist_directory(tmp_path, train=None, test=None):
+    """Write (images, labels) as MNIST's gzipped IDX files in tmp_path/mnist."""
+    from lenet_gui.network.idx import write_idx
+
+    data = tmp_path / "mnist"
+    data.mkdir(exist_ok=True)
+    for split, pair in (("train", train), ("t10k", test)):
+        if pair is not None:
+            write_idx(data / f"{split}-images-idx3-ubyte.gz", pair[0])
+            write_idx(data / f"{split}-labels-idx1-ubyte.gz", pair[1])
+    return data
+
+
 def test_training_command_saves_weights_and_their_record(tmp_path, digits, capsys):
     from lenet_gui import evaluate as evaluate_cli
     from lenet_gui import train
-    from lenet_gui.network.idx import write_idx
 
     images, labels = digits
-    data = tmp_path / "mnist"
-    data.mkdir()
-    write_idx(data / "train-images-idx3-ubyte.gz", images[:300])
-    write_idx(data / "train-labels-idx1-ubyte.gz", labels[:300])
-    write_idx(data / "t10k-images-idx3-ubyte.gz", images[300:500])
-    write_idx(data / "t10k-labels-idx1-ubyte.gz", labels[300:500])
+    data = mnist_directory(
+        tmp_path,
+        train=(images[:300], labels[:300]),
+        test=(images[300:500], labels[300:500]),
+    )
     out = tmp_path / "w" / "lenet5.pt"
     argv = ["--data", str(data), "--epochs", "1", "--seed", "3", "--output", str(out)]
     assert train.main(argv) == 0
@@ -194,13 +205,9 @@ def test_evaluation_of_drawn_digits_reads_what_the_app_would(tmp_path, digits, c
     from lenet_gui import evaluate as evaluate_cli
     from lenet_gui.drawn import drawn_inputs
     from lenet_gui.network.classifier import Classifier
-    from lenet_gui.network.idx import write_idx
 
     images, labels = digits
-    data = tmp_path / "mnist"
-    data.mkdir()
-    write_idx(data / "t10k-images-idx3-ubyte.gz", images[:150])
-    write_idx(data / "t10k-labels-idx1-ubyte.gz", labels[:150])
+    data = mnist_directory(tmp_path, test=(images[:150], labels[:150]))
     assert evaluate_cli.main(["--data", str(data), "--drawn", "--seed", "4"]) == 0
     last = json.loads(capsys.readouterr().out.splitlines()[-1])
     inputs, indices = drawn_inputs(images[:150], 4, workers=1)
