@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from lenet_gui.network.model import LayerSummary, LeNet5
+from lenet_gui.network.model import LayerSummary, LeNet5, ScaledTanh
 from lenet_gui.network.preprocess import preprocess
 from lenet_gui.network.weights import load_model
 from lenet_gui.network.wiring import FEATURE_LAYERS, sources
@@ -87,7 +87,7 @@ class UnitSum:
     @property
     def value(self) -> float:
         """The unit's output, ``1.7159 * tanh(2/3 * total)``."""
-        return 1.7159 * float(np.tanh(2.0 / 3.0 * self.total))
+        return ScaledTanh.AMPLITUDE * float(np.tanh(ScaledTanh.SLOPE * self.total))
 
 
 class Classifier:
