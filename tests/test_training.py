@@ -201,6 +201,23 @@ def test_training_command_saves_weights_and_their_record(tmp_path, digits, capsy
     assert last["accuracy"] == pytest.approx(record["test_accuracy"])
 
 
+def test_training_without_drawn_digits(tmp_path, digits):
+    from lenet_gui import train
+
+    images, labels = digits
+    data = mnist_directory(
+        tmp_path,
+        train=(images[:200], labels[:200]),
+        test=(images[200:300], labels[200:300]),
+    )
+    out = tmp_path / "plain.pt"
+    argv = ["--data", str(data), "--epochs", "1", "--drawn", "0", "--output", str(out)]
+    assert train.main(argv) == 0
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["drawn_digits"] == 0 and record["drawn_per_pass"] == 0
+    assert record["drawing_seconds"] == 0
+
+
 def test_evaluation_of_drawn_digits_reads_what_the_app_would(tmp_path, digits, capsys):
     from lenet_gui import evaluate as evaluate_cli
     from lenet_gui.drawn import drawn_inputs
