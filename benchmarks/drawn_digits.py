@@ -66,8 +66,6 @@ PAPER = DrawingCanvas.PAPER_SIZE
 HEIGHTS = (0.25, 0.85)
 #: Range of the random pen width, in paper pixels.
 PENS = (8.0, 48.0)
-#: Size terciles: bounds of the height fraction.
-TERCILES = (("small", 0.25, 0.45), ("medium", 0.45, 0.65), ("large", 0.65, 0.85))
 PEN_BINS = ((8, 18), (18, 28), (28, 38), (38, 48))
 #: Readers compared, in table order.
 READERS = ("app", "no_norm", "resize", "original")
@@ -142,12 +140,13 @@ def run(
     labels: np.ndarray,
     indices: np.ndarray,
     seed: int,
+    heights: tuple[float, float] = HEIGHTS,
 ) -> dict[str, list[Trial]]:
     """Replay each chosen digit with the default pen and with a random pen.
 
-    Both conditions share each digit's height and position, drawn from a
-    generator seeded by (`seed`, index), so a digit is placed the same way
-    whatever `indices` holds.
+    Both conditions share each digit's height (a fraction of the paper, in
+    `heights`) and position, drawn from a generator seeded by (`seed`,
+    index), so a digit is placed the same way whatever `indices` holds.
     """
     trials: dict[str, list[Trial]] = {"default pen": [], "random pen": []}
     for index in indices:
@@ -155,7 +154,7 @@ def run(
         original = _read(window.classifier, from_mnist(image[None])[0])
         source_width = stroke_width(image / 255)
         rng = np.random.default_rng((seed, int(index)))
-        height = rng.uniform(*HEIGHTS)
+        height = rng.uniform(*heights)
         random_pen = rng.uniform(*PENS)
         strokes = place_strokes(
             digit_strokes(image), height * PAPER, PAPER, PENS[1] / 2, rng
@@ -215,8 +214,14 @@ def _row(name: str, trials: list[Trial]) -> str:
     return f"  {name:<22}{n:>6}" + "".join(cells) + f"   {low:.1%}-{high:.1%}"
 
 
-def report(trials: dict[str, list[Trial]]) -> None:
+def report(trials: dict[str, list[Trial]], heights: tuple[float, float]) -> None:
     """Print accuracy per condition, size, pen and source width; list errors."""
+    low, high = heights
+    step = (high - low) / 3
+    terciles = [
+        (name, low + k * step, low + (k + 1) * step)
+        for k, name in enumerate(("small", "medium", "large"))
+    ]
     print(
         f"\n  {'condition':<22}{'n':>6}{'app':>9}{'(b)':>9}{'(a)':>9}{'mnist':>9}"
         "   app 95% CI"
@@ -228,7 +233,7 @@ def report(trials: dict[str, list[Trial]]) -> None:
                 f"  {name} {low:.0%}-{high:.0%}",
                 [t for t in group if low <= t.height < high],
             )
-            for name, low, high in TERCILES
+            for name, low, high in terciles
         ]
         if condition == "random pen":
             rows += [
@@ -326,6 +331,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=1000, help="digits to draw")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument(
+        "--heights",
+        type=float,
+        nargs=2,
+        default=HEIGHTS,
+        metavar=("LOW", "HIGH"),
+        help="range of the digits' heights, as fractions of the canvas "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
         "--weights", type=Path, default=BUNDLED_WEIGHTS, help="state_dict file"
     )
     parser.add_argument(
@@ -361,12 +375,14 @@ def main(argv: list[str] | None = None) -> int:
         _describe(args, window, transform, count)
 
         start = time.perf_counter()
-        trials = run(window, transform, images, labels, indices, args.seed)
+        trials = run(
+            window, transform, images, labels, indices, args.seed, tuple(args.heights)
+        )
         elapsed = time.perf_counter() - start
         window.hide()
 
     drawn = sum(len(group) for group in trials.values())
-    report(trials)
+    report(trials, tuple(args.heights))
     print(
         f"\nruntime:  {elapsed:.1f} s for {drawn} drawings "
         f"({1000 * elapsed / drawn:.0f} ms each, three readers included)"
@@ -401,8 +417,9 @@ def _describe(
         f"{canvas.width()}x{canvas.height()}, showing the {PAPER} px paper at "
         f"{transform[0] * PAPER:.0f} px"
     )
+    low, high = args.heights
     print(
-        f"digits:   pen-trajectory height {HEIGHTS[0]:.0%}-{HEIGHTS[1]:.0%} of the "
+        f"digits:   pen-trajectory height {low:.0%}-{high:.0%} of the "
         f"paper, random position; pen {DrawingCanvas.DEFAULT_PEN_WIDTH:.0f} "
         f"(default), then random {PENS[0]:.0f}-{PENS[1]:.0f} px"
     )
