@@ -37,7 +37,7 @@ __all__ = ["draw_digit", "drawn_inputs", "render_strokes"]
 
 PAPER = DrawingCanvas.PAPER_SIZE
 #: Height of a drawn digit's strokes, as a fraction of the paper's side.
-HEIGHTS = (0.2, 0.9)
+HEIGHTS = (0.1, 0.9)
 #: Range of the random pen width, in paper pixels; half the digits are drawn
 #: with the canvas's default pen instead.
 PENS = (8.0, 48.0)
