@@ -26,12 +26,12 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPolygonF
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QImage, QPainter, QPolygonF
 
 from lenet_gui.network.preprocess import INPUT_SIZE, preprocess, stroke_width
 from lenet_gui.network.strokes import BOLD_WIDTH, digit_strokes, place_strokes, resample
-from lenet_gui.widgets.drawing_canvas import DrawingCanvas, ink_pen
+from lenet_gui.widgets.drawing_canvas import DrawingCanvas, ink_dot, ink_pen
 
 __all__ = ["draw_digit", "drawn_inputs", "render_strokes"]
 
@@ -71,15 +71,13 @@ def render_strokes(strokes: Sequence[np.ndarray], width: float) -> np.ndarray:
     image = QImage(ink.data, PAPER, PAPER, PAPER, QImage.Format.Format_Grayscale8)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(255, 255, 255))
     for stroke in strokes:
         # A mouse that does not move reports the same point again; a stroke
         # that never left its first point is a dot, as on the canvas.
         moved = np.any(np.diff(stroke, axis=0) != 0, axis=1)
         stroke = np.concatenate([stroke[:1], stroke[1:][moved]])
         if len(stroke) == 1:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawEllipse(QPointF(*stroke[0]), width / 2.0, width / 2.0)
+            ink_dot(painter, stroke[0], width)
         else:
             painter.setPen(ink_pen(width))
             painter.drawPolyline(QPolygonF([QPointF(x, y) for x, y in stroke]))

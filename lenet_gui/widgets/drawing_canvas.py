@@ -58,6 +58,23 @@ def ink_pen(width: float) -> QPen:
     )
 
 
+def ink_dot(painter: QPainter, centre: tuple[float, float], width: float) -> None:
+    """Paint the round dot a pen leaves where it touches down without moving.
+
+    Parameters
+    ----------
+    painter : QPainter
+        A painter on the paper raster; its pen and brush are changed.
+    centre : tuple of float
+        Where the pen touched, in paper pixels.
+    width : float
+        Pen width, in paper pixels: the dot's diameter.
+    """
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(255, 255, 255))
+    painter.drawEllipse(QPointF(*centre), width / 2.0, width / 2.0)
+
+
 def _mix(paper: QColor, ink: QColor, t: float) -> int:
     """Return the ``qRgb`` a fraction ``t`` of the way from paper to ink."""
     return qRgb(
@@ -415,9 +432,7 @@ class DrawingCanvas(QWidget):
         so a stroke looks exactly the same after undo and redo as when drawn.
         """
         if start == end:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255))
-            painter.drawEllipse(QPointF(*start), width / 2.0, width / 2.0)
+            ink_dot(painter, start, width)
             return
         painter.setPen(ink_pen(width))
         painter.drawLine(QPointF(*start), QPointF(*end))

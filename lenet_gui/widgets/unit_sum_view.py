@@ -47,7 +47,6 @@ class UnitSumView(pg.GraphicsLayoutWidget):
         columns = 2 * self.MAX_COLUMNS
         self._heading = self.addLabel(self.HINT, colspan=columns, size="9pt")
 
-        self._views: list[pg.ViewBox] = []
         self.nextRow()
         captions = [
             self.addLabel("", colspan=2, size="8pt") for _ in range(self.MAX_COLUMNS)
@@ -158,7 +157,6 @@ class UnitSumView(pg.GraphicsLayoutWidget):
         image = pg.ImageItem(axisOrder="row-major")
         view.addItem(image)
         view.setRange(QRectF(0, 0, 5, 5), padding=0.05)
-        self._views.append(view)
         return image
 
     def _show_columns(self, count: int) -> None:
