@@ -20,7 +20,7 @@ Skeletons are a proxy for people's pen trajectories, not a sample of them:
 they inherit MNIST's writers, slants and proportions; thinning shrinks loops
 that the writer filled in to specks and breaks faint strokes; stroke order
 and direction are lost. The bundled weights were trained on MNIST's
-*training* digits drawn the same way (``lenet_gui.drawn``), so these test
+*training* digits drawn the same way (``lenet_gui.drawing.drawn``), so these test
 digits are new to the network but their way of being drawn is not: the
 figure says how well the app reads digits drawn like this, and real
 people's trajectories may differ in ways it cannot show.

@@ -3,7 +3,7 @@
 Prints the accuracy, the accuracy per digit and the confusion matrix, and as
 its last line one JSON object: ``{"accuracy": ..., "n": ..., ...}``. With
 ``--drawn``, the digits are first drawn again as the app draws them
-(:mod:`lenet_gui.drawn`, bold ones left out), as training does with its own.
+(:mod:`lenet_gui.drawing.drawn`, bold ones left out), as training does with its own.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.drawn:
         # Qt is needed only here: plain evaluation runs without it.
-        from lenet_gui.drawn import drawn_inputs
+        from lenet_gui.drawing.drawn import drawn_inputs
 
         inputs, indices = drawn_inputs(images, args.seed)
         result = evaluate_inputs(model, inputs, labels[indices])

@@ -2,7 +2,7 @@
 
 Trains with the paper's kind of distortions on MNIST's training digits and,
 mixed in, the same digits drawn again as the app draws them
-(:mod:`lenet_gui.drawn`); evaluates on the 10,000 test digits at the end, and
+(:mod:`lenet_gui.drawing.drawn`); evaluates on the 10,000 test digits at the end, and
 saves a plain state_dict with a JSON file beside it recording accuracy,
 settings, timing, versions and the data's checksums.
 """
@@ -203,7 +203,7 @@ def _draw(
     if fraction <= 0:
         return torch.zeros(0, 1, 32, 32), torch.zeros(0, dtype=torch.long), 0.0
     # Qt is needed only here: plain MNIST training runs without it.
-    from lenet_gui.drawn import drawn_inputs
+    from lenet_gui.drawing.drawn import drawn_inputs
 
     started = time.perf_counter()
     print(f"drawing {len(images)} training digits with the canvas's pen...")

@@ -5,13 +5,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import lenet_gui.drawn as drawn
-from benchmarks.strokes import widget_transform
+import lenet_gui.drawing.drawn as drawn
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
 from lenet_gui.network.preprocess import BACKGROUND, INK, stroke_width
 from lenet_gui.network.strokes import BOLD_WIDTH
-from lenet_gui.widgets import DrawingCanvas
 
 MNIST = Path(__file__).parent / "data" / "mnist"
 
@@ -19,50 +17,6 @@ MNIST = Path(__file__).parent / "data" / "mnist"
 @pytest.fixture(scope="module")
 def mnist():
     return load_mnist(MNIST, "test")
-
-
-def test_a_stroke_is_painted_with_the_pens_width_and_round_ends():
-    width = 24.0
-    line = np.array([[100.0, 200.0], [300.0, 200.0]])
-    ink = drawn.render_strokes([line], width).astype(np.float64) / 255
-    # A capsule: a 200 x 24 rectangle and two half discs.
-    assert ink.sum() == pytest.approx(200 * width + np.pi * (width / 2) ** 2, rel=0.01)
-    assert ink[:, 200].sum() == pytest.approx(width, abs=0.5)
-    assert ink[200, 100 - 13] == 0 and ink[200, 100 - 11] > 0.9
-    dot = drawn.render_strokes([np.array([[50.0, 60.0]])], width)
-    assert dot.sum() / 255 == pytest.approx(np.pi * (width / 2) ** 2, rel=0.02)
-
-
-def test_painted_strokes_match_the_canvas_drawn_with_the_mouse(qtbot):
-    from PySide6.QtCore import QPoint, Qt
-    from PySide6.QtTest import QTest
-
-    canvas = DrawingCanvas()
-    canvas.resize(400, 400)
-    canvas.show()
-    qtbot.waitExposed(canvas)
-    scale, offset = widget_transform(canvas)
-    mouse = [(80, 90), (140, 120), (200, 200), (260, 300), (320, 310)]
-    QTest.mousePress(
-        canvas,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-        QPoint(*mouse[0]),
-    )
-    for x, y in mouse[1:]:
-        QTest.mouseMove(canvas, QPoint(x, y))
-    QTest.mouseRelease(
-        canvas,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-        QPoint(*mouse[-1]),
-    )
-    by_mouse = canvas.to_array() > 127
-    paper_points = (np.array(mouse, dtype=np.float64) - offset) / scale
-    painted = drawn.render_strokes([paper_points], canvas.pen_width()) > 127
-    overlap = (by_mouse & painted).sum() / (by_mouse | painted).sum()
-    assert overlap > 0.97
-    canvas.deleteLater()
 
 
 def test_a_drawn_digit_is_a_network_input_like_a_drawing(mnist):

@@ -225,7 +225,7 @@ def test_training_without_drawn_digits(tmp_path, digits):
 
 def test_evaluation_of_drawn_digits_reads_what_the_app_would(tmp_path, digits, capsys):
     from lenet_gui import evaluate as evaluate_cli
-    from lenet_gui.drawn import drawn_inputs
+    from lenet_gui.drawing.drawn import drawn_inputs
     from lenet_gui.network.classifier import Classifier
 
     images, labels = digits

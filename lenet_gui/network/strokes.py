@@ -7,7 +7,7 @@ into polylines that split at endpoints and junctions, and smooth them lightly.
 :func:`place_strokes` gives them a size and position on the paper.
 
 Training draws its digits again from these strokes with the canvas's pen
-(:mod:`lenet_gui.drawn`), and the drawn-digit benchmark replays strokes of
+(:mod:`lenet_gui.drawing.drawn`), and the drawn-digit benchmark replays strokes of
 test digits on the real window, so both see digits as the app draws them.
 
 Skeletons of MNIST digits are only a proxy for pen trajectories: they keep

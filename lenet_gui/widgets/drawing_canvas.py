@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -19,60 +16,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-_Point = tuple[float, float]
-
-
-@dataclass(frozen=True)
-class _Stroke:
-    """One pen stroke in paper coordinates."""
-
-    points: tuple[_Point, ...]
-    width: float
-
-
-@dataclass(frozen=True)
-class _Document:
-    """An immutable drawing: an optional background raster and the strokes on it."""
-
-    background: np.ndarray | None
-    strokes: tuple[_Stroke, ...]
-
-
-_EMPTY = _Document(background=None, strokes=())
-
-
-def ink_pen(width: float) -> QPen:
-    """Return the pen strokes are drawn with on the paper raster: full ink, round.
-
-    Parameters
-    ----------
-    width : float
-        Pen width, in paper pixels.
-    """
-    return QPen(
-        QColor(255, 255, 255),
-        width,
-        Qt.PenStyle.SolidLine,
-        Qt.PenCapStyle.RoundCap,
-        Qt.PenJoinStyle.RoundJoin,
-    )
-
-
-def ink_dot(painter: QPainter, centre: tuple[float, float], width: float) -> None:
-    """Paint the round dot a pen leaves where it touches down without moving.
-
-    Parameters
-    ----------
-    painter : QPainter
-        A painter on the paper raster; its pen and brush are changed.
-    centre : tuple of float
-        Where the pen touched, in paper pixels.
-    width : float
-        Pen width, in paper pixels: the dot's diameter.
-    """
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(255, 255, 255))
-    painter.drawEllipse(QPointF(*centre), width / 2.0, width / 2.0)
+from lenet_gui.drawing import paper as _paper
+from lenet_gui.drawing.paper import Paper, Point, Stroke
 
 
 def _mix(paper: QColor, ink: QColor, t: float) -> int:
@@ -87,10 +32,11 @@ def _mix(paper: QColor, ink: QColor, t: float) -> int:
 class DrawingCanvas(QWidget):
     """A square paper to draw a digit on, with undo and redo.
 
-    The drawing lives on a fixed ``PAPER_SIZE`` x ``PAPER_SIZE`` greyscale raster
-    (ink 255 on 0) that the widget shows scaled to fit, so resizing the widget never
-    changes the drawing. Strokes are also kept as vectors, together with an optional
-    background image, in a stack of immutable states that undo and redo walk.
+    The drawing lives on a :class:`~lenet_gui.drawing.paper.Paper`: a fixed
+    ``PAPER_SIZE`` square greyscale raster (ink 255 on 0) with its strokes and
+    their history. The canvas shows it scaled to fit, so resizing the widget
+    never changes the drawing, and turns mouse and tablet events into strokes
+    on it.
 
     Parameters
     ----------
@@ -108,15 +54,15 @@ class DrawingCanvas(QWidget):
     redoAvailableChanged = Signal(bool)
     """Emitted when :meth:`can_redo` changes."""
 
-    PAPER_SIZE = 448
+    PAPER_SIZE = _paper.PAPER_SIZE
     """Side of the square paper raster, in pixels."""
-    DEFAULT_PEN_WIDTH = 24.0
+    DEFAULT_PEN_WIDTH = _paper.DEFAULT_PEN_WIDTH
     """Pen width, in paper pixels, of a new canvas."""
-    MIN_PEN_WIDTH = 4.0
+    MIN_PEN_WIDTH = _paper.MIN_PEN_WIDTH
     """Smallest pen width, in paper pixels."""
-    MAX_PEN_WIDTH = 64.0
+    MAX_PEN_WIDTH = _paper.MAX_PEN_WIDTH
     """Largest pen width, in paper pixels."""
-    IMAGE_MARGIN = 56
+    IMAGE_MARGIN = _paper.IMAGE_MARGIN
     """Free border, in paper pixels, around an image given to :meth:`set_image`."""
 
     # Paper stays light whatever the theme, like real paper; ink is near black.
@@ -125,8 +71,6 @@ class DrawingCanvas(QWidget):
     _BORDER_COLOR = QColor(0, 0, 0, 80)
     # Free space, in widget pixels, kept around the paper so its border shows.
     _FRAME = 4
-    # Old states beyond this many are dropped so a long session cannot grow forever.
-    _MAX_HISTORY = 500
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,41 +80,29 @@ class DrawingCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAccessibleName("Drawing canvas")
 
+        self._paper = Paper()
+        # An Indexed8 view of the paper's own buffer, whose colour table turns ink
+        # into dark strokes on light paper: nothing is converted per frame.
         size = self.PAPER_SIZE
-        # One buffer, three views: numpy for to_array(), a Grayscale8 QImage to paint
-        # ink into, and an Indexed8 QImage whose colour table turns ink into dark
-        # strokes on light paper for display, so nothing is converted per frame.
-        self._ink = np.zeros((size, size), dtype=np.uint8)
-        self._paper = QImage(
-            self._ink.data, size, size, size, QImage.Format.Format_Grayscale8
-        )
         self._display = QImage(
-            self._ink.data, size, size, size, QImage.Format.Format_Indexed8
+            self._paper.ink.data, size, size, size, QImage.Format.Format_Indexed8
         )
         self._display.setColorTable(
             [_mix(self._PAPER_COLOR, self._INK_COLOR, i / 255) for i in range(256)]
         )
-
-        self._pen_width = self.DEFAULT_PEN_WIDTH
-        self._history: list[_Document] = [_EMPTY]
-        self._position = 0
-        self._active_points: list[_Point] | None = None
-        self._active_width = self._pen_width
-        self._active_inked = False
         self._undo_available = False
         self._redo_available = False
 
     # ------------------------------------------------------------------ public API
 
-    def pen_width(self) -> float:
-        """Return the pen width.
+    @property
+    def paper(self) -> Paper:
+        """The paper drawn on: its raster, strokes and history."""
+        return self._paper
 
-        Returns
-        -------
-        float
-            Width of new strokes, in paper pixels.
-        """
-        return self._pen_width
+    def pen_width(self) -> float:
+        """Return the width of new strokes, in paper pixels."""
+        return self._paper.pen_width
 
     def set_pen_width(self, width: float) -> None:
         """Set the width of new strokes.
@@ -185,51 +117,33 @@ class DrawingCanvas(QWidget):
         ValueError
             If `width` is not a finite number.
         """
-        width = float(width)
-        if not math.isfinite(width):
-            raise ValueError(f"pen width must be finite, got {width}")
-        width = min(max(width, self.MIN_PEN_WIDTH), self.MAX_PEN_WIDTH)
-        if width != self._pen_width:
-            self._pen_width = width
-            self.penWidthChanged.emit(width)
+        before = self._paper.pen_width
+        if self._paper.set_pen_width(width) != before:
+            self.penWidthChanged.emit(self._paper.pen_width)
 
     def can_undo(self) -> bool:
         """Return whether there is a state to go back to."""
-        return self._position > 0 or (
-            self._active_points is not None and self._active_inked
-        )
+        return self._paper.can_undo()
 
     def can_redo(self) -> bool:
         """Return whether there is an undone state to go forward to."""
-        return self._position < len(self._history) - 1
+        return self._paper.can_redo()
 
     def is_empty(self) -> bool:
         """Return whether the paper holds no ink at all."""
-        return not self._ink.any()
+        return self._paper.is_empty()
 
     def undo(self) -> None:
         """Go back to the previous state of the drawing, if there is one."""
-        self._finish_stroke()
-        if self._position == 0:
-            return
-        self._position -= 1
-        self._show_current()
+        self._changed(self._end_stroke() | self._paper.undo())
 
     def redo(self) -> None:
         """Go forward to the next undone state of the drawing, if there is one."""
-        self._finish_stroke()
-        if not self.can_redo():
-            return
-        self._position += 1
-        self._show_current()
+        self._changed(self._end_stroke() | self._paper.redo())
 
     def clear(self) -> None:
         """Remove all ink, as one undoable step; a no-op on an empty canvas."""
-        self._finish_stroke()
-        if self.is_empty():
-            return
-        self._push(_EMPTY)
-        self._show_current()
+        self._changed(self._end_stroke() | self._paper.clear())
 
     def set_image(self, ink: np.ndarray) -> None:
         """Replace the drawing with an image, as one undoable step.
@@ -248,15 +162,15 @@ class DrawingCanvas(QWidget):
         ValueError
             If `ink` is not a non-empty 2-D ``uint8`` array.
         """
-        ink = np.asarray(ink)
-        if ink.ndim != 2 or ink.size == 0 or ink.dtype != np.uint8:
-            raise ValueError(
-                "set_image expects a non-empty 2-D uint8 array, got "
-                f"shape {ink.shape} and dtype {ink.dtype}"
-            )
-        self._finish_stroke()
-        self._push(_Document(background=self._fit_to_paper(ink), strokes=()))
-        self._show_current()
+        self._end_stroke()
+        self._paper.set_image(ink)
+        self._changed(True)
+
+    def set_strokes(self, strokes: list[Stroke]) -> None:
+        """Replace the drawing with vector strokes, as one undoable step."""
+        self._end_stroke()
+        self._paper.set_strokes(strokes)
+        self._changed(True)
 
     def to_array(self) -> np.ndarray:
         """Return the paper as it is now.
@@ -266,7 +180,7 @@ class DrawingCanvas(QWidget):
         numpy.ndarray
             A ``(PAPER_SIZE, PAPER_SIZE)`` ``uint8`` copy, ink 255 on background 0.
         """
-        return self._ink.copy()
+        return self._paper.to_array()
 
     def sizeHint(self) -> QSize:
         """Return a comfortable size to draw in."""
@@ -297,14 +211,14 @@ class DrawingCanvas(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             event.ignore()
             return
-        self._start_stroke(event.position())
+        self._begin_stroke(event.position())
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         """Extend the stroke being drawn, if any."""
         # The stroke's own state, not event.buttons(), says whether ink flows: some
         # platforms deliver moves of a held button without the button flag.
-        if self._active_points is None:
+        if not self._paper.drawing_stroke:
             event.ignore()
             return
         self._extend_stroke(event.position())
@@ -315,9 +229,8 @@ class DrawingCanvas(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             event.ignore()
             return
-        if self._active_points is not None:
-            self._extend_stroke(event.position())
-        self._finish_stroke()
+        self._extend_stroke(event.position())
+        self._end_stroke()
         event.accept()
 
     def tabletEvent(self, event: QTabletEvent) -> None:
@@ -326,14 +239,12 @@ class DrawingCanvas(QWidget):
         # precision and Qt does not also synthesise mouse events for it.
         kind = event.type()
         if kind == QEvent.Type.TabletPress:
-            self._start_stroke(event.position())
+            self._begin_stroke(event.position())
         elif kind == QEvent.Type.TabletMove:
-            if self._active_points is not None:
-                self._extend_stroke(event.position())
+            self._extend_stroke(event.position())
         elif kind == QEvent.Type.TabletRelease:
-            if self._active_points is not None:
-                self._extend_stroke(event.position())
-            self._finish_stroke()
+            self._extend_stroke(event.position())
+            self._end_stroke()
         event.accept()
 
     # ------------------------------------------------------------------- drawing
@@ -346,7 +257,7 @@ class DrawingCanvas(QWidget):
             (self.width() - side) // 2, (self.height() - side) // 2, side, side
         )
 
-    def _to_paper(self, position: QPointF) -> _Point:
+    def _to_paper(self, position: QPointF) -> Point:
         """Map a widget position to paper coordinates (may lie off the paper)."""
         target = self._paper_rect()
         scale = self.PAPER_SIZE / target.width()
@@ -355,149 +266,46 @@ class DrawingCanvas(QWidget):
             (position.y() - target.y()) * scale,
         )
 
-    def _start_stroke(self, position: QPointF) -> None:
-        self._finish_stroke()
-        point = self._to_paper(position)
-        self._active_points = [point]
-        self._active_width = self._pen_width
-        self._active_inked = False
-        self._paint_segment(point, point, self._active_width)
+    def _begin_stroke(self, position: QPointF) -> None:
+        self._end_stroke()
+        self._inked(self._paper.begin_stroke(self._to_paper(position)))
 
     def _extend_stroke(self, position: QPointF) -> None:
-        assert self._active_points is not None
-        point = self._to_paper(position)
-        last = self._active_points[-1]
-        if point == last:
-            return
-        self._active_points.append(point)
-        self._paint_segment(last, point, self._active_width)
+        if self._paper.drawing_stroke:
+            self._inked(self._paper.extend_stroke(self._to_paper(position)))
 
-    def _finish_stroke(self) -> None:
-        """Commit the stroke being drawn, if any, as a new state."""
-        if self._active_points is None:
-            return
-        stroke = _Stroke(points=tuple(self._active_points), width=self._active_width)
-        inked = self._active_inked
-        self._active_points = None
-        if inked:
-            current = self._history[self._position]
-            self._push(
-                _Document(
-                    background=current.background,
-                    strokes=(*current.strokes, stroke),
-                )
-            )
+    def _end_stroke(self) -> bool:
+        """Lift the pen; return whether that made a new state of the drawing."""
+        if not self._paper.drawing_stroke:
+            return False
+        committed = self._paper.end_stroke()
+        if committed:
             self.drawingChanged.emit()
         self._update_history_flags()
+        return committed
 
-    def _paint_segment(self, start: _Point, end: _Point, width: float) -> None:
-        """Paint one piece of the live stroke and repaint only what it touched."""
-        half = width / 2.0
-        left, right = min(start[0], end[0]) - half, max(start[0], end[0]) + half
-        top, bottom = min(start[1], end[1]) - half, max(start[1], end[1]) + half
-        size = self.PAPER_SIZE
-        if right < 0 or bottom < 0 or left > size or top > size:
+    def _inked(self, rect: QRectF | None) -> None:
+        """Repaint the part of the widget a piece of stroke inked, if any."""
+        if rect is None:
             return
-        painter = self._ink_painter()
-        self._draw_segment(painter, start, end, width)
-        painter.end()
-        if not self._active_inked:
-            self._active_inked = True
-            self._update_history_flags()
-
         target = self._paper_rect()
-        scale = target.width() / size
+        scale = target.width() / self.PAPER_SIZE
         dirty = QRectF(
-            target.x() + left * scale,
-            target.y() + top * scale,
-            (right - left) * scale,
-            (bottom - top) * scale,
+            target.x() + rect.x() * scale,
+            target.y() + rect.y() * scale,
+            rect.width() * scale,
+            rect.height() * scale,
         )
         # A couple of pixels more for antialiasing and smooth scaling at the edges.
         self.update(dirty.adjusted(-2, -2, 2, 2).intersected(target).toAlignedRect())
+        self._update_history_flags()
         self.drawingChanged.emit()
 
-    def _ink_painter(self) -> QPainter:
-        painter = QPainter(self._paper)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        return painter
-
-    @staticmethod
-    def _draw_segment(
-        painter: QPainter, start: _Point, end: _Point, width: float
-    ) -> None:
-        """Draw ink from `start` to `end`; a zero-length segment is a round dot.
-
-        Live drawing and re-rendering both go through here, segment by segment,
-        so a stroke looks exactly the same after undo and redo as when drawn.
-        """
-        if start == end:
-            ink_dot(painter, start, width)
-            return
-        painter.setPen(ink_pen(width))
-        painter.drawLine(QPointF(*start), QPointF(*end))
-
-    def _render(self, document: _Document) -> None:
-        """Redraw the whole paper from a state's background and vector strokes."""
-        if document.background is None:
-            self._ink.fill(0)
-        else:
-            np.copyto(self._ink, document.background)
-        if document.strokes:
-            painter = self._ink_painter()
-            for stroke in document.strokes:
-                first = stroke.points[0]
-                self._draw_segment(painter, first, first, stroke.width)
-                for start, end in zip(stroke.points, stroke.points[1:], strict=False):
-                    self._draw_segment(painter, start, end, stroke.width)
-            painter.end()
-
-    def _fit_to_paper(self, ink: np.ndarray) -> np.ndarray:
-        """Scale an ink image into a read-only background raster for the paper."""
-        height, width = ink.shape
-        source = np.ascontiguousarray(ink)
-        image = QImage(
-            source.data, width, height, width, QImage.Format.Format_Grayscale8
-        )
-        box = self.PAPER_SIZE - 2 * self.IMAGE_MARGIN
-        scaled = image.scaled(
-            box,
-            box,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        background = np.zeros((self.PAPER_SIZE, self.PAPER_SIZE), dtype=np.uint8)
-        canvas = QImage(
-            background.data,
-            self.PAPER_SIZE,
-            self.PAPER_SIZE,
-            self.PAPER_SIZE,
-            QImage.Format.Format_Grayscale8,
-        )
-        painter = QPainter(canvas)
-        painter.drawImage(
-            (self.PAPER_SIZE - scaled.width()) // 2,
-            (self.PAPER_SIZE - scaled.height()) // 2,
-            scaled,
-        )
-        painter.end()
-        background.flags.writeable = False
-        return background
-
-    # ------------------------------------------------------------------- history
-
-    def _push(self, document: _Document) -> None:
-        """Make `document` the current state, dropping any redo states."""
-        del self._history[self._position + 1 :]
-        self._history.append(document)
-        if len(self._history) > self._MAX_HISTORY:
-            del self._history[0]
-        self._position = len(self._history) - 1
-
-    def _show_current(self) -> None:
-        self._render(self._history[self._position])
-        self.update()
-        self.drawingChanged.emit()
+    def _changed(self, changed: bool) -> None:
+        """Show a change of the whole drawing (undo, redo, clear, image)."""
+        if changed:
+            self.update()
+            self.drawingChanged.emit()
         self._update_history_flags()
 
     def _update_history_flags(self) -> None:

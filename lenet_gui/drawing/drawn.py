@@ -6,36 +6,34 @@ painted with one round pen on the 448 px paper, then preprocessed. To train
 on what the app will show the network, each training digit is thinned to its
 skeleton, traced into strokes (:mod:`lenet_gui.network.strokes`), placed at a
 random size and position on the paper, passed through a mouse's whole-pixel
-positions, painted with the canvas's own pen (:func:`ink_pen`) at the default
-or a random width, and preprocessed exactly as a drawing is
+positions, inked on a :class:`~lenet_gui.drawing.paper.Paper` as the canvas
+inks a mouse's strokes, with the default or a random pen width, and
+preprocessed exactly as a drawing is
 (:func:`~lenet_gui.network.preprocess.preprocess`).
 
 Bold digits are left out: thinning turns their filled loops and merged
 strokes into shapes that no longer show the digit (a bold 3 can become a
 hook), and training on those would teach the network to read hooks as 3s.
 
-Uses numpy and QtGui (a ``QImage`` and ``QPainter``, no window and no
-application object), so it runs in worker processes; no torch.
+Uses numpy and QtGui (through the paper; no widget and no application
+object), so it runs in worker processes; no torch.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 import numpy as np
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QImage, QPainter, QPolygonF
 
+from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
 from lenet_gui.network.preprocess import INPUT_SIZE, preprocess, stroke_width
 from lenet_gui.network.strokes import BOLD_WIDTH, digit_strokes, place_strokes, resample
-from lenet_gui.widgets.drawing_canvas import DrawingCanvas, ink_dot, ink_pen
 
-__all__ = ["draw_digit", "drawn_inputs", "render_strokes"]
+__all__ = ["draw_digit", "drawn_inputs"]
 
-PAPER = DrawingCanvas.PAPER_SIZE
+PAPER = PAPER_SIZE
 #: Height of a drawn digit's strokes, as a fraction of the paper's side.
 HEIGHTS = (0.1, 0.9)
 #: Range of the random pen width, in paper pixels; half the digits are drawn
@@ -48,41 +46,6 @@ MOUSE_STEPS = (2.0, 8.0)
 SCREEN_SCALES = (0.6, 1.5)
 # Digits a worker process draws per task.
 _CHUNK = 2000
-
-
-def render_strokes(strokes: Sequence[np.ndarray], width: float) -> np.ndarray:
-    """Paint strokes on a fresh paper with the canvas's pen.
-
-    Parameters
-    ----------
-    strokes : sequence of np.ndarray
-        (n, 2) arrays of (x, y) points in paper pixels; a stroke of one point
-        is a round dot.
-    width : float
-        Pen width, in paper pixels.
-
-    Returns
-    -------
-    np.ndarray
-        (PAPER, PAPER) uint8 paper, ink 255 on background 0, as
-        ``DrawingCanvas.to_array`` returns it.
-    """
-    ink = np.zeros((PAPER, PAPER), dtype=np.uint8)
-    image = QImage(ink.data, PAPER, PAPER, PAPER, QImage.Format.Format_Grayscale8)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    for stroke in strokes:
-        # A mouse that does not move reports the same point again; a stroke
-        # that never left its first point is a dot, as on the canvas.
-        moved = np.any(np.diff(stroke, axis=0) != 0, axis=1)
-        stroke = np.concatenate([stroke[:1], stroke[1:][moved]])
-        if len(stroke) == 1:
-            ink_dot(painter, stroke[0], width)
-        else:
-            painter.setPen(ink_pen(width))
-            painter.drawPolyline(QPolygonF([QPointF(x, y) for x, y in stroke]))
-    painter.end()
-    return ink
 
 
 def draw_digit(image: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
@@ -106,14 +69,14 @@ def draw_digit(image: np.ndarray, rng: np.random.Generator) -> np.ndarray | None
         return None
     height = rng.uniform(*HEIGHTS) * PAPER
     if rng.random() < 0.5:
-        pen = DrawingCanvas.DEFAULT_PEN_WIDTH
+        pen = DEFAULT_PEN_WIDTH
     else:
         pen = rng.uniform(*PENS)
     placed = place_strokes(strokes, height, PAPER, PENS[1] / 2.0, rng)
     scale = rng.uniform(*SCREEN_SCALES)
     step = rng.uniform(*MOUSE_STEPS)
     mouse = [np.rint(resample(s * scale, step)) / scale for s in placed]
-    return preprocess(render_strokes(mouse, pen))
+    return preprocess(render(mouse, pen))
 
 
 def _draw_chunk(
