@@ -1,8 +1,11 @@
-"""The main window: the one place that connects the widgets to LeNet-5.
+"""The main window: lays out the widgets and connects them to the session.
 
 Widgets only say what happened (the canvas: "drawing changed"; the feature
-map panel: "hover text changed") and offer setters. This window owns the
-state: the classifier, the last result and the live-update throttle.
+map panel: "unit hovered") and offer setters. The state behind them, the
+classifier, the current prediction, the hovered unit and the live-update
+throttle, belongs to the :class:`~lenet_gui.session.ExplorerSession`; this
+window keeps the layout, the actions and menus, the settings, and the files a
+person opens and saves, and connects the session's signals to the widgets.
 
 torch is imported only when the classifier is loaded, so that the window can
 be painted before the ~1 s torch import (``MainWindow(defer_model=True)``,
@@ -11,12 +14,11 @@ as ``main.py`` does).
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -39,7 +41,8 @@ from PySide6.QtWidgets import (
 
 from lenet_gui.image_file import ImageFileError, image_formats, read_image
 from lenet_gui.network.preprocess import to_ink
-from lenet_gui.network.wiring import receptive_field, sources
+from lenet_gui.network.spec import LENET5
+from lenet_gui.session import ExplorerSession, UnitInfo, describe
 from lenet_gui.widgets import (
     DrawingCanvas,
     FeatureMapPanel,
@@ -70,41 +73,37 @@ class MainWindow(QMainWindow):
         shown, instead of before returning. Predictions start once loaded.
     """
 
-    _modelLoaded = Signal(object, str)  # (Classifier or None, error message)
-
     def __init__(
         self, classifier: Classifier | None = None, *, defer_model: bool = False
     ) -> None:
         super().__init__()
         self.setWindowTitle("LeNet-5 Explorer")
         self.setAcceptDrops(True)
-        self._classifier: Classifier | None = None
-        self._result: Prediction | None = None
-        self._dirty = False
-        self._loader: threading.Thread | None = None
         self._settings = QSettings(*SETTINGS_SCOPE)
+        self._session = ExplorerSession(LENET5, self)
 
         self._build_widgets()
         self._build_actions()
         self._build_menus_and_toolbar()
         self._connect()
-        self._frame_timer = QTimer(self)
-        self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
         self._restore_settings()
+        screen = self.screen()
+        rate = screen.refreshRate() if screen is not None else 60.0
+        self._session.set_frame_interval(
+            max(4, round(1000 / (rate if rate > 1 else 60.0)))
+        )
 
         if classifier is not None:
-            self._use_classifier(classifier)
-        elif defer_model:
-            self.statusBar().showMessage("Loading LeNet-5…")
-            self._modelLoaded.connect(self._on_model_loaded)
-            self._loader = threading.Thread(
-                target=self._load_bundled_in_background, name="load-weights"
-            )
-            self._loader.start()
+            self._session.use_classifier(classifier)
         else:
-            self._on_model_loaded(*_load_bundled())
+            self._session.load_bundled(background=defer_model)
 
     # -- public API -----------------------------------------------------------
+
+    @property
+    def session(self) -> ExplorerSession:
+        """The state behind the window: classifier, prediction, hovered unit."""
+        return self._session
 
     @property
     def last_result(self) -> Prediction | None:
@@ -113,14 +112,12 @@ class MainWindow(QMainWindow):
         A refresh held back by the frame-rate throttle is done first, so the
         result always matches the drawing.
         """
-        if self._dirty:
-            self._refresh()
-        return self._result
+        return self._session.last_result
 
     @property
     def classifier(self) -> Classifier | None:
         """The network in use, or None while it is still loading."""
-        return self._classifier
+        return self._session.classifier
 
     @property
     def canvas(self) -> DrawingCanvas:
@@ -162,16 +159,7 @@ class MainWindow(QMainWindow):
 
     def load_weights(self, path: str | Path) -> bool:
         """Switch to another weights file, checked first; keep the old on failure."""
-        from lenet_gui.network.classifier import Classifier
-        from lenet_gui.network.weights import WeightsError
-
-        try:
-            classifier = Classifier.load(path)
-        except WeightsError as error:
-            self._warn("Cannot load weights", str(error))
-            return False
-        self._use_classifier(classifier)
-        return True
+        return self._session.load_weights(path)
 
     def save_drawing(self, path: str | Path) -> bool:
         """Save the canvas as a PNG, dark ink on white paper as it is shown."""
@@ -196,14 +184,14 @@ class MainWindow(QMainWindow):
         self._prediction = PredictionLabel()
         self._probabilities = ProbabilityChart()
         self._probabilities.setToolTip("Probability of each digit (softmax output)")
-        self._input_view = NetworkInputView()
+        self._input_view = NetworkInputView(LENET5)
         self._input_view.setToolTip(
             "What LeNet-5 receives: your drawing cropped, scaled to fit 20×20, "
             "centred by its centre of mass in 28×28 and padded to 32×32. "
             "Hover a feature map: a pink frame shows the patch its unit sees."
         )
-        self._feature_maps = FeatureMapPanel()
-        self._unit_sum = UnitSumView()
+        self._feature_maps = FeatureMapPanel(LENET5)
+        self._unit_sum = UnitSumView(LENET5)
 
         self._pen_slider = QSlider(Qt.Orientation.Horizontal)
         self._pen_slider.setRange(4, 64)
@@ -294,7 +282,7 @@ class MainWindow(QMainWindow):
         self._undo_action.setEnabled(False)
         self._redo_action.setEnabled(False)
         self._layer_actions: dict[str | None, QAction] = {}
-        for key, name in enumerate((None, *self._feature_maps.LAYERS)):
+        for key, name in enumerate((None, *self._feature_maps.layers())):
             label = "&All Layers" if name is None else f"Layer {name}"
             act = action(
                 label,
@@ -334,53 +322,29 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self._pen_label)
 
     def _connect(self) -> None:
+        session = self._session
+        session.predictionChanged.connect(self._on_session_prediction_changed)
+        session.unitChanged.connect(self._on_session_unit_changed)
+        session.classifierChanged.connect(self._on_session_classifier_changed)
+        session.message.connect(self.statusBar().showMessage)
+        session.warning.connect(self._warn)
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
         self._canvas.undoAvailableChanged.connect(self._undo_action.setEnabled)
         self._canvas.redoAvailableChanged.connect(self._redo_action.setEnabled)
         self._canvas.penWidthChanged.connect(self._on_canvas_pen_width_changed)
         self._pen_slider.valueChanged.connect(self._canvas.set_pen_width)
         self._feature_maps.hoverInfoChanged.connect(self._on_feature_maps_hover)
-        self._feature_maps.unitHovered.connect(self._on_feature_map_unit_hovered)
+        self._feature_maps.unitHovered.connect(session.hover)
         self._feature_maps.shownLayerChanged.connect(self._on_feature_maps_layer_shown)
 
     # -- live update ----------------------------------------------------------
 
     @Slot()
     def _on_canvas_drawing_changed(self) -> None:
-        # Mouse moves come faster than the screen refreshes: update at once,
-        # then at most once per frame while changes keep coming, and always
-        # once after the last change.
-        self._dirty = True
-        if not self._frame_timer.isActive():
-            self._refresh()
-            self._frame_timer.start(self._frame_interval_ms())
+        self._session.set_drawing(self._canvas.to_array())
 
-    @Slot()
-    def _on_frame_timer_timeout(self) -> None:
-        if self._dirty:
-            self._refresh()
-        else:
-            self._frame_timer.stop()  # a frame with no change: drawing paused
-
-    def _frame_interval_ms(self) -> int:
-        screen = self.screen()
-        rate = screen.refreshRate() if screen is not None else 60.0
-        return max(4, round(1000 / (rate if rate > 1 else 60.0)))
-
-    def _refresh(self) -> None:
-        """Classify the canvas and show the result everywhere."""
-        self._dirty = False
-        if self._classifier is None:
-            return
-        try:
-            result = self._classifier.predict(self._canvas.to_array())
-        except (ValueError, RuntimeError) as error:
-            # Never let a strange drawing take the app down; keep the canvas.
-            self.statusBar().showMessage(
-                f"Could not classify the drawing: {error}", 5000
-            )
-            result = None
-        self._result = result
+    @Slot(object)
+    def _on_session_prediction_changed(self, result: Prediction | None) -> None:
         if result is None:
             self._prediction.set_prediction(None, None)
             self._probabilities.set_probabilities(None)
@@ -391,40 +355,37 @@ class MainWindow(QMainWindow):
             self._probabilities.set_probabilities(result.probabilities)
             self._input_view.set_input(result.network_input)
             self._feature_maps.set_activations(result.activations)
-        self._show_unit_sum()
 
-    # -- model loading --------------------------------------------------------
+    @Slot(object)
+    def _on_session_unit_changed(self, info: UnitInfo | None) -> None:
+        """Show what the hovered unit reads: its input patch, maps and sum."""
+        if info is None:
+            self._input_view.set_field(None)
+            self._feature_maps.outline_maps(None)
+            self._unit_sum.clear()
+            return
+        field = info.field
+        self._input_view.set_field((field.top, field.left, field.size))
+        if info.below in self._feature_maps.layers():
+            self._feature_maps.outline_maps(info.below, info.maps)
+        else:
+            self._feature_maps.outline_maps(None)
+        if info.terms is None:
+            self._unit_sum.clear()
+        else:
+            self._unit_sum.show_sum(
+                info.sum_heading(),
+                info.captions(),
+                info.terms.inputs,
+                info.terms.weights,
+            )
 
-    def _load_bundled_in_background(self) -> None:
-        self._modelLoaded.emit(*_load_bundled())
-
-    @Slot(object, str)
-    def _on_model_loaded(self, classifier: Classifier | None, error: str) -> None:
+    @Slot(object)
+    def _on_session_classifier_changed(self, classifier: Classifier | None) -> None:
         if classifier is None:
             self._weights_label.setText("No weights loaded")
-            self._warn(
-                "Cannot load the bundled weights",
-                f"{error}\n\nYou can still draw; load a weights file with "
-                "File > Load Weights… to see predictions.",
-            )
-            return
-        self._use_classifier(classifier)
-
-    def _use_classifier(self, classifier: Classifier) -> None:
-        from lenet_gui.network.classifier import use_one_thread
-
-        use_one_thread()
-        self._classifier = classifier
-        name = (
-            "bundled weights" if classifier.source is None else classifier.source.name
-        )
-        accuracy = classifier.test_accuracy
-        measured = f", {accuracy:.2%} on MNIST test" if accuracy is not None else ""
-        self._weights_label.setText(f"LeNet-5 · {name}{measured}")
-        self.statusBar().showMessage(f"Using {name}{measured}", 5000)
-        self._refresh()
-
-    # -- slots ------------------------------------------------------------------
+        else:
+            self._weights_label.setText(f"LeNet-5 · {describe(classifier)}")
 
     @Slot(float)
     def _on_canvas_pen_width_changed(self, width: float) -> None:
@@ -433,55 +394,13 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_feature_maps_hover(self, text: str) -> None:
-        unit = self._feature_maps.hovered_unit()
-        if text and unit is not None:
-            text += " — " + _wiring_text(*unit)
+        info = self._session.unit_info(self._feature_maps.hovered_unit())
+        if text and info is not None:
+            text += " — " + info.wiring_text()
         if text:
             self.statusBar().showMessage(text)
         else:
             self.statusBar().clearMessage()
-
-    @Slot(object)
-    def _on_feature_map_unit_hovered(
-        self, unit: tuple[str, int, int, int] | None
-    ) -> None:
-        """Show what the unit under the pointer reads: its input patch and maps."""
-        if unit is None:
-            self._input_view.set_field(None)
-            self._feature_maps.outline_maps(None)
-            self._unit_sum.show_hint()
-            return
-        layer, index, row, col = unit
-        field = receptive_field(layer, row, col)
-        self._input_view.set_field((field.top, field.left, field.size))
-        below, maps = sources(layer, index)
-        if below in self._feature_maps.LAYERS:
-            self._feature_maps.outline_maps(below, maps)
-        else:
-            self._feature_maps.outline_maps(None)
-        self._show_unit_sum()
-
-    def _show_unit_sum(self) -> None:
-        """Work out the hovered unit's value for the current result, if any."""
-        unit = self._feature_maps.hovered_unit()
-        if unit is None or self._result is None or self._classifier is None:
-            self._unit_sum.show_hint()
-            return
-        layer, index, row, col = unit
-        terms = self._classifier.unit_sum(self._result, *unit)
-        limit = float(abs(terms.weights).max())
-        self._unit_sum.show_sum(
-            f"{layer} map {index} ({row}, {col}) = f(\N{GREEK CAPITAL LETTER SIGMA} "
-            f"w\N{MIDDLE DOT}x + b) = f({terms.total:.3f}) = {terms.value:.3f}, "
-            f"b = {terms.bias:.3f} \N{EM DASH} left: values read, right: weights "
-            f"(\N{PLUS-MINUS SIGN}{limit:.2f})",
-            [
-                f"{terms.below} map {k}" if terms.below != "input" else "input"
-                for k in terms.maps
-            ],
-            terms.inputs,
-            terms.weights,
-        )
 
     @Slot(object)
     def _on_feature_maps_layer_shown(self, name: str | None) -> None:
@@ -566,20 +485,18 @@ class MainWindow(QMainWindow):
         self._on_canvas_pen_width_changed(self._canvas.pen_width())
         layer = self._settings.value("view/layer")
         self._feature_maps.show_layer(
-            layer if layer in self._feature_maps.LAYERS else None
+            layer if layer in self._feature_maps.layers() else None
         )
         self._on_feature_maps_layer_shown(self._feature_maps.shown_layer())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the settings and wait for a weights load still running."""
-        self._frame_timer.stop()
+        self._session.shutdown()
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/splitter", self._splitter.saveState())
         self._settings.setValue("canvas/pen_width", self._canvas.pen_width())
         self._settings.setValue("view/layer", self._feature_maps.shown_layer() or "")
         self._settings.sync()
-        if self._loader is not None:
-            self._loader.join()
         super().closeEvent(event)
 
     # -- helpers ------------------------------------------------------------------
@@ -613,8 +530,8 @@ class MainWindow(QMainWindow):
 
     def _about_text(self) -> str:
         rows = ""
-        if self._classifier is not None:
-            for layer in self._classifier.summary():
+        if self.classifier is not None:
+            for layer in self.classifier.summary():
                 shape = "×".join(str(n) for n in layer.output_shape)
                 rows += (
                     f"<tr><td>{layer.name}</td><td>{shape}</td>"
@@ -631,33 +548,3 @@ class MainWindow(QMainWindow):
             "<th>parameters</th><th>connections</th></tr>"
             f"{rows}</table>"
         )
-
-
-def _wiring_text(layer: str, index: int, row: int, col: int) -> str:
-    """Describe what a feature-map unit reads, e.g. for the status bar."""
-    field = receptive_field(layer, row, col)
-    last = field.size - 1
-    seen = (
-        f"sees input rows {field.top}–{field.top + last}, "
-        f"columns {field.left}–{field.left + last}"
-    )
-    below, maps = sources(layer, index)
-    if below == "input":
-        return seen
-    verb = "reads" if layer.startswith("C") else "subsamples"
-    names = ", ".join(map(str, maps))
-    return f"{seen}; {verb} {below} map{'s' if len(maps) > 1 else ''} {names}"
-
-
-def _load_bundled() -> tuple[Classifier | None, str]:
-    """Load the bundled weights: (classifier, "") or (None, the reason).
-
-    Anything that goes wrong, a bad file or a broken torch install, becomes
-    a message: the window must come up and say so, not hang at "Loading".
-    """
-    try:
-        from lenet_gui.network.classifier import Classifier
-
-        return Classifier.load(), ""
-    except Exception as error:  # reported to the person, never raised
-        return None, str(error) or type(error).__name__

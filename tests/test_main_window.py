@@ -44,6 +44,8 @@ def window(qtbot, warnings):
 def draw(window, points):
     """Draw one stroke through ``points`` given in fractions of the canvas."""
     canvas = window.canvas
+    shown = []
+    window.session.predictionChanged.connect(shown.append)
 
     def at(p):
         return QPoint(round(p[0] * canvas.width()), round(p[1] * canvas.height()))
@@ -123,6 +125,8 @@ def test_every_view_receives_the_right_shapes(window):
 def test_result_follows_the_stroke_while_drawing(window, qtbot):
     """A prediction appears before the stroke ends, and matches at the end."""
     canvas = window.canvas
+    shown = []
+    window.session.predictionChanged.connect(shown.append)
 
     def at(p):
         return QPoint(round(p[0] * canvas.width()), round(p[1] * canvas.height()))
@@ -130,7 +134,7 @@ def test_result_follows_the_stroke_while_drawing(window, qtbot):
     QTest.mousePress(canvas, LEFT, NO_MOD, at(SEVEN[0]))
     for p in SEVEN[1:12]:
         QTest.mouseMove(canvas, at(p))
-    qtbot.waitUntil(lambda: window._result is not None)  # shown mid-stroke
+    qtbot.waitUntil(lambda: any(shown))  # a prediction shown mid-stroke
     for p in SEVEN[12:]:
         QTest.mouseMove(canvas, at(p))
     # Without waiting: last_result must already describe the whole drawing.
@@ -141,11 +145,13 @@ def test_result_follows_the_stroke_while_drawing(window, qtbot):
 
 
 def test_throttle_shows_the_final_drawing_without_being_asked(window, qtbot):
+    shown = []
+    window.session.predictionChanged.connect(shown.append)
     draw(window, SEVEN)
     final = window.classifier.predict(window.canvas.to_array())
     # The frame timer fires on its own and catches up with the last event.
-    qtbot.waitUntil(lambda: not window._dirty, timeout=1000)
-    np.testing.assert_allclose(window._result.probabilities, final.probabilities)
+    qtbot.waitUntil(lambda: not window.session.pending, timeout=1000)
+    np.testing.assert_allclose(shown[-1].probabilities, final.probabilities)
 
 
 def test_clear_undo_redo_by_keyboard(window):
@@ -284,7 +290,7 @@ def hover_unit(window, name, k, i, j):
         for item in view.scene().items()
         if isinstance(item, pg.ImageItem) and item.image.shape == shape
     ]
-    _, height, width = panel.LAYERS[name]
+    _, height, width = panel.layers()[name]
     _, cols = panel.GRIDS[name]
     row = (k // cols) * (height + panel.GAP) + i
     col = (k % cols) * (width + panel.GAP) + j
@@ -350,7 +356,7 @@ def test_deferred_model_loading_predicts_once_ready(qtbot, warnings):
     qtbot.waitUntil(lambda: window.classifier is not None, timeout=20000)
     assert window.last_result.digit == 1
     window.close()
-    assert not window._loader.is_alive()
+    assert not window.session.loading
 
 
 def test_about_box_lists_the_layer_table(window):

@@ -3,7 +3,10 @@
 import pytest
 import torch
 
-from lenet_gui.network.model import C3_TABLE, LAYER_NAMES, LeNet5, ScaledTanh
+from lenet_gui.network.model import LeNet5, ScaledTanh
+from lenet_gui.network.spec import C3_TABLE, LENET5
+
+LAYER_NAMES = ("C1", "S2", "C3", "S4", "C5", "F6", "output")
 
 # The seed's table, with its C1 typo corrected (28 x 28 x 156 = 122,304).
 EXPECTED = {
@@ -57,7 +60,7 @@ def test_activation_shapes_for_a_batch(model):
 
 
 def test_squashing_is_the_papers_scaled_tanh():
-    f = ScaledTanh()
+    f = ScaledTanh(LENET5.amplitude, LENET5.slope)
     a = torch.tensor([-1.0, 0.0, 1.0, 100.0])
     out = f(a)
     assert torch.allclose(out[:3], torch.tensor([-1.0, 0.0, 1.0]), atol=1e-4)
@@ -108,3 +111,17 @@ def test_initialisation_is_uniform_within_2_4_over_fan_in(model):
     assert model.output.weight.abs().max() <= 2.4 / 84
     for out_map, in_maps in enumerate(C3_TABLE):
         assert model.c3.weight[out_map].abs().max() <= 2.4 / (25 * len(in_maps))
+
+
+def test_the_spec_gives_every_layers_shape_and_the_model_follows_it(model):
+    assert LENET5.names == LAYER_NAMES
+    _, acts = model.forward_with_activations(torch.zeros(1, 1, 32, 32))
+    for layer in LENET5.layers:
+        assert tuple(acts[layer.name].shape[1:]) == layer.shape, layer.name
+        assert model.layer(layer.name) is getattr(model, layer.name.lower())
+    assert [layer.name for layer in LENET5.feature_layers] == ["C1", "S2", "C3", "S4"]
+
+
+def test_state_dict_keys_are_the_papers_layer_names(model):
+    layers = {key.split(".")[0] for key in model.state_dict()}
+    assert layers == {"c1", "s2", "c3", "s4", "c5", "f6", "output"}

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from lenet_gui.network.model import LayerSummary, LeNet5, ScaledTanh
+from lenet_gui.network.model import LayerSummary, LeNet5
 from lenet_gui.network.preprocess import preprocess
+from lenet_gui.network.spec import Kind, NetworkSpec
 from lenet_gui.network.weights import load_model
-from lenet_gui.network.wiring import FEATURE_LAYERS, sources
 
 __all__ = ["Classifier", "Prediction", "UnitSum", "use_one_thread"]
 
@@ -53,24 +53,29 @@ class Prediction:
 
 @dataclass(frozen=True)
 class UnitSum:
-    """How one feature-map unit's value was computed, with the numbers.
+    """How one unit's value was computed, with the numbers.
 
-    Every unit of C1 to S4 computes ``f(sum(weights * inputs) + bias)``, f the
-    scaled tanh: C1 and C3 with a 5x5 kernel on each map they read, S2 and S4
-    with their map's coefficient on each of the 2x2 values they sum.
+    Every unit computes ``f(sum(weights * inputs) + bias)``, f the scaled tanh
+    (none for the output layer, whose sums are the softmax's logits): C1, C3
+    and C5 with a 5x5 kernel on each map they read, S2 and S4 with their
+    map's coefficient on each of the 2x2 values they sum, F6 and the output
+    with one weight per unit below.
 
     Attributes
     ----------
     below : str
-        The layer read: ``"input"``, ``"C1"``, ``"S2"`` or ``"C3"``.
+        The layer read: ``"input"``, ``"C1"``, ..., ``"F6"``.
     maps : tuple of int
-        The maps of `below` read (for C3, the paper's Table I).
+        The maps (units, for C5 up) of `below` read; for C3, Table I.
     weights : np.ndarray
-        (len(maps), k, k) float64 weights, k = 5 for C1 and C3, 2 for S2, S4.
+        (len(maps), k, k) float64 weights: k = 5 for convolutions, 2 for
+        subsamplings, 1 for full layers (one weight per unit read).
     inputs : np.ndarray
         (len(maps), k, k) float64 values read, in the same places.
     bias : float
-        The map's bias.
+        The unit's bias.
+    value : float
+        The unit's output: ``f(total)``, or `total` for the output layer.
     """
 
     below: str
@@ -78,16 +83,12 @@ class UnitSum:
     weights: np.ndarray
     inputs: np.ndarray
     bias: float
+    value: float
 
     @property
     def total(self) -> float:
         """The weighted sum plus the bias: the unit's value before squashing."""
         return float((self.weights * self.inputs).sum()) + self.bias
-
-    @property
-    def value(self) -> float:
-        """The unit's output, ``1.7159 * tanh(2/3 * total)``."""
-        return ScaledTanh.AMPLITUDE * float(np.tanh(ScaledTanh.SLOPE * self.total))
 
 
 class Classifier:
@@ -125,47 +126,60 @@ class Classifier:
         model, metadata = load_model(path)
         return cls(model, metadata, None if path is None else Path(path))
 
+    @property
+    def spec(self) -> NetworkSpec:
+        """The network's specification: layers, sizes, levels."""
+        return self._model.spec
+
     def unit_sum(
-        self, prediction: Prediction, layer: str, index: int, row: int, col: int
+        self, prediction: Prediction, layer: str, index: int, row: int = 0, col: int = 0
     ) -> UnitSum:
-        """Work out one feature-map unit's value for a prediction, term by term.
+        """Work out one unit's value for a prediction, term by term.
 
         Parameters
         ----------
         prediction : Prediction
             A result of this classifier.
         layer : str
-            ``"C1"``, ``"S2"``, ``"C3"`` or ``"S4"``.
+            A layer name: ``"C1"`` to ``"F6"`` or ``"output"``.
         index, row, col : int
-            The unit's map and position in it.
+            The unit's map and position in it (0, 0 for C5 and up).
 
         Raises
         ------
         KeyError
-            If `layer` has no feature maps.
+            If there is no layer `layer`.
         IndexError
             If the unit lies outside the layer.
         """
-        below, maps = sources(layer, index)
-        side, stride = FEATURE_LAYERS[layer]
+        spec = self.spec.layer(layer)
+        below, maps = self.spec.sources(layer, index)
+        side = max(spec.side, 1)
+        if not (0 <= row < side and 0 <= col < side):
+            raise IndexError(f"{layer} has no unit {index} ({row}, {col})")
         if below == "input":
             source = prediction.network_input[None]
         else:
             source = prediction.activations[below]
-        count, height, width = prediction.activations[layer].shape
-        if not (0 <= index < count and 0 <= row < height and 0 <= col < width):
-            raise IndexError(f"{layer} has no unit {index} ({row}, {col})")
-        top, left = row * stride, col * stride
-        inputs = source[list(maps), top : top + side, left : left + side]
-        module = getattr(self._model, layer.lower())
+        if spec.kind is Kind.FULL:
+            inputs = source[list(maps)].reshape(-1, 1, 1)
+        else:
+            source = source.reshape(-1, *source.shape[-2:])  # C5: (16, 5, 5)
+            top, left = row * spec.stride, col * spec.stride
+            window = (slice(top, top + spec.kernel), slice(left, left + spec.kernel))
+            inputs = source[(list(maps), *window)]
+        module = self._model.layer(layer)
         with torch.no_grad():
-            if isinstance(module, torch.nn.Conv2d):
-                weights = module.weight[index, list(maps)].double().numpy()
+            if spec.kind is Kind.SUBSAMPLING:
+                weights = np.full(inputs.shape, float(module.coefficient[index]))
             else:
-                coefficient = float(module.coefficient[index])
-                weights = np.full((1, side, side), coefficient)
+                weights = module.weight[index].double().numpy()
+                weights = weights.reshape(spec.inputs, *inputs.shape[1:])[list(maps)]
             bias = float(module.bias[index])
-        return UnitSum(below, maps, weights, inputs.astype(np.float64), bias)
+        inputs = inputs.astype(np.float64)
+        total = float((weights * inputs).sum()) + bias
+        value = self.spec.squash(total) if spec.squashed else total
+        return UnitSum(below, maps, weights, inputs, bias, value)
 
     def summary(self) -> list[LayerSummary]:
         """Return the model's per-layer table (shapes, parameters, connections)."""
@@ -203,9 +217,10 @@ class Classifier:
     def classify_input(self, network_input: np.ndarray) -> Prediction:
         """Classify an already preprocessed (32, 32) input in network levels."""
         x = torch.from_numpy(np.ascontiguousarray(network_input, dtype=np.float32))
+        side = self.spec.input_size
         with torch.inference_mode():
             logits, activations = self._model.forward_with_activations(
-                x.view(1, 1, 32, 32)
+                x.view(1, 1, side, side)
             )
         arrays = {name: value[0].numpy() for name, value in activations.items()}
         logits64 = logits[0].double().numpy()

@@ -12,9 +12,11 @@ Every layer follows the paper (section II-B, appendix A):
 The one departure is the output: ten fully connected units read through a
 softmax (the seed's "O7") instead of the paper's Euclidean RBF units.
 
-The model reports its own per-layer summary (output shape, trainable
-parameters, connections) from its structure, so the figures in the README
-are computed, not typed in.
+Every size, the C3 table and the squashing constants come from the spec
+(:data:`lenet_gui.network.spec.LENET5`); nothing here repeats them. The
+model reports its own per-layer summary (output shape, trainable parameters,
+connections) from its structure, so the figures in the README are computed,
+not typed in.
 """
 
 from __future__ import annotations
@@ -26,20 +28,15 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from lenet_gui.network.wiring import C3_TABLE
+from lenet_gui.network.spec import LENET5, Kind, LayerSpec, NetworkSpec
 
 __all__ = [
-    "C3_TABLE",
-    "LAYER_NAMES",
     "LayerSummary",
     "LeNet5",
     "ScaledTanh",
     "SparseConv2d",
     "Subsampling",
 ]
-
-#: Names of the layers, in order, as the paper calls them.
-LAYER_NAMES = ("C1", "S2", "C3", "S4", "C5", "F6", "output")
 
 
 class ScaledTanh(nn.Module):
@@ -49,34 +46,39 @@ class ScaledTanh(nn.Module):
     the curve bends most.
     """
 
-    AMPLITUDE = 1.7159
-    SLOPE = 2.0 / 3.0
+    def __init__(self, amplitude: float, slope: float) -> None:
+        super().__init__()
+        self.amplitude = amplitude
+        self.slope = slope
 
     def forward(self, a: Tensor) -> Tensor:  # noqa: D102
-        return self.AMPLITUDE * torch.tanh(self.SLOPE * a)
+        return self.amplitude * torch.tanh(self.slope * a)
 
 
 class Subsampling(nn.Module):
-    """S2/S4: sum of each 2x2 block times a trainable coefficient, plus a bias.
+    """S2/S4: sum of each block times a trainable coefficient, plus a bias.
 
-    One coefficient and one bias per map, so a layer of ``channels`` maps has
+    Blocks are ``window`` x ``window`` (2x2 in LeNet-5) and do not overlap. One
+    coefficient and one bias per map, so a layer of ``channels`` maps has
     ``2 * channels`` trainable parameters. Squashing is applied by the model.
     """
 
-    def __init__(self, channels: int) -> None:
+    def __init__(self, channels: int, window: int) -> None:
         super().__init__()
+        self.window = window
         self.coefficient = nn.Parameter(torch.empty(channels))
         self.bias = nn.Parameter(torch.empty(channels))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Initialise uniformly in +-2.4/F with F = 4 inputs per unit."""
-        bound = 2.4 / 4
+        """Initialise uniformly in +-2.4/F with F the inputs a unit sums."""
+        bound = 2.4 / self.window**2
         nn.init.uniform_(self.coefficient, -bound, bound)
         nn.init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:  # noqa: D102
-        block_sum = F.avg_pool2d(x, 2) * 4  # (N, C, H/2, W/2)
+        area = self.window**2
+        block_sum = F.avg_pool2d(x, self.window) * area  # (N, C, H/w, W/w)
         return block_sum * self.coefficient[:, None, None] + self.bias[:, None, None]
 
     def trainable_parameters(self) -> int:
@@ -84,9 +86,9 @@ class Subsampling(nn.Module):
         return self.coefficient.numel() + self.bias.numel()
 
     def connections(self, output_shape: tuple[int, ...]) -> int:
-        """Return connections: each output unit has 4 inputs plus a bias."""
+        """Return connections: each output unit sums its block plus a bias."""
         channels, height, width = output_shape
-        return channels * height * width * (4 + 1)
+        return channels * height * width * (self.window**2 + 1)
 
 
 class SparseConv2d(nn.Conv2d):
@@ -147,54 +149,54 @@ class LayerSummary:
 
 
 class LeNet5(nn.Module):
-    """LeNet-5 with a softmax output.
+    """LeNet-5 with a softmax output, built layer by layer from its spec.
 
+    The layers are attributes named as in the paper, lower case (``c1``, ...,
+    ``f6``, ``output``), so a state_dict's keys read ``c1.weight`` and so on.
     ``forward`` returns the ten logits; ``forward_with_activations`` returns
     them together with every layer's output by name, in one pass, so the GUI
     never reaches into module internals.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network to build; LeNet-5 as the paper gives it by default.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spec: NetworkSpec = LENET5) -> None:
         super().__init__()
-        self.squash = ScaledTanh()
-        self.c1 = nn.Conv2d(1, 6, 5)  # (N, 6, 28, 28)
-        self.s2 = Subsampling(6)  # (N, 6, 14, 14)
-        self.c3 = SparseConv2d(C3_TABLE, 6, 5)  # (N, 16, 10, 10)
-        self.s4 = Subsampling(16)  # (N, 16, 5, 5)
-        self.c5 = nn.Conv2d(16, 120, 5)  # (N, 120, 1, 1)
-        self.f6 = nn.Linear(120, 84)  # (N, 84)
-        self.output = nn.Linear(84, 10)  # (N, 10), logits of the softmax
-        for layer in (self.c1, self.c5, self.f6, self.output):
-            _init_uniform_by_fan_in(layer)
+        self.spec = spec
+        self.squash = ScaledTanh(spec.amplitude, spec.slope)
+        for layer in spec.layers:
+            self.add_module(layer.name.lower(), _build(layer))
 
     def forward(self, x: Tensor) -> Tensor:
         """Return the logits for a batch of (N, 1, 32, 32) inputs."""
         return self._run(x, None)
 
     def forward_with_activations(self, x: Tensor) -> tuple[Tensor, dict[str, Tensor]]:
-        """Return the logits and each layer's output, keyed by ``LAYER_NAMES``.
+        """Return the logits and each layer's output, keyed by layer name.
 
-        C5 is flattened to (N, 120); ``output`` holds the logits.
+        Shapes follow ``spec.layers[k].shape`` with the batch axis first: C5
+        is flattened to (N, 120); ``output`` holds the logits.
         """
         activations: dict[str, Tensor] = OrderedDict()
         logits = self._run(x, activations)
         return logits, activations
 
+    def layer(self, name: str) -> nn.Module:
+        """Return the module of the layer called `name` in the spec."""
+        return getattr(self, self.spec.layer(name).name.lower())
+
     def _run(self, x: Tensor, keep: dict[str, Tensor] | None) -> Tensor:
-        f = self.squash
-        stages = (
-            ("C1", lambda t: f(self.c1(t))),
-            ("S2", lambda t: f(self.s2(t))),
-            ("C3", lambda t: f(self.c3(t))),
-            ("S4", lambda t: f(self.s4(t))),
-            ("C5", lambda t: f(self.c5(t)).flatten(1)),
-            ("F6", lambda t: f(self.f6(t))),
-            ("output", self.output),
-        )
-        for name, stage in stages:
-            x = stage(x)
+        for spec in self.spec.layers:
+            x = getattr(self, spec.name.lower())(x)  # (N, maps, side, side)
+            if spec.squashed:
+                x = self.squash(x)
+            if not spec.has_maps:
+                x = x.flatten(1)  # (N, units)
             if keep is not None:
-                keep[name] = x
+                keep[spec.name] = x
         return x
 
     def summary(self) -> list[LayerSummary]:
@@ -204,20 +206,13 @@ class LeNet5(nn.Module):
         what training can change (C3's absent connections are not counted);
         connections count, per output unit, its inputs plus its bias.
         """
+        side = self.spec.input_size
         with torch.no_grad():
-            _, acts = self.forward_with_activations(torch.zeros(1, 1, 32, 32))
-        layers = {
-            "C1": self.c1,
-            "S2": self.s2,
-            "C3": self.c3,
-            "S4": self.s4,
-            "C5": self.c5,
-            "F6": self.f6,
-            "output": self.output,
-        }
+            _, acts = self.forward_with_activations(torch.zeros(1, 1, side, side))
         rows = []
-        for name, layer in layers.items():
-            shape = tuple(acts[name].shape[1:])
+        for spec in self.spec.layers:
+            layer = getattr(self, spec.name.lower())
+            shape = tuple(acts[spec.name].shape[1:])
             if isinstance(layer, Subsampling):
                 params = layer.trainable_parameters()
                 connections = layer.connections(shape)
@@ -231,8 +226,22 @@ class LeNet5(nn.Module):
                 # once (for a fully connected layer there is one position).
                 positions = shape[1] * shape[2] if len(shape) == 3 else 1
                 connections = params * positions
-            rows.append(LayerSummary(name, shape, params, connections))
+            rows.append(LayerSummary(spec.name, shape, params, connections))
         return rows
+
+
+def _build(spec: LayerSpec) -> nn.Module:
+    """Return the module that computes one layer of the spec, initialised."""
+    if spec.kind is Kind.SUBSAMPLING:
+        return Subsampling(spec.maps, spec.kernel)
+    if spec.kind is Kind.CONVOLUTION and spec.table is not None:
+        return SparseConv2d(spec.table, spec.inputs, spec.kernel)
+    if spec.kind is Kind.CONVOLUTION:
+        module = nn.Conv2d(spec.inputs, spec.maps, spec.kernel, spec.stride)
+    else:
+        module = nn.Linear(spec.inputs, spec.maps)
+    _init_uniform_by_fan_in(module)
+    return module
 
 
 def _init_uniform_by_fan_in(layer: nn.Conv2d | nn.Linear) -> None:

@@ -9,12 +9,15 @@ loads, plus one the original data did not need: people draw big digits with a
 thin pen and small digits with a thick one, so the stroke width is brought
 back into MNIST's range before the final scaling.
 
-Only numpy is used here (no torch, no Qt).
+Only numpy is used here (no torch, no Qt). The input's size, levels and
+framing come from the network's spec.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from lenet_gui.network.spec import LENET5
 
 __all__ = [
     "BACKGROUND",
@@ -27,14 +30,14 @@ __all__ = [
 ]
 
 #: Network level of the paper.
-BACKGROUND = -0.1
+BACKGROUND = LENET5.background
 #: Network level of full ink.
-INK = 1.175
+INK = LENET5.ink
 #: Side of the (square) network input.
-INPUT_SIZE = 32
+INPUT_SIZE = LENET5.input_size
 
-_FIELD = 28  # MNIST's image size; the network input pads it by 2 on each side
-_BOX = 20  # larger side of the digit's bounding box in MNIST
+_FIELD = LENET5.field  # MNIST's image size; the input pads it by 2 on each side
+_BOX = LENET5.box  # larger side of the digit's bounding box in MNIST
 # MNIST's centre of mass sits at pixel 14 (rows and columns), not at the
 # geometric centre 13.5: over all 70k images its mean is (14.00, 14.01) with a
 # spread of +-0.5 px, the trace of an integer shift. In continuous coordinates,

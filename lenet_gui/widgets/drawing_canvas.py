@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from lenet_gui.drawing import paper as _paper
 from lenet_gui.drawing.paper import Paper, Point, Stroke
+from lenet_gui.widgets.themed import ThemedWidget
 
 
 def _mix(paper: QColor, ink: QColor, t: float) -> int:
@@ -29,7 +30,7 @@ def _mix(paper: QColor, ink: QColor, t: float) -> int:
     )
 
 
-class DrawingCanvas(QWidget):
+class DrawingCanvas(ThemedWidget):
     """A square paper to draw a digit on, with undo and redo.
 
     The drawing lives on a :class:`~lenet_gui.drawing.paper.Paper`: a fixed
@@ -71,6 +72,8 @@ class DrawingCanvas(QWidget):
     _BORDER_COLOR = QColor(0, 0, 0, 80)
     # Free space, in widget pixels, kept around the paper so its border shows.
     _FRAME = 4
+    SIZE_HINT = QSize(360, 360)
+    MINIMUM_SIZE_HINT = QSize(160, 160)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,14 +184,6 @@ class DrawingCanvas(QWidget):
             A ``(PAPER_SIZE, PAPER_SIZE)`` ``uint8`` copy, ink 255 on background 0.
         """
         return self._paper.to_array()
-
-    def sizeHint(self) -> QSize:
-        """Return a comfortable size to draw in."""
-        return QSize(360, 360)
-
-    def minimumSizeHint(self) -> QSize:
-        """Return the smallest size a digit can still be drawn in."""
-        return QSize(160, 160)
 
     # -------------------------------------------------------------------- events
 

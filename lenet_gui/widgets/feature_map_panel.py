@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from lenet_gui.widgets.themed import ThemedWidget
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,9 @@ def _outline_pen() -> QPen:
 class _Layer:
     """One layer's packed buffer and the pyqtgraph items that show it."""
 
-    def __init__(self, name: str, packing: _Packing, lut: np.ndarray) -> None:
+    def __init__(
+        self, name: str, packing: _Packing, lut: np.ndarray, levels: tuple
+    ) -> None:
         self.packing = packing
         self.buffer = np.full(packing.packed_shape, np.nan, dtype=np.float32)
         # A flat view of the buffer: writing through it needs no allocation.
@@ -96,7 +101,8 @@ class _Layer:
         )
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(lut)
-        self.image.setLevels(FeatureMapPanel.LEVELS)
+        self.levels = levels
+        self.image.setLevels(levels)
         self.view.addItem(self.image)
         self.view.setRange(
             QRectF(0, 0, packing.packed_shape[1], packing.packed_shape[0]),
@@ -127,12 +133,10 @@ class _Layer:
         else:
             self.flat[self.packing.targets] = activations.reshape(-1)
             self.has_values = True
-        self.image.setImage(
-            self.buffer, autoLevels=False, levels=FeatureMapPanel.LEVELS
-        )
+        self.image.setImage(self.buffer, autoLevels=False, levels=self.levels)
 
 
-class FeatureMapPanel(QWidget):
+class FeatureMapPanel(ThemedWidget):
     """Feature maps of the C1, S2, C3 and S4 layers, all at once or one large.
 
     Each layer is one image in one view: its maps packed in a grid with thin
@@ -143,6 +147,10 @@ class FeatureMapPanel(QWidget):
 
     Parameters
     ----------
+    spec : NetworkSpec
+        The network: its ``feature_layers`` (each with a ``name`` and a
+        ``shape`` of (maps, height, width)) are shown, and its squashing
+        ``amplitude`` gives the fixed colour levels.
     parent : QWidget, optional
         The parent widget.
     """
@@ -158,25 +166,12 @@ class FeatureMapPanel(QWidget):
     ``(layer, map, row, column)``, or None when it leaves the maps (or a gap).
     The unit is framed while the pointer is on it."""
 
-    LAYERS: Mapping[str, tuple[int, int, int]] = MappingProxyType(
-        {
-            "C1": (6, 28, 28),
-            "S2": (6, 14, 14),
-            "C3": (16, 10, 10),
-            "S4": (16, 5, 5),
-        }
-    )
-    """Layer names, in network order, and their activation shapes (maps, h, w)."""
     GRIDS: Mapping[str, tuple[int, int]] = MappingProxyType(
         {"C1": (2, 3), "S2": (2, 3), "C3": (4, 4), "S4": (4, 4)}
     )
     """Rows and columns of maps in each layer's packed image."""
     GAP = 1
     """Transparent gap between maps in a packed image, in pixels."""
-    LIMIT = 1.7159
-    """Largest magnitude of LeNet-5's scaled tanh, ``1.7159 * tanh(x)``."""
-    LEVELS = (-LIMIT, LIMIT)
-    """Fixed colour levels: every update uses the same colours for the same values."""
     COLOR_MAP = "CET-D1"
     """Name of the diverging pyqtgraph colour map: blue negative, red positive."""
     OUTLINE_COLOR = QColor(255, 64, 160)
@@ -188,18 +183,24 @@ class FeatureMapPanel(QWidget):
         {"C1": (0, 0), "S2": (0, 1), "C3": (2, 0), "S4": (2, 1)}
     )
     _ALL = "All layers"
-    # Qt may send palette changes before the widget is fully built.
-    _built = False
+    SIZE_HINT = QSize(700, 420)
+    MINIMUM_SIZE_HINT = QSize(320, 220)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Feature maps")
         color_map = pg.colormap.get(self.COLOR_MAP)
         lut = color_map.getLookupTable(nPts=256, alpha=False)
-
+        #: Fixed colour levels: the same colours for the same values, always.
+        self.levels = (-spec.amplitude, spec.amplitude)
+        self._shapes = MappingProxyType(
+            {layer.name: layer.shape for layer in spec.feature_layers}
+        )
         self._layers = {
-            name: _Layer(name, _Packing.build(shape, self.GRIDS[name]), lut)
-            for name, shape in self.LAYERS.items()
+            name: _Layer(
+                name, _Packing.build(shape, self.GRIDS[name]), lut, self.levels
+            )
+            for name, shape in self._shapes.items()
         }
         self._shown: str | None = None
         self._maps: pg.GraphicsLayout
@@ -216,7 +217,7 @@ class FeatureMapPanel(QWidget):
         self._graphics.viewport().installEventFilter(self)
         self._graphics.viewport().setMouseTracking(True)
         self._color_bar = pg.ColorBarItem(
-            values=self.LEVELS,
+            values=self.levels,
             colorMap=color_map,
             width=10,
             interactive=False,
@@ -227,7 +228,7 @@ class FeatureMapPanel(QWidget):
         self._buttons.setExclusive(True)
         selector = QHBoxLayout()
         selector.setSpacing(0)
-        for index, text in enumerate((self._ALL, *self.LAYERS)):
+        for index, text in enumerate((self._ALL, *self._shapes)):
             button = QToolButton()
             button.setText(text)
             button.setCheckable(True)
@@ -258,12 +259,15 @@ class FeatureMapPanel(QWidget):
         layout.addLayout(selector)
         layout.addWidget(self._graphics, 1)
 
-        self._apply_palette()
         self._build_layout()
         self._arrange()
         for layer in self._layers.values():
             layer.set_values(None)
-        self._built = True
+        self._finish_building()
+
+    def layers(self) -> Mapping[str, tuple[int, int, int]]:
+        """Return the layers shown, in network order, with their (maps, h, w)."""
+        return self._shapes
 
     # ------------------------------------------------------------------ public API
 
@@ -273,9 +277,9 @@ class FeatureMapPanel(QWidget):
         Parameters
         ----------
         activations : Mapping[str, numpy.ndarray] or None
-            Arrays keyed ``"C1"``, ``"S2"``, ``"C3"``, ``"S4"`` with the shapes in
-            :attr:`LAYERS` (a leading batch axis of size 1 is accepted); other
-            keys are ignored. None clears every layer.
+            Arrays keyed by layer name with the shapes of :meth:`layers` (a
+            leading batch axis of size 1 is accepted); other keys are ignored.
+            None clears every layer.
 
         Raises
         ------
@@ -287,7 +291,7 @@ class FeatureMapPanel(QWidget):
                 layer.set_values(None)
         else:
             arrays = {}
-            for name, shape in self.LAYERS.items():
+            for name, shape in self._shapes.items():
                 if name not in activations:
                     raise ValueError(f"activations lack layer {name!r}")
                 array = np.asarray(activations[name])
@@ -307,7 +311,7 @@ class FeatureMapPanel(QWidget):
         Parameters
         ----------
         name : str
-            A layer name from :attr:`LAYERS`.
+            A layer name from :meth:`layers`.
 
         Returns
         -------
@@ -329,7 +333,7 @@ class FeatureMapPanel(QWidget):
         Parameters
         ----------
         name : str or None
-            A layer name from :attr:`LAYERS`, or None for all layers.
+            A layer name from :meth:`layers`, or None for all layers.
 
         Raises
         ------
@@ -341,7 +345,7 @@ class FeatureMapPanel(QWidget):
         if name == self._shown:
             return
         self._shown = name
-        index = 0 if name is None else list(self.LAYERS).index(name) + 1
+        index = 0 if name is None else list(self._shapes).index(name) + 1
         self._buttons.button(index).setChecked(True)
         self._arrange()
         self._set_hover(None)
@@ -353,14 +357,14 @@ class FeatureMapPanel(QWidget):
         Parameters
         ----------
         layer : str or None
-            One of :attr:`LAYERS`; None removes every frame.
+            One of :meth:`layers`; None removes every frame.
         maps : sequence of int
             Indices of the maps of `layer` to frame; the others lose theirs.
 
         Raises
         ------
         KeyError
-            If `layer` is not None and not one of :attr:`LAYERS`.
+            If `layer` is not None and not one of :meth:`layers`.
         IndexError
             If a map index is out of range for `layer`.
         """
@@ -391,14 +395,6 @@ class FeatureMapPanel(QWidget):
         """Return the layer shown alone, or None when all layers are shown."""
         return self._shown
 
-    def sizeHint(self) -> QSize:
-        """Return a size at which every layer's maps are readable."""
-        return QSize(700, 420)
-
-    def minimumSizeHint(self) -> QSize:
-        """Return the smallest useful size."""
-        return QSize(320, 220)
-
     # -------------------------------------------------------------------- events
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -417,12 +413,6 @@ class FeatureMapPanel(QWidget):
             self._set_hover(None)
         return super().eventFilter(watched, event)
 
-    def changeEvent(self, event: QEvent) -> None:
-        """Follow palette changes, such as a switch between light and dark themes."""
-        super().changeEvent(event)
-        if self._built and event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
-
     # ------------------------------------------------------------------- private
 
     def _layer(self, name: str) -> _Layer:
@@ -430,7 +420,7 @@ class FeatureMapPanel(QWidget):
             return self._layers[name]
         except KeyError:
             raise KeyError(
-                f"unknown layer {name!r}; layers are {', '.join(self.LAYERS)}"
+                f"unknown layer {name!r}; layers are {', '.join(self._shapes)}"
             ) from None
 
     def _build_layout(self) -> None:
@@ -527,4 +517,4 @@ class FeatureMapPanel(QWidget):
         axis.setTextPen(text)
 
     def _on_selector_clicked(self, index: int) -> None:
-        self.show_layer(None if index == 0 else list(self.LAYERS)[index - 1])
+        self.show_layer(None if index == 0 else list(self._shapes)[index - 1])

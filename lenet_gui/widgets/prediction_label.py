@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from lenet_gui.widgets.themed import ThemedWidget
 
-class PredictionLabel(QWidget):
+
+class PredictionLabel(ThemedWidget):
     """Big predicted digit with its confidence, e.g. "7" over "87.3 % sure".
 
     With no prediction it shows an em dash over "Draw a digit". Text colours come
@@ -25,9 +27,6 @@ class PredictionLabel(QWidget):
     """Shown in place of a digit when there is no prediction."""
     EMPTY_HINT = "Draw a digit"
     """Shown under the em dash when there is no prediction."""
-
-    # Qt may send palette changes before the widget is fully built.
-    _built = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,9 +53,8 @@ class PredictionLabel(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self._has_prediction = False
-        self._apply_palette()
         self.set_prediction(None, None)
-        self._built = True
+        self._finish_building()
 
     def set_prediction(self, digit: int | None, confidence: float | None) -> None:
         """Show a prediction, or the empty state.
@@ -96,12 +94,6 @@ class PredictionLabel(QWidget):
         self._confidence_label.setText(sure)
         self.setAccessibleName(f"Prediction: {digit}" + (f", {sure}" if sure else ""))
         self._apply_palette()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Follow palette changes, such as a switch between light and dark themes."""
-        super().changeEvent(event)
-        if self._built and event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
 
     def _apply_palette(self) -> None:
         # The empty state is drawn in the placeholder colour so it reads as a hint.

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPalette
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+
+from lenet_gui.widgets.themed import ThemedWidget
 
 
-class ProbabilityChart(pg.PlotWidget):
+class ProbabilityChart(ThemedWidget):
     """Bar chart of the ten class probabilities, the most likely digit highlighted.
 
     The y axis is fixed to 0..1 so bars move without the axes jumping. Hovering
@@ -24,9 +26,10 @@ class ProbabilityChart(pg.PlotWidget):
     DIGITS = 10
     """Number of bars, one per digit."""
 
+    SIZE_HINT = QSize(320, 200)
+    MINIMUM_SIZE_HINT = QSize(160, 100)
+
     _BAR_WIDTH = 0.7
-    # Qt sends palette changes while the base class is still being constructed.
-    _built = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,8 +37,16 @@ class ProbabilityChart(pg.PlotWidget):
         self._probabilities: np.ndarray | None = None
         self._highlighted: int | None = None
         self._hovered: int | None = None
+        self._plot_widget = pg.PlotWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._plot_widget)
+        # Hover is read from the view's own pointer events, not the scene's
+        # sigMouseMoved, which pyqtgraph throttles and so can miss the last one.
+        self._plot_widget.viewport().installEventFilter(self)
+        self._plot_widget.viewport().setMouseTracking(True)
 
-        plot = self.getPlotItem()
+        plot = self._plot_widget.getPlotItem()
         plot.hideButtons()
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
@@ -77,8 +88,12 @@ class ProbabilityChart(pg.PlotWidget):
 
         self._bar_brush = QBrush()
         self._accent_brush = QBrush()
-        self._apply_palette()
-        self._built = True
+        self._finish_building()
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        """The pyqtgraph plot the bars are drawn in (for pictures and tests)."""
+        return self._plot_widget
 
     def set_probabilities(self, probabilities: np.ndarray | None) -> None:
         """Show new probabilities, or the empty "no digit" state.
@@ -112,32 +127,19 @@ class ProbabilityChart(pg.PlotWidget):
             self._empty_label.hide()
         self._refresh_hover()
 
-    def sizeHint(self) -> QSize:
-        """Return a size that shows ten readable bars."""
-        return QSize(320, 200)
-
-    def minimumSizeHint(self) -> QSize:
-        """Return the smallest size at which the bars stay readable."""
-        return QSize(160, 100)
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Follow palette changes, such as a switch between light and dark themes."""
-        super().changeEvent(event)
-        if self._built and event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Show the probability of the digit column under the pointer."""
-        super().mouseMoveEvent(event)
-        # Handled here rather than through the scene's sigMouseMoved, which
-        # pyqtgraph throttles and so can miss the last position.
-        scene_pos = self.mapToScene(event.position().toPoint())
-        view = self.getPlotItem().getViewBox()
-        if view.sceneBoundingRect().contains(scene_pos):
-            digit = round(view.mapSceneToView(scene_pos).x())
-            self._set_hovered(digit if 0 <= digit < self.DIGITS else None)
-        else:
-            self._set_hovered(None)
+        if event.type() == QEvent.Type.MouseMove:
+            assert isinstance(event, QMouseEvent)
+            widget = self._plot_widget
+            scene_pos = widget.mapToScene(event.position().toPoint())
+            view = widget.getPlotItem().getViewBox()
+            if view.sceneBoundingRect().contains(scene_pos):
+                digit = round(view.mapSceneToView(scene_pos).x())
+                self._set_hovered(digit if 0 <= digit < self.DIGITS else None)
+            else:
+                self._set_hovered(None)
+        return super().eventFilter(watched, event)
 
     def leaveEvent(self, event: QEvent) -> None:
         """Hide the hover label when the pointer leaves the chart."""
@@ -147,8 +149,8 @@ class ProbabilityChart(pg.PlotWidget):
     def _apply_palette(self) -> None:
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
-        self.setBackground(palette.color(QPalette.ColorRole.Base))
-        plot = self.getPlotItem()
+        self._plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
+        plot = self._plot_widget.getPlotItem()
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
             axis.setPen(text)

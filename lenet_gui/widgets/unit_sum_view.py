@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, QSize
+from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from lenet_gui.widgets.themed import ThemedWidget
 
 
-class UnitSumView(pg.GraphicsLayoutWidget):
+class UnitSumView(ThemedWidget):
     """Shows how one unit's value is made: ``f(sum(weights * inputs) + bias)``.
 
     One pair of squares per map the unit reads: on the left the values it
@@ -22,51 +25,63 @@ class UnitSumView(pg.GraphicsLayoutWidget):
 
     Parameters
     ----------
+    spec : NetworkSpec
+        The network: its squashing ``amplitude`` sets the values' fixed
+        colour levels, as in the feature-map panel.
     parent : QWidget, optional
         The parent widget.
     """
 
     MAX_COLUMNS = 6
-    """Most maps any unit reads (C3's last map reads all six S2 maps)."""
-    VALUE_LEVELS = (-1.7159, 1.7159)
-    """Fixed colour levels of the values read, as in the feature-map panel."""
+    """Most maps any feature-map unit reads (C3's last map reads all six S2 maps)."""
     COLOR_MAP = "CET-D1"
     """Diverging colour map, the feature-map panel's."""
     HINT = "Hover a feature map to see how one of its units is computed."
     """Heading shown while no unit is shown."""
 
-    _built = False
+    SIZE_HINT = QSize(480, 130)
+    MINIMUM_SIZE_HINT = QSize(240, 100)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Computation of the hovered unit")
-        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        self.ci.setContentsMargins(2, 2, 2, 2)
-        self.ci.setSpacing(1)
+        self.value_levels = (-spec.amplitude, spec.amplitude)
+        self._graphics = graphics = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(graphics)
+        graphics.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        graphics.ci.setContentsMargins(2, 2, 2, 2)
+        graphics.ci.setSpacing(1)
         lut = pg.colormap.get(self.COLOR_MAP).getLookupTable(nPts=256, alpha=False)
         columns = 2 * self.MAX_COLUMNS
-        self._heading = self.addLabel(self.HINT, colspan=columns, size="9pt")
+        self._heading = graphics.addLabel(self.HINT, colspan=columns, size="9pt")
 
-        self.nextRow()
+        graphics.nextRow()
         captions = [
-            self.addLabel("", colspan=2, size="8pt") for _ in range(self.MAX_COLUMNS)
+            graphics.addLabel("", colspan=2, size="8pt")
+            for _ in range(self.MAX_COLUMNS)
         ]
         for caption in captions:
             caption.setMaximumHeight(16)
-        self.nextRow()
+        graphics.nextRow()
         # Each map read gets two squares side by side: the values, the weights.
         images = [self._add_image() for _ in range(columns)]
         for image in images:
             image.setLookupTable(lut)
         self._columns = list(zip(captions, images[0::2], images[1::2], strict=True))
-        grid = self.ci.layout
+        grid = graphics.ci.layout
         grid.setRowStretchFactor(2, 1)
         for column in range(columns):
             grid.setColumnStretchFactor(column, 1)
         self._shown = 0
-        self._apply_palette()
         self._show_columns(0)
-        self._built = True
+        self._finish_building()
+
+    @property
+    def graphics(self) -> pg.GraphicsLayoutWidget:
+        """The pyqtgraph widget the squares are drawn in (for pictures and tests)."""
+        return self._graphics
 
     def show_sum(
         self,
@@ -112,17 +127,13 @@ class UnitSumView(pg.GraphicsLayoutWidget):
             self._columns, captions, inputs, weights, strict=False
         ):
             caption.setText(text)
-            values.setImage(x, autoLevels=False, levels=self.VALUE_LEVELS)
+            values.setImage(x, autoLevels=False, levels=self.value_levels)
             kernel.setImage(w, autoLevels=False, levels=(-limit, limit))
         self._heading.setText(heading)
         self._show_columns(count)
 
-    def show_hint(self) -> None:
-        """Show the hint instead of a unit (nothing to do if already shown).
-
-        Not called ``clear``: pyqtgraph's layout widget hands that name to its
-        layout, where it would remove every item.
-        """
+    def clear(self) -> None:
+        """Show the hint instead of a unit (nothing to do if already shown)."""
         if self._shown == 0 and self._heading.text == self.HINT:
             return
         self._heading.setText(self.HINT)
@@ -136,22 +147,8 @@ class UnitSumView(pg.GraphicsLayoutWidget):
         """Return how many maps are shown (0 when no unit is)."""
         return self._shown
 
-    def sizeHint(self) -> QSize:
-        """Return room for a heading and two rows of small squares."""
-        return QSize(480, 130)
-
-    def minimumSizeHint(self) -> QSize:
-        """Return the smallest size at which the squares still show."""
-        return QSize(240, 100)
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Follow palette changes, such as a switch between light and dark themes."""
-        super().changeEvent(event)
-        if self._built and event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
-
     def _add_image(self) -> pg.ImageItem:
-        view = self.addViewBox(
+        view = self._graphics.addViewBox(
             lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
         )
         image = pg.ImageItem(axisOrder="row-major")
@@ -172,7 +169,7 @@ class UnitSumView(pg.GraphicsLayoutWidget):
 
     def _apply_palette(self) -> None:
         palette = self.palette()
-        self.setBackground(palette.color(QPalette.ColorRole.Window))
+        self._graphics.setBackground(palette.color(QPalette.ColorRole.Window))
         text = palette.color(QPalette.ColorRole.WindowText).name()
         self._heading.setAttr("color", text)
         self._heading.setText(self._heading.text)

@@ -6,14 +6,15 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
+from lenet_gui.network.spec import LENET5
 from lenet_gui.widgets import FeatureMapPanel
 
-LAYERS = FeatureMapPanel.LAYERS
+LAYERS = {layer.name: layer.shape for layer in LENET5.feature_layers}
 
 
 @pytest.fixture
 def panel(qtbot):
-    widget = FeatureMapPanel()
+    widget = FeatureMapPanel(LENET5)
     qtbot.addWidget(widget)
     widget.resize(700, 420)
     widget.show()
@@ -140,7 +141,7 @@ def test_a_missing_layer_raises(panel):
 
 
 def test_colour_levels_stay_fixed_across_updates(panel):
-    limit = FeatureMapPanel.LIMIT
+    limit = LENET5.amplitude
     ranges = {}
     for seed, scale in enumerate((0.01, 1.0, 50.0)):
         panel.set_activations(random_activations(seed, scale))

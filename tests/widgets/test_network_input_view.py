@@ -5,6 +5,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF
 
+from lenet_gui.network.spec import LENET5
 from lenet_gui.widgets import NetworkInputView
 
 BACKGROUND, INK = -0.1, 1.175
@@ -12,7 +13,7 @@ BACKGROUND, INK = -0.1, 1.175
 
 @pytest.fixture
 def view(qtbot):
-    widget = NetworkInputView()
+    widget = NetworkInputView(LENET5)
     qtbot.addWidget(widget)
     widget.resize(240, 280)
     widget.show()
@@ -21,15 +22,15 @@ def view(qtbot):
 
 
 def image_item(view):
-    (item,) = [i for i in view.scene().items() if isinstance(i, pg.ImageItem)]
+    (item,) = [i for i in view.graphics.scene().items() if isinstance(i, pg.ImageItem)]
     return item
 
 
 def shown_pixel(view, row, col):
     """Screen colour at the centre of input pixel (row, col)."""
     item = image_item(view)
-    pos = view.mapFromScene(item.mapToScene(QPointF(col + 0.5, row + 0.5)))
-    return view.grab().toImage().pixelColor(pos)
+    pos = view.graphics.mapFromScene(item.mapToScene(QPointF(col + 0.5, row + 0.5)))
+    return view.graphics.grab().toImage().pixelColor(pos)
 
 
 def test_shows_the_array_it_is_given(qtbot, view):

@@ -21,14 +21,18 @@ def chart(qtbot):
 
 
 def bars_of(chart):
-    (bars,) = [i for i in chart.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+    (bars,) = [
+        i
+        for i in chart.plot_widget.getPlotItem().items
+        if isinstance(i, pg.BarGraphItem)
+    ]
     return bars
 
 
 def texts_of(chart):
     return {
         item.textItem.toPlainText(): item
-        for item in chart.getPlotItem().items
+        for item in chart.plot_widget.getPlotItem().items
         if isinstance(item, pg.TextItem)
     }
 
@@ -46,9 +50,9 @@ def probabilities(top, p_top=0.8):
 
 
 def hover(qtbot, chart, x, y):
-    view = chart.getPlotItem().getViewBox()
-    pos = chart.mapFromScene(view.mapViewToScene(QPointF(x, y)))
-    qtbot.mouseMove(chart.viewport(), pos)
+    view = chart.plot_widget.getPlotItem().getViewBox()
+    pos = chart.plot_widget.mapFromScene(view.mapViewToScene(QPointF(x, y)))
+    qtbot.mouseMove(chart.plot_widget.viewport(), pos)
 
 
 def test_bar_heights_equal_the_probabilities(chart):
@@ -77,15 +81,15 @@ def test_none_resets_to_the_no_digit_state(chart):
 
 def test_updates_reuse_the_same_bar_item(chart):
     bars = bars_of(chart)
-    item_count = len(chart.getPlotItem().items)
+    item_count = len(chart.plot_widget.getPlotItem().items)
     for top in range(10):
         chart.set_probabilities(probabilities(top))
     assert bars_of(chart) is bars
-    assert len(chart.getPlotItem().items) == item_count
+    assert len(chart.plot_widget.getPlotItem().items) == item_count
 
 
 def test_axes_stay_fixed_between_updates(qtbot, chart):
-    view = chart.getPlotItem().getViewBox()
+    view = chart.plot_widget.getPlotItem().getViewBox()
     before = view.viewRange()
     assert before[1][0] == 0 and before[1][1] >= 1
     for top in range(10):

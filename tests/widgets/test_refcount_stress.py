@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
+from lenet_gui.network.spec import LENET5
 from lenet_gui.widgets import DrawingCanvas, FeatureMapPanel
 
 # Counts move a little with caches and the interpreter's own work; a refcount bug
@@ -61,7 +62,7 @@ def test_painter_paths_and_image_items_keep_none_and_bool_alive(qtbot):
 
 def test_live_drawing_and_panel_updates_keep_none_and_bool_alive(qtbot):
     canvas = DrawingCanvas()
-    panel = FeatureMapPanel()
+    panel = FeatureMapPanel(LENET5)
     for widget in (canvas, panel):
         qtbot.addWidget(widget)
         widget.show()
@@ -81,7 +82,7 @@ def test_live_drawing_and_panel_updates_keep_none_and_bool_alive(qtbot):
         panel.set_activations(
             {
                 name: rng.uniform(-1.7, 1.7, shape).astype(np.float32)
-                for name, shape in FeatureMapPanel.LAYERS.items()
+                for name, shape in panel.layers().items()
             }
         )
         panel.grab()

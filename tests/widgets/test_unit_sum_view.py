@@ -4,12 +4,13 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
+from lenet_gui.network.spec import LENET5
 from lenet_gui.widgets import UnitSumView
 
 
 @pytest.fixture
 def view(qtbot):
-    widget = UnitSumView()
+    widget = UnitSumView(LENET5)
     qtbot.addWidget(widget)
     widget.resize(730, 130)
     widget.show()
@@ -18,7 +19,7 @@ def view(qtbot):
 
 
 def images(view):
-    return [i for i in view.scene().items() if isinstance(i, pg.ImageItem)]
+    return [i for i in view.graphics.scene().items() if isinstance(i, pg.ImageItem)]
 
 
 def test_starts_with_a_hint_and_no_squares(view):
@@ -50,7 +51,7 @@ def test_shows_one_pair_of_squares_per_map_read(view):
         "S4 map 0 (0, 0)", ["C3 map 0"], np.ones((1, 2, 2)), np.ones((1, 2, 2))
     )
     assert view.shown_columns() == 1
-    view.show_hint()
+    view.clear()
     assert view.heading() == UnitSumView.HINT and view.shown_columns() == 0
     assert len(images(view)) == 12, "the squares stay, hidden, for the next unit"
 

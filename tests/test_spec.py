@@ -1,11 +1,14 @@
-"""The wiring the window shows matches what the real network computes."""
+"""The spec's wiring, which the window shows, matches what the real network computes."""
 
 import numpy as np
 import pytest
 import torch
 
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.wiring import C3_TABLE, receptive_field, sources
+from lenet_gui.network.spec import C3_TABLE, LENET5
+
+receptive_field = LENET5.receptive_field
+sources = LENET5.sources
 
 SHAPES = {"C1": (6, 28, 28), "S2": (6, 14, 14), "C3": (16, 10, 10), "S4": (16, 5, 5)}
 UNITS = [
@@ -49,11 +52,22 @@ def test_subsampling_and_c1_read_one_map():
     assert sources("S4", 11) == ("C3", (11,))
 
 
-def test_layers_without_feature_maps_are_refused():
-    with pytest.raises(KeyError, match="F6"):
-        receptive_field("F6", 0, 0)
-    with pytest.raises(KeyError, match="C5"):
-        sources("C5", 0)
+def test_c5_and_the_full_layers_read_everything_below_and_see_the_whole_input():
+    assert sources("C5", 7) == ("S4", tuple(range(16)))
+    assert sources("F6", 0) == ("C5", tuple(range(120)))
+    assert sources("output", 9) == ("F6", tuple(range(84)))
+    for layer in ("C5", "F6", "output"):
+        assert receptive_field(layer) == receptive_field(layer, 0, 0)
+        assert receptive_field(layer).size == 32
+
+
+def test_unknown_layers_and_maps_are_refused():
+    with pytest.raises(KeyError, match="F7"):
+        receptive_field("F7", 0, 0)
+    with pytest.raises(KeyError, match="input"):
+        sources("input", 0)
+    with pytest.raises(IndexError, match="C3 has maps 0 to 15"):
+        sources("C3", 16)
 
 
 def test_each_units_sum_worked_through_gives_its_value():
@@ -85,3 +99,13 @@ def test_each_units_sum_worked_through_gives_its_value():
     assert np.array_equal(terms.inputs[0], prediction.network_input[:5, :5])
     with pytest.raises(IndexError):
         classifier.unit_sum(prediction, "S4", 0, 5, 0)
+    for layer, count in (("C5", 120), ("F6", 84), ("output", 10)):
+        for index in range(count):
+            terms = classifier.unit_sum(prediction, layer, index)
+            expected = prediction.activations[layer][index]
+            assert terms.value == pytest.approx(expected, abs=1e-5), (layer, index)
+    terms = classifier.unit_sum(prediction, "C5", 3)
+    assert terms.below == "S4" and terms.weights.shape == (16, 5, 5)
+    terms = classifier.unit_sum(prediction, "F6", 3)
+    assert terms.inputs.shape == (120, 1, 1)
+    assert np.array_equal(terms.inputs.ravel(), prediction.activations["C5"])

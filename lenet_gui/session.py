@@ -1,0 +1,330 @@
+"""The explorer session: what is being explored, and the network exploring it.
+
+One :class:`ExplorerSession` owns the state behind the window: the
+classifier, the drawing, the current prediction, the hovered unit and the
+live-update throttle. It takes plain data through its slots
+(:meth:`~ExplorerSession.set_drawing`, :meth:`~ExplorerSession.hover`,
+:meth:`~ExplorerSession.load_weights`, ...) and says what changed through its
+signals; it knows no widget. The window connects the signals to widget
+setters, and tests and benchmarks drive a session with arrays and no window.
+
+torch is imported only when a classifier is loaded, so a window can be
+painted before the ~1 s torch import (see :meth:`~ExplorerSession.load_bundled`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from lenet_gui.network.spec import LENET5, Field, NetworkSpec
+
+if TYPE_CHECKING:
+    from lenet_gui.network.classifier import Classifier, Prediction, UnitSum
+
+__all__ = ["ExplorerSession", "Unit", "UnitInfo"]
+
+#: A unit: (layer, map, row, column); C5 and the full layers use row = col = 0.
+Unit = tuple[str, int, int, int]
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """Everything known about one unit for the current prediction.
+
+    Attributes
+    ----------
+    unit : Unit
+        (layer, map, row, column).
+    field : Field
+        The patch of the input the unit sees.
+    below : str
+        The layer it reads (``"input"`` for C1).
+    maps : tuple of int
+        The maps of `below` that feed it.
+    terms : UnitSum or None
+        Its sum worked through with the current numbers; None with no
+        prediction.
+    """
+
+    unit: Unit
+    field: Field
+    below: str
+    maps: tuple[int, ...]
+    terms: UnitSum | None
+
+    def wiring_text(self) -> str:
+        """Describe what the unit reads, e.g. for the status bar."""
+        field = self.field
+        last = field.size - 1
+        seen = (
+            f"sees input rows {field.top}–{field.top + last}, "
+            f"columns {field.left}–{field.left + last}"
+        )
+        if self.below == "input":
+            return seen
+        layer = self.unit[0]
+        verb = "subsamples" if layer.startswith("S") else "reads"
+        if len(self.maps) > 6:
+            names = f"all {len(self.maps)}"
+        else:
+            names = ", ".join(map(str, self.maps))
+        noun = "map" if layer in ("C1", "S2", "C3", "S4", "C5") else "unit"
+        plural = "s" if len(self.maps) > 1 else ""
+        return f"{seen}; {verb} {self.below} {noun}{plural} {names}"
+
+    def sum_heading(self) -> str:
+        """Describe the unit's sum with its figures, for the unit-sum view."""
+        layer, index, row, col = self.unit
+        terms = self.terms
+        assert terms is not None
+        limit = float(abs(terms.weights).max())
+        where = f" ({row}, {col})" if layer in ("C1", "S2", "C3", "S4") else ""
+        name = "unit" if where == "" else "map"
+        squash = "" if layer == "output" else "f"
+        return (
+            f"{layer} {name} {index}{where} = {squash}(\N{GREEK CAPITAL LETTER SIGMA} "
+            f"w\N{MIDDLE DOT}x + b) = {squash}({terms.total:.3f}) = {terms.value:.3f}, "
+            f"b = {terms.bias:.3f} \N{EM DASH} left: values read, right: weights "
+            f"(\N{PLUS-MINUS SIGN}{limit:.2f})"
+        )
+
+    def captions(self) -> list[str]:
+        """Name each map read, e.g. ``"S2 map 1"``, for the unit-sum view."""
+        if self.below == "input":
+            return ["input"]
+        return [f"{self.below} map {k}" for k in self.maps]
+
+
+class ExplorerSession(QObject):
+    """The state of one exploration of LeNet-5, and its live updates.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network explored (what the widgets are built for).
+    parent : QObject, optional
+        The Qt parent.
+    """
+
+    predictionChanged = Signal(object)
+    """The prediction for the drawing changed: a ``Prediction``, or None when
+    there is no digit or no classifier."""
+    unitChanged = Signal(object)
+    """The hovered unit, or its numbers, changed: a :class:`UnitInfo`, or None
+    when no unit is hovered."""
+    classifierChanged = Signal(object)
+    """Another classifier is in use (a ``Classifier``), or None: none loaded."""
+    message = Signal(str, int)
+    """Something worth a line in the status bar: (text, milliseconds to show,
+    0 for until replaced)."""
+    warning = Signal(str, str)
+    """Something went wrong that the person must read: (title, text)."""
+
+    _bundledLoaded = Signal(object, str)  # from the loader thread
+
+    def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self._classifier: Classifier | None = None
+        self._drawing: np.ndarray | None = None
+        self._result: Prediction | None = None
+        self._unit: Unit | None = None
+        self._dirty = False
+        self._loader: threading.Thread | None = None
+        # Mouse moves come faster than the screen refreshes: update at once,
+        # then at most once per frame while changes keep coming, and always
+        # once after the last change.
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(16)
+        self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
+        self._bundledLoaded.connect(self._on_bundled_loaded)
+
+    # -- what is explored -----------------------------------------------------
+
+    @property
+    def classifier(self) -> Classifier | None:
+        """The network in use, or None while none is loaded."""
+        return self._classifier
+
+    @property
+    def last_result(self) -> Prediction | None:
+        """The prediction for the drawing as it is now; None when it holds none.
+
+        A refresh held back by the frame-rate throttle is done first, so the
+        result always matches the last drawing given.
+        """
+        if self._dirty:
+            self.refresh()
+        return self._result
+
+    @property
+    def pending(self) -> bool:
+        """Whether a drawing has arrived that is not classified yet."""
+        return self._dirty
+
+    @property
+    def loading(self) -> bool:
+        """Whether weights are being loaded in the background."""
+        return self._loader is not None and self._loader.is_alive()
+
+    @property
+    def unit(self) -> Unit | None:
+        """The hovered unit, or None."""
+        return self._unit
+
+    def set_frame_interval(self, milliseconds: int) -> None:
+        """Set the shortest time between two live updates (one screen frame)."""
+        self._frame_timer.setInterval(max(1, int(milliseconds)))
+
+    @Slot(object)
+    def set_drawing(self, image: np.ndarray | None) -> None:
+        """Take a new drawing (any 2-D image, or None for nothing drawn).
+
+        The first change after a pause is classified at once, later ones at
+        most once per frame, and the last one always.
+        """
+        self._drawing = image
+        self._dirty = True
+        if not self._frame_timer.isActive():
+            self.refresh()
+            self._frame_timer.start()
+
+    @Slot(object)
+    def hover(self, unit: Unit | None) -> None:
+        """Take the unit under the pointer, or None when it leaves the units."""
+        if unit == self._unit:
+            return
+        self._unit = unit
+        self._emit_unit()
+
+    def unit_info(self, unit: Unit | None = None) -> UnitInfo | None:
+        """Return what is known about a unit (the hovered one by default)."""
+        unit = self._unit if unit is None else unit
+        if unit is None:
+            return None
+        layer, index, row, col = unit
+        below, maps = self.spec.sources(layer, index)
+        terms = None
+        if self._result is not None and self._classifier is not None:
+            terms = self._classifier.unit_sum(self._result, *unit)
+        return UnitInfo(
+            unit, self.spec.receptive_field(layer, row, col), below, maps, terms
+        )
+
+    @Slot()
+    def refresh(self) -> None:
+        """Classify the drawing now and say so."""
+        self._dirty = False
+        if self._classifier is None:
+            return
+        result = None
+        if self._drawing is not None:
+            try:
+                result = self._classifier.predict(self._drawing)
+            except (ValueError, RuntimeError) as error:
+                # Never let a strange drawing take the app down; keep the drawing.
+                self.message.emit(f"Could not classify the drawing: {error}", 5000)
+        self._result = result
+        self.predictionChanged.emit(result)
+        if self._unit is not None:
+            self._emit_unit()
+
+    # -- weights --------------------------------------------------------------
+
+    def load_bundled(self, *, background: bool = False) -> None:
+        """Load the bundled weights, on a worker thread if `background`.
+
+        Failure is a warning, never an exception: the person can still draw
+        and load other weights.
+        """
+        if not background:
+            self._on_bundled_loaded(*_load_bundled())
+            return
+        self.message.emit("Loading LeNet-5…", 0)
+        self._loader = threading.Thread(
+            target=lambda: self._bundledLoaded.emit(*_load_bundled()),
+            name="load-weights",
+        )
+        self._loader.start()
+
+    @Slot(str)
+    def load_weights(self, path: str | Path) -> bool:
+        """Switch to another weights file, checked first; keep the old on failure."""
+        from lenet_gui.network.classifier import Classifier
+        from lenet_gui.network.weights import WeightsError
+
+        try:
+            classifier = Classifier.load(path)
+        except WeightsError as error:
+            self.warning.emit("Cannot load weights", str(error))
+            return False
+        self.use_classifier(classifier)
+        return True
+
+    def use_classifier(self, classifier: Classifier) -> None:
+        """Classify with `classifier` from now on."""
+        from lenet_gui.network.classifier import use_one_thread
+
+        use_one_thread()
+        self._classifier = classifier
+        self.classifierChanged.emit(classifier)
+        self.message.emit(f"Using {describe(classifier)}", 5000)
+        self.refresh()
+
+    def shutdown(self) -> None:
+        """Stop live updates and wait for a weights load still running."""
+        self._frame_timer.stop()
+        if self._loader is not None:
+            self._loader.join()
+
+    # -- private --------------------------------------------------------------
+
+    @Slot()
+    def _on_frame_timer_timeout(self) -> None:
+        if self._dirty:
+            self.refresh()
+        else:
+            self._frame_timer.stop()  # a frame with no change: drawing paused
+
+    @Slot(object, str)
+    def _on_bundled_loaded(self, classifier: Classifier | None, error: str) -> None:
+        if classifier is None:
+            self.classifierChanged.emit(None)
+            self.warning.emit(
+                "Cannot load the bundled weights",
+                f"{error}\n\nYou can still draw; load a weights file with "
+                "File > Load Weights… to see predictions.",
+            )
+            return
+        self.use_classifier(classifier)
+
+    def _emit_unit(self) -> None:
+        self.unitChanged.emit(self.unit_info())
+
+
+def describe(classifier: Classifier) -> str:
+    """Name a classifier's weights and their measured accuracy, for people."""
+    name = "bundled weights" if classifier.source is None else classifier.source.name
+    accuracy = classifier.test_accuracy
+    measured = f", {accuracy:.2%} on MNIST test" if accuracy is not None else ""
+    return f"{name}{measured}"
+
+
+def _load_bundled() -> tuple[Classifier | None, str]:
+    """Load the bundled weights: (classifier, "") or (None, the reason).
+
+    Anything that goes wrong, a bad file or a broken torch install, becomes
+    a message: the window must come up and say so, not hang at "Loading".
+    """
+    try:
+        from lenet_gui.network.classifier import Classifier
+
+        return Classifier.load(), ""
+    except Exception as error:  # reported to the person, never raised
+        return None, str(error) or type(error).__name__

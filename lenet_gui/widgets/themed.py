@@ -1,0 +1,44 @@
+"""What every panel of the window shares: theme changes and size hints."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtWidgets import QWidget
+
+
+class ThemedWidget(QWidget):
+    """A widget that repaints its colours from the palette and gives fixed size hints.
+
+    Subclasses may set :attr:`SIZE_HINT` and :attr:`MINIMUM_SIZE_HINT`, build
+    themselves, then call :meth:`_finish_building`; :meth:`_apply_palette`
+    then runs once, and again whenever the palette changes (a switch between
+    light and dark themes). Qt may send palette changes while a subclass is
+    still being built; those are ignored until it is done.
+    """
+
+    SIZE_HINT: QSize | None = None
+    """The size the widget asks for; None leaves it to the widget's layout."""
+    MINIMUM_SIZE_HINT: QSize | None = None
+    """The smallest size at which the widget is still readable; None: the layout's."""
+
+    _built = False
+
+    def sizeHint(self) -> QSize:  # noqa: D102
+        return self.SIZE_HINT or super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: D102
+        return self.MINIMUM_SIZE_HINT or super().minimumSizeHint()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow palette changes, such as a switch between light and dark themes."""
+        super().changeEvent(event)
+        if self._built and event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+
+    def _finish_building(self) -> None:
+        """Mark the widget built and give it the palette's colours."""
+        self._apply_palette()
+        self._built = True
+
+    def _apply_palette(self) -> None:
+        """Take colours from the palette; subclasses with colours override this."""
