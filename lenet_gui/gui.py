@@ -1,11 +1,13 @@
-"""The main window: lays out the widgets and connects them to the session.
+"""The main window: lays out the widgets and panels and connects them to the session.
 
-Widgets only say what happened (the canvas: "drawing changed"; the feature
-map panel: "unit hovered") and offer setters. The state behind them, the
-classifier, the current prediction, the hovered unit and the live-update
-throttle, belongs to the :class:`~lenet_gui.session.ExplorerSession`; this
-window keeps the layout, the actions and menus, the settings, and the files a
-person opens and saves, and connects the session's signals to the widgets.
+Widgets only say what happened (the canvas: "drawing changed"; a map:
+"unit hovered") and offer setters. The state behind them, the classifier,
+the current prediction, the hovered unit and the live-update throttle,
+belongs to the :class:`~lenet_gui.session.ExplorerSession`. Each tab on the
+right is a :class:`~lenet_gui.panels.panel.Panel` that keeps its own view up
+to date from the session while it is shown. This window keeps the layout,
+the actions and menus and the settings, and shows the prediction, the network
+input and the hovered unit's sum, which every panel shares.
 
 torch is imported only when the classifier is loaded, so that the window can
 be painted before the ~1 s torch import (``MainWindow(defer_model=True)``,
@@ -14,34 +16,24 @@ as ``main.py`` does).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QImage,
-    QKeySequence,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QSlider,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from lenet_gui.image_file import ImageFileError, image_formats, read_image
-from lenet_gui.network.preprocess import to_ink
+from lenet_gui.drawing.examples import load_examples
 from lenet_gui.network.spec import LENET5
+from lenet_gui.panels import Panel, make_panels
 from lenet_gui.session import ExplorerSession, UnitInfo, describe
 from lenet_gui.widgets import (
     DrawingCanvas,
@@ -51,6 +43,7 @@ from lenet_gui.widgets import (
     ProbabilityChart,
     UnitSumView,
 )
+from lenet_gui.window_files import FilesMixin
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier, Prediction
@@ -61,7 +54,7 @@ __all__ = ["MainWindow"]
 SETTINGS_SCOPE = ("lenet-gui", "LeNet-5 Explorer")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FilesMixin):
     """Draw or load a digit; see LeNet-5's prediction and feature maps live.
 
     Parameters
@@ -81,6 +74,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._settings = QSettings(*SETTINGS_SCOPE)
         self._session = ExplorerSession(LENET5, self)
+        self._examples = load_examples()
 
         self._build_widgets()
         self._build_actions()
@@ -127,52 +121,38 @@ class MainWindow(QMainWindow):
     @property
     def feature_maps(self) -> FeatureMapPanel:
         """The feature-map panel."""
-        return self._feature_maps
+        return self._panels["maps"].feature_maps
 
     @property
     def input_view(self) -> NetworkInputView:
         """The view of the 32x32 network input."""
         return self._input_view
 
-    def open_image(self, path: str | Path) -> bool:
-        """Place an image file on the canvas; on failure say why and keep all.
+    def panels(self) -> list[str]:
+        """Return the names of the panels, in the order of their tabs."""
+        return list(self._panels)
 
-        Returns
-        -------
-        bool
-            True when the image was placed on the canvas.
+    def show_panel(self, name: str) -> QWidget:
+        """Bring a panel to the front and return its widget.
+
+        Raises
+        ------
+        KeyError
+            If there is no panel called `name` (see :meth:`panels`).
         """
-        path = Path(path)
         try:
-            ink = to_ink(read_image(path))
-        except (ImageFileError, ValueError) as error:
-            self._warn("Cannot open image", str(error))
-            return False
-        if not ink.any():
-            self._warn(
-                "Cannot open image", f"{path.name}: no digit found (blank image)"
-            )
-            return False
-        self._canvas.set_image(np.round(ink * 255).astype(np.uint8))
-        self.statusBar().showMessage(f"Opened {path.name}", 5000)
-        return True
+            panel = self._panels[name]
+        except KeyError:
+            raise KeyError(
+                f"no panel {name!r}; panels are {', '.join(self._panels)}"
+            ) from None
+        self._tabs.setCurrentWidget(panel.widget)
+        return panel.widget
 
-    def load_weights(self, path: str | Path) -> bool:
-        """Switch to another weights file, checked first; keep the old on failure."""
-        return self._session.load_weights(path)
-
-    def save_drawing(self, path: str | Path) -> bool:
-        """Save the canvas as a PNG, dark ink on white paper as it is shown."""
-        paper = np.ascontiguousarray(255 - self._canvas.to_array())
-        height, width = paper.shape
-        image = QImage(
-            paper.data, width, height, width, QImage.Format.Format_Grayscale8
-        )
-        return self._save_image(image.copy(), path)
-
-    def export_feature_maps(self, path: str | Path) -> bool:
-        """Save a picture of the feature-map panel as PNG."""
-        return self._save_image(self._feature_maps.grab().toImage(), path)
+    def load_example(self, index: int) -> None:
+        """Draw example `index` (see the Examples menu) on the canvas, undoably."""
+        self._canvas.set_strokes(list(self._examples[index].strokes))
+        self.statusBar().showMessage(f"Example: {self._examples[index].source}", 5000)
 
     # -- construction ---------------------------------------------------------
 
@@ -188,9 +168,8 @@ class MainWindow(QMainWindow):
         self._input_view.setToolTip(
             "What LeNet-5 receives: your drawing cropped, scaled to fit 20×20, "
             "centred by its centre of mass in 28×28 and padded to 32×32. "
-            "Hover a feature map: a pink frame shows the patch its unit sees."
+            "Hover a unit: a pink frame shows the patch it sees."
         )
-        self._feature_maps = FeatureMapPanel(LENET5)
         self._unit_sum = UnitSumView(LENET5)
 
         self._pen_slider = QSlider(Qt.Orientation.Horizontal)
@@ -201,7 +180,7 @@ class MainWindow(QMainWindow):
         self._pen_label = QLabel()
 
         # Left: what the person does and what the network concludes. Right:
-        # how it got there, with most of the room for the feature maps.
+        # how it got there, one panel at a time, most of the room for it.
         result_row = QHBoxLayout()
         result_row.addWidget(self._prediction, 1)
         result_row.addWidget(self._input_view, 1)
@@ -213,10 +192,18 @@ class MainWindow(QMainWindow):
         left_column.addLayout(result_row, 2)
         left_column.addWidget(self._probabilities, 2)
 
+        self._panels: dict[str, Panel] = {
+            panel.NAME: panel for panel in make_panels(self._session, self._examples)
+        }
+        self._tabs = QTabWidget()
+        self._tabs.setDocumentMode(True)
+        for panel in self._panels.values():
+            index = self._tabs.addTab(panel.widget, panel.TITLE)
+            self._tabs.setTabToolTip(index, panel.TIP)
         right = QWidget()
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
-        right_column.addWidget(self._feature_maps, 1)
+        right_column.addWidget(self._tabs, 1)
         right_column.addWidget(self._unit_sum)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -232,17 +219,18 @@ class MainWindow(QMainWindow):
         self._weights_label = QLabel()
         self.statusBar().addPermanentWidget(self._weights_label)
 
-    def _build_actions(self) -> None:
-        def action(text: str, slot, shortcuts=(), tip: str = "") -> QAction:
-            act = QAction(text, self, triggered=slot)
-            act.setShortcuts([QKeySequence(s) for s in shortcuts])
-            act.setStatusTip(tip)
-            act.setToolTip(
-                f"{tip} ({QKeySequence(shortcuts[0]).toString()})" if shortcuts else tip
-            )
-            self.addAction(act)
-            return act
+    def _action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+        act = QAction(text, self, triggered=slot)
+        act.setShortcuts([QKeySequence(s) for s in shortcuts])
+        act.setStatusTip(tip)
+        act.setToolTip(
+            f"{tip} ({QKeySequence(shortcuts[0]).toString()})" if shortcuts else tip
+        )
+        self.addAction(act)
+        return act
 
+    def _build_actions(self) -> None:
+        action = self._action
         self._open_action = action(
             "&Open Image…",
             self._on_open_triggered,
@@ -256,10 +244,10 @@ class MainWindow(QMainWindow):
             "Save the canvas as a PNG image",
         )
         self._export_action = action(
-            "&Export Feature Maps…",
+            "&Export Picture of the Panel…",
             self._on_export_triggered,
             ["Ctrl+E"],
-            "Save a picture of the feature-map panel",
+            "Save a picture of the panel shown",
         )
         self._weights_action = action(
             "Load &Weights…",
@@ -282,16 +270,32 @@ class MainWindow(QMainWindow):
         self._undo_action.setEnabled(False)
         self._redo_action.setEnabled(False)
         self._layer_actions: dict[str | None, QAction] = {}
-        for key, name in enumerate((None, *self._feature_maps.layers())):
+        for key, name in enumerate((None, *self.feature_maps.layers())):
             label = "&All Layers" if name is None else f"Layer {name}"
             act = action(
                 label,
-                lambda _=False, n=name: self._feature_maps.show_layer(n),
+                lambda _=False, n=name: self._show_layer(n),
                 [f"Ctrl+{key}"],
                 "Show every layer" if name is None else f"Show {name} large",
             )
             act.setCheckable(True)
             self._layer_actions[name] = act
+        self._panel_actions = [
+            action(
+                f"{panel.TITLE} Panel",
+                lambda _=False, n=panel.NAME: self.show_panel(n),
+                [f"Alt+{k + 1}"],
+                panel.TIP,
+            )
+            for k, panel in enumerate(self._panels.values())
+        ]
+        self._example_actions = [
+            action(
+                f"{example.label} \N{EM DASH} {example.source}",
+                lambda _=False, k=k: self.load_example(k),
+            )
+            for k, example in enumerate(self._examples)
+        ]
         self._about_action = action("&About LeNet-5 Explorer", self._on_about_triggered)
 
     def _build_menus_and_toolbar(self) -> None:
@@ -300,6 +304,9 @@ class MainWindow(QMainWindow):
         file_menu.addActions(
             [self._open_action, self._save_action, self._export_action]
         )
+        examples_menu = file_menu.addMenu("E&xamples")
+        examples_menu.addActions(self._example_actions)
+        examples_menu.setEnabled(bool(self._example_actions))
         file_menu.addSeparator()
         file_menu.addAction(self._weights_action)
         file_menu.addSeparator()
@@ -307,6 +314,8 @@ class MainWindow(QMainWindow):
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addActions([self._undo_action, self._redo_action, self._clear_action])
         view_menu = menus.addMenu("&View")
+        view_menu.addActions(self._panel_actions)
+        view_menu.addSeparator()
         view_menu.addActions(list(self._layer_actions.values()))
         menus.addMenu("&Help").addAction(self._about_action)
 
@@ -326,16 +335,17 @@ class MainWindow(QMainWindow):
         session.predictionChanged.connect(self._on_session_prediction_changed)
         session.unitChanged.connect(self._on_session_unit_changed)
         session.classifierChanged.connect(self._on_session_classifier_changed)
-        session.message.connect(self.statusBar().showMessage)
+        session.message.connect(self._on_session_message)
         session.warning.connect(self._warn)
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
         self._canvas.undoAvailableChanged.connect(self._undo_action.setEnabled)
         self._canvas.redoAvailableChanged.connect(self._redo_action.setEnabled)
         self._canvas.penWidthChanged.connect(self._on_canvas_pen_width_changed)
         self._pen_slider.valueChanged.connect(self._canvas.set_pen_width)
-        self._feature_maps.hoverInfoChanged.connect(self._on_feature_maps_hover)
-        self._feature_maps.unitHovered.connect(session.hover)
-        self._feature_maps.shownLayerChanged.connect(self._on_feature_maps_layer_shown)
+        self.feature_maps.shownLayerChanged.connect(self._on_feature_maps_layer_shown)
+        self._panels["maps"].exampleChosen.connect(self.load_example)
+        self._tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._on_tabs_current_changed(self._tabs.currentIndex())
 
     # -- live update ----------------------------------------------------------
 
@@ -349,35 +359,26 @@ class MainWindow(QMainWindow):
             self._prediction.set_prediction(None, None)
             self._probabilities.set_probabilities(None)
             self._input_view.set_input(None)
-            self._feature_maps.set_activations(None)
         else:
             self._prediction.set_prediction(result.digit, result.confidence)
             self._probabilities.set_probabilities(result.probabilities)
             self._input_view.set_input(result.network_input)
-            self._feature_maps.set_activations(result.activations)
 
     @Slot(object)
     def _on_session_unit_changed(self, info: UnitInfo | None) -> None:
-        """Show what the hovered unit reads: its input patch, maps and sum."""
+        """Show what the hovered unit reads: its input patch and its sum."""
         if info is None:
             self._input_view.set_field(None)
-            self._feature_maps.outline_maps(None)
             self._unit_sum.clear()
             return
         field = info.field
         self._input_view.set_field((field.top, field.left, field.size))
-        if info.below in self._feature_maps.layers():
-            self._feature_maps.outline_maps(info.below, info.maps)
-        else:
-            self._feature_maps.outline_maps(None)
         if info.terms is None:
             self._unit_sum.clear()
         else:
+            terms = info.terms
             self._unit_sum.show_sum(
-                info.sum_heading(),
-                info.captions(),
-                info.terms.inputs,
-                info.terms.weights,
+                info.sum_heading(), info.captions(), terms.inputs, terms.weights
             )
 
     @Slot(object)
@@ -387,20 +388,29 @@ class MainWindow(QMainWindow):
         else:
             self._weights_label.setText(f"LeNet-5 · {describe(classifier)}")
 
+    @Slot(str, int)
+    def _on_session_message(self, text: str, milliseconds: int) -> None:
+        if text:
+            self.statusBar().showMessage(text, milliseconds)
+        else:
+            self.statusBar().clearMessage()
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        current = self._tabs.widget(index)
+        for panel in self._panels.values():
+            panel.set_shown(panel.widget is current)
+            if panel.widget is current:
+                self._unit_sum.setVisible(panel.SHOWS_UNITS)
+
     @Slot(float)
     def _on_canvas_pen_width_changed(self, width: float) -> None:
         self._pen_slider.setValue(round(width))
         self._pen_label.setText(f" {round(width)} px")
 
-    @Slot(str)
-    def _on_feature_maps_hover(self, text: str) -> None:
-        info = self._session.unit_info(self._feature_maps.hovered_unit())
-        if text and info is not None:
-            text += " — " + info.wiring_text()
-        if text:
-            self.statusBar().showMessage(text)
-        else:
-            self.statusBar().clearMessage()
+    def _show_layer(self, name: str | None) -> None:
+        self.show_panel("maps")
+        self.feature_maps.show_layer(name)
 
     @Slot(object)
     def _on_feature_maps_layer_shown(self, name: str | None) -> None:
@@ -408,58 +418,8 @@ class MainWindow(QMainWindow):
             act.setChecked(layer == name)
 
     @Slot()
-    def _on_open_triggered(self) -> None:
-        patterns = " ".join(f"*.{suffix}" for suffix in image_formats())
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open Image", self._last_dir(), f"Images ({patterns});;All files (*)"
-        )
-        if path:
-            self._remember_dir(path)
-            self.open_image(path)
-
-    @Slot()
-    def _on_save_triggered(self) -> None:
-        path = self._ask_save_path("Save Drawing", "digit.png")
-        if path:
-            self.save_drawing(path)
-
-    @Slot()
-    def _on_export_triggered(self) -> None:
-        path = self._ask_save_path("Export Feature Maps", "feature-maps.png")
-        if path:
-            self.export_feature_maps(path)
-
-    @Slot()
-    def _on_load_weights_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Load Weights",
-            self._last_dir(),
-            "PyTorch state_dict (*.pt *.pth);;All files (*)",
-        )
-        if path:
-            self._remember_dir(path)
-            self.load_weights(path)
-
-    @Slot()
     def _on_about_triggered(self) -> None:
         QMessageBox.about(self, "About LeNet-5 Explorer", self._about_text())
-
-    # -- drag and drop ----------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        """Accept drags that carry local files."""
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        """Open the first dropped file."""
-        files = [
-            url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()
-        ]
-        if files:
-            event.acceptProposedAction()
-            self.open_image(files[0])
 
     # -- settings and closing -----------------------------------------------------
 
@@ -484,10 +444,10 @@ class MainWindow(QMainWindow):
             pass  # no saved value yet, or an unreadable one: keep the default
         self._on_canvas_pen_width_changed(self._canvas.pen_width())
         layer = self._settings.value("view/layer")
-        self._feature_maps.show_layer(
-            layer if layer in self._feature_maps.layers() else None
+        self.feature_maps.show_layer(
+            layer if layer in self.feature_maps.layers() else None
         )
-        self._on_feature_maps_layer_shown(self._feature_maps.shown_layer())
+        self._on_feature_maps_layer_shown(self.feature_maps.shown_layer())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the settings and wait for a weights load still running."""
@@ -495,7 +455,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/splitter", self._splitter.saveState())
         self._settings.setValue("canvas/pen_width", self._canvas.pen_width())
-        self._settings.setValue("view/layer", self._feature_maps.shown_layer() or "")
+        self._settings.setValue("view/layer", self.feature_maps.shown_layer() or "")
         self._settings.sync()
         super().closeEvent(event)
 
@@ -505,28 +465,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message.splitlines()[0], 8000)
         QMessageBox.warning(self, title, message)
 
-    def _save_image(self, image: QImage, path: str | Path) -> bool:
-        if image.save(str(path), "PNG"):
-            self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
-            return True
-        self._warn("Cannot save", f"{Path(path).name}: could not be written")
-        return False
-
-    def _ask_save_path(self, title: str, name: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            self, title, str(Path(self._last_dir()) / name), "PNG image (*.png)"
-        )
-        if path:
-            self._remember_dir(path)
-            if not path.lower().endswith(".png"):
-                path += ".png"
-        return path
-
-    def _last_dir(self) -> str:
-        return str(self._settings.value("files/last_dir", str(Path.home())))
-
-    def _remember_dir(self, path: str) -> None:
-        self._settings.setValue("files/last_dir", str(Path(path).parent))
+    def _export_widget(self) -> QWidget:
+        return self._tabs.currentWidget()
 
     def _about_text(self) -> str:
         rows = ""

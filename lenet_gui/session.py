@@ -98,6 +98,9 @@ class UnitInfo:
         """Name each map read, e.g. ``"S2 map 1"``, for the unit-sum view."""
         if self.below == "input":
             return ["input"]
+        if len(self.maps) > 6:  # C5 and up read everything below
+            noun = "maps" if self.below == "S4" else "units"
+            return [f"{self.below} {noun} {self.maps[0]}–{self.maps[-1]}"]
         return [f"{self.below} map {k}" for k in self.maps]
 
 
@@ -164,6 +167,16 @@ class ExplorerSession(QObject):
         return self._result
 
     @property
+    def result(self) -> Prediction | None:
+        """The prediction last shown (without catching up on a pending drawing)."""
+        return self._result
+
+    @property
+    def blank(self) -> bool:
+        """Whether the drawing holds no ink at all."""
+        return self._drawing is None or not self._drawing.any()
+
+    @property
     def pending(self) -> bool:
         """Whether a drawing has arrived that is not classified yet."""
         return self._dirty
@@ -221,10 +234,8 @@ class ExplorerSession(QObject):
     def refresh(self) -> None:
         """Classify the drawing now and say so."""
         self._dirty = False
-        if self._classifier is None:
-            return
         result = None
-        if self._drawing is not None:
+        if self._classifier is not None and self._drawing is not None:
             try:
                 result = self._classifier.predict(self._drawing)
             except (ValueError, RuntimeError) as error:

@@ -6,6 +6,7 @@ from lenet_gui.widgets.network_input_view import NetworkInputView
 from lenet_gui.widgets.prediction_label import PredictionLabel
 from lenet_gui.widgets.probability_chart import ProbabilityChart
 from lenet_gui.widgets.unit_sum_view import UnitSumView
+from lenet_gui.widgets.welcome_view import WelcomeView
 
 __all__ = [
     "DrawingCanvas",
@@ -14,4 +15,5 @@ __all__ = [
     "PredictionLabel",
     "ProbabilityChart",
     "UnitSumView",
+    "WelcomeView",
 ]

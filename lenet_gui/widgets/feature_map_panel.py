@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -23,117 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lenet_gui.widgets.packed_layer import OUTLINE_COLOR, PackedLayer, Packing
 from lenet_gui.widgets.themed import ThemedWidget
-
-
-@dataclass(frozen=True)
-class _Packing:
-    """Where each map of a layer goes in the layer's packed grid image.
-
-    The packed image has a ``GAP``-pixel NaN (transparent) gap between maps.
-    """
-
-    shape: tuple[int, int, int]
-    # Flat indices into the packed image, in the order of ``activations.ravel()``.
-    targets: np.ndarray
-    # Per packed pixel: the map index, or -1 in a gap; and the row and column in it.
-    map_index: np.ndarray
-    map_row: np.ndarray
-    map_col: np.ndarray
-
-    @classmethod
-    def build(cls, shape: tuple[int, int, int], grid: tuple[int, int]) -> _Packing:
-        count, height, width = shape
-        rows, cols = grid
-        gap = FeatureMapPanel.GAP
-        packed = (rows * (height + gap) - gap, cols * (width + gap) - gap)
-        k, i, j = np.indices(shape)
-        top = (k // cols) * (height + gap) + i
-        left = (k % cols) * (width + gap) + j
-        targets = (top * packed[1] + left).ravel()
-        map_index = np.full(packed, -1, dtype=np.intp)
-        map_row = np.zeros(packed, dtype=np.intp)
-        map_col = np.zeros(packed, dtype=np.intp)
-        map_index.ravel()[targets] = k.ravel()
-        map_row.ravel()[targets] = i.ravel()
-        map_col.ravel()[targets] = j.ravel()
-        return cls(shape, targets, map_index, map_row, map_col)
-
-    @property
-    def packed_shape(self) -> tuple[int, int]:
-        return self.map_index.shape
-
-    def map_rect(self, index: int) -> QRectF:
-        """Return where map `index` lies in the packed image, in its pixels."""
-        _, height, width = self.shape
-        top, left = np.unravel_index(
-            self.targets[index * height * width], self.packed_shape
-        )
-        return QRectF(float(left), float(top), float(width), float(height))
-
-
-def _outline_pen() -> QPen:
-    """Pen of the frames around outlined maps: two screen pixels, any zoom."""
-    pen = QPen(FeatureMapPanel.OUTLINE_COLOR, 2.0)
-    pen.setCosmetic(True)
-    return pen
-
-
-class _Layer:
-    """One layer's packed buffer and the pyqtgraph items that show it."""
-
-    def __init__(
-        self, name: str, packing: _Packing, lut: np.ndarray, levels: tuple
-    ) -> None:
-        self.packing = packing
-        self.buffer = np.full(packing.packed_shape, np.nan, dtype=np.float32)
-        # A flat view of the buffer: writing through it needs no allocation.
-        self.flat = self.buffer.reshape(-1)
-        count, height, width = packing.shape
-        self.label = pg.LabelItem(
-            f"{name} \N{MIDDLE DOT} {count}@{height}\N{MULTIPLICATION SIGN}{width}",
-            size="9pt",
-        )
-        # Without a cap, the grid layout hands the labels as much height as views.
-        self.label.setMaximumHeight(18)
-        self.view = pg.ViewBox(
-            lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
-        )
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(lut)
-        self.levels = levels
-        self.image.setLevels(levels)
-        self.view.addItem(self.image)
-        self.view.setRange(
-            QRectF(0, 0, packing.packed_shape[1], packing.packed_shape[0]),
-            padding=0.0,
-        )
-        self.view.disableAutoRange()
-        self.has_values = False
-        # Frames around maps picked by FeatureMapPanel.outline_maps, made once.
-        self.outlines = []
-        for index in range(count):
-            outline = QGraphicsRectItem(packing.map_rect(index))
-            outline.setPen(_outline_pen())
-            outline.setZValue(1)
-            outline.setVisible(False)
-            self.view.addItem(outline)
-            self.outlines.append(outline)
-        # A frame around the unit under the pointer.
-        self.marker = QGraphicsRectItem(QRectF(0, 0, 1, 1))
-        self.marker.setPen(_outline_pen())
-        self.marker.setZValue(2)
-        self.marker.setVisible(False)
-        self.view.addItem(self.marker)
-
-    def set_values(self, activations: np.ndarray | None) -> None:
-        if activations is None:
-            self.buffer.fill(np.nan)
-            self.has_values = False
-        else:
-            self.flat[self.packing.targets] = activations.reshape(-1)
-            self.has_values = True
-        self.image.setImage(self.buffer, autoLevels=False, levels=self.levels)
 
 
 class FeatureMapPanel(ThemedWidget):
@@ -174,7 +62,7 @@ class FeatureMapPanel(ThemedWidget):
     """Transparent gap between maps in a packed image, in pixels."""
     COLOR_MAP = "CET-D1"
     """Name of the diverging pyqtgraph colour map: blue negative, red positive."""
-    OUTLINE_COLOR = QColor(255, 64, 160)
+    OUTLINE_COLOR = OUTLINE_COLOR
     """Colour of the frames :meth:`outline_maps` draws around maps."""
 
     # Where each layer sits when all are shown: (label row, column); the view is on
@@ -196,11 +84,16 @@ class FeatureMapPanel(ThemedWidget):
         self._shapes = MappingProxyType(
             {layer.name: layer.shape for layer in spec.feature_layers}
         )
+        times = "\N{MULTIPLICATION SIGN}"
         self._layers = {
-            name: _Layer(
-                name, _Packing.build(shape, self.GRIDS[name]), lut, self.levels
+            name: PackedLayer(
+                f"{name} \N{MIDDLE DOT} {count}@{height}{times}{width}",
+                Packing.build(shape, self.GRIDS[name], self.GAP),
+                lut,
+                self.levels,
             )
             for name, shape in self._shapes.items()
+            for count, height, width in [shape]
         }
         self._shown: str | None = None
         self._maps: pg.GraphicsLayout
@@ -261,8 +154,6 @@ class FeatureMapPanel(ThemedWidget):
 
         self._build_layout()
         self._arrange()
-        for layer in self._layers.values():
-            layer.set_values(None)
         self._finish_building()
 
     def layers(self) -> Mapping[str, tuple[int, int, int]]:
@@ -415,7 +306,7 @@ class FeatureMapPanel(ThemedWidget):
 
     # ------------------------------------------------------------------- private
 
-    def _layer(self, name: str) -> _Layer:
+    def _layer(self, name: str) -> PackedLayer:
         try:
             return self._layers[name]
         except KeyError:
@@ -442,8 +333,7 @@ class FeatureMapPanel(ThemedWidget):
         shown_rows = set()
         for name, layer in self._layers.items():
             visible = self._shown is None or name == self._shown
-            layer.label.setVisible(visible)
-            layer.view.setVisible(visible)
+            layer.set_visible(visible)
             if visible:
                 shown_rows.add(self._ALL_LAYOUT[name][0] + 1)
         # Rows of shown views share the height; label rows keep only the height of
@@ -455,16 +345,9 @@ class FeatureMapPanel(ThemedWidget):
         """Return the (layer, row, column) of the packed pixel under a point."""
         scene_pos = self._graphics.mapToScene(position.toPoint())
         for name, layer in self._layers.items():
-            if not layer.view.isVisible():
-                continue
-            if not layer.view.sceneBoundingRect().contains(scene_pos):
-                continue
-            point = layer.view.mapSceneToView(scene_pos)
-            row, col = math.floor(point.y()), math.floor(point.x())
-            height, width = layer.packing.packed_shape
-            if 0 <= row < height and 0 <= col < width:
-                return name, row, col
-            return None
+            pixel = layer.pixel_at(scene_pos)
+            if pixel is not None:
+                return name, *pixel
         return None
 
     def _set_hover(self, at: tuple[str, int, int] | None) -> None:
@@ -472,19 +355,14 @@ class FeatureMapPanel(ThemedWidget):
         unit = None
         if at is not None:
             name, row, col = at
-            packing = self._layers[name].packing
-            k = int(packing.map_index[row, col])
-            if k >= 0:
-                i, j = int(packing.map_row[row, col]), int(packing.map_col[row, col])
-                unit = (name, k, i, j)
+            found = self._layers[name].packing.unit_at(row, col)
+            unit = None if found is None else (name, *found)
         if unit != self._hovered_unit:
             self._hovered_unit = unit
             for layer in self._layers.values():
-                layer.marker.setVisible(False)
+                layer.mark(None)
             if unit is not None:
-                marker = self._layers[name].marker
-                marker.setRect(QRectF(col, row, 1, 1))
-                marker.setVisible(True)
+                self._layers[name].mark((row, col))
             self.unitHovered.emit(unit)
         self._refresh_hover()
 
@@ -493,10 +371,9 @@ class FeatureMapPanel(ThemedWidget):
         if self._hover_at is not None:
             name, row, col = self._hover_at
             layer = self._layers[name]
-            packing = layer.packing
-            k = int(packing.map_index[row, col])
-            if k >= 0:
-                i, j = int(packing.map_row[row, col]), int(packing.map_col[row, col])
+            found = layer.packing.unit_at(row, col)
+            if found is not None:
+                k, i, j = found
                 text = f"{name} map {k} ({i}, {j})"
                 if layer.has_values:
                     text += f": {float(layer.buffer[row, col]):.3f}"

@@ -90,7 +90,13 @@ class UnitSumView(ThemedWidget):
         inputs: np.ndarray,
         weights: np.ndarray,
     ) -> None:
-        """Show the values a unit reads and their weights, one map per column.
+        """Show the values a unit reads and their weights.
+
+        With one caption per map read (at most six), each map gets a column:
+        its values beside their weights. A unit of C5, F6 or the output reads
+        more: give one caption for all, and the values and weights are each
+        packed into one grid (maps of 5x5 in rows of four; single units in
+        columns of twelve, as the paper draws F6).
 
         Parameters
         ----------
@@ -98,29 +104,32 @@ class UnitSumView(ThemedWidget):
             What the unit is and the sum's figures, e.g. ``"C3 map 7 (2, 5) =
             f(2.413) = 1.716"``.
         captions : sequence of str
-            One name per map read, e.g. ``"S2 map 1"``.
+            One name per map read, e.g. ``"S2 map 1"``, or one for all.
         inputs, weights : np.ndarray
-            (n, k, k) values read and weights, n = len(captions) <= 6.
+            (n, k, k) values read and weights.
 
         Raises
         ------
         ValueError
-            If the shapes do not agree or there are more than six maps.
+            If the shapes do not agree, or there are more than six captions or
+            neither one nor one per map.
         """
         inputs = np.asarray(inputs, dtype=np.float64)
         weights = np.asarray(weights, dtype=np.float64)
         count = len(captions)
         if not (
-            0 < count <= self.MAX_COLUMNS
-            and inputs.ndim == 3
+            inputs.ndim == 3
             and inputs.shape == weights.shape
-            and inputs.shape[0] == count
+            and 0 < count <= self.MAX_COLUMNS
+            and count in (1, inputs.shape[0])
         ):
             raise ValueError(
-                f"need 1 to {self.MAX_COLUMNS} maps with inputs and weights of one "
-                f"(n, k, k) shape; got {count} captions, {inputs.shape} and "
-                f"{weights.shape}"
+                f"need inputs and weights of one (n, k, k) shape with 1 or n "
+                f"captions, at most {self.MAX_COLUMNS}; got {count} captions, "
+                f"{inputs.shape} and {weights.shape}"
             )
+        if count < inputs.shape[0]:
+            inputs, weights = _packed(inputs)[None], _packed(weights)[None]
         # One symmetric scale for all of this unit's weights, so they compare.
         limit = float(np.abs(weights).max()) or 1.0
         for (caption, values, kernel), text, x, w in zip(
@@ -164,8 +173,10 @@ class UnitSumView(ThemedWidget):
             for image in (values, kernel):
                 image.getViewBox().setVisible(shown)
                 if shown:
-                    side = image.image.shape[0]
-                    image.getViewBox().setRange(QRectF(0, 0, side, side), padding=0.05)
+                    height, width = image.image.shape
+                    image.getViewBox().setRange(
+                        QRectF(0, 0, width, height), padding=0.05
+                    )
 
     def _apply_palette(self) -> None:
         palette = self.palette()
@@ -176,3 +187,38 @@ class UnitSumView(ThemedWidget):
         for caption, _, _ in self._columns:
             caption.setAttr("color", text)
             caption.setText(caption.text)
+
+
+def _packed(maps: np.ndarray) -> np.ndarray:
+    """Pack (n, k, k) maps into one grid image, NaN (transparent) between maps.
+
+    Maps of more than one value go in rows of four with one-pixel gaps;
+    single values row by row in twelve rows (F6's 84 units as the paper's
+    7-wide, 12-high bitmaps), without gaps.
+    """
+    count, side, _ = maps.shape
+    if side == 1:
+        return unit_grid(maps.ravel())
+    cols = 4
+    rows = -(-count // cols)
+    step = side + 1
+    grid = np.full((rows * step - 1, cols * step - 1), np.nan)
+    for k in range(count):
+        top, left = (k // cols) * step, (k % cols) * step
+        grid[top : top + side, left : left + side] = maps[k]
+    return grid
+
+
+def unit_grid(values: np.ndarray) -> np.ndarray:
+    """Lay a vector of units out as a grid: twelve rows, filled row by row.
+
+    84 F6 units make the paper's 7x12 bitmap (7 wide, 12 high) and 120 C5
+    units a 10x12 grid; a count that twelve does not divide leaves NaN
+    (transparent) cells at the end.
+    """
+    values = np.asarray(values, dtype=np.float64).ravel()
+    rows = 12
+    cols = -(-len(values) // rows)
+    flat = np.full(rows * cols, np.nan)
+    flat[: len(values)] = values
+    return flat.reshape(rows, cols)

@@ -57,8 +57,27 @@ def test_shows_one_pair_of_squares_per_map_read(view):
 
 
 def test_inputs_and_weights_must_agree(view):
-    with pytest.raises(ValueError, match="1 to 6 maps"):
+    with pytest.raises(ValueError, match="one .n, k, k. shape"):
         view.show_sum("x", ["a", "b"], np.zeros((2, 5, 5)), np.zeros((2, 2, 2)))
     with pytest.raises(ValueError):
         view.show_sum("x", ["a"] * 7, np.zeros((7, 5, 5)), np.zeros((7, 5, 5)))
+    with pytest.raises(ValueError):
+        view.show_sum("x", ["a", "b"], np.zeros((3, 5, 5)), np.zeros((3, 5, 5)))
     assert view.heading() == UnitSumView.HINT
+
+
+def test_units_reading_many_maps_or_units_are_packed_into_one_pair(view):
+    rng = np.random.default_rng(0)
+    inputs, weights = rng.normal(size=(16, 5, 5)), rng.normal(size=(16, 5, 5))
+    view.show_sum("C5 unit 3", ["S4 maps 0–15"], inputs, weights)
+    assert view.shown_columns() == 1
+    shown = [i.image for i in images(view) if i.getViewBox().isVisible()]
+    assert [s.shape for s in shown] == [(23, 23), (23, 23)]  # 4 x 4 maps, 1 px gaps
+    # Map 6 sits in grid row 1, column 2: rows 6-10, columns 12-16.
+    pictured = sorted(float(s[6:11, 12:17].sum()) for s in shown)
+    assert pictured == pytest.approx(sorted([inputs[6].sum(), weights[6].sum()]))
+    f6 = rng.normal(size=(84, 1, 1))
+    view.show_sum("output unit 7", ["F6 units 0–83"], f6, f6)
+    shown = [i.image for i in images(view) if i.getViewBox().isVisible()]
+    assert shown[0].shape == (12, 7)  # the paper's 7-wide, 12-high bitmap
+    assert shown[0][2, 3] == pytest.approx(f6[2 * 7 + 3, 0, 0])

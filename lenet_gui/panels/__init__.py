@@ -1,0 +1,25 @@
+"""The explorer's panels: one view each, kept up to date from the session.
+
+To add a panel: subclass :class:`Panel` in a module of its own (its view
+widget in :mod:`lenet_gui.widgets`), and list it in :func:`make_panels`.
+The window gives it a tab and shows it by name (``window.show_panel(name)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from lenet_gui.panels.maps import MapsPanel
+from lenet_gui.panels.panel import Panel
+
+if TYPE_CHECKING:
+    from lenet_gui.drawing.examples import Example
+    from lenet_gui.session import ExplorerSession
+
+__all__ = ["MapsPanel", "Panel", "make_panels"]
+
+
+def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[Panel]:
+    """Return the window's panels, in the order of their tabs; the first is shown."""
+    return [MapsPanel(session, examples)]

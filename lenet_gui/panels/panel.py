@@ -1,0 +1,95 @@
+"""A panel: one view of the explorer, kept up to date from the session while shown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from lenet_gui.session import ExplorerSession
+
+
+class Panel(QObject):
+    """One tab of the window: a widget and what keeps it up to date.
+
+    A panel connects the session to its view. It updates only while it is
+    shown: changes that arrive while it is hidden mark it stale, and it
+    catches up when it is shown again, so hidden panels cost nothing per
+    drawing update. Panels whose update is costly set :attr:`LAG_MS`: their
+    updates are then coalesced on a timer, at most one per `LAG_MS`, and
+    always one after the last change, so they never hold up the pen.
+
+    Subclasses set :attr:`NAME`, :attr:`TITLE` and :attr:`TIP`, build their
+    widget in :meth:`build` and show the session's state in
+    :meth:`update_view`.
+
+    Parameters
+    ----------
+    session : ExplorerSession
+        The state the panel shows.
+    parent : QObject, optional
+        The Qt parent.
+    """
+
+    NAME = ""
+    """The panel's name, for ``MainWindow.show_panel`` and as its widget's name."""
+    TITLE = ""
+    """The tab's title."""
+    TIP = ""
+    """What the panel shows, in a sentence, for the tab's tooltip."""
+    LAG_MS = 0
+    """Least time between two updates; 0 updates with every change."""
+    SHOWS_UNITS = False
+    """Whether hovering this panel's units explains them in the unit-sum view."""
+
+    def __init__(self, session: ExplorerSession, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._shown = False
+        self._stale = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._update_now)
+        self.widget = self.build()
+        self.widget.setObjectName(self.NAME)
+        self.widget.setToolTip("")
+        session.predictionChanged.connect(self.changed)
+        session.classifierChanged.connect(self.changed)
+
+    def build(self) -> QWidget:
+        """Return the panel's widget; called once, by the constructor."""
+        raise NotImplementedError
+
+    def update_view(self) -> None:
+        """Show the session's current state in the widget."""
+        raise NotImplementedError
+
+    @property
+    def shown(self) -> bool:
+        """Whether the panel is the one shown."""
+        return self._shown
+
+    def set_shown(self, shown: bool) -> None:
+        """Say whether the panel is shown; a stale panel catches up at once."""
+        self._shown = shown
+        if shown and self._stale:
+            self._update_now()
+
+    @Slot()
+    def changed(self, *_: object) -> None:
+        """Note that what the panel shows has changed."""
+        self._stale = True
+        if not self._shown:
+            return
+        if self.LAG_MS <= 0:
+            self._update_now()
+        elif not self._timer.isActive():
+            self._timer.start(self.LAG_MS)
+
+    @Slot()
+    def _update_now(self) -> None:
+        self._timer.stop()
+        self._stale = False
+        self.update_view()

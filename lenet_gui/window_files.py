@@ -1,0 +1,146 @@
+"""The window's dealings with files: images in and out, weights, drag and drop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSettings, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
+
+from lenet_gui.image_file import ImageFileError, image_formats, read_image
+from lenet_gui.network.preprocess import to_ink
+from lenet_gui.session import ExplorerSession
+from lenet_gui.widgets import DrawingCanvas
+
+__all__ = ["FilesMixin"]
+
+
+class FilesMixin(QMainWindow):
+    """Open, save and export files, and take dropped ones, for the main window.
+
+    A bad file costs a message, never the drawing. The window provides the
+    canvas, the session, the settings, the panel to export and ``_warn``.
+    """
+
+    _canvas: DrawingCanvas
+    _session: ExplorerSession
+    _settings: QSettings
+
+    def _warn(self, title: str, message: str) -> None:
+        raise NotImplementedError
+
+    def _export_widget(self) -> QWidget:
+        raise NotImplementedError
+
+    def open_image(self, path: str | Path) -> bool:
+        """Place an image file on the canvas; on failure say why and keep all.
+
+        Returns
+        -------
+        bool
+            True when the image was placed on the canvas.
+        """
+        path = Path(path)
+        try:
+            ink = to_ink(read_image(path))
+        except (ImageFileError, ValueError) as error:
+            self._warn("Cannot open image", str(error))
+            return False
+        if not ink.any():
+            self._warn(
+                "Cannot open image", f"{path.name}: no digit found (blank image)"
+            )
+            return False
+        self._canvas.set_image(np.round(ink * 255).astype(np.uint8))
+        self.statusBar().showMessage(f"Opened {path.name}", 5000)
+        return True
+
+    def load_weights(self, path: str | Path) -> bool:
+        """Switch to another weights file, checked first; keep the old on failure."""
+        return self._session.load_weights(path)
+
+    def save_drawing(self, path: str | Path) -> bool:
+        """Save the canvas as a PNG, dark ink on white paper as it is shown."""
+        paper = np.ascontiguousarray(255 - self._canvas.to_array())
+        height, width = paper.shape
+        image = QImage(
+            paper.data, width, height, width, QImage.Format.Format_Grayscale8
+        )
+        return self._save_image(image.copy(), path)
+
+    def export_feature_maps(self, path: str | Path) -> bool:
+        """Save a picture of the panel shown (the feature maps by default) as PNG."""
+        return self._save_image(self._export_widget().grab().toImage(), path)
+
+    @Slot()
+    def _on_open_triggered(self) -> None:
+        patterns = " ".join(f"*.{suffix}" for suffix in image_formats())
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open Image", self._last_dir(), f"Images ({patterns});;All files (*)"
+        )
+        if path:
+            self._remember_dir(path)
+            self.open_image(path)
+
+    @Slot()
+    def _on_save_triggered(self) -> None:
+        path = self._ask_save_path("Save Drawing", "digit.png")
+        if path:
+            self.save_drawing(path)
+
+    @Slot()
+    def _on_export_triggered(self) -> None:
+        path = self._ask_save_path("Export Picture of the Panel", "feature-maps.png")
+        if path:
+            self.export_feature_maps(path)
+
+    @Slot()
+    def _on_load_weights_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Load Weights",
+            self._last_dir(),
+            "PyTorch state_dict (*.pt *.pth);;All files (*)",
+        )
+        if path:
+            self._remember_dir(path)
+            self.load_weights(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        """Accept drags that carry local files."""
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        """Open the first dropped file."""
+        files = [
+            url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()
+        ]
+        if files:
+            event.acceptProposedAction()
+            self.open_image(files[0])
+
+    def _save_image(self, image: QImage, path: str | Path) -> bool:
+        if image.save(str(path), "PNG"):
+            self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
+            return True
+        self._warn("Cannot save", f"{Path(path).name}: could not be written")
+        return False
+
+    def _ask_save_path(self, title: str, name: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self, title, str(Path(self._last_dir()) / name), "PNG image (*.png)"
+        )
+        if path:
+            self._remember_dir(path)
+            if not path.lower().endswith(".png"):
+                path += ".png"
+        return path
+
+    def _last_dir(self) -> str:
+        return str(self._settings.value("files/last_dir", str(Path.home())))
+
+    def _remember_dir(self, path: str) -> None:
+        self._settings.setValue("files/last_dir", str(Path(path).parent))
