@@ -6,7 +6,7 @@ import sys
 import lenet_gui.widgets as widgets
 
 
-def test_exports_the_six_widgets():
+def test_exports_the_widgets():
     assert sorted(widgets.__all__) == [
         "DrawingCanvas",
         "FeatureMapPanel",
@@ -14,6 +14,7 @@ def test_exports_the_six_widgets():
         "PredictionLabel",
         "ProbabilityChart",
         "UnitSumView",
+        "WelcomeView",
     ]
     for name in widgets.__all__:
         assert getattr(widgets, name).__name__ == name
