@@ -220,7 +220,7 @@ def test_open_path_takes_any_array_without_an_exception(
     qtbot, window, messages, monkeypatch, image
 ):
     """Whatever a (future) image decoder returns, Open never throws into Qt."""
-    monkeypatch.setattr("lenet_gui.gui.read_image", lambda path: image)
+    monkeypatch.setattr("lenet_gui.window_files.read_image", lambda path: image)
     before = window.canvas.to_array()
     with qtbot.captureExceptions() as exceptions:
         opened = window.open_image("any.png")
