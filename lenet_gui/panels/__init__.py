@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lenet_gui.panels.maps import MapsPanel
+from lenet_gui.panels.network import NetworkPanel
 from lenet_gui.panels.panel import Panel
 
 if TYPE_CHECKING:
     from lenet_gui.drawing.examples import Example
     from lenet_gui.session import ExplorerSession
 
-__all__ = ["MapsPanel", "Panel", "make_panels"]
+__all__ = ["MapsPanel", "NetworkPanel", "Panel", "make_panels"]
 
 
 def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[Panel]:
     """Return the window's panels, in the order of their tabs; the first is shown."""
-    return [MapsPanel(session, examples)]
+    return [MapsPanel(session, examples), NetworkPanel(session)]

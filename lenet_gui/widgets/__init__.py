@@ -3,6 +3,7 @@
 from lenet_gui.widgets.drawing_canvas import DrawingCanvas
 from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
 from lenet_gui.widgets.network_input_view import NetworkInputView
+from lenet_gui.widgets.network_view import NetworkView
 from lenet_gui.widgets.prediction_label import PredictionLabel
 from lenet_gui.widgets.probability_chart import ProbabilityChart
 from lenet_gui.widgets.unit_sum_view import UnitSumView
@@ -12,6 +13,7 @@ __all__ = [
     "DrawingCanvas",
     "FeatureMapPanel",
     "NetworkInputView",
+    "NetworkView",
     "PredictionLabel",
     "ProbabilityChart",
     "UnitSumView",

@@ -47,11 +47,15 @@ class Packing:
     def build(
         cls, shape: tuple[int, ...], grid: tuple[int, int] | None = None, gap: int = 1
     ) -> Packing:
-        """Pack maps of `shape` (maps, h, w), or units of shape (n,), in a grid."""
+        """Pack maps of `shape` (maps, h, w), or units of shape (n,), in a grid.
+
+        Units of a vector go in :data:`UNIT_ROWS` rows unless `grid` says
+        otherwise, without gaps; maps in a square-ish grid by default.
+        """
         if len(shape) == 1:
             count = shape[0]
             shape = (count, 1, 1)
-            grid, gap = (UNIT_ROWS, -(-count // UNIT_ROWS)), 0
+            grid, gap = grid or (UNIT_ROWS, -(-count // UNIT_ROWS)), 0
         count, height, width = shape
         if grid is None:
             cols = math.ceil(math.sqrt(count))
@@ -82,6 +86,12 @@ class Packing:
             self.targets[index * height * width], self.packed_shape
         )
         return QRectF(float(left), float(top), float(width), float(height))
+
+    def pack(self, values: np.ndarray) -> np.ndarray:
+        """Return `values` (any array of the layer's size) as a new packed image."""
+        packed = np.full(self.packed_shape, np.nan)
+        packed.ravel()[self.targets] = np.reshape(values, -1)
+        return packed
 
     def unit_at(self, row: int, col: int) -> tuple[int, int, int] | None:
         """Return the (map, row, column) at a packed pixel, None in a gap."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from lenet_gui.widgets.packed_layer import Packing
 from lenet_gui.widgets.themed import ThemedWidget
 
 
@@ -128,10 +129,10 @@ class UnitSumView(ThemedWidget):
                 f"captions, at most {self.MAX_COLUMNS}; got {count} captions, "
                 f"{inputs.shape} and {weights.shape}"
             )
-        if count < inputs.shape[0]:
-            inputs, weights = _packed(inputs)[None], _packed(weights)[None]
         # One symmetric scale for all of this unit's weights, so they compare.
         limit = float(np.abs(weights).max()) or 1.0
+        if count < inputs.shape[0]:
+            inputs, weights = _packed(inputs)[None], _packed(weights)[None]
         for (caption, values, kernel), text, x, w in zip(
             self._columns, captions, inputs, weights, strict=False
         ):
@@ -167,8 +168,13 @@ class UnitSumView(ThemedWidget):
 
     def _show_columns(self, count: int) -> None:
         self._shown = count
+        grid = self._graphics.ci.layout
         for k, (caption, values, kernel) in enumerate(self._columns):
             shown = k < count
+            # Hidden squares give their width to the shown ones.
+            for column in (2 * k, 2 * k + 1):
+                grid.setColumnStretchFactor(column, int(shown))
+                grid.setColumnMaximumWidth(column, 1e6 if shown else 0)
             caption.setVisible(shown)
             for image in (values, kernel):
                 image.getViewBox().setVisible(shown)
@@ -193,32 +199,10 @@ def _packed(maps: np.ndarray) -> np.ndarray:
     """Pack (n, k, k) maps into one grid image, NaN (transparent) between maps.
 
     Maps of more than one value go in rows of four with one-pixel gaps;
-    single values row by row in twelve rows (F6's 84 units as the paper's
-    7-wide, 12-high bitmaps), without gaps.
+    single values as the layer views lay units out (F6's 84 as the paper's
+    7-wide, 12-high bitmap).
     """
     count, side, _ = maps.shape
     if side == 1:
-        return unit_grid(maps.ravel())
-    cols = 4
-    rows = -(-count // cols)
-    step = side + 1
-    grid = np.full((rows * step - 1, cols * step - 1), np.nan)
-    for k in range(count):
-        top, left = (k // cols) * step, (k % cols) * step
-        grid[top : top + side, left : left + side] = maps[k]
-    return grid
-
-
-def unit_grid(values: np.ndarray) -> np.ndarray:
-    """Lay a vector of units out as a grid: twelve rows, filled row by row.
-
-    84 F6 units make the paper's 7x12 bitmap (7 wide, 12 high) and 120 C5
-    units a 10x12 grid; a count that twelve does not divide leaves NaN
-    (transparent) cells at the end.
-    """
-    values = np.asarray(values, dtype=np.float64).ravel()
-    rows = 12
-    cols = -(-len(values) // rows)
-    flat = np.full(rows * cols, np.nan)
-    flat[: len(values)] = values
-    return flat.reshape(rows, cols)
+        return Packing.build((count,)).pack(maps)
+    return Packing.build(maps.shape, (-(-count // 4), 4)).pack(maps)

@@ -11,6 +11,7 @@ def test_exports_the_widgets():
         "DrawingCanvas",
         "FeatureMapPanel",
         "NetworkInputView",
+        "NetworkView",
         "PredictionLabel",
         "ProbabilityChart",
         "UnitSumView",

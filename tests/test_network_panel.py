@@ -1,0 +1,90 @@
+"""The whole-network panel shows C5, F6 and the output as the model computes them."""
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+from lenet_gui.gui import MainWindow
+from lenet_gui.widgets.packed_layer import Packing
+
+
+def unit_grid(values):
+    return Packing.build((len(values),)).pack(values)
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.load_example(7)
+    return window
+
+
+def test_show_panel_brings_the_named_panel_up(window):
+    widget = window.show_panel("network")
+    assert widget.objectName() == "network" and widget.isVisible()
+    with pytest.raises(KeyError, match="panels are"):
+        window.show_panel("no such panel")
+
+
+def test_late_layers_equal_the_activations(window):
+    view = window.show_panel("network")
+    result = window.last_result
+    late = view.late_layers
+    np.testing.assert_array_equal(
+        late.layer("F6").buffer, unit_grid(result.activations["F6"])
+    )
+    assert late.layer("F6").buffer.shape == (12, 7)  # the paper's 7x12 bitmap
+    np.testing.assert_array_equal(
+        late.layer("C5").buffer, unit_grid(result.activations["C5"])
+    )
+    np.testing.assert_allclose(
+        late.layer("output").buffer.ravel(), result.probabilities, rtol=1e-6
+    )
+    strip = view.strip
+    np.testing.assert_array_equal(strip.layer("input").buffer, result.network_input)
+
+
+def test_the_panel_follows_the_drawing_only_while_shown(window, qtbot):
+    view = window.show_panel("network")
+    before = view.late_layers.layer("F6").buffer.copy()
+    window.show_panel("maps")
+    window.load_example(13)
+    window.last_result  # noqa: B018 - flushes the pending refresh
+    np.testing.assert_array_equal(view.late_layers.layer("F6").buffer, before)
+    window.show_panel("network")  # catches up when shown
+    np.testing.assert_array_equal(
+        view.late_layers.layer("F6").buffer,
+        unit_grid(window.last_result.activations["F6"]),
+    )
+
+
+@pytest.mark.parametrize("stage", ["input", "C1", "S2", "C3", "S4", "C5", "F6"])
+def test_clicking_a_stage_shows_it_large(window, stage):
+    view = window.show_panel("network")
+    view.strip.layerClicked.emit(stage)
+    expected = {"C5": "late", "F6": "late"}.get(stage, stage)
+    assert view.stage() == expected
+    result = window.last_result
+    if stage == "input":
+        (image,) = [
+            item
+            for item in view.input_view.graphics.scene().items()
+            if isinstance(item, pg.ImageItem)
+        ]
+        np.testing.assert_array_equal(image.image, result.network_input)
+    elif stage in ("C1", "S2", "C3", "S4"):
+        shown = view.feature_maps.image_of_layer(stage)
+        assert np.count_nonzero(~np.isnan(shown)) == result.activations[stage].size
+
+
+def test_hovering_a_late_unit_explains_its_sum(window, qtbot):
+    window.show_panel("network")
+    result = window.last_result
+    window.session.hover(("F6", 11, 0, 0))
+    info = window.session.unit_info()
+    assert info.terms.value == pytest.approx(result.activations["F6"][11], abs=1e-5)
+    assert info.captions() == ["C5 units 0–119"]
+    assert window._unit_sum.heading().startswith("F6 unit 11 = f(")
