@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
 
 from lenet_gui.drawing.examples import Example
 from lenet_gui.drawing.paper import render
@@ -68,8 +68,13 @@ class MapsPanel(Panel):
         self.welcome.exampleChosen.connect(self.exampleChosen)
         self.feature_maps.unitHovered.connect(self.session.hover)
         self.feature_maps.hoverInfoChanged.connect(self._on_hover_info_changed)
+        # Scrolled, so the welcome never makes a small window taller.
+        scroller = QScrollArea()
+        scroller.setWidget(self.welcome)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
         stack = QStackedWidget()
-        stack.addWidget(self.welcome)
+        stack.addWidget(scroller)
         stack.addWidget(self.feature_maps)
         self._stack = stack
         return stack
@@ -77,7 +82,7 @@ class MapsPanel(Panel):
     def update_view(self) -> None:  # noqa: D102
         result = self.session.result
         blank = self.session.blank
-        self._stack.setCurrentWidget(self.welcome if blank else self.feature_maps)
+        self._stack.setCurrentIndex(0 if blank else 1)
         self.feature_maps.set_activations(
             None if result is None else result.activations
         )

@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from lenet_gui.widgets.packed_layer import Packing
 from lenet_gui.widgets.themed import ThemedWidget
@@ -47,6 +47,8 @@ class UnitSumView(ThemedWidget):
         super().__init__(parent)
         self.setAccessibleName("Computation of the hovered unit")
         self.value_levels = (-spec.amplitude, spec.amplitude)
+        # A fixed height, so the panels above never move while a person draws.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._graphics = graphics = pg.GraphicsLayoutWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

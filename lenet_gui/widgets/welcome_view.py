@@ -35,6 +35,8 @@ class WelcomeView(ThemedWidget):
 
     THUMBNAIL = 56
     """Side of an example's button picture, in pixels."""
+    COLUMNS = 5
+    """Example buttons per row: five keep the page narrow enough for a small window."""
 
     def __init__(
         self,
@@ -74,10 +76,10 @@ class WelcomeView(ThemedWidget):
                 button.clicked.connect(
                     lambda _=False, k=index: self.exampleChosen.emit(k)
                 )
-                grid.addWidget(button, 0, column)
+                grid.addWidget(button, column // self.COLUMNS, column % self.COLUMNS)
                 self._buttons.append(button)
                 index += 1
-            grid.setColumnStretch(len(examples), 1)
+            grid.setColumnStretch(self.COLUMNS, 1)
             layout.addLayout(grid)
         layout.addStretch(1)
         self._finish_building()
