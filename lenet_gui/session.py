@@ -121,6 +121,9 @@ class ExplorerSession(QObject):
     unitChanged = Signal(object)
     """The hovered unit, or its numbers, changed: a :class:`UnitInfo`, or None
     when no unit is hovered."""
+    pinnedChanged = Signal(object)
+    """The pinned drawing's prediction changed (a drawing was pinned, or the
+    network changed): a ``Prediction``, or None when nothing is pinned."""
     classifierChanged = Signal(object)
     """Another classifier is in use (a ``Classifier``), or None: none loaded."""
     message = Signal(str, int)
@@ -138,6 +141,8 @@ class ExplorerSession(QObject):
         self._drawing: np.ndarray | None = None
         self._result: Prediction | None = None
         self._unit: Unit | None = None
+        self._pinned_drawing: np.ndarray | None = None
+        self._pinned: Prediction | None = None
         self._dirty = False
         self._loader: threading.Thread | None = None
         # Mouse moves come faster than the screen refreshes: update at once,
@@ -234,17 +239,41 @@ class ExplorerSession(QObject):
     def refresh(self) -> None:
         """Classify the drawing now and say so."""
         self._dirty = False
-        result = None
-        if self._classifier is not None and self._drawing is not None:
-            try:
-                result = self._classifier.predict(self._drawing)
-            except (ValueError, RuntimeError) as error:
-                # Never let a strange drawing take the app down; keep the drawing.
-                self.message.emit(f"Could not classify the drawing: {error}", 5000)
+        result = self._classify(self._drawing)
         self._result = result
         self.predictionChanged.emit(result)
         if self._unit is not None:
             self._emit_unit()
+
+    # -- comparing two drawings -------------------------------------------------
+
+    @property
+    def pinned(self) -> Prediction | None:
+        """The pinned drawing's prediction, with the network as it is now."""
+        return self._pinned
+
+    @Slot()
+    def pin(self) -> bool:
+        """Pin the drawing as it is now, to compare later drawings with it.
+
+        Returns
+        -------
+        bool
+            False, and nothing pinned, when the drawing holds no digit.
+        """
+        if self.last_result is None:
+            return False
+        self._pinned_drawing = self._drawing
+        self._pinned = self._result
+        self.pinnedChanged.emit(self._pinned)
+        return True
+
+    @Slot()
+    def unpin(self) -> None:
+        """Forget the pinned drawing."""
+        self._pinned_drawing = None
+        self._pinned = None
+        self.pinnedChanged.emit(None)
 
     # -- weights --------------------------------------------------------------
 
@@ -286,6 +315,13 @@ class ExplorerSession(QObject):
         self._classifier = classifier
         self.classifierChanged.emit(classifier)
         self.message.emit(f"Using {describe(classifier)}", 5000)
+        self._network_changed()
+
+    def _network_changed(self) -> None:
+        """Classify the drawing, and the pinned one, with the network as it is."""
+        if self._pinned_drawing is not None:
+            self._pinned = self._classify(self._pinned_drawing)
+            self.pinnedChanged.emit(self._pinned)
         self.refresh()
 
     def shutdown(self) -> None:
@@ -314,6 +350,17 @@ class ExplorerSession(QObject):
             )
             return
         self.use_classifier(classifier)
+
+    def _classify(self, image: np.ndarray | None) -> Prediction | None:
+        """Classify an image with the network as it is; None without a digit."""
+        if self._classifier is None or image is None:
+            return None
+        try:
+            return self._classifier.predict(image)
+        except (ValueError, RuntimeError) as error:
+            # Never let a strange drawing take the app down; keep the drawing.
+            self.message.emit(f"Could not classify the drawing: {error}", 5000)
+            return None
 
     def _emit_unit(self) -> None:
         self.unitChanged.emit(self.unit_info())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from lenet_gui.panels.compare import ComparePanel
 from lenet_gui.panels.maps import MapsPanel
 from lenet_gui.panels.network import NetworkPanel
 from lenet_gui.panels.panel import Panel
@@ -18,9 +19,13 @@ if TYPE_CHECKING:
     from lenet_gui.drawing.examples import Example
     from lenet_gui.session import ExplorerSession
 
-__all__ = ["MapsPanel", "NetworkPanel", "Panel", "make_panels"]
+__all__ = ["ComparePanel", "MapsPanel", "NetworkPanel", "Panel", "make_panels"]
 
 
 def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[Panel]:
     """Return the window's panels, in the order of their tabs; the first is shown."""
-    return [MapsPanel(session, examples), NetworkPanel(session)]
+    return [
+        MapsPanel(session, examples),
+        NetworkPanel(session),
+        ComparePanel(session),
+    ]

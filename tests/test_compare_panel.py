@@ -1,0 +1,40 @@
+"""Pin a drawing and compare: every stage of both, and their difference."""
+
+import numpy as np
+import pytest
+
+from lenet_gui.gui import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_pinned_and_current_drawings_and_their_difference(window):
+    view = window.show_panel("compare")
+    assert view.objectName() == "compare"
+    assert not window.session.pin()  # nothing drawn yet: nothing to pin
+    window.load_example(7)
+    assert window.session.pin()
+    pinned = window.last_result
+    window.load_example(17)
+    now = window.last_result
+    grid = view.grid
+    for layer in ("C1", "C3", "F6"):
+        first = grid.layer(f"{layer} pinned").packing.pack(pinned.activations[layer])
+        second = grid.layer(f"{layer} now").packing.pack(now.activations[layer])
+        np.testing.assert_array_equal(grid.layer(f"{layer} pinned").buffer, first)
+        np.testing.assert_array_equal(grid.layer(f"{layer} now").buffer, second)
+        np.testing.assert_allclose(
+            grid.layer(f"{layer} now \N{MINUS SIGN} pinned").buffer,
+            second - first,
+            atol=1e-6,
+        )
+    window.session.unpin()
+    assert window.session.pinned is None
+    assert np.isnan(grid.layer("C1 pinned").buffer).all()
