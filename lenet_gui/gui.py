@@ -35,6 +35,7 @@ from lenet_gui.drawing.examples import load_examples
 from lenet_gui.network.spec import LENET5
 from lenet_gui.panels import Panel, make_panels
 from lenet_gui.session import ExplorerSession, UnitInfo, describe
+from lenet_gui.theme import THEMES, apply_theme
 from lenet_gui.widgets import (
     DrawingCanvas,
     FeatureMapPanel,
@@ -148,6 +149,13 @@ class MainWindow(FilesMixin):
             ) from None
         self._tabs.setCurrentWidget(panel.widget)
         return panel.widget
+
+    def set_theme(self, name: str) -> None:
+        """Use the ``"system"``, ``"light"`` or ``"dark"`` theme, and remember it."""
+        apply_theme(name)
+        for theme, act in self._theme_actions.items():
+            act.setChecked(theme == name)
+        self._settings.setValue("view/theme", name)
 
     def load_example(self, index: int) -> None:
         """Draw example `index` (see the Examples menu) on the canvas, undoably."""
@@ -296,6 +304,21 @@ class MainWindow(FilesMixin):
             )
             for k, example in enumerate(self._examples)
         ]
+        self._pin_action = action(
+            "&Pin Drawing for Comparison",
+            self._on_pin_triggered,
+            ["Ctrl+P"],
+            "Keep this drawing to compare the next with it (Compare panel)",
+        )
+        self._theme_actions = {}
+        for theme in THEMES:
+            act = action(
+                f"{theme.title()} Theme",
+                lambda _=False, t=theme: self.set_theme(t),
+                tip=f"Colours: {theme}",
+            )
+            act.setCheckable(True)
+            self._theme_actions[theme] = act
         self._about_action = action("&About LeNet-5 Explorer", self._on_about_triggered)
 
     def _build_menus_and_toolbar(self) -> None:
@@ -313,10 +336,14 @@ class MainWindow(FilesMixin):
         file_menu.addAction(self._quit_action)
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addActions([self._undo_action, self._redo_action, self._clear_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._pin_action)
         view_menu = menus.addMenu("&View")
         view_menu.addActions(self._panel_actions)
         view_menu.addSeparator()
         view_menu.addActions(list(self._layer_actions.values()))
+        view_menu.addSeparator()
+        view_menu.addActions(list(self._theme_actions.values()))
         menus.addMenu("&Help").addAction(self._about_action)
 
         toolbar = self.addToolBar("Drawing")
@@ -418,6 +445,13 @@ class MainWindow(FilesMixin):
             act.setChecked(layer == name)
 
     @Slot()
+    def _on_pin_triggered(self) -> None:
+        if self._session.pin():
+            self.show_panel("compare")
+        else:
+            self.statusBar().showMessage("Nothing to pin: draw a digit first", 5000)
+
+    @Slot()
     def _on_about_triggered(self) -> None:
         QMessageBox.about(self, "About LeNet-5 Explorer", self._about_text())
 
@@ -448,6 +482,8 @@ class MainWindow(FilesMixin):
             layer if layer in self.feature_maps.layers() else None
         )
         self._on_feature_maps_layer_shown(self.feature_maps.shown_layer())
+        theme = self._settings.value("view/theme")
+        self.set_theme(theme if theme in THEMES else "system")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the settings and wait for a weights load still running."""
