@@ -163,7 +163,7 @@ class NetworkInputView(ThemedWidget):
         square = "\N{WHITE SQUARE}"
         self._caption.setText(
             f'<span style="color:{self.FRAME_COLOR.name()}">{square}</span>'
-            f" {field}{times}{field} frame&nbsp;&nbsp;"
+            f" {field}{times}{field} frame<br>"
             f'<span style="color:{self.BOX_COLOR.name()}">{square}</span>'
             f" {box}{times}{box} box",
             color=text,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QSize
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPalette
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from lenet_gui.widgets.themed import ThemedWidget
@@ -61,7 +61,7 @@ class ProbabilityChart(ThemedWidget):
         bottom.setLabel("digit")
         bottom.setStyle(tickLength=4)
         left = plot.getAxis("left")
-        left.setTicks([[(v, f"{v:g}") for v in (0.25, 0.5, 0.75, 1.0)]])
+        self._set_probability_ticks(tall=True)
         left.setWidth(34)
         # The axes never change while bars move: paint them from a cache
         # instead of re-laying out tick text on every update (0.8 -> 0.4 ms).
@@ -140,6 +140,20 @@ class ProbabilityChart(ThemedWidget):
             else:
                 self._set_hovered(None)
         return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep every probability tick labelled, with fewer ticks when short."""
+        super().resizeEvent(event)
+        self._set_probability_ticks(tall=event.size().height() >= 150)
+
+    def _set_probability_ticks(self, *, tall: bool) -> None:
+        # pyqtgraph drops tick labels that would overlap or cross the axis's
+        # ends: below ~150 px it dropped "1", the most important one. Fewer
+        # ticks, and more headroom above 1, keep every label drawn.
+        values = (0.25, 0.5, 0.75, 1.0) if tall else (0.5, 1.0)
+        plot = self._plot_widget.getPlotItem()
+        plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in values]])
+        plot.setYRange(0.0, 1.12 if tall else 1.22, padding=0.0)
 
     def leaveEvent(self, event: QEvent) -> None:
         """Hide the hover label when the pointer leaves the chart."""
