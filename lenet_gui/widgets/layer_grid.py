@@ -9,7 +9,7 @@ under the pointer framed, its value in the hover text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +61,10 @@ class LayerSlot:
         (2, 5)", anything else "C5 unit 37".
     labels : sequence of str, optional
         For a vector: a label beside each unit (e.g. the digits of the output).
+    describe : callable, optional
+        ``describe(map, row, column, value)`` gives the hover text of a unit
+        (value NaN where the layer shows none); by default "C3 map 7 (2, 5):
+        -0.834".
     """
 
     name: str
@@ -71,6 +75,7 @@ class LayerSlot:
     grid: tuple[int, int] | None = None
     noun: str = "map"
     labels: Sequence[str] = ()
+    describe: Callable[[int, int, int, float], str] | None = None
 
 
 class LayerGrid(ThemedWidget):
@@ -162,6 +167,17 @@ class LayerGrid(ThemedWidget):
         ]
         for k, bar in enumerate(self._color_bars):
             self._graphics.ci.addItem(bar, row=0, col=1 + k)
+        self._bar_of = {
+            slot.name: next(
+                (
+                    bar
+                    for scale, bar in zip(color_bars, self._color_bars, strict=True)
+                    if scale == slot.scale
+                ),
+                None,
+            )
+            for slot in slots
+        }
         self.set_visible_layers(None)
         self._finish_building()
 
@@ -196,6 +212,15 @@ class LayerGrid(ThemedWidget):
         self.layer(name).set_values(values)
         if self._hover_at is not None and self._hover_at[0] == name:
             self._refresh_hover()
+
+    def set_levels(self, name: str, levels: tuple[float, float]) -> None:
+        """Give a layer, and the colour bar of its scale, other fixed levels."""
+        layer = self.layer(name)
+        layer.levels = levels
+        layer.image.setLevels(levels)
+        bar = self._bar_of[name]
+        if bar is not None:
+            bar.setLevels(levels)
 
     def set_visible_layers(self, names: Sequence[str] | None) -> None:
         """Show only these layers (None: all); hidden ones get no space."""
@@ -318,14 +343,18 @@ class LayerGrid(ThemedWidget):
         if unit is not None:
             name, k, i, j = unit
             slot = self._slots[name]
-            if slot.noun == "map":
-                text = f"{name} map {k} ({i}, {j})"
-            else:
-                text = f"{name} {slot.noun} {k}"
             layer = self._layers[name]
-            if layer.has_values:
-                _, row, col = self._hover_at
-                text += f": {float(layer.buffer[row, col]):.3f}"
+            _, row, col = self._hover_at
+            value = float(layer.buffer[row, col]) if layer.has_values else np.nan
+            if slot.describe is not None:
+                text = slot.describe(k, i, j, value)
+            else:
+                if slot.noun == "map":
+                    text = f"{name} map {k} ({i}, {j})"
+                else:
+                    text = f"{name} {slot.noun} {k}"
+                if layer.has_values:
+                    text += f": {value:.3f}"
         if text != self._hover_info:
             self._hover_info = text
             self.hoverInfoChanged.emit(text)
