@@ -19,6 +19,7 @@ from lenet_gui.network.attribution import (
     Attribution,
     integrated_gradients,
 )
+from lenet_gui.network.layer_weights import LayerWeights, layer_weights
 from lenet_gui.network.model import Ablation, LayerSummary, LeNet5
 from lenet_gui.network.preprocess import preprocess
 from lenet_gui.network.spec import Kind, NetworkSpec
@@ -212,6 +213,19 @@ class Classifier:
         return integrated_gradients(
             self._model, prediction.network_input, target, versus, steps, ablation
         )
+
+    def layer_weights(self, name: str) -> LayerWeights:
+        """Return a layer's kernels (or coefficients, or matrix) and biases.
+
+        Read-only numpy copies, with a symmetric colour limit; see
+        :class:`lenet_gui.network.layer_weights.LayerWeights`.
+
+        Raises
+        ------
+        KeyError
+            If there is no layer `name`.
+        """
+        return layer_weights(self._model, name)
 
     def summary(self) -> list[LayerSummary]:
         """Return the model's per-layer table (shapes, parameters, connections)."""
