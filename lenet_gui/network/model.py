@@ -22,6 +22,7 @@ not typed in.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import torch
@@ -31,12 +32,17 @@ from torch import Tensor, nn
 from lenet_gui.network.spec import LENET5, Kind, LayerSpec, NetworkSpec
 
 __all__ = [
+    "Ablation",
     "LayerSummary",
     "LeNet5",
     "ScaledTanh",
     "SparseConv2d",
     "Subsampling",
 ]
+
+
+#: Maps (C1 to S4) or units (C5, F6) to switch off, by layer name: ``{"C3": {4}}``.
+Ablation = Mapping[str, Collection[int]]
 
 
 class ScaledTanh(nn.Module):
@@ -170,29 +176,103 @@ class LeNet5(nn.Module):
         for layer in spec.layers:
             self.add_module(layer.name.lower(), _build(layer))
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Return the logits for a batch of (N, 1, 32, 32) inputs."""
-        return self._run(x, None)
+    def forward(self, x: Tensor, ablation: Ablation | None = None) -> Tensor:
+        """Return the logits for a batch of (N, 1, 32, 32) inputs.
 
-    def forward_with_activations(self, x: Tensor) -> tuple[Tensor, dict[str, Tensor]]:
+        `ablation` switches maps or units off, as in
+        :meth:`forward_with_activations`.
+        """
+        return self._run(x, None, self._ablation_indices(ablation))
+
+    def forward_with_activations(
+        self, x: Tensor, ablation: Ablation | None = None
+    ) -> tuple[Tensor, dict[str, Tensor]]:
         """Return the logits and each layer's output, keyed by layer name.
 
         Shapes follow ``spec.layers[k].shape`` with the batch axis first: C5
         is flattened to (N, 120); ``output`` holds the logits.
+
+        Parameters
+        ----------
+        x : Tensor
+            (N, 1, 32, 32) inputs in network levels.
+        ablation : mapping of str to collection of int, optional
+            Maps (C1 to S4) or units (C5, F6) to switch off, by layer name,
+            e.g. ``{"C3": {4}, "F6": [0, 7]}``: their output is exactly 0
+            after squashing, and the layers above read those zeros. The
+            output layer cannot be ablated.
+
+        Raises
+        ------
+        KeyError
+            `ablation` names a layer LeNet-5 does not have.
+        IndexError
+            An index is outside the layer's maps (units).
+        ValueError
+            `ablation` names the output layer.
+        TypeError
+            An index is not an integer, or a layer's entry is not a collection.
         """
         activations: dict[str, Tensor] = OrderedDict()
-        logits = self._run(x, activations)
+        logits = self._run(x, activations, self._ablation_indices(ablation))
         return logits, activations
+
+    def _ablation_indices(self, ablation: Ablation | None) -> dict[str, Tensor] | None:
+        """Check an ablation and return its indices as tensors, None if empty.
+
+        Raises
+        ------
+        KeyError, IndexError, ValueError, TypeError
+            As :meth:`forward_with_activations` says.
+        """
+        if not ablation:
+            return None
+        off = {}
+        for name, indices in ablation.items():
+            spec = self.spec.layer(name)
+            if not spec.squashed:
+                raise ValueError(
+                    f"{spec.name} cannot be ablated: its units are the logits "
+                    f"the prediction is read from"
+                )
+            if not isinstance(indices, Collection) or isinstance(indices, str):
+                raise TypeError(
+                    f"ablation[{name!r}] must be a collection of indices such as "
+                    f"{{0, 3}}, not {type(indices).__name__}"
+                )
+            what = "maps" if spec.has_maps else "units"
+            chosen = set()
+            for index in indices:
+                if isinstance(index, bool) or not hasattr(index, "__index__"):
+                    raise TypeError(
+                        f"{spec.name} {what} are numbered by integers, not {index!r}"
+                    )
+                if not 0 <= index < spec.maps:
+                    raise IndexError(
+                        f"{spec.name} has {what} 0 to {spec.maps - 1}, not {index}"
+                    )
+                chosen.add(int(index))
+            if chosen:
+                off[spec.name] = torch.tensor(sorted(chosen))
+        return off or None
 
     def layer(self, name: str) -> nn.Module:
         """Return the module of the layer called `name` in the spec."""
         return getattr(self, self.spec.layer(name).name.lower())
 
-    def _run(self, x: Tensor, keep: dict[str, Tensor] | None) -> Tensor:
+    def _run(
+        self,
+        x: Tensor,
+        keep: dict[str, Tensor] | None,
+        off: dict[str, Tensor] | None,
+    ) -> Tensor:
         for spec in self.spec.layers:
             x = getattr(self, spec.name.lower())(x)  # (N, maps, side, side)
             if spec.squashed:
                 x = self.squash(x)
+            if off is not None and spec.name in off:
+                # Out of place, so gradients (attribution) flow through the rest.
+                x = x.index_fill(1, off[spec.name], 0.0)
             if not spec.has_maps:
                 x = x.flatten(1)  # (N, units)
             if keep is not None:
