@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lenet_gui.panels.compare import ComparePanel
+from lenet_gui.panels.kernels import KernelsPanel
 from lenet_gui.panels.maps import MapsPanel
 from lenet_gui.panels.network import NetworkPanel
 from lenet_gui.panels.panel import Panel
@@ -19,7 +20,14 @@ if TYPE_CHECKING:
     from lenet_gui.drawing.examples import Example
     from lenet_gui.session import ExplorerSession
 
-__all__ = ["ComparePanel", "MapsPanel", "NetworkPanel", "Panel", "make_panels"]
+__all__ = [
+    "ComparePanel",
+    "KernelsPanel",
+    "MapsPanel",
+    "NetworkPanel",
+    "Panel",
+    "make_panels",
+]
 
 
 def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[Panel]:
@@ -27,5 +35,6 @@ def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[P
     return [
         MapsPanel(session, examples),
         NetworkPanel(session),
+        KernelsPanel(session),
         ComparePanel(session),
     ]

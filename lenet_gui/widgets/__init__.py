@@ -3,6 +3,7 @@
 from lenet_gui.widgets.comparison_view import ComparisonView
 from lenet_gui.widgets.drawing_canvas import DrawingCanvas
 from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
+from lenet_gui.widgets.kernel_view import KernelView
 from lenet_gui.widgets.network_input_view import NetworkInputView
 from lenet_gui.widgets.network_view import NetworkView
 from lenet_gui.widgets.prediction_label import PredictionLabel
@@ -14,6 +15,7 @@ __all__ = [
     "ComparisonView",
     "DrawingCanvas",
     "FeatureMapPanel",
+    "KernelView",
     "NetworkInputView",
     "NetworkView",
     "PredictionLabel",

@@ -55,22 +55,38 @@ class KernelView(ThemedWidget):
         k = c1.kernel
         self._c1 = LayerGrid(
             [
-                LayerSlot("C1 kernels", f"C1 kernels {k}{_TIMES}{k}",
-                          (c1.maps, k, k), (0, 0), unit, (c1.maps, 1),
-                          describe=lambda m, i, j, v: f"C1 kernel {m} ({i}, {j})"
-                          + _value(v)),
-                LayerSlot("C1 maps", "C1 maps, now", c1.shape, (0, 1), maps,
-                          (c1.maps, 1)),
+                LayerSlot(
+                    "C1 kernels",
+                    f"C1 kernels {k}{_TIMES}{k}",
+                    (c1.maps, k, k),
+                    (0, 0),
+                    unit,
+                    (c1.maps, 1),
+                    describe=lambda m, i, j, v: f"C1 kernel {m} ({i}, {j})" + _value(v),
+                ),
+                LayerSlot(
+                    "C1 maps",
+                    f"C1 maps now (\N{PLUS-MINUS SIGN}{spec.amplitude:.2f})",
+                    c1.shape,
+                    (0, 1),
+                    maps,
+                    (c1.maps, 1),
+                ),
             ],
-            [unit, maps],
+            [unit],
         )
         self._c3 = LayerGrid(
             [
-                LayerSlot("C3 kernels",
-                          f"C3 kernels: {c3.maps} maps (rows) {_TIMES} "
-                          f"{c3.inputs} S2 maps (columns)",
-                          (c3.maps * c3.inputs, k, k), (0, 0), unit,
-                          (c3.maps, c3.inputs), describe=self._describe_c3),
+                LayerSlot(
+                    "C3 kernels",
+                    f"C3 kernels: {c3.maps} maps (rows) {_TIMES} "
+                    f"{c3.inputs} S2 maps (columns)",
+                    (c3.maps * c3.inputs, k, k),
+                    (0, 0),
+                    unit,
+                    (c3.maps, c3.inputs),
+                    describe=self._describe_c3,
+                ),
             ],
             [unit],
         )
@@ -78,12 +94,18 @@ class KernelView(ThemedWidget):
         for layer in (s2, s4):
             grid = LayerGrid(
                 [
-                    LayerSlot(f"{layer.name} weights",
-                              f"{layer.name}: coefficient (top), bias (bottom)",
-                              (2 * layer.maps,), (0, 0), unit, (2, layer.maps),
-                              describe=lambda m, i, j, v, n=layer.maps, s=layer.name:
-                              f"{s} map {m % n} "
-                              f"{'coefficient' if m < n else 'bias'}" + _value(v)),
+                    LayerSlot(
+                        f"{layer.name} weights",
+                        f"{layer.name}: coefficient (top), bias (bottom)",
+                        (2 * layer.maps,),
+                        (0, 0),
+                        unit,
+                        (2, layer.maps),
+                        describe=lambda m, i, j, v, n=layer.maps, s=layer.name: (
+                            f"{s} map {m % n} "
+                            f"{'coefficient' if m < n else 'bias'}" + _value(v)
+                        ),
+                    ),
                 ],
                 [unit],
             )
@@ -134,8 +156,9 @@ class KernelView(ThemedWidget):
         self._mask = np.asarray(c3.mask, dtype=bool)
         kernels = np.array(c3.weights, dtype=np.float32)
         kernels[~self._mask] = np.nan  # Table I's absent connections: empty
-        self._set(self._c3, "C3 kernels", kernels.reshape(-1, *kernels.shape[2:]),
-                  c3.limit)
+        self._set(
+            self._c3, "C3 kernels", kernels.reshape(-1, *kernels.shape[2:]), c3.limit
+        )
         for name, grid in self._subsampling.items():
             layer = layers[name]
             values = np.concatenate([layer.weights, layer.biases])
@@ -155,7 +178,10 @@ class KernelView(ThemedWidget):
         c3_map, s2_map = divmod(index, self._c3_sources)
         if not self._mask[c3_map, s2_map]:
             return f"C3 map {c3_map} does not read S2 map {s2_map} (Table I)"
-        return f"C3 map {c3_map} \N{LEFTWARDS ARROW} S2 map {s2_map}, kernel ({row}, {col})" + _value(value)
+        return (
+            f"C3 map {c3_map} \N{LEFTWARDS ARROW} S2 map {s2_map}, "
+            f"kernel ({row}, {col}){_value(value)}"
+        )
 
     def _on_grid_hover_info_changed(self, text: str) -> None:
         self._hover.setText(text)

@@ -11,6 +11,7 @@ def test_exports_the_widgets():
         "ComparisonView",
         "DrawingCanvas",
         "FeatureMapPanel",
+        "KernelView",
         "NetworkInputView",
         "NetworkView",
         "PredictionLabel",
