@@ -486,8 +486,10 @@ class MainWindow(FilesMixin):
         self.set_theme(theme if theme in THEMES else "system")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Remember the settings and wait for a weights load still running."""
+        """Remember the settings and wait for work still running."""
         self._session.shutdown()
+        for panel in self._panels.values():
+            panel.shutdown()
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/splitter", self._splitter.saveState())
         self._settings.setValue("canvas/pen_width", self._canvas.pen_width())

@@ -124,6 +124,12 @@ class ExplorerSession(QObject):
     pinnedChanged = Signal(object)
     """The pinned drawing's prediction changed (a drawing was pinned, or the
     network changed): a ``Prediction``, or None when nothing is pinned."""
+    ablationChanged = Signal(object)
+    """Units were switched off or on: the mapping of layer to the maps (or
+    units) now off; empty when everything is on."""
+    transformChanged = Signal(object)
+    """The transform of the input changed: its settings by name, empty when
+    the input is read as drawn."""
     classifierChanged = Signal(object)
     """Another classifier is in use (a ``Classifier``), or None: none loaded."""
     message = Signal(str, int)
@@ -141,6 +147,8 @@ class ExplorerSession(QObject):
         self._drawing: np.ndarray | None = None
         self._result: Prediction | None = None
         self._unit: Unit | None = None
+        self._ablation: dict[str, frozenset[int]] = {}
+        self._transform: dict[str, float] = {}
         self._pinned_drawing: np.ndarray | None = None
         self._pinned: Prediction | None = None
         self._dirty = False
@@ -244,6 +252,84 @@ class ExplorerSession(QObject):
         self.predictionChanged.emit(result)
         if self._unit is not None:
             self._emit_unit()
+
+    @property
+    def drawing(self) -> np.ndarray | None:
+        """The drawing as last given to :meth:`set_drawing`."""
+        return self._drawing
+
+    # -- experiments on the network ------------------------------------------------
+
+    @property
+    def ablation(self) -> dict[str, frozenset[int]]:
+        """The maps (C1 to S4) and units (C5, F6) switched off, by layer."""
+        return dict(self._ablation)
+
+    def set_switched_off(self, layer: str, index: int, off: bool) -> None:
+        """Switch map (or unit) `index` of `layer` off (its output 0) or on again.
+
+        Raises
+        ------
+        KeyError
+            If `layer` is not C1 to F6.
+        IndexError
+            If the layer has no map or unit `index`.
+        """
+        spec = self.spec.layer(layer)
+        if spec.name == self.spec.layers[-1].name:
+            raise KeyError("the output layer cannot be switched off")
+        if not 0 <= index < spec.maps:
+            raise IndexError(f"{layer} has maps 0 to {spec.maps - 1}, not {index}")
+        maps = set(self._ablation.get(layer, ()))
+        (maps.add if off else maps.discard)(index)
+        if maps:
+            self._ablation[layer] = frozenset(maps)
+        else:
+            self._ablation.pop(layer, None)
+        self.ablationChanged.emit(self.ablation)
+        self._network_changed()
+
+    def is_switched_off(self, layer: str, index: int) -> bool:
+        """Return whether map (or unit) `index` of `layer` is switched off."""
+        return index in self._ablation.get(layer, ())
+
+    @Slot()
+    def switch_all_on(self) -> None:
+        """Switch every map and unit on again."""
+        if self._ablation:
+            self._ablation.clear()
+            self.ablationChanged.emit({})
+            self._network_changed()
+
+    @property
+    def transform(self) -> dict[str, float]:
+        """How the input is transformed before the network reads it.
+
+        Settings by name (see :data:`lenet_gui.network.invariance.TRANSFORMS`);
+        empty when the input is read as drawn.
+        """
+        return dict(self._transform)
+
+    def set_transform(self, params: dict[str, float]) -> None:
+        """Transform the input by these settings (neutral ones may be left out).
+
+        Raises
+        ------
+        KeyError, ValueError
+            If a setting is not a transform or out of its range.
+        """
+        from lenet_gui.network.invariance import TRANSFORMS
+
+        neutral = {t.name: t.neutral for t in TRANSFORMS}
+        params = {k: float(v) for k, v in params.items() if neutral.get(k) != v}
+        if params and self._classifier is not None:
+            from lenet_gui.network.invariance import transform_input
+
+            transform_input(np.zeros((self.spec.input_size,) * 2), params)  # checks
+        if params != self._transform:
+            self._transform = params
+            self.transformChanged.emit(dict(params))
+            self._network_changed()
 
     # -- comparing two drawings -------------------------------------------------
 
@@ -355,8 +441,18 @@ class ExplorerSession(QObject):
         """Classify an image with the network as it is; None without a digit."""
         if self._classifier is None or image is None:
             return None
+        ablation = self._ablation or None
         try:
-            return self._classifier.predict(image)
+            if not self._transform:
+                return self._classifier.predict(image, ablation)
+            from lenet_gui.network.invariance import transform_input
+            from lenet_gui.network.preprocess import preprocess
+
+            network_input = preprocess(image)
+            if network_input is None:
+                return None
+            network_input = transform_input(network_input, self._transform)
+            return self._classifier.classify_input(network_input, ablation)
         except (ValueError, RuntimeError) as error:
             # Never let a strange drawing take the app down; keep the drawing.
             self.message.emit(f"Could not classify the drawing: {error}", 5000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from lenet_gui.panels.attribution import AttributionPanel
 from lenet_gui.panels.compare import ComparePanel
 from lenet_gui.panels.kernels import KernelsPanel
 from lenet_gui.panels.maps import MapsPanel
@@ -36,5 +37,6 @@ def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[P
         MapsPanel(session, examples),
         NetworkPanel(session),
         KernelsPanel(session),
+        AttributionPanel(session),
         ComparePanel(session),
     ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QWidget
+
+from lenet_gui.panels.background import LatestJob
 
 if TYPE_CHECKING:
     from lenet_gui.session import ExplorerSession
@@ -66,6 +69,9 @@ class Panel(QObject):
         """Show the session's current state in the widget."""
         raise NotImplementedError
 
+    def shutdown(self) -> None:
+        """Stop any work still running; called when the window closes."""
+
     @property
     def shown(self) -> bool:
         """Whether the panel is the one shown."""
@@ -93,3 +99,45 @@ class Panel(QObject):
         self._timer.stop()
         self._stale = False
         self.update_view()
+
+
+class BackgroundPanel(Panel):
+    """A panel whose update costs too much for the GUI thread.
+
+    :meth:`make_job` captures what to compute from the session (on the GUI
+    thread) and returns a function that computes it; that function runs on a
+    worker thread (:class:`~lenet_gui.panels.background.LatestJob`), the
+    newest request always winning, and :meth:`show_result` shows its result
+    back on the GUI thread. The pen never waits for it.
+    """
+
+    def __init__(self, session: ExplorerSession, parent: QObject | None = None):
+        super().__init__(session, parent)
+        self.job = LatestJob(self)
+        self.job.done.connect(self._on_job_done)
+
+    def make_job(self) -> Callable[[], Any] | None:
+        """Return the computation for the session as it is, or None for none."""
+        raise NotImplementedError
+
+    def show_result(self, result: Any) -> None:
+        """Show a computation's result (None when there was nothing to compute)."""
+        raise NotImplementedError
+
+    def update_view(self) -> None:  # noqa: D102
+        job = self.make_job()
+        if job is None:
+            self.show_result(None)
+        else:
+            self.job.submit(job)
+
+    def shutdown(self) -> None:  # noqa: D102
+        self.job.shutdown()
+
+    @Slot(object, object)
+    def _on_job_done(self, result: Any, error: Exception | None) -> None:
+        if error is not None:
+            self.session.message.emit(f"{self.TITLE}: {error}", 8000)
+            self.show_result(None)
+        else:
+            self.show_result(result)

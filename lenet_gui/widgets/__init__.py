@@ -1,5 +1,6 @@
 """Qt widgets of the app. They take and give numpy arrays; none imports torch."""
 
+from lenet_gui.widgets.attribution_view import AttributionView
 from lenet_gui.widgets.comparison_view import ComparisonView
 from lenet_gui.widgets.drawing_canvas import DrawingCanvas
 from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
@@ -12,6 +13,7 @@ from lenet_gui.widgets.unit_sum_view import UnitSumView
 from lenet_gui.widgets.welcome_view import WelcomeView
 
 __all__ = [
+    "AttributionView",
     "ComparisonView",
     "DrawingCanvas",
     "FeatureMapPanel",
