@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from lenet_gui.panels.attribution import AttributionPanel
 from lenet_gui.panels.compare import ComparePanel
+from lenet_gui.panels.invariance import InvariancePanel
 from lenet_gui.panels.kernels import KernelsPanel
 from lenet_gui.panels.maps import MapsPanel
 from lenet_gui.panels.network import NetworkPanel
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ComparePanel",
+    "InvariancePanel",
     "KernelsPanel",
     "MapsPanel",
     "NetworkPanel",
@@ -38,5 +40,6 @@ def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[P
         NetworkPanel(session),
         KernelsPanel(session),
         AttributionPanel(session),
+        InvariancePanel(session),
         ComparePanel(session),
     ]

@@ -4,6 +4,7 @@ from lenet_gui.widgets.attribution_view import AttributionView
 from lenet_gui.widgets.comparison_view import ComparisonView
 from lenet_gui.widgets.drawing_canvas import DrawingCanvas
 from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
+from lenet_gui.widgets.invariance_view import InvarianceView
 from lenet_gui.widgets.kernel_view import KernelView
 from lenet_gui.widgets.network_input_view import NetworkInputView
 from lenet_gui.widgets.network_view import NetworkView
@@ -17,6 +18,7 @@ __all__ = [
     "ComparisonView",
     "DrawingCanvas",
     "FeatureMapPanel",
+    "InvarianceView",
     "KernelView",
     "NetworkInputView",
     "NetworkView",

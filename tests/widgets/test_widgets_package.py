@@ -12,6 +12,7 @@ def test_exports_the_widgets():
         "ComparisonView",
         "DrawingCanvas",
         "FeatureMapPanel",
+        "InvarianceView",
         "KernelView",
         "NetworkInputView",
         "NetworkView",
