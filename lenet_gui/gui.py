@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from lenet_gui.drawing.examples import load_examples
 from lenet_gui.network.spec import LENET5
 from lenet_gui.panels import Panel, make_panels
-from lenet_gui.session import ExplorerSession, UnitInfo, describe
+from lenet_gui.session import ExplorerSession, UnitInfo
 from lenet_gui.theme import THEMES, apply_theme
 from lenet_gui.widgets import (
     DrawingCanvas,
@@ -413,7 +413,7 @@ class MainWindow(FilesMixin):
         if classifier is None:
             self._weights_label.setText("No weights loaded")
         else:
-            self._weights_label.setText(f"LeNet-5 · {describe(classifier)}")
+            self._weights_label.setText(f"LeNet-5 · {self._session.network.describe()}")
 
     @Slot(str, int)
     def _on_session_message(self, text: str, milliseconds: int) -> None:

@@ -1,20 +1,18 @@
 """The explorer session: what is being explored, and the network exploring it.
 
-One :class:`ExplorerSession` owns the state behind the window: the
-classifier, the drawing, the current prediction, the hovered unit and the
-live-update throttle. It takes plain data through its slots
-(:meth:`~ExplorerSession.set_drawing`, :meth:`~ExplorerSession.hover`,
-:meth:`~ExplorerSession.load_weights`, ...) and says what changed through its
-signals; it knows no widget. The window connects the signals to widget
-setters, and tests and benchmarks drive a session with arrays and no window.
-
-torch is imported only when a classifier is loaded, so a window can be
-painted before the ~1 s torch import (see :meth:`~ExplorerSession.load_bundled`).
+One :class:`ExplorerSession` owns the state behind the window: the drawing,
+its current prediction, a pinned drawing to compare with, the hovered unit
+and the live-update throttle; its :attr:`~ExplorerSession.network` (a
+:class:`~lenet_gui.network_setup.NetworkSetup`) holds the weights and the
+experiments on them. It takes plain data through its slots
+(:meth:`~ExplorerSession.set_drawing`, :meth:`~ExplorerSession.hover`, ...)
+and says what changed through its signals; it knows no widget. The window
+connects the signals to widget setters, and tests and benchmarks drive a
+session with arrays and no window.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +21,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lenet_gui.network.spec import LENET5, Field, NetworkSpec
+from lenet_gui.network_setup import NetworkSetup
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier, Prediction, UnitSum
@@ -124,49 +123,66 @@ class ExplorerSession(QObject):
     pinnedChanged = Signal(object)
     """The pinned drawing's prediction changed (a drawing was pinned, or the
     network changed): a ``Prediction``, or None when nothing is pinned."""
-    ablationChanged = Signal(object)
-    """Units were switched off or on: the mapping of layer to the maps (or
-    units) now off; empty when everything is on."""
-    transformChanged = Signal(object)
-    """The transform of the input changed: its settings by name, empty when
-    the input is read as drawn."""
     classifierChanged = Signal(object)
-    """Another classifier is in use (a ``Classifier``), or None: none loaded."""
+    """Other weights are in use (a ``Classifier``), or None: none loaded."""
     message = Signal(str, int)
     """Something worth a line in the status bar: (text, milliseconds to show,
     0 for until replaced)."""
     warning = Signal(str, str)
     """Something went wrong that the person must read: (title, text)."""
 
-    _bundledLoaded = Signal(object, str)  # from the loader thread
-
     def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
         super().__init__(parent)
         self.spec = spec
-        self._classifier: Classifier | None = None
+        #: The weights in use and the experiments on them.
+        self.network = NetworkSetup(spec, self)
         self._drawing: np.ndarray | None = None
         self._result: Prediction | None = None
         self._unit: Unit | None = None
-        self._ablation: dict[str, frozenset[int]] = {}
-        self._transform: dict[str, float] = {}
         self._pinned_drawing: np.ndarray | None = None
         self._pinned: Prediction | None = None
         self._dirty = False
-        self._loader: threading.Thread | None = None
         # Mouse moves come faster than the screen refreshes: update at once,
         # then at most once per frame while changes keep coming, and always
         # once after the last change.
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(16)
         self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
-        self._bundledLoaded.connect(self._on_bundled_loaded)
+        self.network.classifierChanged.connect(self.classifierChanged)
+        self.network.message.connect(self.message)
+        self.network.warning.connect(self.warning)
+        self.network.changed.connect(self._on_network_changed)
 
-    # -- what is explored -----------------------------------------------------
+    # -- the network --------------------------------------------------------------
 
     @property
     def classifier(self) -> Classifier | None:
-        """The network in use, or None while none is loaded."""
-        return self._classifier
+        """The classifier in use, or None while none is loaded."""
+        return self.network.classifier
+
+    @property
+    def loading(self) -> bool:
+        """Whether weights are being loaded in the background."""
+        return self.network.loading
+
+    def load_bundled(self, *, background: bool = False) -> None:
+        """Load the bundled weights (see :meth:`NetworkSetup.load_bundled`)."""
+        self.network.load_bundled(background=background)
+
+    def load_weights(self, path: str | Path) -> bool:
+        """Switch to another weights file, checked first; keep the old on failure."""
+        return self.network.load_weights(path)
+
+    def use_classifier(self, classifier: Classifier) -> None:
+        """Classify with `classifier` from now on."""
+        self.network.use_classifier(classifier)
+
+    # -- the drawing and its prediction ----------------------------------------------
+
+    @property
+    def drawing(self) -> np.ndarray | None:
+        """The drawing as last given to :meth:`set_drawing`."""
+        return self._drawing
 
     @property
     def last_result(self) -> Prediction | None:
@@ -194,16 +210,6 @@ class ExplorerSession(QObject):
         """Whether a drawing has arrived that is not classified yet."""
         return self._dirty
 
-    @property
-    def loading(self) -> bool:
-        """Whether weights are being loaded in the background."""
-        return self._loader is not None and self._loader.is_alive()
-
-    @property
-    def unit(self) -> Unit | None:
-        """The hovered unit, or None."""
-        return self._unit
-
     def set_frame_interval(self, milliseconds: int) -> None:
         """Set the shortest time between two live updates (one screen frame)."""
         self._frame_timer.setInterval(max(1, int(milliseconds)))
@@ -221,6 +227,22 @@ class ExplorerSession(QObject):
             self.refresh()
             self._frame_timer.start()
 
+    @Slot()
+    def refresh(self) -> None:
+        """Classify the drawing now and say so."""
+        self._dirty = False
+        self._result = self._classify(self._drawing)
+        self.predictionChanged.emit(self._result)
+        if self._unit is not None:
+            self._emit_unit()
+
+    # -- the hovered unit ----------------------------------------------------------
+
+    @property
+    def unit(self) -> Unit | None:
+        """The hovered unit, or None."""
+        return self._unit
+
     @Slot(object)
     def hover(self, unit: Unit | None) -> None:
         """Take the unit under the pointer, or None when it leaves the units."""
@@ -237,99 +259,11 @@ class ExplorerSession(QObject):
         layer, index, row, col = unit
         below, maps = self.spec.sources(layer, index)
         terms = None
-        if self._result is not None and self._classifier is not None:
-            terms = self._classifier.unit_sum(self._result, *unit)
+        if self._result is not None and self.classifier is not None:
+            terms = self.classifier.unit_sum(self._result, *unit)
         return UnitInfo(
             unit, self.spec.receptive_field(layer, row, col), below, maps, terms
         )
-
-    @Slot()
-    def refresh(self) -> None:
-        """Classify the drawing now and say so."""
-        self._dirty = False
-        result = self._classify(self._drawing)
-        self._result = result
-        self.predictionChanged.emit(result)
-        if self._unit is not None:
-            self._emit_unit()
-
-    @property
-    def drawing(self) -> np.ndarray | None:
-        """The drawing as last given to :meth:`set_drawing`."""
-        return self._drawing
-
-    # -- experiments on the network ------------------------------------------------
-
-    @property
-    def ablation(self) -> dict[str, frozenset[int]]:
-        """The maps (C1 to S4) and units (C5, F6) switched off, by layer."""
-        return dict(self._ablation)
-
-    def set_switched_off(self, layer: str, index: int, off: bool) -> None:
-        """Switch map (or unit) `index` of `layer` off (its output 0) or on again.
-
-        Raises
-        ------
-        KeyError
-            If `layer` is not C1 to F6.
-        IndexError
-            If the layer has no map or unit `index`.
-        """
-        spec = self.spec.layer(layer)
-        if spec.name == self.spec.layers[-1].name:
-            raise KeyError("the output layer cannot be switched off")
-        if not 0 <= index < spec.maps:
-            raise IndexError(f"{layer} has maps 0 to {spec.maps - 1}, not {index}")
-        maps = set(self._ablation.get(layer, ()))
-        (maps.add if off else maps.discard)(index)
-        if maps:
-            self._ablation[layer] = frozenset(maps)
-        else:
-            self._ablation.pop(layer, None)
-        self.ablationChanged.emit(self.ablation)
-        self._network_changed()
-
-    def is_switched_off(self, layer: str, index: int) -> bool:
-        """Return whether map (or unit) `index` of `layer` is switched off."""
-        return index in self._ablation.get(layer, ())
-
-    @Slot()
-    def switch_all_on(self) -> None:
-        """Switch every map and unit on again."""
-        if self._ablation:
-            self._ablation.clear()
-            self.ablationChanged.emit({})
-            self._network_changed()
-
-    @property
-    def transform(self) -> dict[str, float]:
-        """How the input is transformed before the network reads it.
-
-        Settings by name (see :data:`lenet_gui.network.invariance.TRANSFORMS`);
-        empty when the input is read as drawn.
-        """
-        return dict(self._transform)
-
-    def set_transform(self, params: dict[str, float]) -> None:
-        """Transform the input by these settings (neutral ones may be left out).
-
-        Raises
-        ------
-        KeyError, ValueError
-            If a setting is not a transform or out of its range.
-        """
-        from lenet_gui.network.invariance import TRANSFORMS
-
-        neutral = {t.name: t.neutral for t in TRANSFORMS}
-        params = {k: float(v) for k, v in params.items() if neutral.get(k) != v}
-        if params and self._classifier is not None:
-            from lenet_gui.network.invariance import transform_input
-
-            transform_input(np.zeros((self.spec.input_size,) * 2), params)  # checks
-        if params != self._transform:
-            self._transform = params
-            self.transformChanged.emit(dict(params))
-            self._network_changed()
 
     # -- comparing two drawings -------------------------------------------------
 
@@ -361,62 +295,12 @@ class ExplorerSession(QObject):
         self._pinned = None
         self.pinnedChanged.emit(None)
 
-    # -- weights --------------------------------------------------------------
-
-    def load_bundled(self, *, background: bool = False) -> None:
-        """Load the bundled weights, on a worker thread if `background`.
-
-        Failure is a warning, never an exception: the person can still draw
-        and load other weights.
-        """
-        if not background:
-            self._on_bundled_loaded(*_load_bundled())
-            return
-        self.message.emit("Loading LeNet-5…", 0)
-        self._loader = threading.Thread(
-            target=lambda: self._bundledLoaded.emit(*_load_bundled()),
-            name="load-weights",
-        )
-        self._loader.start()
-
-    @Slot(str)
-    def load_weights(self, path: str | Path) -> bool:
-        """Switch to another weights file, checked first; keep the old on failure."""
-        from lenet_gui.network.classifier import Classifier
-        from lenet_gui.network.weights import WeightsError
-
-        try:
-            classifier = Classifier.load(path)
-        except WeightsError as error:
-            self.warning.emit("Cannot load weights", str(error))
-            return False
-        self.use_classifier(classifier)
-        return True
-
-    def use_classifier(self, classifier: Classifier) -> None:
-        """Classify with `classifier` from now on."""
-        from lenet_gui.network.classifier import use_one_thread
-
-        use_one_thread()
-        self._classifier = classifier
-        self.classifierChanged.emit(classifier)
-        self.message.emit(f"Using {describe(classifier)}", 5000)
-        self._network_changed()
-
-    def _network_changed(self) -> None:
-        """Classify the drawing, and the pinned one, with the network as it is."""
-        if self._pinned_drawing is not None:
-            self._pinned = self._classify(self._pinned_drawing)
-            self.pinnedChanged.emit(self._pinned)
-        self.refresh()
-
     def shutdown(self) -> None:
         """Stop live updates and wait for a weights load still running."""
         self._frame_timer.stop()
-        if self._loader is not None:
-            self._loader.join()
+        self.network.shutdown()
 
-    # -- private --------------------------------------------------------------
+    # -- private ----------------------------------------------------------------
 
     @Slot()
     def _on_frame_timer_timeout(self) -> None:
@@ -425,34 +309,20 @@ class ExplorerSession(QObject):
         else:
             self._frame_timer.stop()  # a frame with no change: drawing paused
 
-    @Slot(object, str)
-    def _on_bundled_loaded(self, classifier: Classifier | None, error: str) -> None:
-        if classifier is None:
-            self.classifierChanged.emit(None)
-            self.warning.emit(
-                "Cannot load the bundled weights",
-                f"{error}\n\nYou can still draw; load a weights file with "
-                "File > Load Weights… to see predictions.",
-            )
-            return
-        self.use_classifier(classifier)
+    @Slot()
+    def _on_network_changed(self) -> None:
+        """Read the drawing, and the pinned one, with the network as it is now."""
+        if self._pinned_drawing is not None:
+            self._pinned = self._classify(self._pinned_drawing)
+            self.pinnedChanged.emit(self._pinned)
+        self.refresh()
 
     def _classify(self, image: np.ndarray | None) -> Prediction | None:
         """Classify an image with the network as it is; None without a digit."""
-        if self._classifier is None or image is None:
+        if image is None:
             return None
-        ablation = self._ablation or None
         try:
-            if not self._transform:
-                return self._classifier.predict(image, ablation)
-            from lenet_gui.network.invariance import transform_input
-            from lenet_gui.network.preprocess import preprocess
-
-            network_input = preprocess(image)
-            if network_input is None:
-                return None
-            network_input = transform_input(network_input, self._transform)
-            return self._classifier.classify_input(network_input, ablation)
+            return self.network.classify(image)
         except (ValueError, RuntimeError) as error:
             # Never let a strange drawing take the app down; keep the drawing.
             self.message.emit(f"Could not classify the drawing: {error}", 5000)
@@ -460,25 +330,3 @@ class ExplorerSession(QObject):
 
     def _emit_unit(self) -> None:
         self.unitChanged.emit(self.unit_info())
-
-
-def describe(classifier: Classifier) -> str:
-    """Name a classifier's weights and their measured accuracy, for people."""
-    name = "bundled weights" if classifier.source is None else classifier.source.name
-    accuracy = classifier.test_accuracy
-    measured = f", {accuracy:.2%} on MNIST test" if accuracy is not None else ""
-    return f"{name}{measured}"
-
-
-def _load_bundled() -> tuple[Classifier | None, str]:
-    """Load the bundled weights: (classifier, "") or (None, the reason).
-
-    Anything that goes wrong, a bad file or a broken torch install, becomes
-    a message: the window must come up and say so, not hang at "Loading".
-    """
-    try:
-        from lenet_gui.network.classifier import Classifier
-
-        return Classifier.load(), ""
-    except Exception as error:  # reported to the person, never raised
-        return None, str(error) or type(error).__name__

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lenet_gui.gui import MainWindow
+from lenet_gui.widgets import ComparisonView
 
 
 @pytest.fixture
@@ -16,8 +17,9 @@ def window(qtbot):
 
 
 def test_pinned_and_current_drawings_and_their_difference(window):
-    view = window.show_panel("compare")
-    assert view.objectName() == "compare"
+    page = window.show_panel("compare")
+    assert page.objectName() == "compare"
+    view = page.findChild(ComparisonView)
     assert not window.session.pin()  # nothing drawn yet: nothing to pin
     window.load_example(7)
     assert window.session.pin()

@@ -5,6 +5,7 @@ import pyqtgraph as pg
 import pytest
 
 from lenet_gui.gui import MainWindow
+from lenet_gui.widgets import NetworkView
 from lenet_gui.widgets.packed_layer import Packing
 
 
@@ -30,7 +31,7 @@ def test_show_panel_brings_the_named_panel_up(window):
 
 
 def test_late_layers_equal_the_activations(window):
-    view = window.show_panel("network")
+    view = window.show_panel("network").findChild(NetworkView)
     result = window.last_result
     late = view.late_layers
     np.testing.assert_array_equal(
@@ -48,7 +49,7 @@ def test_late_layers_equal_the_activations(window):
 
 
 def test_the_panel_follows_the_drawing_only_while_shown(window, qtbot):
-    view = window.show_panel("network")
+    view = window.show_panel("network").findChild(NetworkView)
     before = view.late_layers.layer("F6").buffer.copy()
     window.show_panel("maps")
     window.load_example(13)
@@ -63,7 +64,7 @@ def test_the_panel_follows_the_drawing_only_while_shown(window, qtbot):
 
 @pytest.mark.parametrize("stage", ["input", "C1", "S2", "C3", "S4", "C5", "F6"])
 def test_clicking_a_stage_shows_it_large(window, stage):
-    view = window.show_panel("network")
+    view = window.show_panel("network").findChild(NetworkView)
     view.strip.layerClicked.emit(stage)
     expected = {"C5": "late", "F6": "late"}.get(stage, stage)
     assert view.stage() == expected

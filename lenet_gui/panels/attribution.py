@@ -46,7 +46,7 @@ class AttributionPanel(BackgroundPanel):
             versus = next(d for d in order if d != target)
         elif versus == target:
             versus = None
-        ablation = self.session.ablation
+        ablation = self.session.network.ablation or None
 
         def job():
             attribution = classifier.attribution(

@@ -28,21 +28,22 @@ class InvariancePanel(BackgroundPanel):
 
     def __init__(self, session: ExplorerSession, parent: QObject | None = None):
         super().__init__(session, parent)
-        session.transformChanged.connect(self._on_session_transform_changed)
-        session.ablationChanged.connect(self.changed)
+        session.network.transformChanged.connect(self._on_session_transform_changed)
+        session.network.ablationChanged.connect(self.changed)
 
     def build(self) -> QWidget:  # noqa: D102
         from lenet_gui.network.invariance import TRANSFORMS
 
         self.view = InvarianceView(TRANSFORMS)
-        self.view.paramsChanged.connect(self.session.set_transform)
+        self.view.paramsChanged.connect(self.session.network.set_transform)
         return self.view
 
     def make_job(self) -> Callable[[], Any] | None:  # noqa: D102
         classifier, drawing = self.session.classifier, self.session.drawing
         if classifier is None or drawing is None or self.session.result is None:
             return None
-        params, ablation = self.session.transform, self.session.ablation or None
+        network = self.session.network
+        params, ablation = network.transform, network.ablation or None
 
         def job():
             from lenet_gui.network.invariance import TRANSFORMS, probability_curves
@@ -63,6 +64,9 @@ class InvariancePanel(BackgroundPanel):
     def show_result(self, result: Any) -> None:  # noqa: D102
         self.view.set_curves(result)
 
+    def update_view(self) -> None:  # noqa: D102
+        self.view.set_params(self.session.network.transform)
+        super().update_view()
+
     def _on_session_transform_changed(self, params: dict[str, float]) -> None:
-        self.view.set_params(params)
         self.changed()

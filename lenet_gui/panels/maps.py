@@ -50,6 +50,7 @@ class MapsPanel(Panel):
         self._examples = list(examples)
         super().__init__(session, parent)
         session.unitChanged.connect(self._on_session_unit_changed)
+        self.ensure_built()  # the first tab: shown at start
 
     def build(self) -> QWidget:  # noqa: D102
         self.feature_maps = FeatureMapPanel(self.session.spec)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from lenet_gui.panels.background import LatestJob
 
@@ -17,16 +17,18 @@ if TYPE_CHECKING:
 class Panel(QObject):
     """One tab of the window: a widget and what keeps it up to date.
 
-    A panel connects the session to its view. It updates only while it is
-    shown: changes that arrive while it is hidden mark it stale, and it
-    catches up when it is shown again, so hidden panels cost nothing per
-    drawing update. Panels whose update is costly set :attr:`LAG_MS`: their
-    updates are then coalesced on a timer, at most one per `LAG_MS`, and
-    always one after the last change, so they never hold up the pen.
+    A panel connects the session to its view. Its view is built the first
+    time it is shown (building every panel's pyqtgraph scenes up front cost
+    seconds at start-up), and it updates only while shown: changes that
+    arrive while it is hidden mark it stale, and it catches up when it is
+    shown again, so hidden panels cost nothing per drawing update. Panels
+    whose update is costly set :attr:`LAG_MS`: their updates are then
+    coalesced on a timer, at most one per `LAG_MS`, and always one after the
+    last change, so they never hold up the pen.
 
     Subclasses set :attr:`NAME`, :attr:`TITLE` and :attr:`TIP`, build their
-    widget in :meth:`build` and show the session's state in
-    :meth:`update_view`.
+    view in :meth:`build` and show the session's state in
+    :meth:`update_view`; :attr:`widget` is the tab's page that holds it.
 
     Parameters
     ----------
@@ -55,15 +57,28 @@ class Panel(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._update_now)
-        self.widget = self.build()
+        #: The tab's page; the view goes in it when first shown.
+        self.widget = QWidget()
         self.widget.setObjectName(self.NAME)
-        self.widget.setToolTip("")
+        QVBoxLayout(self.widget).setContentsMargins(0, 0, 0, 0)
+        self._built = False
         session.predictionChanged.connect(self.changed)
         session.classifierChanged.connect(self.changed)
 
     def build(self) -> QWidget:
-        """Return the panel's widget; called once, by the constructor."""
+        """Return the panel's view; called once, when first needed."""
         raise NotImplementedError
+
+    @property
+    def built(self) -> bool:
+        """Whether the view exists yet."""
+        return self._built
+
+    def ensure_built(self) -> None:
+        """Build the view now if it is not built yet."""
+        if not self._built:
+            self._built = True
+            self.widget.layout().addWidget(self.build())
 
     def update_view(self) -> None:
         """Show the session's current state in the widget."""
@@ -80,8 +95,10 @@ class Panel(QObject):
     def set_shown(self, shown: bool) -> None:
         """Say whether the panel is shown; a stale panel catches up at once."""
         self._shown = shown
-        if shown and self._stale:
-            self._update_now()
+        if shown:
+            self.ensure_built()
+            if self._stale:
+                self._update_now()
 
     @Slot()
     def changed(self, *_: object) -> None:
