@@ -20,6 +20,12 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from lenet_gui.network.checkpoints import (
+    checkpoint_schedule,
+    save_checkpoint,
+    start_checkpoint_folder,
+    write_index,
+)
 from lenet_gui.network.distortions import Distortion
 from lenet_gui.network.idx import (
     IdxFormatError,
@@ -80,6 +86,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--output", type=Path, default=Path("weights/lenet5.pt"), help="weights file"
     )
+    parser.add_argument(
+        "--no-checkpoints",
+        dest="checkpoints",
+        action="store_false",
+        help="do not save the dozen checkpoints of the run beside the weights",
+    )
     return parser.parse_args(argv)
 
 
@@ -116,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     history = []
+    checkpoints = _Checkpoints(args, model, steps, test_images, test_labels)
     for epoch in range(1, args.epochs + 1):
         with tqdm(
             total=steps, desc=f"epoch {epoch}/{args.epochs}", unit="batch"
@@ -126,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                     loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", refresh=False
                 )
                 bar.update()
+                checkpoints.after_batch()
 
             pass_ink, pass_labels = with_drawn(
                 ink, labels, drawn_ink, drawn_labels, drawn_per_pass, generator
@@ -190,6 +204,45 @@ def main(argv: list[str] | None = None) -> int:
     save_weights(model, args.output, metadata)
     print(f"saved {args.output} and {args.output.with_suffix('.json')}")
     return 0
+
+
+class _Checkpoints:
+    """Saves about a dozen checkpoints of the run beside the weights.
+
+    On the schedule of :func:`~lenet_gui.network.checkpoints.checkpoint_schedule`
+    (the start, three points in pass 1, then passes 1, 2, 3, 5, 8, 12, 16 and
+    20 of 20), each with its MNIST test accuracy (about 0.5 s to measure),
+    so the app can show training change the maps. ``--no-checkpoints`` turns
+    it off.
+    """
+
+    def __init__(self, args, model, steps, test_images, test_labels) -> None:
+        self._model = model
+        self._test = (test_images, test_labels)
+        self._saved: list = []
+        self._seen = 0
+        self._due = {}
+        if args.checkpoints:
+            self._folder = start_checkpoint_folder(args.output)
+            self._due = {p.batches: p for p in checkpoint_schedule(args.epochs, steps)}
+            self._save_if_due()  # the start: the initial random weights
+
+    def after_batch(self) -> None:
+        """Count a batch done, and save a checkpoint if one is due now."""
+        self._seen += 1
+        self._save_if_due()
+
+    def _save_if_due(self) -> None:
+        plan = self._due.get(self._seen)
+        if plan is None:
+            return
+        accuracy = evaluate(self._model, *self._test).accuracy
+        self._model.train()  # evaluate() left it in evaluation mode
+        info = save_checkpoint(
+            self._model, self._folder, len(self._saved), plan, accuracy
+        )
+        self._saved.append(info)
+        write_index(self._folder, self._saved)
 
 
 def _draw(

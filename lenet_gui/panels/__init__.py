@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lenet_gui.panels.attribution import AttributionPanel
+from lenet_gui.panels.checkpoints import CheckpointsPanel
 from lenet_gui.panels.compare import ComparePanel
 from lenet_gui.panels.invariance import InvariancePanel
 from lenet_gui.panels.kernels import KernelsPanel
@@ -42,4 +43,5 @@ def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[P
         AttributionPanel(session),
         InvariancePanel(session),
         ComparePanel(session),
+        CheckpointsPanel(session),
     ]

@@ -1,6 +1,7 @@
 """Qt widgets of the app. They take and give numpy arrays; none imports torch."""
 
 from lenet_gui.widgets.attribution_view import AttributionView
+from lenet_gui.widgets.checkpoint_view import CheckpointView
 from lenet_gui.widgets.comparison_view import ComparisonView
 from lenet_gui.widgets.drawing_canvas import DrawingCanvas
 from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
@@ -15,6 +16,7 @@ from lenet_gui.widgets.welcome_view import WelcomeView
 
 __all__ = [
     "AttributionView",
+    "CheckpointView",
     "ComparisonView",
     "DrawingCanvas",
     "FeatureMapPanel",

@@ -9,6 +9,7 @@ import lenet_gui.widgets as widgets
 def test_exports_the_widgets():
     assert sorted(widgets.__all__) == [
         "AttributionView",
+        "CheckpointView",
         "ComparisonView",
         "DrawingCanvas",
         "FeatureMapPanel",
