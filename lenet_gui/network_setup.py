@@ -118,6 +118,17 @@ class NetworkSetup(QObject):
             text = f"training checkpoint: {info.label}{measured}"
         return text
 
+    def describe_experiments(self) -> str:
+        """Say which units are off and how the input is distorted ("" for none)."""
+        parts = []
+        for layer, maps in self._ablation.items():
+            noun = "maps" if self.spec.layer(layer).has_maps else "units"
+            parts.append(f"{layer} {noun} {', '.join(map(str, sorted(maps)))} off")
+        if self._transform:
+            settings = ", ".join(f"{k} {v:g}" for k, v in self._transform.items())
+            parts.append(f"input {settings}")
+        return "; ".join(parts)
+
     # -- weights ------------------------------------------------------------------
 
     @property

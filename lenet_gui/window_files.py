@@ -5,14 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
 from lenet_gui.image_file import ImageFileError, image_formats, read_image
 from lenet_gui.network.preprocess import to_ink
 from lenet_gui.session import ExplorerSession
 from lenet_gui.widgets import DrawingCanvas
+from lenet_gui.window_settings import WindowSettings
 
 __all__ = ["FilesMixin"]
 
@@ -21,18 +28,21 @@ class FilesMixin(QMainWindow):
     """Open, save and export files, and take dropped ones, for the main window.
 
     A bad file costs a message, never the drawing. The window provides the
-    canvas, the session, the settings, the panel to export and ``_warn``.
+    canvas, the session and the settings.
     """
 
     _canvas: DrawingCanvas
     _session: ExplorerSession
-    _settings: QSettings
+    _settings: WindowSettings
 
     def _warn(self, title: str, message: str) -> None:
-        raise NotImplementedError
+        """Say what went wrong in a message box, its first line in the status bar."""
+        self.statusBar().showMessage(message.splitlines()[0], 8000)
+        QMessageBox.warning(self, title, message)
 
     def _export_widget(self) -> QWidget:
-        raise NotImplementedError
+        """Return the widget File > Export pictures: the panel shown."""
+        return self.centralWidget().findChild(QTabWidget).currentWidget()
 
     def open_image(self, path: str | Path) -> bool:
         """Place an image file on the canvas; on failure say why and keep all.
@@ -140,7 +150,7 @@ class FilesMixin(QMainWindow):
         return path
 
     def _last_dir(self) -> str:
-        return str(self._settings.value("files/last_dir", str(Path.home())))
+        return self._settings.last_folder()
 
     def _remember_dir(self, path: str) -> None:
-        self._settings.setValue("files/last_dir", str(Path(path).parent))
+        self._settings.remember_folder(path)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.idx import load_mnist
 from lenet_gui.widgets import UnitSumView
+from lenet_gui.window_actions import about_text
 
 ROOT = Path(__file__).resolve().parents[1]
 MNIST = Path(__file__).parent / "data" / "mnist"
@@ -175,11 +176,11 @@ def test_clear_undo_redo_by_keyboard(window):
 
 
 def test_undo_and_redo_actions_follow_the_history(window):
-    assert not window._undo_action.isEnabled()
+    assert not window.actions.undo.isEnabled()
     draw(window, ONE)
-    assert window._undo_action.isEnabled() and not window._redo_action.isEnabled()
-    window._undo_action.trigger()
-    assert window._redo_action.isEnabled()
+    assert window.actions.undo.isEnabled() and not window.actions.redo.isEnabled()
+    window.actions.undo.trigger()
+    assert window.actions.redo.isEnabled()
 
 
 @pytest.mark.parametrize(
@@ -272,12 +273,12 @@ def test_load_weights_shows_their_accuracy_and_a_bad_file_keeps_the_old(
 
 
 def test_enlarging_a_layer_from_the_view_menu(window):
-    window._layer_actions["C3"].trigger()
+    window.actions.layers["C3"].trigger()
     assert window.feature_maps.shown_layer() == "C3"
-    assert window._layer_actions["C3"].isChecked()
+    assert window.actions.layers["C3"].isChecked()
     window.feature_maps.show_layer(None)
-    assert window._layer_actions[None].isChecked()
-    assert not window._layer_actions["C3"].isChecked()
+    assert window.actions.layers[None].isChecked()
+    assert not window.actions.layers["C3"].isChecked()
 
 
 def hover_unit(window, name, k, i, j):
@@ -345,7 +346,7 @@ def test_pen_width_and_layer_are_remembered(qtbot, warnings):
     qtbot.addWidget(second)
     assert second.canvas.pen_width() == 40
     assert second.feature_maps.shown_layer() == "S4"
-    assert second._pen_slider.value() == 40
+    assert second.actions.pen_slider.value() == 40
 
 
 def test_deferred_model_loading_predicts_once_ready(qtbot, warnings):
@@ -360,7 +361,7 @@ def test_deferred_model_loading_predicts_once_ready(qtbot, warnings):
 
 
 def test_about_box_lists_the_layer_table(window):
-    text = window._about_text()
+    text = about_text(window.classifier)
     assert "122,304" in text and "1,516" in text and "48,120" in text
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
 
 from lenet_gui.drawing.examples import Example
 from lenet_gui.drawing.paper import render
-from lenet_gui.panels.panel import Panel
+from lenet_gui.panels.panel import Panel, offer_switch
 from lenet_gui.widgets import FeatureMapPanel, WelcomeView
 
 if TYPE_CHECKING:
@@ -68,6 +68,10 @@ class MapsPanel(Panel):
         self.welcome = WelcomeView([(titles[k], v) for k, v in groups.items()])
         self.welcome.exampleChosen.connect(self.exampleChosen)
         self.feature_maps.unitHovered.connect(self.session.hover)
+        self.feature_maps.unitContextRequested.connect(
+            lambda unit, where: offer_switch(self.session, unit, where)
+        )
+        self.session.network.ablationChanged.connect(self.feature_maps.set_switched_off)
         self.feature_maps.hoverInfoChanged.connect(self._on_hover_info_changed)
         # Scrolled, so the welcome never makes a small window taller.
         scroller = QScrollArea()

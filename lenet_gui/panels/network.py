@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
-from lenet_gui.panels.panel import Panel
+from lenet_gui.panels.panel import Panel, offer_switch
 from lenet_gui.widgets import NetworkView
 
 if TYPE_CHECKING:
@@ -25,6 +25,11 @@ class NetworkPanel(Panel):
     def build(self) -> QWidget:  # noqa: D102
         self.view = NetworkView(self.session.spec)
         self.view.unitHovered.connect(self.session.hover)
+        self.view.unitContextRequested.connect(
+            lambda unit, where: offer_switch(self.session, unit, where)
+        )
+        self.view.set_switched_off(self.session.network.ablation)
+        self.session.network.ablationChanged.connect(self.view.set_switched_off)
         self.view.hoverInfoChanged.connect(self._on_view_hover_info_changed)
         self.view.stageChanged.connect(self.changed)
         self.session.unitChanged.connect(self._on_session_unit_changed)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Slot
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QPoint, QTimer, Slot
+from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from lenet_gui.panels.background import LatestJob
 
@@ -158,3 +158,28 @@ class BackgroundPanel(Panel):
             self.show_result(None)
         else:
             self.show_result(result)
+
+
+def offer_switch(session: ExplorerSession, unit: tuple, where: QPoint) -> None:
+    """Offer, in a context menu, to switch a unit's map off or back on.
+
+    Switching a map (C1 to S4) or a unit (C5, F6) off forces its output to 0
+    for the layers above: the experiment that shows what it contributes.
+    """
+    network = session.network
+    layer, index = unit[0], unit[1]
+    if layer == session.spec.layers[-1].name:
+        return  # the output's units are what is read, not switched
+    noun = "map" if session.spec.layer(layer).has_maps else "unit"
+    off = network.is_switched_off(layer, index)
+    menu = QMenu()
+    toggle = menu.addAction(
+        f"Switch {layer} {noun} {index} {'back on' if off else 'off'}"
+    )
+    everything = menu.addAction("Switch everything back on")
+    everything.setEnabled(bool(network.ablation))
+    chosen = menu.exec(where)
+    if chosen is toggle:
+        network.set_switched_off(layer, index, not off)
+    elif chosen is everything:
+        network.switch_all_on()

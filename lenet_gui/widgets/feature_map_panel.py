@@ -106,6 +106,10 @@ class FeatureMapPanel(ThemedWidget):
             [scale],
         )
         self._shown: str | None = None
+        self._grid.setToolTip(
+            "Hover a unit to see its sum worked through; double-click a layer to "
+            "show it alone; right-click a map to switch it off"
+        )
         self._grid.unitHovered.connect(self.unitHovered)
         self._grid.hoverInfoChanged.connect(self._on_grid_hover_info_changed)
         self._grid.layerDoubleClicked.connect(self._on_grid_layer_double_clicked)
@@ -255,6 +259,10 @@ class FeatureMapPanel(ThemedWidget):
             If a map index is out of range for `layer`.
         """
         self._grid.outline_maps(layer, maps)
+
+    def set_switched_off(self, ablation: Mapping[str, Sequence[int]]) -> None:
+        """Hatch the maps switched off, by layer."""
+        self._grid.set_switched_off(ablation)
 
     def outlined_maps(self) -> dict[str, list[int]]:
         """Return the framed maps, by layer (layers with none left out)."""

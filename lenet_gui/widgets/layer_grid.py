@@ -9,7 +9,7 @@ under the pointer framed, its value in the hover text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -221,6 +221,11 @@ class LayerGrid(ThemedWidget):
         bar = self._bar_of[name]
         if bar is not None:
             bar.setLevels(levels)
+
+    def set_switched_off(self, ablation: Mapping[str, Collection[int]]) -> None:
+        """Hatch the maps and units switched off, by layer; others show plainly."""
+        for name, layer in self._layers.items():
+            layer.set_switched_off(ablation.get(name, ()))
 
     def set_visible_layers(self, names: Sequence[str] | None) -> None:
         """Show only these layers (None: all); hidden ones get no space."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -228,6 +228,11 @@ class NetworkView(ThemedWidget):
             self._input.set_input(network_input)
         else:
             self._maps.set_activations(activations)
+
+    def set_switched_off(self, ablation: Mapping[str, Sequence[int]]) -> None:
+        """Hatch the maps and units switched off, by layer, wherever they show."""
+        for grid in (self._strip, self._late, self._maps):
+            grid.set_switched_off(ablation)
 
     def outline_maps(self, layer: str | None, maps=()) -> None:
         """Frame maps feeding a hovered unit, where the large view shows them."""

@@ -9,12 +9,13 @@ layer packs its maps into one grid image with thin transparent gaps.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
 __all__ = ["OUTLINE_COLOR", "Packing", "PackedLayer", "outline_pen"]
@@ -155,6 +156,8 @@ class PackedLayer:
                 outline.setVisible(False)
                 self.view.addItem(outline)
                 self.outlines.append(outline)
+        # Hatching over maps (or units) switched off, made when first needed.
+        self._off: dict[int, QGraphicsRectItem] = {}
         # A frame around the unit under the pointer.
         self.marker = QGraphicsRectItem(QRectF(0, 0, 1, 1))
         self.marker.setPen(outline_pen())
@@ -172,6 +175,25 @@ class PackedLayer:
             self.flat[self.packing.targets] = np.reshape(values, -1)
             self.has_values = True
         self.image.setImage(self.buffer, autoLevels=False, levels=self.levels)
+
+    def set_switched_off(self, maps: Collection[int]) -> None:
+        """Hatch the maps (or units) switched off; the others lose their hatching."""
+        for index in maps:
+            if index not in self._off:
+                item = QGraphicsRectItem(self.packing.map_rect(index))
+                item.setPen(QPen(Qt.PenStyle.NoPen))
+                item.setBrush(
+                    QBrush(QColor(128, 128, 128, 200), Qt.BrushStyle.BDiagPattern)
+                )
+                item.setZValue(1.5)
+                self.view.addItem(item)
+                self._off[index] = item
+        for index, item in self._off.items():
+            item.setVisible(index in maps)
+
+    def switched_off(self) -> list[int]:
+        """Return the maps (or units) shown switched off."""
+        return sorted(k for k, item in self._off.items() if item.isVisible())
 
     def set_visible(self, visible: bool) -> None:
         """Show or hide the label and the view."""
