@@ -12,9 +12,9 @@ layer and map, only sort 2,000 numbers. The cache is keyed weakly by the
 classifier (and the digit set), so it goes when they go.
 
 Cost, one torch thread, on a 2-core machine shared with other heavy jobs
-(load average 5): first call 0.5-0.7 s for the 2,000 digits (run it off the
-GUI thread, or at start-up), later calls 0.1-0.3 ms. Loading the bundled set
-took 44 ms there, once.
+(load average 5-9; ``benchmarks/explainers.py``): first call 0.5-0.7 s for
+the 2,000 digits (run it off the GUI thread, or at start-up), later calls
+0.14-0.3 ms. Loading the bundled set took 15-45 ms there, once.
 """
 
 from __future__ import annotations
