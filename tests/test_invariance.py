@@ -221,3 +221,10 @@ def test_bad_settings_say_what_is_wrong(classifier, digits):
         transform_input(x[:28, :28], {})
     with pytest.raises(ValueError, match="count must be an integer of at least 2"):
         probability_curves(classifier, x, {}, "rotate", count=1)
+
+
+def test_a_read_only_input_is_fine(digits):
+    x = digits[0].copy()
+    x.flags.writeable = False
+    out = transform_input(x, {"rotate": 10.0, "thicken": -0.5, "noise": 0.1})
+    assert out.flags.writeable and not np.shares_memory(out, x)

@@ -13,22 +13,23 @@ spaced: ``alpha = (k / steps) ** 2``, denser near blank paper. Along the
 path LeNet-5's logits do most of their changing while the ink is still faint
 (on MNIST test digits, most of the change happens for alpha between about 0.03
 and 0.2, with spikes of dF/dalpha over 500), and evenly spaced points miss it.
-Measured on the first 150 MNIST test digits with the bundled weights, gap
-``|total - change| / |change|`` (median, 90th percentile), for the predicted
-digit's logit and for its contrast with the runner-up:
+Measured with the bundled weights (``benchmarks/explainers.py``), the gap
+``|total - change| / |change|`` as median / 90th / 99th percentile, for the
+predicted digit's logit and for its contrast with the runner-up; even spacing
+on the first 150 MNIST test digits, the spacing used on the first 600:
 
-========= ====================== ====================== ======================
-steps     even spacing           alpha = u**2 (used)    contrast, u**2
-========= ====================== ====================== ======================
-32        6.8 %, 35 %            1.7 %, 8.3 %           2.7 %, 14 %
-48        2.6 %, 14 %            0.39 %, 2.0 %          0.57 %, 3.1 %
-64        1.1 %, 7.9 %           0.09 %, 0.54 %         0.14 %, 1.0 %
-128       0.07 %, 0.74 %         0.003 %, 0.01 %        0.006 %, 0.03 %
-========= ====================== ====================== ======================
+===== ===================== ===================== =======================
+steps even, logit (no p99)  alpha = u**2, logit   alpha = u**2, contrast
+===== ===================== ===================== =======================
+32    6.8 / 35 %            1.5 / 6.5 / 31 %      2.7 / 14 / 45 %
+48    2.6 / 14 %            0.33 / 1.4 / 3.6 %    0.63 / 3.3 / 14 %
+64    1.1 / 7.9 %           0.07 / 0.38 / 1.4 %   0.14 / 0.76 / 4.3 %
+128   0.07 / 0.74 %         0.004 / 0.01 / 0.1 %  0.007 / 0.03 / 0.1 %
+===== ===================== ===================== =======================
 
-:data:`DEFAULT_STEPS` is 64: typical digits complete to about 0.1 % and nine
-in ten to 1 %. ``benchmarks/explainers.py`` repeats the measurement and the
-timing.
+:data:`DEFAULT_STEPS` is 64: typical digits complete to about 0.1 %, nine in
+ten to under 1 %, and the worst one in a hundred to a few per cent. The
+gap is in every :class:`Attribution` (``gap``), for a caption to show.
 """
 
 from __future__ import annotations
@@ -43,9 +44,9 @@ from lenet_gui.network.model import Ablation, LeNet5
 __all__ = ["DEFAULT_STEPS", "Attribution", "integrated_gradients"]
 
 #: Points on the path, less one. One call at 64 steps (a batch of 65 inputs
-#: forward and backward, one torch thread) measured 25-31 ms on a 2-core
-#: machine shared with other heavy jobs, 32 steps 16-20 ms, 128 steps 59-75 ms;
-#: a single forward pass measured 0.75-1.3 ms there.
+#: forward and backward, one torch thread) measured 25-40 ms median on a 2-core
+#: machine shared with other heavy jobs (load average 5-9), 128 steps 75-90 ms;
+#: a single forward pass measured 0.75-1.3 ms there, so about 30 of those.
 DEFAULT_STEPS = 64
 
 
@@ -162,7 +163,7 @@ def integrated_gradients(
     off = "" if not ablation else ", ablated network"
     method = (
         f"Integrated gradients of {what} from blank paper "
-        f"({model.spec.background:g}), {steps} trapezoid steps{off}"
+        f"({model.spec.background:g}), {steps} trapezoid steps denser near it{off}"
     )
     attribution_map = credit.numpy()
     return Attribution(

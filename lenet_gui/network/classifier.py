@@ -208,7 +208,8 @@ class Classifier:
         Integrated gradients on ``prediction.network_input`` from blank paper;
         see :func:`lenet_gui.network.attribution.integrated_gradients` for the
         parameters, the errors raised, the accuracy and the cost (about 30
-        single predictions at the default 64 steps).
+        single predictions at the default 64 steps). A prediction does not
+        record an ablation: to explain an ablated one, pass the same `ablation`.
         """
         return integrated_gradients(
             self._model, prediction.network_input, target, versus, steps, ablation

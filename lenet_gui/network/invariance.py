@@ -7,11 +7,18 @@ worth of settings each (:data:`TRANSFORMS`), and sweeps one of them to give
 the ten probabilities along its range in one batched forward pass
 (:func:`probability_curves`).
 
-Work happens on whole batches in torch, in float64: one ``grid_sample`` for
+Work happens on whole batches in torch, in float32: one ``grid_sample`` for
 shift, scale, rotation and squeeze together (bilinear, paper outside the
 frame), then grey dilation or erosion by a disc, then noise. A transform at
 its neutral value does nothing; with all of them neutral the input comes back
 exactly as it went in.
+
+Cost, one torch thread, on a 2-core machine shared with other heavy jobs
+(load average 5-9; ``benchmarks/explainers.py``): :func:`transform_input`
+0.6-4 ms median (a forward pass of one input measured 1-1.3 ms there);
+:func:`probability_curves` with 25 points 10-20 ms median, about half of it
+transforming the 25 inputs and half the forward pass (a sweep that thickens
+costs most, ~20 ms: two disc filters per radius).
 """
 
 from __future__ import annotations
@@ -302,7 +309,9 @@ def _apply(x: np.ndarray, values: dict[str, np.ndarray], seed: int) -> np.ndarra
     count = len(values["scale"])
     # Ink above paper: 0 outside the frame, which is what grid_sample pads with
     # and what the disc filters treat the outside as.
-    ink = torch.from_numpy(x).double().sub(_BACKGROUND).expand(count, 1, _SIDE, _SIDE)
+    ink = torch.tensor(x).sub(_BACKGROUND).expand(count, 1, _SIDE, _SIDE)
+    # Settings in float64 (exact comparisons with neutral values, accurate
+    # matrices); pixels in float32, like the network's input.
     column = {name: torch.from_numpy(np.array(v)) for name, v in values.items()}
     changed = torch.zeros(count, dtype=torch.bool)
 
@@ -310,7 +319,8 @@ def _apply(x: np.ndarray, values: dict[str, np.ndarray], seed: int) -> np.ndarra
     for name in _GEOMETRIC:
         moved |= column[name] != _BY_NAME[name].neutral
     if moved.any():
-        grid = F.affine_grid(_inverse_affine(column), [count, 1, _SIDE, _SIDE], False)
+        theta = _inverse_affine(column).float()
+        grid = F.affine_grid(theta, [count, 1, _SIDE, _SIDE], align_corners=False)
         resampled = F.grid_sample(ink, grid, align_corners=False)
         ink = torch.where(moved[:, None, None, None], resampled, ink)
         changed |= moved
@@ -324,13 +334,14 @@ def _apply(x: np.ndarray, values: dict[str, np.ndarray], seed: int) -> np.ndarra
 
     noise = column["noise"]
     if (noise != 0).any():
-        pattern = torch.tensor(_noise_pattern(seed))
-        ink = ink + (noise * (_INK - _BACKGROUND))[:, None, None, None] * pattern
+        pattern = torch.tensor(_noise_pattern(seed), dtype=torch.float32)
+        spread = (noise * (_INK - _BACKGROUND)).float()[:, None, None, None]
+        ink = ink + spread * pattern
         changed |= noise != 0
 
-    out = (ink[:, 0] + _BACKGROUND).clamp(_BACKGROUND, _INK).float().numpy()
+    out = (ink[:, 0] + _BACKGROUND).clamp(_BACKGROUND, _INK).numpy()
     # Rows with nothing to do are the input itself, bit for bit: the round trip
-    # through ink units and float64 could change the last bit.
+    # through ink units could change the last bit.
     out[~changed.numpy()] = x
     return out
 
@@ -369,15 +380,16 @@ def _thicken(ink: Tensor, thickness: Tensor) -> Tensor:
     two whole radii around it linearly.
     """
     largest = math.ceil(float(thickness.abs().max()))
-    # levels[largest + r] is the image filtered by radius r (eroded for r < 0).
+    # levels[largest + r] is the image filtered by radius r (eroded for r < 0);
+    # a side no row asks for is left as the image itself, unused.
     levels = [ink]
     for radius in range(1, largest + 1):
-        levels.append(_disc(ink, radius))
-        levels.insert(0, -_disc(-ink, radius))
+        levels.append(_disc(ink, radius) if (thickness > 0).any() else ink)
+        levels.insert(0, -_disc(-ink, radius) if (thickness < 0).any() else ink)
     levels = torch.stack(levels)  # (2 * largest + 1, N, 1, 32, 32)
     size = thickness.abs()
     whole = size.floor()
-    fraction = (size - whole)[:, None, None, None]
+    fraction = (size - whole).float()[:, None, None, None]
     sign = thickness.sign()
     rows = torch.arange(len(thickness))
     lower = (sign * whole).long() + largest
