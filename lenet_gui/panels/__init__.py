@@ -18,6 +18,7 @@ from lenet_gui.panels.kernels import KernelsPanel
 from lenet_gui.panels.maps import MapsPanel
 from lenet_gui.panels.network import NetworkPanel
 from lenet_gui.panels.panel import Panel
+from lenet_gui.panels.top_digits import TopDigitsPanel
 
 if TYPE_CHECKING:
     from lenet_gui.drawing.examples import Example
@@ -30,6 +31,7 @@ __all__ = [
     "MapsPanel",
     "NetworkPanel",
     "Panel",
+    "TopDigitsPanel",
     "make_panels",
 ]
 
@@ -41,6 +43,7 @@ def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[P
         NetworkPanel(session),
         KernelsPanel(session),
         AttributionPanel(session),
+        TopDigitsPanel(session),
         InvariancePanel(session),
         ComparePanel(session),
         CheckpointsPanel(session),

@@ -23,7 +23,7 @@ class AttributionPanel(BackgroundPanel):
     """
 
     NAME = "attribution"
-    TITLE = "Why this digit"
+    TITLE = "Why?"
     TIP = "Which pixels made the network read this digit, or one digit over another"
     LAG_MS = 30
 

@@ -34,7 +34,7 @@ class MapsPanel(Panel):
     """
 
     NAME = "maps"
-    TITLE = "Feature maps"
+    TITLE = "Maps"
     TIP = "The feature maps of C1, S2, C3 and S4; hover a unit to see its sum"
     SHOWS_UNITS = True
 

@@ -18,7 +18,7 @@ class NetworkPanel(Panel):
     """Input to output in one strip; the stage clicked, large, hoverable."""
 
     NAME = "network"
-    TITLE = "Whole network"
+    TITLE = "Network"
     TIP = "Every stage from input to output; C5, F6 and the ten outputs live"
     SHOWS_UNITS = True
 

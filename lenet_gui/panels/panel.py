@@ -48,6 +48,8 @@ class Panel(QObject):
     """Least time between two updates; 0 updates with every change."""
     SHOWS_UNITS = False
     """Whether hovering this panel's units explains them in the unit-sum view."""
+    FOLLOWS_DRAWING = True
+    """Whether the panel shows something of the drawing (else only of the weights)."""
 
     def __init__(self, session: ExplorerSession, parent: QObject | None = None):
         super().__init__(parent)
@@ -62,7 +64,8 @@ class Panel(QObject):
         self.widget.setObjectName(self.NAME)
         QVBoxLayout(self.widget).setContentsMargins(0, 0, 0, 0)
         self._built = False
-        session.predictionChanged.connect(self.changed)
+        if self.FOLLOWS_DRAWING:
+            session.predictionChanged.connect(self.changed)
         session.classifierChanged.connect(self.changed)
 
     def build(self) -> QWidget:

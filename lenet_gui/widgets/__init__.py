@@ -11,6 +11,7 @@ from lenet_gui.widgets.network_input_view import NetworkInputView
 from lenet_gui.widgets.network_view import NetworkView
 from lenet_gui.widgets.prediction_label import PredictionLabel
 from lenet_gui.widgets.probability_chart import ProbabilityChart
+from lenet_gui.widgets.top_digits_view import TopDigitsView
 from lenet_gui.widgets.unit_sum_view import UnitSumView
 from lenet_gui.widgets.welcome_view import WelcomeView
 
@@ -26,6 +27,7 @@ __all__ = [
     "NetworkView",
     "PredictionLabel",
     "ProbabilityChart",
+    "TopDigitsView",
     "UnitSumView",
     "WelcomeView",
 ]

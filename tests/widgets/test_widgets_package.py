@@ -19,6 +19,7 @@ def test_exports_the_widgets():
         "NetworkView",
         "PredictionLabel",
         "ProbabilityChart",
+        "TopDigitsView",
         "UnitSumView",
         "WelcomeView",
     ]
