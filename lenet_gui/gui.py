@@ -76,7 +76,7 @@ class MainWindow(FilesMixin):
         self._examples = load_examples()
 
         self._build_widgets()
-        self.actions = WindowActions(self)
+        self.action_set = WindowActions(self)
         self._connect()
         self.setMinimumSize(760, 560)
         self._settings.restore(self)
@@ -157,7 +157,7 @@ class MainWindow(FilesMixin):
     def set_theme(self, name: str) -> None:
         """Use the ``"system"``, ``"light"`` or ``"dark"`` theme, and remember it."""
         apply_theme(name)
-        for theme, act in self.actions.themes.items():
+        for theme, act in self.action_set.themes.items():
             act.setChecked(theme == name)
         self._settings.remember_theme(name)
 
@@ -314,7 +314,7 @@ class MainWindow(FilesMixin):
 
     @Slot(object)
     def _on_feature_maps_layer_shown(self, name: str | None) -> None:
-        for layer, act in self.actions.layers.items():
+        for layer, act in self.action_set.layers.items():
             act.setChecked(layer == name)
 
     @Slot()

@@ -176,11 +176,11 @@ def test_clear_undo_redo_by_keyboard(window):
 
 
 def test_undo_and_redo_actions_follow_the_history(window):
-    assert not window.actions.undo.isEnabled()
+    assert not window.action_set.undo.isEnabled()
     draw(window, ONE)
-    assert window.actions.undo.isEnabled() and not window.actions.redo.isEnabled()
-    window.actions.undo.trigger()
-    assert window.actions.redo.isEnabled()
+    assert window.action_set.undo.isEnabled() and not window.action_set.redo.isEnabled()
+    window.action_set.undo.trigger()
+    assert window.action_set.redo.isEnabled()
 
 
 @pytest.mark.parametrize(
@@ -273,12 +273,12 @@ def test_load_weights_shows_their_accuracy_and_a_bad_file_keeps_the_old(
 
 
 def test_enlarging_a_layer_from_the_view_menu(window):
-    window.actions.layers["C3"].trigger()
+    window.action_set.layers["C3"].trigger()
     assert window.feature_maps.shown_layer() == "C3"
-    assert window.actions.layers["C3"].isChecked()
+    assert window.action_set.layers["C3"].isChecked()
     window.feature_maps.show_layer(None)
-    assert window.actions.layers[None].isChecked()
-    assert not window.actions.layers["C3"].isChecked()
+    assert window.action_set.layers[None].isChecked()
+    assert not window.action_set.layers["C3"].isChecked()
 
 
 def hover_unit(window, name, k, i, j):
@@ -346,7 +346,7 @@ def test_pen_width_and_layer_are_remembered(qtbot, warnings):
     qtbot.addWidget(second)
     assert second.canvas.pen_width() == 40
     assert second.feature_maps.shown_layer() == "S4"
-    assert second.actions.pen_slider.value() == 40
+    assert second.action_set.pen_slider.value() == 40
 
 
 def test_deferred_model_loading_predicts_once_ready(qtbot, warnings):

@@ -36,6 +36,7 @@ class LatestJob(QObject):
         self._lock = threading.Lock()
         self._pending: Callable[[], Any] | None = None
         self._thread: threading.Thread | None = None
+        self._closed = False
         self._finished.connect(self._on_finished)
 
     @property
@@ -47,6 +48,8 @@ class LatestJob(QObject):
     def submit(self, job: Callable[[], Any]) -> None:
         """Run `job` on the worker as soon as it is free, replacing any waiting job."""
         with self._lock:
+            if self._closed:
+                return
             self._pending = job
             if self._thread is not None:
                 return
@@ -56,9 +59,10 @@ class LatestJob(QObject):
             self._thread.start()
 
     def shutdown(self) -> None:
-        """Drop waiting work and wait for the running job to end."""
+        """Drop waiting work, wait for the running job to end, ignore its result."""
         with self._lock:
             self._pending = None
+            self._closed = True
             thread = self._thread
         if thread is not None:
             thread.join()
@@ -81,4 +85,5 @@ class LatestJob(QObject):
 
     @Slot(object, object)
     def _on_finished(self, result: Any, error: Exception | None) -> None:
-        self.done.emit(result, error)
+        if not self._closed:  # after shutdown, the views may be gone
+            self.done.emit(result, error)

@@ -52,7 +52,8 @@ class Panel(QObject):
     """Whether the panel shows something of the drawing (else only of the weights)."""
 
     def __init__(self, session: ExplorerSession, parent: QObject | None = None):
-        super().__init__(parent)
+        # A child of the session by default, so it goes with the window.
+        super().__init__(parent if parent is not None else session)
         self.session = session
         self._shown = False
         self._stale = True

@@ -26,7 +26,7 @@ class KernelView(ThemedWidget):
 
     C1's six 5x5 kernels stand beside the maps they make from the input
     drawn now. C3's kernels form Table I's 16x6 grid, one row per C3 map and
-    one column per S2 map, the 60 connections the paper leaves out empty.
+    one column per S2 map, the 36 connections the paper leaves out empty.
     S2 and S4 show each map's coefficient (top row) and bias (bottom row).
     Hover any square for its value.
 
