@@ -265,7 +265,12 @@ class MainWindow(FilesMixin):
             self._probabilities.set_probabilities(None)
             self._input_view.set_input(None)
         else:
-            self._prediction.set_prediction(result.digit, result.confidence)
+            runner_up = int(result.probabilities.argsort()[-2])
+            self._prediction.set_prediction(
+                result.digit,
+                result.confidence,
+                (runner_up, float(result.probabilities[runner_up])),
+            )
             self._probabilities.set_probabilities(result.probabilities)
             self._input_view.set_input(result.network_input)
 

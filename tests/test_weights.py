@@ -2,7 +2,9 @@
 
 import json
 import pickle
+import shutil
 
+import numpy as np
 import pytest
 import torch
 
@@ -134,3 +136,36 @@ def test_unreadable_metadata_still_loads(tmp_path):
     (tmp_path / "w.json").write_text("{not json")
     _, metadata = load_model(tmp_path / "w.pt")
     assert metadata == {}
+
+
+@pytest.mark.parametrize(
+    ("recorded", "used"),
+    [
+        (1.6, 1.6),
+        (0.5, 0.5),
+        ("2", 1.0),
+        (float("nan"), 1.0),
+        (0.0, 1.0),
+        (-1, 1.0),
+        (1e9, 1.0),
+        (True, 1.0),
+        (None, 1.0),
+    ],
+)
+def test_a_recorded_temperature_is_used_only_when_sensible(tmp_path, recorded, used):
+
+    from lenet_gui.network.classifier import Classifier
+    from lenet_gui.network.weights import BUNDLED_WEIGHTS, metadata_path
+
+    path = tmp_path / "w.pt"
+    shutil.copy(BUNDLED_WEIGHTS, path)
+    metadata = {} if recorded is None else {"temperature": recorded}
+    metadata_path(path).write_text(json.dumps(metadata))
+    classifier = Classifier.load(path)
+    assert classifier.temperature == used
+    image = np.zeros((28, 28))
+    image[4:24, 12:16] = 1.0
+    result = classifier.predict(image)
+    logits = result.activations["output"].astype(np.float64) / used
+    expected = np.exp(logits - logits.max())
+    np.testing.assert_allclose(result.probabilities, expected / expected.sum())

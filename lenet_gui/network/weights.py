@@ -163,4 +163,14 @@ def _read_metadata(path: Path) -> dict[str, Any]:
         isinstance(accuracy, int | float) and math.isfinite(accuracy)
     ):
         metadata.pop("test_accuracy")
+    temperature = metadata.get("temperature")
+    if temperature is not None and not (
+        isinstance(temperature, int | float)
+        and not isinstance(temperature, bool)
+        and math.isfinite(temperature)
+        and 0.05 <= temperature <= 20
+    ):
+        # A hand-edited or damaged value must not make every reading 100 % or
+        # a uniform 10 %: without it, the plain softmax is used.
+        metadata.pop("temperature")
     return metadata

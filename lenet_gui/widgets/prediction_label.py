@@ -27,10 +27,13 @@ class PredictionLabel(ThemedWidget):
     """Shown in place of a digit when there is no prediction."""
     EMPTY_HINT = "Draw a digit"
     """Shown under the em dash when there is no prediction."""
+    AMBIGUOUS = 0.2
+    """Probability of the runner-up from which it is shown beside the digit."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._digit_label = QLabel(self.EMPTY_DIGIT)
+        self._digit_label.setTextFormat(Qt.TextFormat.RichText)
         self._digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._digit_label.setObjectName("predictedDigit")
         digit_font = QFont(self.font())
@@ -56,8 +59,17 @@ class PredictionLabel(ThemedWidget):
         self.set_prediction(None, None)
         self._finish_building()
 
-    def set_prediction(self, digit: int | None, confidence: float | None) -> None:
+    def set_prediction(
+        self,
+        digit: int | None,
+        confidence: float | None,
+        runner_up: tuple[int, float] | None = None,
+    ) -> None:
         """Show a prediction, or the empty state.
+
+        When the runner-up is likely enough (at least :attr:`AMBIGUOUS`), the
+        label admits it: "1, or 7?" with both probabilities, instead of one
+        confident digit. A European 1 and an American 7 can be the same shape.
 
         Parameters
         ----------
@@ -66,11 +78,13 @@ class PredictionLabel(ThemedWidget):
         confidence : float or None
             Probability of `digit` in 0..1; None shows the digit alone. Ignored
             when `digit` is None.
+        runner_up : tuple of (int, float), optional
+            The second most probable digit and its probability.
 
         Raises
         ------
         ValueError
-            If `digit` is not in 0..9 or `confidence` is not a number in 0..1.
+            If a digit is not in 0..9 or a probability not a number in 0..1.
         """
         if digit is None:
             self._has_prediction = False
@@ -89,10 +103,24 @@ class PredictionLabel(ThemedWidget):
             if not (math.isfinite(confidence) and 0.0 <= confidence <= 1.0):
                 raise ValueError(f"confidence must be in 0..1, got {confidence}")
             sure = f"{100 * confidence:.1f} % sure"
+        shown = str(digit)
+        if runner_up is not None and confidence is not None:
+            other, chance = int(runner_up[0]), float(runner_up[1])
+            if not (0 <= other <= 9 and math.isfinite(chance) and 0 <= chance <= 1):
+                raise ValueError(
+                    f"runner-up must be a digit and a chance, not {runner_up}"
+                )
+            if chance >= self.AMBIGUOUS:
+                shown = f"{digit}<span style='font-size:45%'>, or {other}?</span>"
+                sure = (
+                    f"{100 * confidence:.0f} % {digit} \N{MIDDLE DOT} "
+                    f"{100 * chance:.0f} % {other}"
+                )
         self._has_prediction = True
-        self._digit_label.setText(str(digit))
+        self._digit_label.setText(shown)
         self._confidence_label.setText(sure)
-        self.setAccessibleName(f"Prediction: {digit}" + (f", {sure}" if sure else ""))
+        spoken = shown if "<" not in shown else f"{digit}, or {runner_up[0]}?"
+        self.setAccessibleName(f"Prediction: {spoken}" + (f", {sure}" if sure else ""))
         self._apply_palette()
 
     def _apply_palette(self) -> None:

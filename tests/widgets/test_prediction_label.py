@@ -73,3 +73,15 @@ def test_colours_come_from_the_palette(label):
     label.set_prediction(1, 0.9)
     assert text_color(label, "predictedDigit") == QColor("#e8eaed")
     assert text_color(label, "predictionConfidence") == QColor("#e8eaed")
+
+
+def test_a_likely_runner_up_is_shown_beside_the_digit(label):
+    label.set_prediction(1, 0.62, (7, 0.35))
+    digit, confidence = texts(label)
+    assert digit.startswith("1") and ", or 7?" in digit
+    assert confidence == "62 % 1 \N{MIDDLE DOT} 35 % 7"
+    assert "1, or 7?" in label.accessibleName()
+    label.set_prediction(1, 0.9, (7, 0.08))  # a clear reading: the digit alone
+    assert texts(label) == ("1", "90.0 % sure")
+    with pytest.raises(ValueError):
+        label.set_prediction(1, 0.6, (11, 0.3))
