@@ -178,6 +178,11 @@ class ExplorerSession(QObject):
         """The hovered unit, or None."""
         return self._unit
 
+    @property
+    def frame_interval(self) -> int:
+        """The shortest time between two live updates, in milliseconds."""
+        return self._frame_timer.interval()
+
     def set_frame_interval(self, milliseconds: int) -> None:
         """Set the shortest time between two live updates (one screen frame)."""
         self._frame_timer.setInterval(max(1, int(milliseconds)))
