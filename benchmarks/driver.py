@@ -204,6 +204,10 @@ class Driver:
     def send(self, kind: str, x: float, y: float) -> None:
         """Deliver a mouse event to the canvas now."""
         self.app.sendEvent(self.canvas, self.mouse_event(kind, x, y))
+        if not self.session.pending:
+            # A change classified at once started the throttle's frame just
+            # now, after its predictionChanged.
+            self.last_refresh = perf_counter()
 
     def move_and_paint(self, x: float, y: float) -> None:
         """Send a mouse move and let the window repaint (an untimed update)."""
@@ -246,11 +250,17 @@ class Driver:
         one frame after the last refresh (Qt may fire a coarse timer 5 %
         late), as between two refreshes in real use.
         """
-        due = self.last_refresh + (1.05 * self.session.frame_interval + 1.0) / 1e3
-        while perf_counter() < due:
+        while True:
+            refreshed = self.last_refresh
+            due = refreshed + (1.05 * self.session.frame_interval + 1.0) / 1e3
+            while perf_counter() < due:
+                self.app.processEvents()
+                time.sleep(0.0005)
             self.app.processEvents()
-            time.sleep(0.0005)
-        self.app.processEvents()
+            # A change held back before (the pen's release, a clear) may be
+            # classified just now, on the frame: then wait a frame again.
+            if self.last_refresh == refreshed:
+                return
 
     def move(self, x: float, y: float) -> bool:
         """Send a mouse move; return whether the session classified it at once."""
