@@ -1,7 +1,7 @@
 """How well the app reads digits drawn with the mouse: MNIST skeletons replayed.
 
 Each MNIST test digit is thinned to its skeleton, traced into pen strokes
-(``benchmarks/strokes.py``) and drawn on the real ``MainWindow`` canvas with
+(``tests/stroke_replay.py``) and drawn on the real ``MainWindow`` canvas with
 mouse press, move and release events, at a random height (25 % to 85 % of the
 paper) and position, once with the default pen and once with a random pen
 (8 to 48 paper px). The app's reading (``window.last_result``) is compared
@@ -15,6 +15,10 @@ Run from the repository root::
 
     python -m benchmarks.drawn_digits --count 1000    # about a minute
     python -m benchmarks.drawn_digits --count 10000   # the whole test set, ~9 min
+
+MNIST comes from ``--data DIR`` or the environment variable ``LENET_MNIST``;
+with neither, the 2,000 test digits bundled for the tests
+(``tests/data/mnist``) are used, and the output says so.
 
 Skeletons are a proxy for people's pen trajectories, not a sample of them:
 they inherit MNIST's writers, slants and proportions; thinning shrinks loops
@@ -44,7 +48,6 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from benchmarks.strokes import replay, widget_transform
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
@@ -60,7 +63,14 @@ from lenet_gui.network.weights import BUNDLED_WEIGHTS
 from lenet_gui.widgets import DrawingCanvas
 
 _ROOT = Path(__file__).resolve().parents[1]
-_DATA_DIRS = (Path("/work/shared/mnist"), _ROOT / "tests" / "data" / "mnist")
+# The mouse replay is a test helper, imported as the tests import it.
+sys.path.insert(0, str(_ROOT / "tests"))
+from stroke_replay import replay, widget_transform  # noqa: E402
+
+#: Environment variable naming the MNIST directory, as ``--data`` does.
+DATA_VARIABLE = "LENET_MNIST"
+#: The test subset bundled with the tests: the fallback when no data is named.
+BUNDLED_SUBSET = _ROOT / "tests" / "data" / "mnist"
 PAPER = DrawingCanvas.PAPER_SIZE
 #: Height of a digit's pen trajectory, as a fraction of the paper's side.
 HEIGHTS = (0.25, 0.85)
@@ -91,8 +101,9 @@ class Trial:
 
 
 def _default_data() -> Path:
-    """Return the shared MNIST directory, or the test subset if it is absent."""
-    return next((d for d in _DATA_DIRS if d.is_dir()), _DATA_DIRS[-1])
+    """Return ``$LENET_MNIST`` if set, else the test subset bundled for the tests."""
+    named = os.environ.get(DATA_VARIABLE)
+    return Path(named) if named else BUNDLED_SUBSET
 
 
 def _read(classifier: Classifier, network_input: np.ndarray | None) -> int:
@@ -326,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         "--data",
         type=Path,
         default=_default_data(),
-        help="MNIST directory with the t10k files (default: %(default)s)",
+        help=f"MNIST directory with the t10k files (default: ${DATA_VARIABLE}, "
+        "else the test subset in tests/data/mnist)",
     )
     parser.add_argument("--count", type=int, default=1000, help="digits to draw")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
@@ -411,7 +423,13 @@ def _describe(
         f"weights:  {args.weights} (modified {stamp}, recorded MNIST test "
         f"accuracy {window.classifier.test_accuracy})"
     )
-    print(f"data:     {args.data}, {count} test digits, seed {args.seed}")
+    subset = (
+        f" (the subset bundled for the tests: pass --data or set {DATA_VARIABLE} "
+        "for all 10,000)"
+        if args.data.resolve() == BUNDLED_SUBSET.resolve()
+        else ""
+    )
+    print(f"data:     {args.data}{subset}, {count} test digits, seed {args.seed}")
     print(
         f"window:   {window.width()}x{window.height()}; canvas widget "
         f"{canvas.width()}x{canvas.height()}, showing the {PAPER} px paper at "

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from lenet_gui.gui import MainWindow
 
-    app = QApplication([sys.argv[0], *qt_args])
+    # An application made before (a benchmark probing start-up) is reused.
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("LeNet-5 Explorer")
     app.setOrganizationName("lenet-gui")
     window = MainWindow(defer_model=args.weights is None)

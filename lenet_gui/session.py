@@ -210,6 +210,11 @@ class ExplorerSession(QObject):
         """Whether a drawing has arrived that is not classified yet."""
         return self._dirty
 
+    @property
+    def frame_interval(self) -> int:
+        """The shortest time between two live updates, in milliseconds."""
+        return self._frame_timer.interval()
+
     def set_frame_interval(self, milliseconds: int) -> None:
         """Set the shortest time between two live updates (one screen frame)."""
         self._frame_timer.setInterval(max(1, int(milliseconds)))

@@ -3,16 +3,16 @@
 A quick in-suite version of ``python -m benchmarks.drawn_digits``: test digits
 thinned to skeletons, traced into strokes and drawn on the real main window's
 canvas with mouse events, at varied sizes and positions, with the default pen.
-Run with ``python -m pytest`` from the repository root, which puts the
-``benchmarks`` package on the path.
+The mouse replay comes from ``tests/stroke_replay.py``, which the benchmark
+uses too.
 """
 
 from pathlib import Path
 
 import numpy as np
 import pytest
+from stroke_replay import replay, widget_transform
 
-from benchmarks.strokes import replay, widget_transform
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist

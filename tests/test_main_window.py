@@ -155,6 +155,14 @@ def test_throttle_shows_the_final_drawing_without_being_asked(window, qtbot):
     np.testing.assert_allclose(shown[-1].probabilities, final.probabilities)
 
 
+def test_the_frame_interval_reads_back_what_was_set(window):
+    session = window.session
+    session.set_frame_interval(5)
+    assert session.frame_interval == 5
+    session.set_frame_interval(0)  # never a busy timer
+    assert session.frame_interval == 1
+
+
 def test_clear_undo_redo_by_keyboard(window):
     draw(window, SEVEN)
     drawn = window.canvas.to_array()

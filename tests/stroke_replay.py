@@ -5,6 +5,9 @@ Strokes come from :func:`lenet_gui.network.strokes.digit_strokes` and
 :func:`widget_transform` finds where the paper lies in the canvas widget, and
 :func:`replay` sends the strokes to a real ``DrawingCanvas`` as mouse press,
 move and release events a few pixels apart, as a mouse delivers them.
+
+A test helper that ``benchmarks/drawn_digits.py`` uses too: tests never
+depend on the benchmarks, the benchmarks may use the tests' tools.
 """
 
 from __future__ import annotations
