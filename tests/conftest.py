@@ -22,3 +22,48 @@ def _fresh_settings():
 
     QSettings(*SETTINGS_SCOPE).clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def classifier():
+    """The bundled weights, loaded once; a missing file fails, not a message box."""
+    from lenet_gui.network.classifier import Classifier
+
+    return Classifier.load()
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Run torch as the app does, on one thread (two cost ~10x more when busy)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Message boxes the window shows, recorded instead of shown."""
+    from robust_helpers import MessageLog
+
+    return MessageLog().install(monkeypatch)
+
+
+@pytest.fixture
+def window(qtbot, messages, classifier):
+    """A main window with the bundled weights, shown at its usual size."""
+    from robust_helpers import show_window
+
+    from lenet_gui.gui import MainWindow
+
+    return show_window(qtbot, MainWindow(classifier))
+
+
+@pytest.fixture
+def example_window(window):
+    """The main window with example 7 (an MNIST 7) drawn and read."""
+    window.load_example(7)
+    window.last_result  # noqa: B018 - flushes the pending refresh
+    return window

@@ -6,17 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.preprocess import from_mnist
 
 MNIST = Path(__file__).parent / "data" / "mnist"
-
-
-@pytest.fixture(scope="module")
-def classifier():
-    return Classifier.load()
 
 
 @pytest.fixture(scope="module")

@@ -7,25 +7,12 @@ import pytest
 import torch
 
 from lenet_gui.network.attribution import integrated_gradients
-from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
 from lenet_gui.network.preprocess import BACKGROUND, from_mnist
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 MNIST = Path(__file__).parent / "data" / "mnist"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    """Run as the app does: on a busy 2-core machine, two threads cost 10x more."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def classifier():
-    return Classifier.load()
 
 
 @pytest.fixture(scope="module")

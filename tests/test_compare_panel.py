@@ -1,19 +1,8 @@
 """Pin a drawing and compare: every stage of both, and their difference."""
 
 import numpy as np
-import pytest
 
-from lenet_gui.gui import MainWindow
 from lenet_gui.widgets import ComparisonView
-
-
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def test_pinned_and_current_drawings_and_their_difference(window):

@@ -7,7 +7,6 @@ import pytest
 import torch
 from PySide6.QtWidgets import QSlider
 
-from lenet_gui.gui import MainWindow
 from lenet_gui.network.checkpoints import (
     CheckpointPlan,
     save_checkpoint,
@@ -29,19 +28,8 @@ def wait_for(qtbot, condition, timeout=20000):
     qtbot.waitUntil(condition, timeout=timeout)
 
 
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.load_example(7)
-    window.last_result  # noqa: B018 - flushes the pending refresh
-    return window
-
-
-def test_kernels_panel_shows_the_state_dict(window):
-    view = window.show_panel("kernels").findChild(KernelView)
+def test_kernels_panel_shows_the_state_dict(example_window):
+    view = example_window.show_panel("kernels").findChild(KernelView)
     state = load_model()[0].state_dict()
     c1 = view.grid("C1").layer("C1 kernels")
     np.testing.assert_array_equal(
@@ -66,16 +54,18 @@ def test_kernels_panel_shows_the_state_dict(window):
     np.testing.assert_allclose(s2[1], state["s2.bias"].numpy())
     maps = view.grid("C1").layer("C1 maps")
     np.testing.assert_array_equal(
-        maps.buffer, maps.packing.pack(window.last_result.activations["C1"])
+        maps.buffer, maps.packing.pack(example_window.last_result.activations["C1"])
     )
 
 
-def test_attribution_panel_credits_add_up_to_the_score(window, qtbot):
-    view = window.show_panel("attribution").findChild(AttributionView)
+def test_attribution_panel_credits_add_up_to_the_score(example_window, qtbot):
+    view = example_window.show_panel("attribution").findChild(AttributionView)
     wait_for(qtbot, lambda: view.shown_map() is not None)
-    result = window.last_result
+    result = example_window.last_result
     credits = view.shown_map()
-    blank = window.classifier.classify_input(np.full((32, 32), -0.1, np.float32))
+    blank = example_window.classifier.classify_input(
+        np.full((32, 32), -0.1, np.float32)
+    )
     change = (
         result.activations["output"][result.digit]
         - blank.activations["output"][result.digit]
@@ -94,16 +84,16 @@ def test_attribution_panel_credits_add_up_to_the_score(window, qtbot):
     assert view.shown_map().sum() == pytest.approx(contrast, rel=0.05)
 
 
-def test_switching_a_map_off_equals_recomputing_with_it_zeroed(window):
-    image = window.canvas.to_array()
-    before = window.last_result
-    window.session.network.set_switched_off("C3", 4, True)
-    after = window.last_result
+def test_switching_a_map_off_equals_recomputing_with_it_zeroed(example_window):
+    image = example_window.canvas.to_array()
+    before = example_window.last_result
+    example_window.session.network.set_switched_off("C3", 4, True)
+    after = example_window.last_result
     assert (after.activations["C3"][4] == 0).all()
-    expected = window.classifier.predict(image, {"C3": [4]})
+    expected = example_window.classifier.predict(image, {"C3": [4]})
     np.testing.assert_allclose(after.probabilities, expected.probabilities)
     # By hand: the layers above C3 run on C3's maps with map 4 zeroed.
-    model = window.classifier.model
+    model = example_window.classifier.model
     c3 = torch.from_numpy(before.activations["C3"].copy())[None]
     c3[0, 4] = 0
     with torch.no_grad():
@@ -112,41 +102,45 @@ def test_switching_a_map_off_equals_recomputing_with_it_zeroed(window):
         f6 = model.squash(model.f6(c5))
         logits = model.output(f6)[0].numpy()
     np.testing.assert_allclose(after.activations["output"], logits, atol=1e-5)
-    assert window.feature_maps.grid.layer("C3").switched_off() == [4]
-    window.reset_experiments()
-    np.testing.assert_allclose(window.last_result.probabilities, before.probabilities)
+    assert example_window.feature_maps.grid.layer("C3").switched_off() == [4]
+    example_window.reset_experiments()
+    np.testing.assert_allclose(
+        example_window.last_result.probabilities, before.probabilities
+    )
 
 
-def test_invariance_curves_pass_through_the_reading_shown(window, qtbot):
-    view = window.show_panel("invariance").findChild(InvarianceView)
+def test_invariance_curves_pass_through_the_reading_shown(example_window, qtbot):
+    view = example_window.show_panel("invariance").findChild(InvarianceView)
     view.slider("rotate").setValue(view.slider("rotate").value() + 20)  # +20 degrees
-    assert window.session.network.transform == {"rotate": 20.0}
-    shown = window.last_result.probabilities
+    assert example_window.session.network.transform == {"rotate": 20.0}
+    shown = example_window.last_result.probabilities
     wait_for(qtbot, lambda: view.curves("rotate") is not None)
-    wait_for(qtbot, lambda: not window._panels["invariance"].job.busy)
+    wait_for(qtbot, lambda: not example_window._panels["invariance"].job.busy)
     values, curves = view.curves("rotate")
     np.testing.assert_allclose(curves.sum(axis=1), 1.0, atol=1e-6)
     at = int(np.argmin(np.abs(values - 20.0)))
     assert values[at] == 20.0
     np.testing.assert_allclose(curves[at], shown, atol=1e-6)
     view.reset()
-    assert window.session.network.transform == {}
+    assert example_window.session.network.transform == {}
 
 
-def test_looks_for_values_are_the_networks_activations(window, qtbot):
-    page = window.show_panel("looks-for")
+def test_looks_for_values_are_the_networks_activations(example_window, qtbot):
+    page = example_window.show_panel("looks-for")
     view = page.findChild(TopDigitsView)
     view.set_choice("C3", 7)
     view.mapChosen.emit("C3", 7)
-    panel = window._panels["looks-for"]
+    panel = example_window._panels["looks-for"]
     wait_for(qtbot, lambda: not panel.job.busy and view.choice() == ("C3", 7))
     from lenet_gui.network.top_digits import top_activating
 
-    digits = top_activating(window.classifier, "C3", 7)
+    digits = top_activating(example_window.classifier, "C3", 7)
     for digit in digits:
         from lenet_gui.network.preprocess import from_mnist
 
-        result = window.classifier.classify_input(from_mnist(digit.image[None])[0])
+        result = example_window.classifier.classify_input(
+            from_mnist(digit.image[None])[0]
+        )
         assert result.activations["C3"][7][digit.unit] == pytest.approx(digit.value)
     assert [d.value for d in digits] == sorted((d.value for d in digits), reverse=True)
 
@@ -168,19 +162,19 @@ def weights_with_checkpoints(tmp_path):
 
 
 def test_checkpoint_slider_reads_with_the_checkpoints_tensors(
-    window, weights_with_checkpoints
+    example_window, weights_with_checkpoints
 ):
     weights, infos = weights_with_checkpoints
-    assert window.load_weights(weights)
-    page = window.show_panel("checkpoints")
+    assert example_window.load_weights(weights)
+    page = example_window.show_panel("checkpoints")
     assert page.objectName() == "checkpoints" and page.isVisible()
     slider = page.findChild(QSlider)
     assert (slider.minimum(), slider.maximum(), slider.value()) == (0, 1, 1)
-    trained = window.last_result.probabilities.copy()
+    trained = example_window.last_result.probabilities.copy()
     slider.setValue(0)
     start = torch.load(infos[0].path, weights_only=True)
-    for name, tensor in window.classifier.model.state_dict().items():
+    for name, tensor in example_window.classifier.model.state_dict().items():
         assert torch.equal(tensor, start[name]), name
-    assert not np.allclose(window.last_result.probabilities, trained)
+    assert not np.allclose(example_window.last_result.probabilities, trained)
     slider.setValue(1)
-    np.testing.assert_array_equal(window.last_result.probabilities, trained)
+    np.testing.assert_array_equal(example_window.last_result.probabilities, trained)

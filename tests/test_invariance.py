@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
 from lenet_gui.network.invariance import (
     TRANSFORMS,
@@ -33,11 +32,6 @@ STRONG = {
 def digits():
     images, _ = load_mnist(MNIST, "test")
     return from_mnist(images[:8])
-
-
-@pytest.fixture(scope="module")
-def classifier():
-    return Classifier.load()
 
 
 def _ink(network_input):

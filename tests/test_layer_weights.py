@@ -19,11 +19,6 @@ SHAPES = {
 }
 
 
-@pytest.fixture(scope="module")
-def classifier():
-    return Classifier.load()
-
-
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_weights_equal_the_state_dict(classifier, name):
     state = classifier.model.state_dict()

@@ -4,7 +4,6 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from lenet_gui.gui import MainWindow
 from lenet_gui.widgets import NetworkView
 from lenet_gui.widgets.packed_layer import Packing
 
@@ -13,26 +12,16 @@ def unit_grid(values):
     return Packing.build((len(values),)).pack(values)
 
 
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.load_example(7)
-    return window
-
-
-def test_show_panel_brings_the_named_panel_up(window):
-    widget = window.show_panel("network")
+def test_show_panel_brings_the_named_panel_up(example_window):
+    widget = example_window.show_panel("network")
     assert widget.objectName() == "network" and widget.isVisible()
     with pytest.raises(KeyError, match="panels are"):
-        window.show_panel("no such panel")
+        example_window.show_panel("no such panel")
 
 
-def test_late_layers_equal_the_activations(window):
-    view = window.show_panel("network").findChild(NetworkView)
-    result = window.last_result
+def test_late_layers_equal_the_activations(example_window):
+    view = example_window.show_panel("network").findChild(NetworkView)
+    result = example_window.last_result
     late = view.late_layers
     np.testing.assert_array_equal(
         late.layer("F6").buffer, unit_grid(result.activations["F6"])
@@ -48,27 +37,27 @@ def test_late_layers_equal_the_activations(window):
     np.testing.assert_array_equal(strip.layer("input").buffer, result.network_input)
 
 
-def test_the_panel_follows_the_drawing_only_while_shown(window, qtbot):
-    view = window.show_panel("network").findChild(NetworkView)
+def test_the_panel_follows_the_drawing_only_while_shown(example_window, qtbot):
+    view = example_window.show_panel("network").findChild(NetworkView)
     before = view.late_layers.layer("F6").buffer.copy()
-    window.show_panel("maps")
-    window.load_example(13)
-    window.last_result  # noqa: B018 - flushes the pending refresh
+    example_window.show_panel("maps")
+    example_window.load_example(13)
+    example_window.last_result  # noqa: B018 - flushes the pending refresh
     np.testing.assert_array_equal(view.late_layers.layer("F6").buffer, before)
-    window.show_panel("network")  # catches up when shown
+    example_window.show_panel("network")  # catches up when shown
     np.testing.assert_array_equal(
         view.late_layers.layer("F6").buffer,
-        unit_grid(window.last_result.activations["F6"]),
+        unit_grid(example_window.last_result.activations["F6"]),
     )
 
 
 @pytest.mark.parametrize("stage", ["input", "C1", "S2", "C3", "S4", "C5", "F6"])
-def test_clicking_a_stage_shows_it_large(window, stage):
-    view = window.show_panel("network").findChild(NetworkView)
+def test_clicking_a_stage_shows_it_large(example_window, stage):
+    view = example_window.show_panel("network").findChild(NetworkView)
     view.strip.layerClicked.emit(stage)
     expected = {"C5": "late", "F6": "late"}.get(stage, stage)
     assert view.stage() == expected
-    result = window.last_result
+    result = example_window.last_result
     if stage == "input":
         (image,) = [
             item
@@ -81,11 +70,11 @@ def test_clicking_a_stage_shows_it_large(window, stage):
         assert np.count_nonzero(~np.isnan(shown)) == result.activations[stage].size
 
 
-def test_hovering_a_late_unit_explains_its_sum(window, qtbot):
-    window.show_panel("network")
-    result = window.last_result
-    window.session.hover(("F6", 11, 0, 0))
-    info = window.session.unit_info()
+def test_hovering_a_late_unit_explains_its_sum(example_window, qtbot):
+    example_window.show_panel("network")
+    result = example_window.last_result
+    example_window.session.hover(("F6", 11, 0, 0))
+    info = example_window.session.unit_info()
     assert info.terms.value == pytest.approx(result.activations["F6"][11], abs=1e-5)
     assert info.captions() == ["C5 units 0–119"]
-    assert window._unit_sum.heading().startswith("F6 unit 11 = f(")
+    assert example_window._unit_sum.heading().startswith("F6 unit 11 = f(")

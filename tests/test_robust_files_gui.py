@@ -44,12 +44,10 @@ from robust_helpers import (
     assert_result_matches_canvas,
     assert_valid_prediction,
     drop_file,
-    show_window,
 )
 
 from lenet_gui.gui import MainWindow
 from lenet_gui.image_file import MAX_FILE_BYTES
-from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
 from lenet_gui.predict_cli import NO_DIGIT, run_predict
 
@@ -190,21 +188,6 @@ def mnist():
 def samples(tmp_path_factory, mnist):
     folder = tmp_path_factory.mktemp("samples")
     return _bad_files(folder, mnist), _odd_files(folder, mnist)
-
-
-@pytest.fixture(scope="module")
-def classifier():
-    return Classifier.load()
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    return MessageLog().install(monkeypatch)
-
-
-@pytest.fixture
-def window(qtbot, messages, classifier):
-    return show_window(qtbot, MainWindow(classifier))
 
 
 def _open(window: MainWindow, path: Path, how: str) -> bool | None:

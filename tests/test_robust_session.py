@@ -40,7 +40,6 @@ from robust_helpers import (
     NO_MOD,
     REPO,
     STEM,
-    MessageLog,
     assert_result_matches_canvas,
     assert_valid_prediction,
     canvas_point,
@@ -50,7 +49,6 @@ from robust_helpers import (
 )
 
 from lenet_gui.gui import MainWindow
-from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
 
 SEED = 20240611
@@ -73,21 +71,6 @@ def _one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Classifier:
-    return Classifier.load()
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    return MessageLog().install(monkeypatch)
-
-
-@pytest.fixture
-def window(qtbot, messages, bundled):
-    return show_window(qtbot, MainWindow(bundled))
 
 
 # --- property tests of preprocessing and inference ----------------------------------
@@ -155,9 +138,9 @@ def images(draw) -> np.ndarray:
 
 @settings(max_examples=300, deadline=None)
 @given(image=images())
-def test_predict_on_any_image_is_a_valid_result_or_none(bundled, image):
+def test_predict_on_any_image_is_a_valid_result_or_none(classifier, image):
     before = image.copy()
-    result = bundled.predict(image)
+    result = classifier.predict(image)
     if result is not None:
         assert_valid_prediction(result)
         assert np.isfinite(result.confidence) and 0.0 < result.confidence <= 1.0
@@ -180,8 +163,8 @@ def constant_images(draw) -> np.ndarray:
 
 @settings(max_examples=60, deadline=None)
 @given(image=constant_images())
-def test_a_constant_image_holds_no_digit(bundled, image):
-    assert bundled.predict(image) is None
+def test_a_constant_image_holds_no_digit(classifier, image):
+    assert classifier.predict(image) is None
 
 
 NOT_IMAGES = st.one_of(
@@ -202,9 +185,9 @@ NOT_IMAGES = st.one_of(
 
 @settings(max_examples=80, deadline=None)
 @given(image=NOT_IMAGES)
-def test_predict_on_what_is_not_an_image_is_a_clear_error(bundled, image):
+def test_predict_on_what_is_not_an_image_is_a_clear_error(classifier, image):
     with pytest.raises(ValueError) as excinfo:
-        bundled.predict(image)
+        classifier.predict(image)
     message = str(excinfo.value)
     assert message and "\n" not in message
     assert "image" in message
@@ -550,7 +533,7 @@ def test_closing_mid_stroke_leaves_nothing_running(qtbot, window):
 
 
 def test_closing_while_the_weights_load_waits_for_them(
-    qtbot, monkeypatch, messages, bundled
+    qtbot, monkeypatch, messages, classifier
 ):
     """Closed mid-stroke and mid-load: the loader thread is finished, not left."""
     started, release = threading.Event(), threading.Event()
@@ -558,7 +541,7 @@ def test_closing_while_the_weights_load_waits_for_them(
     def gated_load(path=None):
         started.set()
         assert release.wait(timeout=60), "the test never let the load go on"
-        return bundled._model, dict(bundled.metadata)
+        return classifier._model, dict(classifier.metadata)
 
     monkeypatch.setattr("lenet_gui.network.classifier.load_model", gated_load)
     try:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lenet_gui.widgets.themed import ThemedWidget
+from lenet_gui.widgets.themed import ThemedWidget, color_axes
 
 __all__ = ["AttributionView"]
 
@@ -227,6 +227,4 @@ class AttributionView(ThemedWidget):
         for title in self._titles:
             title.setAttr("color", text.name())
             title.setText(title.text)
-        axis = self._bar.getAxis("right")
-        axis.setPen(text)
-        axis.setTextPen(text)
+        color_axes([self._bar], ["right"], text)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QWidget
 
 from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
 from lenet_gui.widgets.layer_grid import ColorScale, LayerGrid, LayerSlot
-from lenet_gui.widgets.themed import ThemedWidget
+from lenet_gui.widgets.themed import ThemedWidget, color_axes
 
 __all__ = ["CheckpointView"]
 
@@ -179,10 +179,9 @@ class CheckpointView(ThemedWidget):
         text = palette.color(QPalette.ColorRole.WindowText)
         self._plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
         plot = self._plot_widget.getPlotItem()
+        color_axes([plot], ["left", "bottom"], text)
         for side in ("left", "bottom"):
             axis = plot.getAxis(side)
-            axis.setPen(text)
-            axis.setTextPen(text)
             axis.setLabel(axis.labelText, color=text.name())
         accent = palette.color(QPalette.ColorRole.Highlight)
         self._curve.setPen(pg.mkPen(accent, width=2))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lenet_gui.widgets.themed import ThemedWidget
+from lenet_gui.widgets.themed import ThemedWidget, color_axes
 
 __all__ = ["InvarianceView"]
 
@@ -212,11 +212,7 @@ class InvarianceView(ThemedWidget):
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
         self._graphics.setBackground(palette.color(QPalette.ColorRole.Base))
-        for plot in self._plots.values():
-            for side in ("left", "bottom"):
-                axis = plot.getAxis(side)
-                axis.setPen(text)
-                axis.setTextPen(text)
+        color_axes(self._plots.values(), ["left", "bottom"], text)
         muted = QColor(text)
         muted.setAlphaF(0.6)
         for marker in self._markers.values():

@@ -19,7 +19,7 @@ from PySide6.QtGui import QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from lenet_gui.widgets.packed_layer import PackedLayer, Packing
-from lenet_gui.widgets.themed import ThemedWidget
+from lenet_gui.widgets.themed import ThemedWidget, color_axes
 
 __all__ = ["ColorScale", "LayerGrid", "LayerSlot"]
 
@@ -373,7 +373,4 @@ class LayerGrid(ThemedWidget):
             layer.label.setText(layer.label.text)
         for label in self._unit_labels:
             label.setColor(text)
-        for bar in self._color_bars:
-            axis = bar.getAxis("right")
-            axis.setPen(text)
-            axis.setTextPen(text)
+        color_axes(self._color_bars, ["right"], text)

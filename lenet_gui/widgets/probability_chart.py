@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
-from lenet_gui.widgets.themed import ThemedWidget
+from lenet_gui.widgets.themed import ThemedWidget, color_axes
 
 
 class ProbabilityChart(ThemedWidget):
@@ -165,10 +165,7 @@ class ProbabilityChart(ThemedWidget):
         text = palette.color(QPalette.ColorRole.WindowText)
         self._plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
         plot = self._plot_widget.getPlotItem()
-        for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setPen(text)
-            axis.setTextPen(text)
+        color_axes([plot], ["left", "bottom"], text)
         muted = QColor(text)
         muted.setAlphaF(0.45)
         self._bar_brush = QBrush(muted)

@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QSize
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
+
+__all__ = ["ThemedWidget", "color_axes"]
+
+
+def color_axes(items: Iterable, sides: Iterable[str], color: QColor) -> None:
+    """Draw the axes of pyqtgraph plots or colour bars in the palette's text colour.
+
+    Parameters
+    ----------
+    items : iterable
+        Plot items or colour bars (anything with ``getAxis(side)``).
+    sides : iterable of str
+        Which of their axes: ``"left"``, ``"bottom"``, ``"right"``...
+    color : QColor
+        The colour of the lines, ticks and tick labels.
+    """
+    sides = tuple(sides)
+    for item in items:
+        for side in sides:
+            axis = item.getAxis(side)
+            axis.setPen(color)
+            axis.setTextPen(color)
 
 
 class ThemedWidget(QWidget):
