@@ -128,6 +128,7 @@ class LayerGrid(ThemedWidget):
         self._hover_at: tuple[str, int, int] | None = None
         self._hovered_unit: Unit | None = None
         self._visible = set(self._layers)
+        self._emphasised: set[str] = set()
 
         self._graphics = pg.GraphicsLayoutWidget()
         self._graphics.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
@@ -221,6 +222,13 @@ class LayerGrid(ThemedWidget):
         bar = self._bar_of[name]
         if bar is not None:
             bar.setLevels(levels)
+
+    def emphasise(self, names: Collection[str]) -> None:
+        """Set the titles of these layers in bold, the others plainly."""
+        self._emphasised = set(names)
+        for name, layer in self._layers.items():
+            layer.label.setAttr("bold", name in self._emphasised)
+            layer.label.setText(layer.label.text)
 
     def set_switched_off(self, ablation: Mapping[str, Collection[int]]) -> None:
         """Hatch the maps and units switched off, by layer; others show plainly."""

@@ -199,6 +199,7 @@ class NetworkView(ThemedWidget):
             raise KeyError(f"no stage {name!r} in the network")
         self._stack.setCurrentWidget(page)
         self._caption.setText(caption)
+        self._strip.emphasise(self.LATE if stage == "late" else [stage])
         if stage != self._stage:
             self._stage = stage
             self.stageChanged.emit(stage)

@@ -37,7 +37,7 @@ class UnitSumView(ThemedWidget):
     """Most maps any feature-map unit reads (C3's last map reads all six S2 maps)."""
     COLOR_MAP = "CET-D1"
     """Diverging colour map, the feature-map panel's."""
-    HINT = "Hover a feature map to see how one of its units is computed."
+    HINT = "Hover a unit of a layer to see how its value is computed."
     """Heading shown while no unit is shown."""
 
     SIZE_HINT = QSize(480, 130)
