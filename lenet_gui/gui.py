@@ -37,8 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lenet_gui.image_file import ImageFileError, image_formats, read_image
-from lenet_gui.network.preprocess import to_ink
+from lenet_gui.image_file import ImageFileError, image_formats, read_ink
 from lenet_gui.network.wiring import receptive_field, sources
 from lenet_gui.widgets import (
     DrawingCanvas,
@@ -138,7 +137,10 @@ class MainWindow(QMainWindow):
         return self._input_view
 
     def open_image(self, path: str | Path) -> bool:
-        """Place an image file on the canvas; on failure say why and keep all.
+        """Place an image file's ink on the canvas; on failure say why and keep all.
+
+        The ink is :func:`~lenet_gui.image_file.read_ink`'s, as ``--predict``
+        reads it: a photo or scan arrives cleaned and cropped to its digit.
 
         Returns
         -------
@@ -147,7 +149,7 @@ class MainWindow(QMainWindow):
         """
         path = Path(path)
         try:
-            ink = to_ink(read_image(path))
+            ink = read_ink(path)
         except (ImageFileError, ValueError) as error:
             self._warn("Cannot open image", str(error))
             return False
