@@ -8,20 +8,21 @@ take in the whole gradient and the digit would shrink into a corner of the
 network input. :func:`extract_ink` therefore
 
 1. tells a clean image from a photo: in a clean one, every pixel that is
-   not paper lies close to the ink; it is returned as ``to_ink`` reads it;
-2. estimates the paper's brightness everywhere (a morphological closing,
-   wider than any stroke, on a small copy) and divides it out, so lighting
-   gradients, vignetting and soft shadows vanish and ink is what is darker
-   than the paper around it;
+   not paper lies close to the ink and no printed line crosses it; it is
+   returned as ``to_ink`` reads it, unchanged;
+2. estimates the paper's brightness everywhere, on a small copy (a
+   morphological closing just wider than the ink, and the paper pixels
+   averaged; the smaller of the two), and divides it out, so lighting
+   gradients, vignetting and shadows vanish and ink is what is darker than
+   the paper around it;
 3. separates ink from paper by Otsu's threshold on the normalised image,
-   never below what the paper's own noise reaches;
+   never below what the paper's own noise reaches, with hysteresis;
 4. removes printed lines that run across the whole picture (ruled or
    squared paper, a margin line), keeping where a stroke crosses them and
-   any "line" as thick and dark as the strokes themselves (the bar of a 7
-   in a tight crop);
-5. keeps the digit: connected pieces with some clearly dark ink
-   (hysteresis), the main one and those close to it, not specks or marks
-   elsewhere on the page;
+   any "line" that is really a stroke (thicker than print, or thicker or
+   darker than the other lines, or as thick and dark as the strokes);
+5. keeps the digit: the main connected piece and those close to it, not
+   specks, shadow edges along the border or marks elsewhere on the page;
 6. returns the kept ink with its soft edges, paper exactly 0, cropped to
    the digit with a margin.
 
