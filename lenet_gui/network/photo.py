@@ -596,9 +596,9 @@ def _digit(mask: np.ndarray, strong: np.ndarray) -> np.ndarray | None:
 
     Pieces (8-connected) without a `strong` pixel are noise. Of the rest,
     the main piece is the largest, a piece touching the image's edge
-    counting a third of its area, one running along the edge for half its
-    length a tenth (the edge of a shadow or of a vignetted corner touches
-    it; a digit seldom does). Pieces at least `_SPECK` of the
+    counting a third of its area (the edge of a shadow or of a vignetted
+    corner touches it; a digit seldom does), and one running along the edge
+    for half its length only when there is no other. Pieces at least `_SPECK` of the
     main one's area that lie within `_GAP` of the digit's box (as it grows)
     join it: a digit written in two strokes, a broken stroke. The rest are
     specks or marks elsewhere on the page.
@@ -628,8 +628,11 @@ def _digit(mask: np.ndarray, strong: np.ndarray) -> np.ndarray | None:
     # Along the edge for half its length: a shadow's or the page's edge.
     along = ((top == 0) | (bottom == height)) & (right - left >= width / 2)
     along |= ((left == 0) | (right == width)) & (bottom - top >= height / 2)
-    weight = np.where(along, 0.1, np.where(edge, 1.0 / 3.0, 1.0))
-    score = np.where(alive, area * weight, -1.0)
+    weight = np.where(edge, 1.0 / 3.0, 1.0)
+    # A piece along the edge is the main one only when there is nothing else.
+    score = np.where(alive & ~along, area * weight, -1.0)
+    if score.max() < 0:
+        score = np.where(alive, area, -1.0)
     main = int(np.argmax(score))
     chosen = np.zeros(count, dtype=bool)
     chosen[main] = True
