@@ -61,6 +61,8 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
+from lenet_gui.network.photo import extract_ink
+
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_PIXELS",
@@ -68,6 +70,7 @@ __all__ = [
     "ImageFileError",
     "image_formats",
     "read_image",
+    "read_ink",
 ]
 
 #: Largest image, in pixels, whose header is accepted (50 megapixels).
@@ -197,6 +200,35 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
             Qt.TransformationMode.SmoothTransformation,
         )
     return _grey_levels(image)
+
+
+def read_ink(path: str | os.PathLike[str]) -> np.ndarray:
+    """Read an image file as the ink the app places on its canvas and reads.
+
+    The one way a loaded file becomes ink, for File > Open, drag and drop
+    and ``--predict`` alike: :func:`read_image`, then
+    :func:`lenet_gui.network.photo.extract_ink`, which reads a clean image
+    exactly as :func:`~lenet_gui.network.preprocess.to_ink` does and cleans
+    a photo or a scan (uneven light divided out, ink told from paper,
+    printed lines and specks removed, the digit cropped with a margin).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The image file, as for :func:`read_image`.
+
+    Returns
+    -------
+    np.ndarray
+        2-D float32 ink in [0, 1], 0 paper and 1 full ink; all zeros when
+        the image holds no ink.
+
+    Raises
+    ------
+    ImageFileError
+        The file cannot be used (see :func:`read_image`).
+    """
+    return extract_ink(read_image(path))
 
 
 def _printable(text: str) -> str:

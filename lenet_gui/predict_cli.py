@@ -7,11 +7,13 @@ Each file gives one line of JSON on standard output, in the order given::
      "error": "no digit found"}
     {"file": "notes.txt", "error": "not an image in any format this app can read"}
 
-(each object on one line). A blank image holds no digit to classify, so it
-counts as a failure like a file that cannot be read: the exit status is 0
-when every file was classified, 1 when any was not, and 2 when the weights
-cannot be loaded (one line on standard error, nothing on standard output).
-Bad files never cause a traceback.
+(each object on one line). Files are read as the window's File > Open reads
+them (:func:`lenet_gui.image_file.read_ink`: photos and scans are cleaned of
+uneven light, printed lines and specks first). A blank image holds no digit
+to classify, so it counts as a failure like a file that cannot be read: the
+exit status is 0 when every file was classified, 1 when any was not, and 2
+when the weights cannot be loaded (one line on standard error, nothing on
+standard output). Bad files never cause a traceback.
 
 No ``QGuiApplication`` is needed: Qt's image format plugins (JPEG, GIF,
 WebP, ...) load without one, so this runs without a display and creates no
@@ -25,7 +27,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from lenet_gui.image_file import ImageFileError, read_image
+from lenet_gui.image_file import ImageFileError, read_ink
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.network.weights import WeightsError
 
@@ -80,7 +82,7 @@ def run_predict(
 def _classify(classifier: Classifier, path: str) -> dict[str, Any]:
     """Return the JSON object reported for one file."""
     try:
-        image = read_image(path)
+        image = read_ink(path)
     except ImageFileError as error:
         return {"file": path, "error": error.reason}
     prediction = classifier.predict(image)

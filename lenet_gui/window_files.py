@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lenet_gui.image_file import ImageFileError, image_formats, read_image
-from lenet_gui.network.preprocess import to_ink
+from lenet_gui.image_file import ImageFileError, image_formats, read_ink
 from lenet_gui.session import ExplorerSession
 from lenet_gui.widgets import DrawingCanvas
 from lenet_gui.window_settings import WindowSettings
@@ -45,7 +44,10 @@ class FilesMixin(QMainWindow):
         return self.centralWidget().findChild(QTabWidget).currentWidget()
 
     def open_image(self, path: str | Path) -> bool:
-        """Place an image file on the canvas; on failure say why and keep all.
+        """Place an image file's ink on the canvas; on failure say why and keep all.
+
+        The ink is :func:`~lenet_gui.image_file.read_ink`'s, as ``--predict``
+        reads it: a photo or scan arrives cleaned and cropped to its digit.
 
         Returns
         -------
@@ -54,7 +56,7 @@ class FilesMixin(QMainWindow):
         """
         path = Path(path)
         try:
-            ink = to_ink(read_image(path))
+            ink = read_ink(path)
         except (ImageFileError, ValueError) as error:
             self._warn("Cannot open image", str(error))
             return False

@@ -202,8 +202,11 @@ def test_predict_on_what_is_not_an_image_is_a_clear_error(classifier, image):
 def test_open_path_takes_any_array_without_an_exception(
     qtbot, window, messages, monkeypatch, image
 ):
-    """Whatever a (future) image decoder returns, Open never throws into Qt."""
-    monkeypatch.setattr("lenet_gui.window_files.read_image", lambda path: image)
+    """Whatever a (future) image decoder returns, Open never throws into Qt.
+
+    The array goes on through read_ink's photo cleaning, as a decoded file does.
+    """
+    monkeypatch.setattr("lenet_gui.image_file.read_image", lambda path: image)
     before = window.canvas.to_array()
     with qtbot.captureExceptions() as exceptions:
         opened = window.open_image("any.png")

@@ -132,6 +132,44 @@ def _float_levels(a: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float, 
     return x, nan, 0.0, 1.0
 
 
+def _levels(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float, float]:
+    """Check an image and read its levels in [0, 1], as :func:`to_ink` documents.
+
+    Returns
+    -------
+    levels : np.ndarray
+        Float32 (bool, uint8, uint16) or float64 levels; NaN pixels stay NaN.
+    nan : np.ndarray or None
+        Mask of the NaN pixels, None if there are none.
+    lo, hi : float
+        Lowest and highest level of the non-NaN pixels.
+
+    Raises
+    ------
+    ValueError
+        If `image` is not 2-D, is empty, or does not hold real numbers.
+    """
+    a = np.asarray(image)
+    _check_image(a)
+    if a.dtype.kind == "b" or a.dtype in (np.uint8, np.uint16):
+        full = 1.0 if a.dtype.kind == "b" else float(np.iinfo(a.dtype).max)
+        # Extremes of the raw integers cost a fraction of the float pass.
+        lo, hi = float(a.min()) / full, float(a.max()) / full
+        x = a.astype(np.float32)
+        if full != 1.0:
+            x *= np.float32(1.0 / full)
+        return x, None, lo, hi
+    return _float_levels(a)
+
+
+def _paper_level(x: np.ndarray, nan: np.ndarray | None, lo: float) -> float:
+    """Return the paper's level: the median of the image's frame, NaN left out."""
+    border = _border(x)
+    if nan is not None:
+        border = border[~np.isnan(border)]
+    return float(np.median(border)) if border.size else lo
+
+
 def to_ink(image: np.ndarray) -> np.ndarray:
     """Read any 2-D image as ink on paper: float32, 0 = paper, 1 = full ink.
 
@@ -166,24 +204,16 @@ def to_ink(image: np.ndarray) -> np.ndarray:
     ValueError
         If `image` is not 2-D, is empty, or does not hold real numbers.
     """
-    a = np.asarray(image)
-    _check_image(a)
-    if a.dtype.kind == "b" or a.dtype in (np.uint8, np.uint16):
-        full = 1.0 if a.dtype.kind == "b" else float(np.iinfo(a.dtype).max)
-        # Extremes of the raw integers cost a fraction of the float pass.
-        lo, hi = float(a.min()) / full, float(a.max()) / full
-        x = a.astype(np.float32)
-        if full != 1.0:
-            x *= np.float32(1.0 / full)
-        nan = None
-    else:
-        x, nan, lo, hi = _float_levels(a)
+    return _ink_from_levels(*_levels(image))
+
+
+def _ink_from_levels(
+    x: np.ndarray, nan: np.ndarray | None, lo: float, hi: float
+) -> np.ndarray:
+    """:func:`to_ink` on levels already read by :func:`_levels`."""
     if hi <= lo:
-        return np.zeros(a.shape, dtype=np.float32)
-    border = _border(x)
-    if nan is not None:
-        border = border[~np.isnan(border)]
-    paper = float(np.median(border)) if border.size else lo
+        return np.zeros(x.shape, dtype=np.float32)
+    paper = _paper_level(x, nan, lo)
     if paper - lo > hi - paper:
         # Light paper, dark ink: black (0) is full ink. Clipping at the paper
         # level keeps the quotient in [0, 1] however close to 0 the paper is.

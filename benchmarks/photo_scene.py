@@ -1,0 +1,585 @@
+"""Photo-like pictures of a digit written on paper, for the photo benchmark.
+
+A digit's ink (pen trajectories drawn with a pen of some width, or an MNIST
+digit enlarged) is laid on a sheet of paper and photographed, in a simple
+physical model of what a phone camera or a scanner does:
+
+* **paper**: white, grey or cream, with a faint fibre texture; one picture in
+  three on ruled paper (blue or grey lines, sometimes a red margin line,
+  sometimes squared), the lines' spacing near the digit's height, so they
+  cross it or run under it as on real exercise paper;
+* **ink**: black, blue or pencil grey; ballpoint and pencil vary in density
+  along the stroke, pencil is grainy;
+* **the camera**: the sheet slightly rotated and seen in perspective; light
+  falling off across the page (a gradient), vignetting, sometimes a soft
+  shadow (a hand or a phone) and a colour cast; exposure; lens blur; sensor
+  noise; JPEG at phone qualities. Half the pictures are colour, half grey.
+
+Each factor's strength is drawn within one of three levels (``LEVELS``), so
+the benchmark can report accuracy by level. Only numpy and QtGui are used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+
+__all__ = [
+    "LEVELS",
+    "Photo",
+    "catmull_rom",
+    "ink_from_mnist",
+    "ink_from_strokes",
+    "photograph",
+    "save_photo",
+]
+
+#: Names of the three strength levels of lighting and of noise.
+LEVELS = ("mild", "moderate", "strong")
+
+_LUMA = np.array([0.299, 0.587, 0.114])
+# Colours as reflectances (0 absorbs all light, 1 reflects all).
+_PAPERS = {
+    "white": (0.93, 0.93, 0.93),
+    "grey": (0.78, 0.78, 0.78),
+    "cream": (0.95, 0.92, 0.83),
+}
+_INKS = {
+    "black": (0.10, 0.10, 0.12),
+    "blue": (0.12, 0.16, 0.48),
+    "pencil": (0.38, 0.38, 0.40),
+}
+_LINE_COLOURS = {
+    "blue": (0.55, 0.70, 0.92),
+    "grey": (0.62, 0.62, 0.64),
+}
+_MARGIN_COLOUR = (0.88, 0.35, 0.38)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One synthesised photograph and how it was made.
+
+    Attributes
+    ----------
+    pixels : np.ndarray
+        (height, width, 3) uint8 RGB, or (height, width) uint8 grey.
+    paper : str
+        ``"white"``, ``"grey"`` or ``"cream"``.
+    ruling : str
+        ``"plain"``, ``"ruled"`` (horizontal lines, perhaps a margin) or
+        ``"squared"``.
+    ink : str
+        ``"black"``, ``"blue"`` or ``"pencil"``.
+    lighting, noise : str
+        Strength level of the lighting (gradient, vignette, shadow) and of
+        the sensor noise and blur, one of :data:`LEVELS`.
+    shadow : bool
+        Whether a shadow falls across the page.
+    quality : int
+        JPEG quality the picture is to be saved with.
+    rotation : float
+        Rotation of the sheet, degrees.
+    """
+
+    pixels: np.ndarray
+    paper: str
+    ruling: str
+    ink: str
+    lighting: str
+    noise: str
+    shadow: bool
+    quality: int
+    rotation: float
+
+    @property
+    def colour(self) -> bool:
+        """Whether the picture is RGB rather than grey."""
+        return self.pixels.ndim == 3
+
+
+# --- the ink --------------------------------------------------------------------------
+
+
+def catmull_rom(points: np.ndarray, steps: int = 8) -> np.ndarray:
+    """Smooth a sparse polyline by a centripetal Catmull-Rom spline through it.
+
+    Tablets sample the pen every so often (pendigits: every 100 ms), so a
+    quick curve is a few points far apart; the spline passes through each and
+    bends smoothly between them, as the pen did.
+
+    Parameters
+    ----------
+    points : np.ndarray
+        (n, 2) points; repeated consecutive points are dropped.
+    steps : int
+        Points per segment of the output.
+
+    Returns
+    -------
+    np.ndarray
+        (m, 2) float64 points through all input points.
+    """
+    p = np.asarray(points, dtype=np.float64)
+    keep = np.concatenate([[True], np.any(np.diff(p, axis=0) != 0, axis=1)])
+    p = p[keep]
+    if len(p) < 3:
+        return p
+    ext = np.vstack([2 * p[0] - p[1], p, 2 * p[-1] - p[-2]])
+    out = [p[:1]]
+    t = np.linspace(0.0, 1.0, steps + 1)[1:, None]
+    for i in range(1, len(ext) - 2):
+        p0, p1, p2, p3 = ext[i - 1], ext[i], ext[i + 1], ext[i + 2]
+        d01 = max(np.linalg.norm(p1 - p0) ** 0.5, 1e-6)
+        d12 = max(np.linalg.norm(p2 - p1) ** 0.5, 1e-6)
+        d23 = max(np.linalg.norm(p3 - p2) ** 0.5, 1e-6)
+        # Tangents of the centripetal parametrisation (Yuksel et al. 2011).
+        m1 = p2 - p1 + d12 * ((p1 - p0) / d01 - (p2 - p0) / (d01 + d12))
+        m2 = p2 - p1 + d12 * ((p3 - p2) / d23 - (p3 - p1) / (d12 + d23))
+        a = 2 * p1 - 2 * p2 + m1 + m2
+        b = -3 * p1 + 3 * p2 - 2 * m1 - m2
+        out.append(a * t**3 + b * t**2 + m1 * t + p1)
+    return np.vstack(out)
+
+
+def ink_from_strokes(
+    strokes: Sequence[np.ndarray], height: float, pen: float
+) -> np.ndarray:
+    """Draw pen trajectories as ink coverage, the digit `height` pixels tall.
+
+    Parameters
+    ----------
+    strokes : sequence of np.ndarray
+        (n, 2) point arrays, x right and y down, in any unit.
+    height : float
+        Height of the trajectories' bounding box in the output, pixels.
+    pen : float
+        Pen width, pixels.
+
+    Returns
+    -------
+    np.ndarray
+        2-D float32 coverage in [0, 1], the digit with a margin of the pen.
+    """
+    smooth = [catmull_rom(s) for s in strokes]
+    points = np.concatenate(smooth)
+    low, high = points.min(axis=0), points.max(axis=0)
+    scale = height / max(high[1] - low[1], 1e-6)
+    if (high[0] - low[0]) * scale > 1.2 * height:
+        # A very wide trajectory (a flat 1 written sideways) stays on the page.
+        scale = 1.2 * height / (high[0] - low[0])
+    margin = pen + 2.0
+    width = int(np.ceil((high[0] - low[0]) * scale + 2 * margin))
+    tall = int(np.ceil((high[1] - low[1]) * scale + 2 * margin))
+    pixels = np.zeros((tall, width, 4), dtype=np.uint8)
+    image = QImage(
+        pixels.data, width, tall, 4 * width, QImage.Format.Format_ARGB32_Premultiplied
+    )
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(
+        QPen(
+            QColor(255, 255, 255),
+            pen,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
+    )
+    for stroke in smooth:
+        xy = (stroke - low) * scale + margin
+        path = QPainterPath(QPointF(*xy[0]))
+        if len(xy) == 1:
+            path.lineTo(QPointF(xy[0][0] + 0.01, xy[0][1]))
+        for x, y in xy[1:]:
+            path.lineTo(QPointF(x, y))
+        painter.drawPath(path)
+    painter.end()
+    return pixels[..., 3].astype(np.float32) / 255.0
+
+
+def ink_from_mnist(image: np.ndarray, height: float) -> np.ndarray:
+    """Enlarge an MNIST digit to `height` pixels as crisp ink coverage.
+
+    MNIST's 28x28 grey levels are an anti-aliased binary scan; enlarged
+    bilinearly they would be a blur several pixels wide, so the levels are
+    sharpened back to an edge a couple of pixels wide, as pen ink has.
+
+    Parameters
+    ----------
+    image : np.ndarray
+        (28, 28) uint8 MNIST digit, ink 255.
+    height : float
+        Height of the digit's bounding box in the output, pixels.
+
+    Returns
+    -------
+    np.ndarray
+        2-D float32 coverage in [0, 1].
+    """
+    rows = np.flatnonzero(image.max(axis=1) > 0)
+    cols = np.flatnonzero(image.max(axis=0) > 0)
+    crop = np.pad(image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] / 255.0, 2)
+    factor = height / (rows[-1] - rows[0] + 1)
+    big = _zoom(crop, factor)
+    # The edge's ramp shrinks by the gain (4): ~factor / 4 px wide.
+    return np.clip((big - 0.45) * 4.0 + 0.5, 0.0, 1.0).astype(np.float32)
+
+
+# --- the photograph -------------------------------------------------------------------
+
+
+def photograph(
+    ink: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    size: tuple[int, int] | None = None,
+    digit_fraction: float | None = None,
+    ruled: bool | None = None,
+    colour: bool | None = None,
+    pen_kind: str | None = None,
+) -> Photo:
+    """Lay a digit's ink on paper and photograph it.
+
+    The scene is computed in the picture's own pixels: each pixel is traced
+    back through the camera's projection to a point of the sheet, where the
+    paper, the lines and the ink are looked up; light, blur and noise follow.
+
+    Parameters
+    ----------
+    ink : np.ndarray
+        2-D coverage in [0, 1] of the digit, e.g. from :func:`ink_from_strokes`.
+    rng : numpy.random.Generator
+        Source of every random choice.
+    size : (int, int), optional
+        (height, width) of the picture; by default its longer side is
+        600-1500 px, in 4:3, 3:4 or 1:1.
+    digit_fraction : float, optional
+        Height of the ink image as a fraction of the picture's shorter side;
+        random in 0.25-0.70 by default.
+    ruled : bool, optional
+        Ruled or squared paper; one time in three by default.
+    colour : bool, optional
+        RGB rather than grey; one time in two by default.
+    pen_kind : str, optional
+        ``"black"``, ``"blue"`` or ``"pencil"``; random by default.
+
+    Returns
+    -------
+    Photo
+        The picture and its conditions.
+    """
+    if size is None:
+        longer = int(rng.uniform(600, 1500))
+        shorter = int(longer / rng.choice([4 / 3, 1.0]))
+        size = (longer, shorter) if rng.random() < 0.5 else (shorter, longer)
+    height, width = size
+    frame = min(height, width)
+    if digit_fraction is None:
+        digit_fraction = rng.uniform(0.25, 0.70)
+    if ruled is None:
+        ruled = rng.random() < 1 / 3
+    if colour is None:
+        colour = rng.random() < 0.5
+    if pen_kind is None:
+        pen_kind = str(rng.choice(list(_INKS), p=[0.45, 0.35, 0.20]))
+    lighting = LEVELS[rng.integers(3)]
+    noise = LEVELS[rng.integers(3)]
+    paper_kind = str(rng.choice(list(_PAPERS), p=[0.5, 0.25, 0.25]))
+
+    # Sheet coordinates of every pixel: the sheet's origin at the frame's
+    # centre, the frame rotated and in slight perspective on it.
+    rotation = float(rng.uniform(-6.0, 6.0))
+    u, v = _camera_view((height, width), rotation, rng)
+    reflectance = _paper((height, width), paper_kind, rng)
+    ruling = "plain"
+    if ruled:
+        ruling = _rule(reflectance, u, v, digit_fraction * frame, frame, rng)
+    digit_height = digit_fraction * frame
+    layer = _ink_density(_zoom(ink, digit_height / ink.shape[0]), pen_kind, rng)
+    # The digit's centre lands within 12 % of the frame from its centre.
+    centre = rng.uniform(-0.12, 0.12, 2) * [width, height]
+    rows = v - centre[1] + layer.shape[0] / 2
+    cols = u - centre[0] + layer.shape[1] / 2
+    coverage = _sample_inside(layer, rows, cols)
+    absorbed = 1.0 - np.asarray(_INKS[pen_kind], dtype=np.float32)
+    reflectance *= 1.0 - coverage[..., None] * absorbed
+
+    strength = LEVELS.index(lighting)
+    light = _illumination((height, width), strength, rng)
+    shadow = strength > 0 and rng.random() < (0.3, 0.6)[strength - 1]
+    if shadow:
+        light *= _shadow((height, width), strength, rng)
+    cast = rng.uniform(0.75, 1.08) * (1.0 + rng.uniform(-0.04, 0.04, 3))
+    picture = reflectance * light[..., None] * cast.astype(np.float32)
+    if not colour:
+        picture = picture @ _LUMA.astype(np.float32)
+    level = LEVELS.index(noise)
+    picture = _blur(
+        picture, rng.uniform((0.0, 0.6, 1.0)[level], (0.8, 1.4, 2.2)[level])
+    )
+    sigma = rng.uniform((0.003, 0.010, 0.025)[level], (0.010, 0.025, 0.050)[level])
+    # Shot noise grows with the light collected, read noise does not.
+    picture += (
+        rng.standard_normal(picture.shape, dtype=np.float32)
+        * np.float32(sigma)
+        * np.sqrt(0.3 + np.maximum(picture, 0.0))
+    )
+    pixels = np.clip(np.rint(255.0 * picture), 0, 255).astype(np.uint8)
+    quality = int(rng.choice([60, 70, 75, 80, 85, 90, 95]))
+    return Photo(
+        pixels,
+        paper_kind,
+        ruling,
+        pen_kind,
+        lighting,
+        noise,
+        bool(shadow),
+        quality,
+        rotation,
+    )
+
+
+def save_photo(photo: Photo, path: str) -> None:
+    """Write a photo as a JPEG at its quality.
+
+    Raises
+    ------
+    OSError
+        If Qt cannot write the file.
+    """
+    pixels = np.ascontiguousarray(photo.pixels)
+    if photo.colour:
+        height, width, _ = pixels.shape
+        image = QImage(
+            pixels.data, width, height, 3 * width, QImage.Format.Format_RGB888
+        )
+    else:
+        height, width = pixels.shape
+        image = QImage(
+            pixels.data, width, height, width, QImage.Format.Format_Grayscale8
+        )
+    if not image.save(path, "JPEG", photo.quality):
+        raise OSError(f"Qt could not write {path}")
+
+
+# --- pieces ---------------------------------------------------------------------------
+
+
+def _zoom(image: np.ndarray, factor: float) -> np.ndarray:
+    """Resize a 2-D image by `factor`, bilinear (area averaging when shrinking)."""
+    height, width = image.shape
+    out_h = max(1, int(round(height * factor)))
+    out_w = max(1, int(round(width * factor)))
+    if factor < 1.0:
+        # Box-average first so shrinking does not alias thin strokes.
+        k = int(1.0 / factor)
+        if k > 1:
+            h2, w2 = height // k * k, width // k * k
+            image = image[:h2, :w2].reshape(h2 // k, k, w2 // k, k).mean(axis=(1, 3))
+            height, width = image.shape
+    ys = (np.arange(out_h) + 0.5) * height / out_h - 0.5
+    xs = (np.arange(out_w) + 0.5) * width / out_w - 0.5
+    return _bilinear(image, ys[:, None], xs[None, :])
+
+
+def _bilinear(image: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """Sample `image` (2-D or 3-D) at fractional coordinates, edges clamped."""
+    height, width = image.shape[:2]
+    ys = np.clip(ys, 0.0, height - 1.0)
+    xs = np.clip(xs, 0.0, width - 1.0)
+    y0 = np.minimum(np.floor(ys).astype(np.intp), height - 2 if height > 1 else 0)
+    x0 = np.minimum(np.floor(xs).astype(np.intp), width - 2 if width > 1 else 0)
+    fy, fx = ys - y0, xs - x0
+    y1 = np.minimum(y0 + 1, height - 1)
+    x1 = np.minimum(x0 + 1, width - 1)
+    if image.ndim == 3:
+        fy, fx = fy[..., None], fx[..., None]
+    top = image[y0, x0] * (1 - fx) + image[y0, x1] * fx
+    bottom = image[y1, x0] * (1 - fx) + image[y1, x1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur over the first two axes, edges extended."""
+    if sigma < 0.3:
+        return image
+    radius = int(np.ceil(3 * sigma))
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    kernel = (kernel / kernel.sum()).astype(np.float32)
+    for axis in (0, 1):
+        pad = [(0, 0)] * image.ndim
+        pad[axis] = (radius, radius)
+        padded = np.pad(image, pad, mode="edge")
+        out = np.zeros_like(image)
+        n = image.shape[axis]
+        for k, weight in enumerate(kernel):
+            window = [slice(None)] * image.ndim
+            window[axis] = slice(k, k + n)
+            out += weight * padded[tuple(window)]
+        image = out
+    return image
+
+
+def _smooth_field(shape: tuple[int, int], scale: float, rng) -> np.ndarray:
+    """Smooth random float32 field of unit spread, features about `scale` px wide."""
+    coarse = (
+        max(2, int(shape[0] / scale) + 2),
+        max(2, int(shape[1] / scale) + 2),
+    )
+    field = rng.normal(0.0, 1.0, coarse).astype(np.float32)
+    ys = np.linspace(0.5, coarse[0] - 1.5, shape[0], dtype=np.float32)[:, None]
+    xs = np.linspace(0.5, coarse[1] - 1.5, shape[1], dtype=np.float32)[None, :]
+    out = _bilinear(field, ys, xs)
+    return (out - out.mean()) / (out.std() + 1e-9)
+
+
+def _sample_inside(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Bilinear samples of a 2-D image at pixel centres, 0 outside it."""
+    out = np.zeros(rows.shape, dtype=np.float32)
+    inside = (
+        (rows > -1) & (rows < image.shape[0]) & (cols > -1) & (cols < image.shape[1])
+    )
+    if not inside.any():
+        return out
+    r = np.flatnonzero(inside.any(axis=1))
+    c = np.flatnonzero(inside.any(axis=0))
+    box = (slice(r[0], r[-1] + 1), slice(c[0], c[-1] + 1))
+    padded = np.pad(image, 1)
+    out[box] = _bilinear(padded, rows[box] + 0.5, cols[box] + 0.5)
+    return out
+
+
+def _paper(size: tuple[int, int], kind: str, rng) -> np.ndarray:
+    """A sheet of paper's reflectance, (height, width, 3) float32, faintly textured."""
+    base = np.asarray(_PAPERS[kind], dtype=np.float32) * rng.uniform(0.96, 1.03)
+    texture = 1.0 + 0.008 * _smooth_field(size, 6.0, rng)
+    texture += 0.01 * _smooth_field(size, max(size) / 4, rng)
+    return np.clip(texture[..., None] * base, 0.0, 1.0)
+
+
+def _line_profile(
+    coordinate: np.ndarray, spacing: float, phase: float, thickness: float
+) -> np.ndarray:
+    """Coverage of evenly spaced anti-aliased lines across `coordinate`."""
+    distance = np.abs((coordinate - phase + spacing / 2) % spacing - spacing / 2)
+    return np.clip(thickness / 2 + 0.5 - distance, 0.0, 1.0)
+
+
+def _rule(
+    reflectance: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
+    digit_height: float,
+    frame: int,
+    rng,
+) -> str:
+    """Print ruled or squared lines on the paper in place; return which."""
+    spacing = digit_height * rng.uniform(0.45, 1.1)
+    thickness = frame * rng.uniform(0.0015, 0.004)
+    colour = np.asarray(_LINE_COLOURS[str(rng.choice(list(_LINE_COLOURS)))])
+    strength = rng.uniform(0.6, 1.0)
+    absorbed = ((1.0 - colour) * strength).astype(np.float32)
+    phase = rng.uniform(0.0, spacing)
+    lines = _line_profile(v, spacing, phase, thickness)
+    reflectance *= 1.0 - lines[..., None] * absorbed
+    if rng.random() < 0.25:
+        columns = _line_profile(u, spacing, rng.uniform(0.0, spacing), thickness)
+        reflectance *= 1.0 - columns[..., None] * absorbed
+        return "squared"
+    if rng.random() < 0.4:
+        # A margin line, off to one side of the digit.
+        x = rng.choice([-1, 1]) * rng.uniform(0.3, 0.45) * frame
+        margin = np.clip(thickness * 0.65 + 0.5 - np.abs(u - x), 0.0, 1.0)
+        red = ((1.0 - np.asarray(_MARGIN_COLOUR)) * strength).astype(np.float32)
+        reflectance *= 1.0 - margin[..., None] * red
+    return "ruled"
+
+
+def _ink_density(ink: np.ndarray, kind: str, rng) -> np.ndarray:
+    """Coverage times the pen's varying density (ballpoint skips, pencil grain)."""
+    shape = ink.shape
+    if kind == "pencil":
+        grain = 1.0 + 0.35 * _blur(rng.standard_normal(shape, dtype=np.float32), 0.8)
+        density = rng.uniform(0.6, 0.9) * (1 + 0.1 * _smooth_field(shape, 20, rng))
+        return np.clip(ink * density * grain, 0.0, 1.0)
+    variation = 0.08 if kind == "black" else 0.12
+    density = rng.uniform(0.85, 1.0) * (
+        1 + variation * _smooth_field(shape, max(shape) / 6, rng)
+    )
+    return np.clip(ink * density, 0.0, 1.0)
+
+
+def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """3x3 projective map taking four `src` points to four `dst` points."""
+    rows = []
+    for (x, y), (u, v) in zip(src, dst, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    h = np.linalg.solve(np.asarray(rows, dtype=np.float64), dst.reshape(-1))
+    return np.append(h, 1.0).reshape(3, 3)
+
+
+def _camera_view(
+    size: tuple[int, int], rotation: float, rng
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sheet coordinates (u right, v down; 0 at the frame's centre) of each pixel.
+
+    The frame is rotated on the sheet and each corner moved by up to 4 % of
+    the frame, a slight perspective.
+    """
+    height, width = size
+    corners = np.array(
+        [[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64
+    )
+    angle = np.radians(rotation)
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    centred = corners - [width / 2, height / 2]
+    keystone = rng.uniform(-0.04, 0.04, (4, 2)) * [width, height]
+    to_sheet = _homography(corners, (centred + keystone) @ turn.T).astype(np.float32)
+    ys = np.arange(height, dtype=np.float32)[:, None] + 0.5
+    xs = np.arange(width, dtype=np.float32)[None, :] + 0.5
+    w = to_sheet[2, 0] * xs + to_sheet[2, 1] * ys + to_sheet[2, 2]
+    u = (to_sheet[0, 0] * xs + to_sheet[0, 1] * ys + to_sheet[0, 2]) / w
+    v = (to_sheet[1, 0] * xs + to_sheet[1, 1] * ys + to_sheet[1, 2]) / w
+    return u, v
+
+
+def _coordinates(size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel centres as fractions of the frame, -0.5 to 0.5: (x row, y column)."""
+    height, width = size
+    x = ((np.arange(width, dtype=np.float32) + 0.5) / width - 0.5)[None, :]
+    y = ((np.arange(height, dtype=np.float32) + 0.5) / height - 0.5)[:, None]
+    return x, y
+
+
+def _illumination(size: tuple[int, int], strength: int, rng) -> np.ndarray:
+    """Light falling on the page: a gradient and vignetting, (height, width)."""
+    x, y = _coordinates(size)
+    drop = rng.uniform((0.0, 0.15, 0.35)[strength], (0.15, 0.35, 0.60)[strength])
+    angle = rng.uniform(0, 2 * np.pi)
+    along = x * np.float32(np.cos(angle)) + y * np.float32(np.sin(angle))
+    light = 1.0 - np.float32(drop) * (along + 0.5)
+    vignette = rng.uniform((0.0, 0.10, 0.25)[strength], (0.10, 0.25, 0.40)[strength])
+    cx, cy = rng.uniform(-0.15, 0.15, 2).astype(np.float32)
+    light *= 1.0 - np.float32(2.0 * vignette) * ((x - cx) ** 2 + (y - cy) ** 2)
+    return np.clip(light, 0.05, None)
+
+
+def _shadow(size: tuple[int, int], strength: int, rng) -> np.ndarray:
+    """A soft shadow (a hand, a phone) over part of the page, (height, width)."""
+    x, y = _coordinates(size)
+    angle = rng.uniform(0, 2 * np.pi)
+    # A curved edge: a circle's boundary, the shadow inside it.
+    reach = rng.uniform(0.25, 0.6)
+    cx, cy = (0.5 + reach) * np.cos(angle), (0.5 + reach) * np.sin(angle)
+    radius = np.hypot(cx, cy) - rng.uniform(0.2, 0.45)
+    distance = np.sqrt((x - np.float32(cx)) ** 2 + (y - np.float32(cy)) ** 2) - radius
+    softness = rng.uniform(0.01, 0.08)
+    depth = rng.uniform(*((0.15, 0.3), (0.25, 0.5))[strength - 1])
+    inside = 1.0 / (1.0 + np.exp(np.clip(distance / softness, -50, 50)))
+    return (1.0 - depth * inside).astype(np.float32)

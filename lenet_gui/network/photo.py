@@ -1,0 +1,740 @@
+"""Ink of a loaded image: photos and scans of digits written on paper.
+
+A clean image (a drawing saved by this app, a black-on-white PNG) is read by
+:func:`~lenet_gui.network.preprocess.to_ink` alone. A photo or a scan is not
+clean: the paper is grey and unevenly lit, there is noise, perhaps ruled
+lines, and ``to_ink`` would read the shading as faint ink, so the crop would
+take in the whole gradient and the digit would shrink into a corner of the
+network input. :func:`extract_ink` therefore
+
+1. tells a clean image from a photo: in a clean one, every pixel that is
+   not paper lies close to the ink and no printed line crosses it; it is
+   returned as ``to_ink`` reads it, unchanged;
+2. estimates the paper's brightness everywhere, on a small copy (a
+   morphological closing just wider than the ink, and the paper pixels
+   averaged; the smaller of the two), and divides it out, so lighting
+   gradients, vignetting and shadows vanish and ink is what is darker than
+   the paper around it;
+3. separates ink from paper by Otsu's threshold on the normalised image,
+   never below what the paper's own noise reaches, with hysteresis;
+4. removes printed lines that run across the whole picture (ruled or
+   squared paper, a margin line), keeping where a stroke crosses them and
+   any "line" that is really a stroke (thicker than print, or thicker or
+   darker than the other lines, or as thick and dark as the strokes);
+5. keeps the digit: the main connected piece and those close to it, not
+   specks, shadow edges along the border or marks elsewhere on the page;
+6. returns the kept ink with its soft edges, paper exactly 0, cropped to
+   the digit with a margin.
+
+Steps 2-5 run on a copy at most ``_ANALYSIS_SIDE`` pixels long; only the
+final ink is computed at the image's own resolution. Only numpy is used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lenet_gui.network.preprocess import (
+    _ink_from_levels,
+    _levels,
+    _scaled,
+    stroke_width,
+    to_ink,
+)
+
+__all__ = ["extract_ink", "is_clean"]
+
+# Longer side of the copy on which ink is found (a photo's digit keeps strokes
+# several pixels wide there, and a pass over it costs a few milliseconds).
+_ANALYSIS_SIDE = 512
+# Longer side of the copy on which the paper's brightness is estimated.
+_BACKGROUND_SIDE = 256
+# Radius of the closing that removes the ink from that copy, as a fraction of
+# its longer side: wider than a marker's stroke on a digit filling the frame.
+_CLOSING_RADIUS = 0.10
+# Radius of the box (applied twice) averaging the paper pixels, likewise.
+_SMOOTHING_RADIUS = 0.04
+# Clean-image test: ink levels above _STRAY that lie farther than _NEAR pixels
+# from ink of at least 0.2 are stray (shading, noise); a clean image has at
+# most _STRAY_FRACTION of its pixels stray.
+_STRAY = 0.05
+_NEAR = 8
+_STRAY_FRACTION = 5e-4
+# The ink threshold is at least this far above the paper, and at least
+# _NOISE_SIGMAS times the paper's noise above it.
+_MIN_CONTRAST = 0.06
+_NOISE_SIGMAS = 5.0
+# A printed line covers at least this fraction of its length across the image.
+_LINE_COVER = 0.5
+# Angles, in degrees either side of the axes, searched for printed lines.
+_LINE_ANGLES = np.arange(-8.0, 8.01, 0.5)
+# A line at least this thick and dark, relative to the strokes, is a stroke.
+_STROKE_LIKE = 0.7
+# A printed line is at most this thick, as a fraction of the image's longer
+# side (ruled lines in a phone photo: 0.1-0.5 %; the app's thinnest pen on
+# its paper: 0.9 %).
+_LINE_THICKNESS = 0.008
+# Pieces smaller than this fraction of the main piece are specks.
+_SPECK = 0.04
+# Pieces this far from the digit's box, as a fraction of its longer side,
+# are not part of it.
+_GAP = 0.25
+# Margin around the kept ink, as a fraction of its bounding box's longer side.
+_MARGIN = 0.15
+
+
+def is_clean(image: np.ndarray) -> bool:
+    """Whether an image is a clean digit: flat paper, nothing stray on it.
+
+    The image is read by :func:`~lenet_gui.network.preprocess.to_ink`; pixels
+    above a faint ink level that lie far from the ink proper (shading,
+    gradients, noise, ruled lines far from the digit) are stray. A drawing
+    saved by the app, a black-on-white PNG or a clean scan has (almost)
+    none.
+
+    Parameters
+    ----------
+    image : np.ndarray
+        2-D array of any size and real dtype, either polarity.
+
+    Returns
+    -------
+    bool
+        True when at most a tiny fraction of the pixels are stray.
+
+    Raises
+    ------
+    ValueError
+        If `image` is not 2-D, is empty, or does not hold real numbers.
+    """
+    return _is_clean_ink(to_ink(image))
+
+
+def _is_clean_ink(ink: np.ndarray) -> bool:
+    """Whether `to_ink`'s reading is clean: nothing stray, no printed line."""
+    near = _box_any(ink >= 0.2, _NEAR)
+    stray = (ink > _STRAY) & ~near
+    if np.count_nonzero(stray) > _STRAY_FRACTION * ink.size:
+        return False
+    small = _resize(ink, min(1.0, _ANALYSIS_SIDE / max(ink.shape)))
+    mask = small >= 0.2
+    return not (_lines(mask, small)[0].any() or _lines(mask.T, small.T)[0].any())
+
+
+def extract_ink(image: np.ndarray) -> np.ndarray:
+    """Read a loaded image as ink on paper, cleaning photos and scans.
+
+    A clean image gives exactly :func:`~lenet_gui.network.preprocess.to_ink`
+    of it. Any other image is read as a photo of ink on paper (see the
+    module's description): the paper's uneven light is divided out, ink is
+    separated from paper adaptively, printed lines and specks are removed,
+    and the digit is returned cropped with a margin.
+
+    Polarity: a clean image's comes from its frame, as ``to_ink`` reads it.
+    A photo's frame may lie in a shadow, so its polarity comes from the
+    whole picture: the paper is most of it, so the median is the paper's
+    level, and the ink lies on the side of the median that reaches farther.
+
+    Parameters
+    ----------
+    image : np.ndarray
+        2-D array of any size and real dtype (as ``to_ink`` takes it), e.g.
+        :func:`lenet_gui.image_file.read_image`'s grey levels.
+
+    Returns
+    -------
+    np.ndarray
+        2-D float32 ink in [0, 1], 0 paper and 1 full ink: for a clean image
+        ``to_ink(image)``; for a photo the kept ink, cropped to it with a
+        margin, or all zeros of the image's shape when no ink is found.
+
+    Raises
+    ------
+    ValueError
+        If `image` is not 2-D, is empty, or does not hold real numbers.
+    """
+    levels, nan, lo, hi = _levels(image)
+    ink = _ink_from_levels(levels, nan, lo, hi)
+    if _is_clean_ink(ink):
+        return ink
+    grey = _lightness(levels, nan, lo, hi)
+    if grey is None:
+        return np.zeros(ink.shape, dtype=np.float32)
+    kept = _photo_ink(grey)
+    return np.zeros(ink.shape, dtype=np.float32) if kept is None else kept
+
+
+def _lightness(
+    levels: np.ndarray, nan: np.ndarray | None, lo: float, hi: float
+) -> np.ndarray | None:
+    """Float32 levels, NaN as the paper's level; None if constant."""
+    if hi <= lo:
+        return None
+    x = np.asarray(levels, dtype=np.float32)
+    if nan is not None:
+        x = x.copy()
+        x[nan] = np.median(x[~nan])
+    return x
+
+
+def _ink_is_light(small: np.ndarray) -> bool:
+    """Whether a photo's marks are lighter than its paper (chalk on a board).
+
+    The paper is most of the picture, so its median is the paper's level;
+    the ink lies on the side of it that reaches farther (the 0.5th and
+    99.5th percentiles, so that a few stray pixels do not decide).
+    """
+    sample = small[:: max(1, small.shape[0] // 256), :: max(1, small.shape[1] // 256)]
+    low, paper, high = np.percentile(sample, [0.5, 50.0, 99.5])
+    return bool(high - paper > paper - low)
+
+
+def _photo_ink(grey: np.ndarray) -> np.ndarray | None:
+    """Run steps 2-6 of the module's description; None when no ink is found."""
+    height, width = grey.shape
+    scale = min(1.0, _ANALYSIS_SIDE / max(height, width))
+    small = _resize(grey, scale)
+    # From here on the paper is light and the ink dark.
+    lightness = grey
+    if _ink_is_light(small):
+        lightness, small = 1.0 - grey, 1.0 - small
+    paper = _paper_brightness(small)
+    darkness = 1.0 - small / paper
+    smooth = _box_mean(darkness, 1)
+    threshold, floor = _threshold(smooth)
+    # Hysteresis: ink is what is darker than `low` and connected to what is
+    # darker than `threshold`, so grainy pencil stays whole and faint noise,
+    # which reaches `low` but rarely `threshold`, goes.
+    low = 0.5 * (floor + threshold)
+    mask = smooth > low
+    if np.count_nonzero(mask) < 4:
+        return None
+    mask = _remove_lines(mask, smooth)
+    mask = _digit(mask, smooth > threshold)
+    if mask is None:
+        return None
+    level = float(np.percentile(smooth[mask], 80.0))
+    if level <= floor:
+        return None
+
+    # The ink at full resolution: darkness against the paper's brightness
+    # enlarged, a soft ramp from between paper and threshold up to the ink's
+    # level, kept only on and right around the pieces kept.
+    full_paper = _enlarge(paper, (height, width))
+    full = 1.0 - lightness / full_paper
+    full = _box_mean(full, 1)
+    ink = np.clip((full - low) / (level - low), 0.0, 1.0)
+    keep = _box_any(mask, 1)
+    rows = np.minimum((np.arange(height) + 0.5) * scale, keep.shape[0] - 1)
+    cols = np.minimum((np.arange(width) + 0.5) * scale, keep.shape[1] - 1)
+    ink *= keep[rows.astype(np.intp)][:, cols.astype(np.intp)]
+    return _crop(ink.astype(np.float32))
+
+
+# --- step 2: the paper's brightness ---------------------------------------------------
+
+
+def _paper_brightness(small: np.ndarray) -> np.ndarray:
+    """Estimate the paper's brightness at each pixel of `small`, without the ink.
+
+    On a copy ``_BACKGROUND_SIDE`` long, two estimates:
+
+    * a closing (largest, then smallest value over a square wider than any
+      stroke) removes everything darker than its surroundings; it keeps
+      the sharp edge of a shadow, but overshoots where the light falls off
+      fast (a vignetted corner);
+    * the paper pixels alone (those not darker than the closing by the ink
+      threshold, nor next to such), averaged over a smaller neighbourhood
+      (a normalised convolution): it follows vignetting closely, but blurs
+      a shadow's edge.
+
+    Each errs by being too bright in its own places, and a too-bright paper
+    would turn into false ink, so the smaller of the two is taken (the
+    closing alone where too little paper is near, inside a thick blot of
+    ink). The result is enlarged back, and never below 1/20 of the
+    brightest paper, so the division by it stays bounded.
+    """
+    scale = min(1.0, _BACKGROUND_SIDE / max(small.shape))
+    tiny = _resize(small, scale)
+    widest = max(1, round(_CLOSING_RADIUS * max(tiny.shape)))
+    closed = _closing(tiny, widest)
+    darkness = 1.0 - tiny / np.maximum(closed, 1e-6)
+    threshold, _ = _threshold(darkness)
+    ink = darkness > threshold
+    # The closing need only be wider than the ink; the narrower it is, the
+    # closer it follows the light. Half the widest ink is how many 3x3
+    # erosions wear (nearly) all of it away.
+    radius = min(widest, round(1.5 * _half_width(ink)) + 2)
+    if radius < widest:
+        closed = _closing(tiny, radius)
+        darkness = 1.0 - tiny / np.maximum(closed, 1e-6)
+        ink = darkness > threshold
+    paper = (~_box_any(ink, 2)).astype(np.float32)
+    reach = max(1, round(_SMOOTHING_RADIUS * max(tiny.shape)))
+    weight = _box_mean(_box_mean(paper, reach), reach)
+    total = _box_mean(_box_mean(tiny * paper, reach), reach)
+    enough = weight > 0.05
+    smooth = np.where(enough, total / np.where(enough, weight, 1.0), closed)
+    estimate = _enlarge(np.minimum(closed, smooth), small.shape)
+    return np.maximum(estimate, max(float(estimate.max()) / 20.0, 1e-6))
+
+
+def _closing(image: np.ndarray, radius: int) -> np.ndarray:
+    """Grey closing by a square (largest, then smallest value), lightly smoothed."""
+    return _box_mean(_min_filter(_max_filter(image, radius), radius), 1)
+
+
+def _half_width(mask: np.ndarray) -> int:
+    """Erosions by a 3x3 square until at most 2 % of the mask is left.
+
+    Thin printed lines and specks go at once, strokes at half their width,
+    blots (a loop filled in) last.
+    """
+    # Close pinholes first (pencil grain), so a grainy stroke wears as a whole.
+    mask = ~_box_any(~_box_any(mask, 1), 1)
+    total = np.count_nonzero(mask)
+    steps = 0
+    while np.count_nonzero(mask) > 0.02 * total:
+        mask = ~_box_any(~mask, 1)
+        steps += 1
+    return steps
+
+
+def _resize(image: np.ndarray, scale: float) -> np.ndarray:
+    """Shrink a 2-D image by `scale` <= 1, averaging the area of each pixel."""
+    if scale >= 1.0:
+        return image.astype(np.float32, copy=False)
+    size = (
+        max(1, round(image.shape[0] * scale)),
+        max(1, round(image.shape[1] * scale)),
+    )
+    return _scaled(image, scale, size).astype(np.float32, copy=False)
+
+
+def _enlarge(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Stretch a 2-D image to `size` bilinearly between pixel centres.
+
+    Beyond the outer pixel centres the edge value holds (no fade to 0): the
+    paper's brightness goes on to the image's edge.
+    """
+    out = image.astype(np.float32, copy=False)
+    for axis, n in enumerate(size):
+        m = out.shape[axis]
+        x = np.clip((np.arange(n) + 0.5) * (m / n) - 0.5, 0.0, m - 1.0)
+        low = np.floor(x).astype(np.intp)
+        high = np.minimum(low + 1, m - 1)
+        frac = (x - low).astype(np.float32)
+        if axis == 0:
+            frac = frac[:, None]
+        out = (
+            np.take(out, low, axis=axis) * (1.0 - frac)
+            + np.take(out, high, axis=axis) * frac
+        )
+    return out
+
+
+def _max_filter(image: np.ndarray, radius: int) -> np.ndarray:
+    return _square_filter(image, radius, np.maximum)
+
+
+def _min_filter(image: np.ndarray, radius: int) -> np.ndarray:
+    return _square_filter(image, radius, np.minimum)
+
+
+def _square_filter(image: np.ndarray, radius: int, op: np.ufunc) -> np.ndarray:
+    """Largest or smallest value (or any) over a square of side ``2 * radius + 1``.
+
+    Separable, with windows grown by doubling: about ``log2(radius)`` calls
+    of `op` per axis, whatever the radius. Edges are extended.
+    """
+    out = image
+    k = 2 * radius + 1
+    for axis in (0, 1):
+        n = out.shape[axis]
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (radius, radius)
+        acc = np.pad(out, pad, mode="edge")
+        # acc[i] holds `op` over the `span` values from i on.
+        span = 1
+        while span * 2 <= k:
+            size = acc.shape[axis]
+            acc = op(_along(acc, axis, 0, size - span), _along(acc, axis, span, size))
+            span *= 2
+        out = op(_along(acc, axis, 0, n), _along(acc, axis, k - span, k - span + n))
+    return out
+
+
+def _along(a: np.ndarray, axis: int, start: int, stop: int) -> np.ndarray:
+    """Return the slice ``start:stop`` of a 2-D array along `axis` (a view)."""
+    return a[start:stop] if axis == 0 else a[:, start:stop]
+
+
+def _box_mean(image: np.ndarray, radius: int) -> np.ndarray:
+    """Mean over a square of side ``2 * radius + 1``, edges extended; float32."""
+    out = image.astype(np.float32, copy=False)
+    k = 2 * radius + 1
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (radius, radius)
+        a = np.pad(out, pad, mode="edge")
+        n = out.shape[axis]
+        window = [slice(None), slice(None)]
+        window[axis] = slice(0, n)
+        total = a[tuple(window)].copy()
+        for step in range(1, k):
+            window[axis] = slice(step, step + n)
+            total += a[tuple(window)]
+        out = total
+    return out * np.float32(1.0 / (k * k))
+
+
+def _box_any(mask: np.ndarray, radius: int) -> np.ndarray:
+    """Whether any pixel of a square of side ``2 * radius + 1`` is set."""
+    return _square_filter(mask, radius, np.logical_or)
+
+
+# --- step 3: ink or paper -------------------------------------------------------------
+
+
+def _threshold(darkness: np.ndarray) -> tuple[float, float]:
+    """Return the ink threshold on normalised darkness and the paper's noise floor.
+
+    The floor is the paper's median plus `_NOISE_SIGMAS` robust standard
+    deviations (median absolute deviation) and at least `_MIN_CONTRAST`;
+    the threshold is Otsu's over the whole histogram, never below the floor.
+    """
+    sample = darkness[
+        :: max(1, darkness.shape[0] // 256), :: max(1, darkness.shape[1] // 256)
+    ]
+    median = float(np.median(sample))
+    sigma = 1.4826 * float(np.median(np.abs(sample - median)))
+    floor = median + max(_MIN_CONTRAST, _NOISE_SIGMAS * sigma)
+    return max(_otsu(darkness), floor), floor
+
+
+def _otsu(values: np.ndarray, bins: int = 256) -> float:
+    """Return Otsu's threshold of values in [0, 1] (clipped).
+
+    The split of the histogram with the largest between-class variance.
+    """
+    index = np.clip((values * bins).astype(np.intp), 0, bins - 1)
+    counts = np.bincount(index.ravel(), minlength=bins).astype(np.float64)
+    centres = (np.arange(bins) + 0.5) / bins
+    weight = np.cumsum(counts)
+    mass = np.cumsum(counts * centres)
+    total, total_mass = weight[-1], mass[-1]
+    below, above = weight[:-1], total - weight[:-1]
+    valid = (below > 0) & (above > 0)
+    mean_below = np.divide(mass[:-1], below, out=np.zeros(bins - 1), where=valid)
+    mean_above = np.divide(
+        total_mass - mass[:-1], above, out=np.zeros(bins - 1), where=valid
+    )
+    between = np.where(valid, below * above * (mean_below - mean_above) ** 2, -1.0)
+    return float((np.argmax(between) + 1) / bins)
+
+
+# --- step 4: printed lines ------------------------------------------------------------
+
+
+def _remove_lines(mask: np.ndarray, darkness: np.ndarray) -> np.ndarray:
+    """Remove near-horizontal, then near-vertical, printed lines from the mask.
+
+    Where a stroke crosses a line, ink lies on both sides of it, just beyond
+    its thickness: those pixels of the line are kept, so the stroke is not
+    cut.
+    """
+    rows, row_thickness = _lines(mask, darkness)
+    columns, column_thickness = _lines(mask.T, darkness.T)
+    columns = columns.T
+    lines = rows | columns
+    if not lines.any():
+        return mask
+    strokes = mask & ~lines
+    crossing = rows & _both_sides(strokes, row_thickness + 2, axis=0)
+    crossing |= columns & _both_sides(strokes, column_thickness + 2, axis=1)
+    return strokes | crossing
+
+
+def _lines(mask: np.ndarray, darkness: np.ndarray) -> tuple[np.ndarray, int]:
+    """Pixels of near-horizontal printed lines in a mask (a Hough search).
+
+    For each angle in `_LINE_ANGLES`, the mask's pixels are counted in
+    one-pixel bands at that slope; a band whose pixels cover at least
+    `_LINE_COVER` of its length inside the image (at least half the width)
+    is a line, with the neighbouring bands that cover half as much. The
+    strongest line is taken first and its pixels leave the count before the
+    next is sought. A "line" thicker than print (`_LINE_THICKNESS`) is a
+    stroke and stays; so is one much thicker or darker than the other lines
+    found (a bar drawn along a ruled line), or, when it is the only one, one
+    as thick and as dark as the digit's strokes (the bar of a 7 across a
+    tight crop).
+
+    Returns
+    -------
+    lines : np.ndarray
+        Boolean mask of the lines' pixels.
+    thickness : int
+        The thickest line's thickness, in bands (0 without lines).
+    """
+    height, width = mask.shape
+    ys, xs = np.nonzero(mask)
+    found = np.zeros_like(mask)
+    if ys.size == 0 or width < 16:
+        return found, 0
+    slopes = np.tan(np.radians(_LINE_ANGLES))
+    reach = int(np.ceil(np.abs(slopes).max() * width)) + 1
+    bands = height + 2 * reach
+    # Band of each pixel at each slope: (angles, pixels).
+    bins = np.rint(ys[None, :] - xs[None, :] * slopes[:, None]).astype(np.intp)
+    bins += reach
+    offsets = np.arange(len(slopes))[:, None] * bands
+    counts = np.bincount((bins + offsets).ravel(), minlength=len(slopes) * bands)
+    counts = counts.reshape(len(slopes), bands).astype(np.float64)
+    length = _band_lengths(slopes, height, width, reach, bands)
+    usable = length >= 0.5 * width
+    alive = np.ones(ys.size, dtype=bool)
+    candidates = []
+    while len(candidates) < 64:
+        cover = np.divide(counts, length, out=np.zeros_like(counts), where=usable)
+        angle, band = np.unravel_index(np.argmax(cover), cover.shape)
+        if cover[angle, band] < _LINE_COVER:
+            break
+        low = high = band
+        while low > 0 and cover[angle, low - 1] >= _LINE_COVER / 2:
+            low -= 1
+        while high < bands - 1 and cover[angle, high + 1] >= _LINE_COVER / 2:
+            high += 1
+        members = alive & (bins[angle] >= low) & (bins[angle] <= high)
+        candidates.append((members, int(high - low + 1)))
+        alive &= ~members
+        taken = (bins[:, members] + offsets).ravel()
+        counts -= np.bincount(taken, minlength=counts.size).reshape(counts.shape)
+    if not candidates:
+        return found, 0
+    # The digit's strokes: what is left once every candidate is out.
+    if alive.any():
+        stroke = np.zeros(mask.shape, dtype=np.float32)
+        stroke[ys[alive], xs[alive]] = 1.0
+        stroke_px = stroke_width(stroke)
+        stroke_dark = float(np.median(darkness[ys[alive], xs[alive]]))
+    else:
+        stroke_px = stroke_dark = 0.0
+    thin = _LINE_THICKNESS * max(height, width)
+    printed = []
+    for members, thickness in candidates:
+        if thickness <= thin:  # thicker is a stroke: a tall 1, a long bar
+            dark = float(np.median(darkness[ys[members], xs[members]]))
+            printed.append((members, thickness, dark))
+    if len(printed) >= 2:
+        # Ruled or squared paper: its lines are alike, and one much thicker
+        # or darker than they are is a stroke lying along them.
+        typical = np.median([[t, d] for _, t, d in printed], axis=0)
+        lines = [
+            (m, t)
+            for m, t, d in printed
+            if t <= 1.5 * typical[0] + 1 and d <= 1.5 * typical[1]
+        ]
+    else:
+        # One line: a stroke if as thick and as dark as the digit's strokes.
+        lines = [
+            (m, t)
+            for m, t, d in printed
+            if not (
+                stroke_px > 0.0
+                and t >= _STROKE_LIKE * stroke_px
+                and d >= _STROKE_LIKE * stroke_dark
+            )
+        ]
+    thickest = 0
+    for members, thickness in lines:
+        found[ys[members], xs[members]] = True
+        thickest = max(thickest, thickness)
+    return found, thickest
+
+
+def _band_lengths(
+    slopes: np.ndarray, height: int, width: int, reach: int, bands: int
+) -> np.ndarray:
+    """Columns of the image that each band at each slope crosses, (angles, bands).
+
+    Band ``b`` at slope ``s`` holds row ``b - reach + x * s`` at column ``x``.
+    """
+    row0 = np.arange(bands, dtype=np.float64)[None, :] - reach
+    s = slopes[:, None]
+    flat = np.abs(s) < 1e-12
+    safe = np.where(flat, 1.0, s)
+    # Columns where 0 <= row0 + x * s <= height - 1.
+    a = (0.0 - row0) / safe
+    b = (height - 1.0 - row0) / safe
+    first = np.where(flat, 0.0, np.minimum(a, b))
+    last = np.where(flat, width - 1.0, np.maximum(a, b))
+    first = np.maximum(np.ceil(first), 0.0)
+    last = np.minimum(np.floor(last), width - 1.0)
+    inside = (row0 >= 0) & (row0 <= height - 1) | ~flat
+    return np.where(inside, np.maximum(last - first + 1.0, 0.0), 0.0)
+
+
+def _both_sides(strokes: np.ndarray, reach: int, axis: int) -> np.ndarray:
+    """Whether `strokes` has a pixel within `reach` on both sides along `axis`."""
+    before = np.zeros_like(strokes)
+    after = np.zeros_like(strokes)
+    n = strokes.shape[axis]
+    for step in range(1, min(reach, n - 1) + 1):
+        src = [slice(None), slice(None)]
+        dst = [slice(None), slice(None)]
+        src[axis], dst[axis] = slice(0, n - step), slice(step, n)
+        before[tuple(dst)] |= strokes[tuple(src)]
+        after[tuple(src)] |= strokes[tuple(dst)]
+    return before & after
+
+
+# --- step 5: the digit's pieces -------------------------------------------------------
+
+
+def _digit(mask: np.ndarray, strong: np.ndarray) -> np.ndarray | None:
+    """Return the pieces of the mask that make the digit; None if there are none.
+
+    Pieces (8-connected) without a `strong` pixel are noise. Of the rest,
+    the main piece is the largest, a piece touching the image's edge
+    counting a third of its area (the edge of a shadow or of a vignetted
+    corner touches it; a digit seldom does), and one running along the edge
+    for half its length only when there is no other. Pieces at least `_SPECK` of the
+    main one's area that lie within `_GAP` of the digit's box (as it grows)
+    join it: a digit written in two strokes, a broken stroke. The rest are
+    specks or marks elsewhere on the page.
+    """
+    row, start, end = _runs(mask)
+    if row.size == 0:
+        return None
+    label = _run_labels(row, start, end)
+    count = int(label.max()) + 1
+    area = np.bincount(label, weights=end - start, minlength=count)
+    painted = _paint(mask.shape, row, start, end, label + 1)
+    has_strong = np.zeros(count + 1, dtype=bool)
+    has_strong[painted[strong]] = True
+    alive = has_strong[1:] & (area >= 4)
+    if not alive.any():
+        return None
+    top = np.full(count, mask.shape[0])
+    bottom = np.zeros(count, dtype=np.intp)
+    left = np.full(count, mask.shape[1])
+    right = np.zeros(count, dtype=np.intp)
+    np.minimum.at(top, label, row)
+    np.maximum.at(bottom, label, row + 1)
+    np.minimum.at(left, label, start)
+    np.maximum.at(right, label, end)
+    height, width = mask.shape
+    edge = (top == 0) | (left == 0) | (bottom == height) | (right == width)
+    # Along the edge for half its length: a shadow's or the page's edge.
+    along = ((top == 0) | (bottom == height)) & (right - left >= width / 2)
+    along |= ((left == 0) | (right == width)) & (bottom - top >= height / 2)
+    weight = np.where(edge, 1.0 / 3.0, 1.0)
+    # A piece along the edge is the main one only when there is nothing else.
+    score = np.where(alive & ~along, area * weight, -1.0)
+    if score.max() < 0:
+        score = np.where(alive, area, -1.0)
+    main = int(np.argmax(score))
+    chosen = np.zeros(count, dtype=bool)
+    chosen[main] = True
+    candidates = alive & (area >= _SPECK * area[main]) & ~along
+    box = [top[main], bottom[main], left[main], right[main]]
+    while True:
+        gap = _GAP * max(box[1] - box[0], box[3] - box[2])
+        near = (
+            candidates
+            & ~chosen
+            & (top <= box[1] + gap)
+            & (bottom >= box[0] - gap)
+            & (left <= box[3] + gap)
+            & (right >= box[2] - gap)
+        )
+        if not near.any():
+            break
+        chosen |= near
+        box = [
+            min(box[0], top[near].min()),
+            max(box[1], bottom[near].max()),
+            min(box[2], left[near].min()),
+            max(box[3], right[near].max()),
+        ]
+    return chosen[np.maximum(painted - 1, 0)] & (painted > 0)
+
+
+def _paint(
+    shape: tuple[int, int],
+    row: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    value: np.ndarray,
+) -> np.ndarray:
+    """Return an int array of `shape`, each run filled with its value, 0 elsewhere."""
+    out = np.zeros((shape[0], shape[1] + 1), dtype=np.intp)
+    np.add.at(out, (row, start), value)
+    np.add.at(out, (row, end), -value)
+    return np.cumsum(out, axis=1)[:, :-1]
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Horizontal runs of set pixels: row, first column, column after the last."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    step = np.diff(padded, axis=1)
+    row, start = np.nonzero(step == 1)
+    _, end = np.nonzero(step == -1)
+    return row, start, end
+
+
+def _run_labels(row: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Component label of each run (runs touching, diagonals too, share one).
+
+    Runs of consecutive rows touch when their column spans, widened by one,
+    overlap. The pairs are found with two sorted searches and merged by a
+    vectorised union-find (hooking to the smaller root, then pointer jumping).
+    """
+    n = row.size
+    stride = int(max(end.max(), 1)) + 2
+    start_key = row * stride + start
+    end_key = row * stride + end
+    # For each run b, the runs a of the row above with end_a >= start_b and
+    # start_a <= end_b are a contiguous range [first, last).
+    above = (row - 1) * stride
+    first = np.searchsorted(end_key, above + start)
+    last = np.searchsorted(start_key, above + end, side="right")
+    count = np.maximum(last - first, 0)
+    b = np.repeat(np.arange(n), count)
+    a = np.repeat(first, count) + (
+        np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    )
+    parent = np.arange(n)
+    while a.size:
+        pa, pb = parent[a], parent[b]
+        differ = pa != pb
+        if not differ.any():
+            break
+        low, high = np.minimum(pa, pb)[differ], np.maximum(pa, pb)[differ]
+        np.minimum.at(parent, high, low)
+        while True:
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
+    _, label = np.unique(parent, return_inverse=True)
+    return label
+
+
+# --- step 6: the crop -----------------------------------------------------------------
+
+
+def _crop(ink: np.ndarray) -> np.ndarray | None:
+    """Crop the ink to its bounding box plus a `_MARGIN` of paper; None if blank."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(ink.any(axis=0))
+    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    margin = int(np.ceil(_MARGIN * max(bottom - top, right - left)))
+    out = np.zeros(
+        (bottom - top + 2 * margin, right - left + 2 * margin), dtype=np.float32
+    )
+    out[margin:-margin, margin:-margin] = ink[top:bottom, left:right]
+    return out
