@@ -137,6 +137,21 @@ class MainWindow(FilesMixin):
         """Return the names of the panels, in the order of their tabs."""
         return list(self._panels)
 
+    def panel(self, name: str) -> Panel:
+        """Return the panel (the view's controller) called `name`.
+
+        Raises
+        ------
+        KeyError
+            If there is no such panel (see :meth:`panels`).
+        """
+        try:
+            return self._panels[name]
+        except KeyError:
+            raise KeyError(
+                f"no panel {name!r}; panels are {', '.join(self._panels)}"
+            ) from None
+
     def show_panel(self, name: str) -> QWidget:
         """Bring a panel to the front and return its widget.
 
@@ -145,12 +160,7 @@ class MainWindow(FilesMixin):
         KeyError
             If there is no panel called `name` (see :meth:`panels`).
         """
-        try:
-            panel = self._panels[name]
-        except KeyError:
-            raise KeyError(
-                f"no panel {name!r}; panels are {', '.join(self._panels)}"
-            ) from None
+        panel = self.panel(name)
         self._tabs.setCurrentWidget(panel.widget)
         return panel.widget
 

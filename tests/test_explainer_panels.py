@@ -60,7 +60,8 @@ def test_kernels_panel_shows_the_state_dict(example_window):
 
 def test_attribution_panel_credits_add_up_to_the_score(example_window, qtbot):
     view = example_window.show_panel("attribution").findChild(AttributionView)
-    wait_for(qtbot, lambda: view.shown_map() is not None)
+    panel = example_window.panel("attribution")
+    wait_for(qtbot, lambda: panel.settled and view.shown_map() is not None)
     result = example_window.last_result
     credits = view.shown_map()
     blank = example_window.classifier.classify_input(
@@ -75,7 +76,9 @@ def test_attribution_panel_credits_add_up_to_the_score(example_window, qtbot):
     assert credits.sum() == pytest.approx(change, rel=0.02)
     view.set_choice(result.digit, -1)  # why this digit and not the runner-up
     runner_up = int(np.argsort(result.probabilities)[-2])
-    wait_for(qtbot, lambda: not np.allclose(view.shown_map(), credits))
+    wait_for(
+        qtbot, lambda: panel.settled and not np.allclose(view.shown_map(), credits)
+    )
     logits = result.activations["output"]
     blank_logits = blank.activations["output"]
     contrast = (logits[result.digit] - logits[runner_up]) - (
@@ -114,8 +117,8 @@ def test_invariance_curves_pass_through_the_reading_shown(example_window, qtbot)
     view.slider("rotate").setValue(view.slider("rotate").value() + 20)  # +20 degrees
     assert example_window.session.network.transform == {"rotate": 20.0}
     shown = example_window.last_result.probabilities
-    wait_for(qtbot, lambda: view.curves("rotate") is not None)
-    wait_for(qtbot, lambda: not example_window._panels["invariance"].job.busy)
+    panel = example_window.panel("invariance")
+    wait_for(qtbot, lambda: panel.settled and view.curves("rotate") is not None)
     values, curves = view.curves("rotate")
     np.testing.assert_allclose(curves.sum(axis=1), 1.0, atol=1e-6)
     at = int(np.argmin(np.abs(values - 20.0)))
@@ -130,8 +133,8 @@ def test_looks_for_values_are_the_networks_activations(example_window, qtbot):
     view = page.findChild(TopDigitsView)
     view.set_choice("C3", 7)
     view.mapChosen.emit("C3", 7)
-    panel = example_window._panels["looks-for"]
-    wait_for(qtbot, lambda: not panel.job.busy and view.choice() == ("C3", 7))
+    panel = example_window.panel("looks-for")
+    wait_for(qtbot, lambda: panel.settled and view.choice() == ("C3", 7))
     from lenet_gui.network.top_digits import top_activating
 
     digits = top_activating(example_window.classifier, "C3", 7)

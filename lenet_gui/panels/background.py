@@ -37,13 +37,14 @@ class LatestJob(QObject):
         self._pending: Callable[[], Any] | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._undelivered = 0  # results emitted by the worker, not yet handed on
         self._finished.connect(self._on_finished)
 
     @property
     def busy(self) -> bool:
-        """Whether a job is running or waiting."""
+        """Whether a job is running or waiting, or its result is on its way."""
         with self._lock:
-            return self._thread is not None
+            return self._thread is not None or self._undelivered > 0
 
     def submit(self, job: Callable[[], Any]) -> None:
         """Run `job` on the worker as soon as it is free, replacing any waiting job."""
@@ -80,10 +81,14 @@ class LatestJob(QObject):
                 result, error = None, exc
             with self._lock:
                 newer = self._pending is not None
+                if not newer:
+                    self._undelivered += 1
             if not newer:  # a newer job makes this result stale: skip it
                 self._finished.emit(result, error)
 
     @Slot(object, object)
     def _on_finished(self, result: Any, error: Exception | None) -> None:
+        with self._lock:
+            self._undelivered -= 1
         if not self._closed:  # after shutdown, the views may be gone
             self.done.emit(result, error)

@@ -155,6 +155,11 @@ class BackgroundPanel(Panel):
     def shutdown(self) -> None:  # noqa: D102
         self.job.shutdown()
 
+    @property
+    def settled(self) -> bool:
+        """Whether the view shows the session as it is: nothing waiting or running."""
+        return not self._timer.isActive() and not self.job.busy
+
     @Slot(object, object)
     def _on_job_done(self, result: Any, error: Exception | None) -> None:
         if error is not None:
