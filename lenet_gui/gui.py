@@ -23,7 +23,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -43,7 +42,7 @@ from lenet_gui.widgets import (
     ProbabilityChart,
     UnitSumView,
 )
-from lenet_gui.window_actions import WindowActions, about_text
+from lenet_gui.window_actions import WindowActions
 from lenet_gui.window_files import FilesMixin
 from lenet_gui.window_settings import SETTINGS_SCOPE, WindowSettings
 
@@ -80,7 +79,6 @@ class MainWindow(FilesMixin):
         self._connect()
         self.setMinimumSize(760, 560)
         self._settings.restore(self)
-        self._on_feature_maps_layer_shown(self.feature_maps.shown_layer())
         screen = self.screen()
         rate = screen.refreshRate() if screen is not None else 60.0
         self._session.set_frame_interval(
@@ -176,10 +174,6 @@ class MainWindow(FilesMixin):
         """The example digits offered (File > Examples, and on a blank canvas)."""
         return list(self._examples)
 
-    def panel_titles(self) -> list[tuple[str, str, str]]:
-        """Return each panel's (name, title, tip), in the order of the tabs."""
-        return [(p.NAME, p.TITLE, p.TIP) for p in self._panels.values()]
-
     @Slot()
     def reset_experiments(self) -> None:
         """Switch every map back on and read the input as drawn."""
@@ -257,7 +251,6 @@ class MainWindow(FilesMixin):
         session.message.connect(self._on_session_message)
         session.warning.connect(self._warn)
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
-        self.feature_maps.shownLayerChanged.connect(self._on_feature_maps_layer_shown)
         self._panels["maps"].exampleChosen.connect(self.load_example)
         self._tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._on_tabs_current_changed(self._tabs.currentIndex())
@@ -322,26 +315,6 @@ class MainWindow(FilesMixin):
             panel.set_shown(panel.widget is current)
             if panel.widget is current:
                 self._unit_sum.setVisible(panel.SHOWS_UNITS)
-
-    def _show_layer(self, name: str | None) -> None:
-        self.show_panel("maps")
-        self.feature_maps.show_layer(name)
-
-    @Slot(object)
-    def _on_feature_maps_layer_shown(self, name: str | None) -> None:
-        for layer, act in self.action_set.layers.items():
-            act.setChecked(layer == name)
-
-    @Slot()
-    def _on_pin_triggered(self) -> None:
-        if self._session.pin():
-            self.show_panel("compare")
-        else:
-            self.statusBar().showMessage("Nothing to pin: draw a digit first", 5000)
-
-    @Slot()
-    def _on_about_triggered(self) -> None:
-        QMessageBox.about(self, "About LeNet-5 Explorer", about_text(self.classifier))
 
     # -- settings and closing -----------------------------------------------------
 

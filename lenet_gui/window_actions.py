@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QSlider
+from PySide6.QtWidgets import QLabel, QMessageBox, QSlider
 
 from lenet_gui.theme import THEMES
 
@@ -72,7 +72,7 @@ class WindowActions(QObject):
         self.redo.setEnabled(False)
         self.pin = action(
             "&Pin Drawing for Comparison",
-            window._on_pin_triggered,
+            self._on_pin_triggered,
             ["Ctrl+P"],
             "Keep this drawing to compare the next with it (Compare panel)",
         )
@@ -85,7 +85,7 @@ class WindowActions(QObject):
         self.layers = self._checkable(
             {None: "&All Layers"}
             | {n: f"Layer {n}" for n in window.feature_maps.layers()},
-            window._show_layer,
+            self._show_layer,
             lambda name, key: (
                 [f"Ctrl+{key}"],
                 "Show every layer" if name is None else f"Show {name} large",
@@ -98,7 +98,9 @@ class WindowActions(QObject):
                 [f"Alt+{k + 1}"],
                 tip,
             )
-            for k, (name, title, tip) in enumerate(window.panel_titles())
+            for k, (name, title, tip) in enumerate(
+                (n, window.panel(n).TITLE, window.panel(n).TIP) for n in window.panels()
+            )
         ]
         self.examples = [
             action(
@@ -112,7 +114,9 @@ class WindowActions(QObject):
             window.set_theme,
             lambda theme, key: ((), f"Colours: {theme}"),
         )
-        self.about = action("&About LeNet-5 Explorer", window._on_about_triggered)
+        self.about = action("&About LeNet-5 Explorer", self._on_about_triggered)
+        window.feature_maps.shownLayerChanged.connect(self._on_layer_shown)
+        self._on_layer_shown(window.feature_maps.shown_layer())
         canvas.undoAvailableChanged.connect(self.undo.setEnabled)
         canvas.redoAvailableChanged.connect(self.redo.setEnabled)
         # A permanent line in the status bar while an experiment runs.
@@ -193,6 +197,27 @@ class WindowActions(QObject):
         window.canvas.penWidthChanged.connect(self._on_canvas_pen_width_changed)
         self.pen_slider.valueChanged.connect(window.canvas.set_pen_width)
         self._on_canvas_pen_width_changed(window.canvas.pen_width())
+
+    def _show_layer(self, name: str | None) -> None:
+        self._window.show_panel("maps")
+        self._window.feature_maps.show_layer(name)
+
+    def _on_layer_shown(self, name: str | None) -> None:
+        for layer, act in self.layers.items():
+            act.setChecked(layer == name)
+
+    def _on_pin_triggered(self) -> None:
+        if self._window.session.pin():
+            self._window.show_panel("compare")
+        else:
+            self._window.statusBar().showMessage(
+                "Nothing to pin: draw a digit first", 5000
+            )
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self._window, "About LeNet-5 Explorer", about_text(self._window.classifier)
+        )
 
     def _on_canvas_pen_width_changed(self, width: float) -> None:
         self.pen_slider.setValue(round(width))

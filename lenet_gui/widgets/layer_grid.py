@@ -77,6 +77,12 @@ class LayerSlot:
     labels: Sequence[str] = ()
     describe: Callable[[int, int, int, float], str] | None = None
 
+    def default_description(self, k: int, i: int, j: int, value: float) -> str:
+        """Describe a unit: "C3 map 7 (2, 5): -0.834" or "C5 unit 37: 1.234"."""
+        where = f" ({i}, {j})" if self.noun == "map" else ""
+        shown = "" if np.isnan(value) else f": {value:.3f}"
+        return f"{self.name} {self.noun} {k}{where}{shown}"
+
 
 class LayerGrid(ThemedWidget):
     """Layers packed into images in one grid, with hover, frames and clicks.
@@ -355,19 +361,10 @@ class LayerGrid(ThemedWidget):
         unit = None if self._hover_at is None else self._unit_at(self._hover_at)
         if unit is not None:
             name, k, i, j = unit
-            slot = self._slots[name]
-            layer = self._layers[name]
+            slot, layer = self._slots[name], self._layers[name]
             _, row, col = self._hover_at
             value = float(layer.buffer[row, col]) if layer.has_values else np.nan
-            if slot.describe is not None:
-                text = slot.describe(k, i, j, value)
-            else:
-                if slot.noun == "map":
-                    text = f"{name} map {k} ({i}, {j})"
-                else:
-                    text = f"{name} {slot.noun} {k}"
-                if layer.has_values:
-                    text += f": {value:.3f}"
+            text = (slot.describe or slot.default_description)(k, i, j, value)
         if text != self._hover_info:
             self._hover_info = text
             self.hoverInfoChanged.emit(text)
