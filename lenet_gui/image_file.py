@@ -208,7 +208,7 @@ def read_ink(path: str | os.PathLike[str]) -> np.ndarray:
     The one way a loaded file becomes ink, for File > Open, drag and drop
     and ``--predict`` alike: :func:`read_image`, then
     :func:`lenet_gui.network.photo.extract_ink`, which reads a clean image
-    exactly as :func:`~lenet_gui.network.preprocess.to_ink` does and cleans
+    exactly as :func:`~lenet_gui.network.ink_levels.to_ink` does and cleans
     a photo or a scan (uneven light divided out, ink told from paper,
     printed lines and specks removed, the digit cropped with a margin).
 

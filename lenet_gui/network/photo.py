@@ -1,7 +1,7 @@
 """Ink of a loaded image: photos and scans of digits written on paper.
 
 A clean image (a drawing saved by this app, a black-on-white PNG) is read by
-:func:`~lenet_gui.network.preprocess.to_ink` alone. A photo or a scan is not
+:func:`~lenet_gui.network.ink_levels.to_ink` alone. A photo or a scan is not
 clean: the paper is grey and unevenly lit, there is noise, perhaps ruled
 lines, and ``to_ink`` would read the shading as faint ink, so the crop would
 take in the whole gradient and the digit would shrink into a corner of the
@@ -34,13 +34,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lenet_gui.network.preprocess import (
-    _ink_from_levels,
-    _levels,
-    _scaled,
-    stroke_width,
-    to_ink,
-)
+from lenet_gui.network.ink_levels import ink_from_levels, read_levels, to_ink
+from lenet_gui.network.preprocess import _scaled, stroke_width
 
 __all__ = ["extract_ink", "is_clean"]
 
@@ -86,7 +81,7 @@ _MARGIN = 0.15
 def is_clean(image: np.ndarray) -> bool:
     """Whether an image is a clean digit: flat paper, nothing stray on it.
 
-    The image is read by :func:`~lenet_gui.network.preprocess.to_ink`; pixels
+    The image is read by :func:`~lenet_gui.network.ink_levels.to_ink`; pixels
     above a faint ink level that lie far from the ink proper (shading,
     gradients, noise, ruled lines far from the digit) are stray. A drawing
     saved by the app, a black-on-white PNG or a clean scan has (almost)
@@ -124,7 +119,7 @@ def _is_clean_ink(ink: np.ndarray) -> bool:
 def extract_ink(image: np.ndarray) -> np.ndarray:
     """Read a loaded image as ink on paper, cleaning photos and scans.
 
-    A clean image gives exactly :func:`~lenet_gui.network.preprocess.to_ink`
+    A clean image gives exactly :func:`~lenet_gui.network.ink_levels.to_ink`
     of it. Any other image is read as a photo of ink on paper (see the
     module's description): the paper's uneven light is divided out, ink is
     separated from paper adaptively, printed lines and specks are removed,
@@ -153,8 +148,8 @@ def extract_ink(image: np.ndarray) -> np.ndarray:
     ValueError
         If `image` is not 2-D, is empty, or does not hold real numbers.
     """
-    levels, nan, lo, hi = _levels(image)
-    ink = _ink_from_levels(levels, nan, lo, hi)
+    levels, nan, lo, hi = read_levels(image)
+    ink = ink_from_levels(levels, nan, lo, hi)
     if _is_clean_ink(ink):
         return ink
     grey = _lightness(levels, nan, lo, hi)
