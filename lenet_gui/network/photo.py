@@ -35,7 +35,8 @@ from __future__ import annotations
 import numpy as np
 
 from lenet_gui.network.ink_levels import ink_from_levels, read_levels, to_ink
-from lenet_gui.network.preprocess import _scaled, stroke_width
+from lenet_gui.network.preprocess import stroke_width
+from lenet_gui.network.resampling import scaled
 
 __all__ = ["extract_ink", "is_clean"]
 
@@ -303,7 +304,7 @@ def _resize(image: np.ndarray, scale: float) -> np.ndarray:
         max(1, round(image.shape[0] * scale)),
         max(1, round(image.shape[1] * scale)),
     )
-    return _scaled(image, scale, size).astype(np.float32, copy=False)
+    return scaled(image, scale, size).astype(np.float32, copy=False)
 
 
 def _enlarge(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from lenet_gui.network.ink_levels import to_ink
+from lenet_gui.network.resampling import resample, scaled, taps
 from lenet_gui.network.spec import LENET5
 
 __all__ = [
@@ -72,71 +73,6 @@ _WIDTH_LOW = 1.90
 _WIDTH_TARGET = 2.49
 _WIDTH_ERODED = 2.92
 _WIDTH_HIGH = 3.42
-
-
-def _taps(
-    n_in: int, n_out: int, scale: float, offset: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weights of a 1-D resampling matrix, stored by band.
-
-    Input coordinate ``x`` (pixel ``i`` spans [i, i + 1)) maps to output
-    coordinate ``scale * x + offset``. Shrinking averages the area each output
-    pixel covers (exact coverage, as MNIST's anti-aliasing gave); enlarging
-    interpolates bilinearly between pixel centres. Outside the input is paper.
-
-    The matrix ``W`` (n_out, n_in) has at most ``k`` non-zeros per row, so it
-    is kept as ``index`` and ``weight`` of shape (n_out, k) with
-    ``W[j, index[j, t]] += weight[j, t]``: on a 448 px canvas the dense product
-    costs 80 multiply-adds per pixel (0.4-0.75 ms here), the band ~1.2.
-
-    Returns
-    -------
-    index : np.ndarray
-        (n_out, k) intp, input pixel of each tap, always a valid index.
-    weight : np.ndarray
-        (n_out, k) float32, its weight (0 for taps outside the input).
-    """
-    j = np.arange(n_out, dtype=np.float64)
-    if scale <= 1.0:
-        # Output pixel j covers [start, end) of the input; cut to the input,
-        # taps outside it get no overlap.
-        start = np.clip((j - offset) / scale, 0.0, n_in)
-        end = np.clip((j + 1.0 - offset) / scale, 0.0, n_in)
-        i = np.floor(start)[:, None] + np.arange(int(np.ceil(1.0 / scale)) + 1)
-        weight = np.minimum(i + 1.0, end[:, None]) - np.maximum(i, start[:, None])
-        np.maximum(weight, 0.0, out=weight)
-        weight *= scale
-    else:
-        x = (j + 0.5 - offset) / scale - 0.5
-        left = np.floor(x)
-        frac = x - left
-        i = left[:, None] + np.arange(2)
-        weight = np.stack([1.0 - frac, frac], axis=1)
-        weight[(i < 0) | (i >= n_in)] = 0.0
-    return np.clip(i, 0, n_in - 1).astype(np.intp), weight.astype(np.float32)
-
-
-def _resample(
-    image: np.ndarray,
-    rows: tuple[np.ndarray, np.ndarray],
-    cols: tuple[np.ndarray, np.ndarray],
-) -> np.ndarray:
-    """Separable resampling ``Wy @ image @ Wx.T`` with banded `_taps` weights."""
-
-    def along_rows(a: np.ndarray, taps: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        index, weight = taps
-        # (n_out, 1, k) @ (n_out, k, width): one small product per output row.
-        return np.matmul(weight[:, None, :], a[index])[:, 0, :]
-
-    return along_rows(along_rows(image, rows).T, cols).T
-
-
-def _scaled(image: np.ndarray, scale: float, size: tuple[int, int]) -> np.ndarray:
-    """`image` scaled by `scale` into an array of `size`, top-left aligned."""
-    h, w = image.shape
-    return _resample(
-        image, _taps(h, size[0], scale, 0.0), _taps(w, size[1], scale, 0.0)
-    )
 
 
 def _ink_box(ink: np.ndarray) -> tuple[slice, slice] | None:
@@ -260,9 +196,9 @@ def _place(digit: np.ndarray) -> np.ndarray:
     mass = digit.sum(dtype=np.float64)
     centre_y = digit.sum(axis=1, dtype=np.float64) @ (np.arange(height) + 0.5) / mass
     centre_x = digit.sum(axis=0, dtype=np.float64) @ (np.arange(width) + 0.5) / mass
-    rows = _taps(height, _FIELD, scale, _MASS_CENTRE - scale * centre_y)
-    cols = _taps(width, _FIELD, scale, _MASS_CENTRE - scale * centre_x)
-    field = np.clip(_resample(digit, rows, cols), 0.0, 1.0)
+    rows = taps(height, _FIELD, scale, _MASS_CENTRE - scale * centre_y)
+    cols = taps(width, _FIELD, scale, _MASS_CENTRE - scale * centre_x)
+    field = np.clip(resample(digit, rows, cols), 0.0, 1.0)
     out = np.full((INPUT_SIZE, INPUT_SIZE), BACKGROUND, dtype=np.float32)
     margin = (INPUT_SIZE - _FIELD) // 2
     out[margin:-margin, margin:-margin] = BACKGROUND + field * (INK - BACKGROUND)
@@ -330,7 +266,7 @@ def preprocess(
     size = (-(-height * _WORK // longest), -(-width * _WORK // longest))
     # Full ink is 1, as in MNIST's binary source digits. Dividing after the
     # scaling touches 80x80 pixels instead of a whole crop of the canvas.
-    work = _scaled(crop, _WORK / longest, size)
+    work = scaled(crop, _WORK / longest, size)
     work *= np.float32(1.0 / peak)
     normalised = _normalise_stroke(work) if normalize_stroke else None
     if normalised is not None:
