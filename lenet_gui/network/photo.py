@@ -29,7 +29,8 @@ network input. :func:`extract_ink` therefore
 Steps 2-5 run on a copy at most ``_ANALYSIS_SIDE`` pixels long; only the
 final ink is computed at the image's own resolution. Step 4 is
 :mod:`lenet_gui.network.photo_lines`, step 5
-:mod:`lenet_gui.network.photo_pieces`. Only numpy is used.
+:mod:`lenet_gui.network.photo_pieces`; the closings and box filters are
+:mod:`lenet_gui.network.square_filters`. Only numpy is used.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from lenet_gui.network.ink_levels import ink_from_levels, read_levels, to_ink
 from lenet_gui.network.photo_lines import find_lines, remove_lines
 from lenet_gui.network.photo_pieces import digit_pieces
 from lenet_gui.network.resampling import scaled
+from lenet_gui.network.square_filters import box_any, box_mean, max_filter, min_filter
 
 __all__ = ["extract_ink", "is_clean"]
 
@@ -96,7 +98,7 @@ def is_clean(image: np.ndarray) -> bool:
 
 def _is_clean_ink(ink: np.ndarray) -> bool:
     """Whether `to_ink`'s reading is clean: nothing stray, no printed line."""
-    near = _box_any(ink >= 0.2, _NEAR)
+    near = box_any(ink >= 0.2, _NEAR)
     stray = (ink > _STRAY) & ~near
     if np.count_nonzero(stray) > _STRAY_FRACTION * ink.size:
         return False
@@ -186,7 +188,7 @@ def _photo_ink(grey: np.ndarray) -> np.ndarray | None:
         lightness, small = 1.0 - grey, 1.0 - small
     paper = _paper_brightness(small)
     darkness = 1.0 - small / paper
-    smooth = _box_mean(darkness, 1)
+    smooth = box_mean(darkness, 1)
     threshold, floor = _threshold(smooth)
     # Hysteresis: ink is what is darker than `low` and connected to what is
     # darker than `threshold`, so grainy pencil stays whole and faint noise,
@@ -208,9 +210,9 @@ def _photo_ink(grey: np.ndarray) -> np.ndarray | None:
     # level, kept only on and right around the pieces kept.
     full_paper = _enlarge(paper, (height, width))
     full = 1.0 - lightness / full_paper
-    full = _box_mean(full, 1)
+    full = box_mean(full, 1)
     ink = np.clip((full - low) / (level - low), 0.0, 1.0)
-    keep = _box_any(mask, 1)
+    keep = box_any(mask, 1)
     rows = np.minimum((np.arange(height) + 0.5) * scale, keep.shape[0] - 1)
     cols = np.minimum((np.arange(width) + 0.5) * scale, keep.shape[1] - 1)
     ink *= keep[rows.astype(np.intp)][:, cols.astype(np.intp)]
@@ -255,10 +257,10 @@ def _paper_brightness(small: np.ndarray) -> np.ndarray:
         closed = _closing(tiny, radius)
         darkness = 1.0 - tiny / np.maximum(closed, 1e-6)
         ink = darkness > threshold
-    paper = (~_box_any(ink, 2)).astype(np.float32)
+    paper = (~box_any(ink, 2)).astype(np.float32)
     reach = max(1, round(_SMOOTHING_RADIUS * max(tiny.shape)))
-    weight = _box_mean(_box_mean(paper, reach), reach)
-    total = _box_mean(_box_mean(tiny * paper, reach), reach)
+    weight = box_mean(box_mean(paper, reach), reach)
+    total = box_mean(box_mean(tiny * paper, reach), reach)
     enough = weight > 0.05
     smooth = np.where(enough, total / np.where(enough, weight, 1.0), closed)
     estimate = _enlarge(np.minimum(closed, smooth), small.shape)
@@ -267,7 +269,7 @@ def _paper_brightness(small: np.ndarray) -> np.ndarray:
 
 def _closing(image: np.ndarray, radius: int) -> np.ndarray:
     """Grey closing by a square (largest, then smallest value), lightly smoothed."""
-    return _box_mean(_min_filter(_max_filter(image, radius), radius), 1)
+    return box_mean(min_filter(max_filter(image, radius), radius), 1)
 
 
 def _half_width(mask: np.ndarray) -> int:
@@ -277,11 +279,11 @@ def _half_width(mask: np.ndarray) -> int:
     blots (a loop filled in) last.
     """
     # Close pinholes first (pencil grain), so a grainy stroke wears as a whole.
-    mask = ~_box_any(~_box_any(mask, 1), 1)
+    mask = ~box_any(~box_any(mask, 1), 1)
     total = np.count_nonzero(mask)
     steps = 0
     while np.count_nonzero(mask) > 0.02 * total:
-        mask = ~_box_any(~mask, 1)
+        mask = ~box_any(~mask, 1)
         steps += 1
     return steps
 
@@ -317,66 +319,6 @@ def _enlarge(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
             + np.take(out, high, axis=axis) * frac
         )
     return out
-
-
-def _max_filter(image: np.ndarray, radius: int) -> np.ndarray:
-    return _square_filter(image, radius, np.maximum)
-
-
-def _min_filter(image: np.ndarray, radius: int) -> np.ndarray:
-    return _square_filter(image, radius, np.minimum)
-
-
-def _square_filter(image: np.ndarray, radius: int, op: np.ufunc) -> np.ndarray:
-    """Largest or smallest value (or any) over a square of side ``2 * radius + 1``.
-
-    Separable, with windows grown by doubling: about ``log2(radius)`` calls
-    of `op` per axis, whatever the radius. Edges are extended.
-    """
-    out = image
-    k = 2 * radius + 1
-    for axis in (0, 1):
-        n = out.shape[axis]
-        pad = [(0, 0), (0, 0)]
-        pad[axis] = (radius, radius)
-        acc = np.pad(out, pad, mode="edge")
-        # acc[i] holds `op` over the `span` values from i on.
-        span = 1
-        while span * 2 <= k:
-            size = acc.shape[axis]
-            acc = op(_along(acc, axis, 0, size - span), _along(acc, axis, span, size))
-            span *= 2
-        out = op(_along(acc, axis, 0, n), _along(acc, axis, k - span, k - span + n))
-    return out
-
-
-def _along(a: np.ndarray, axis: int, start: int, stop: int) -> np.ndarray:
-    """Return the slice ``start:stop`` of a 2-D array along `axis` (a view)."""
-    return a[start:stop] if axis == 0 else a[:, start:stop]
-
-
-def _box_mean(image: np.ndarray, radius: int) -> np.ndarray:
-    """Mean over a square of side ``2 * radius + 1``, edges extended; float32."""
-    out = image.astype(np.float32, copy=False)
-    k = 2 * radius + 1
-    for axis in (0, 1):
-        pad = [(0, 0), (0, 0)]
-        pad[axis] = (radius, radius)
-        a = np.pad(out, pad, mode="edge")
-        n = out.shape[axis]
-        window = [slice(None), slice(None)]
-        window[axis] = slice(0, n)
-        total = a[tuple(window)].copy()
-        for step in range(1, k):
-            window[axis] = slice(step, step + n)
-            total += a[tuple(window)]
-        out = total
-    return out * np.float32(1.0 / (k * k))
-
-
-def _box_any(mask: np.ndarray, radius: int) -> np.ndarray:
-    """Whether any pixel of a square of side ``2 * radius + 1`` is set."""
-    return _square_filter(mask, radius, np.logical_or)
 
 
 # --- step 3: ink or paper -------------------------------------------------------------
