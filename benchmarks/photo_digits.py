@@ -49,15 +49,8 @@ import torch
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 
-from benchmarks.photo_scene import (
-    LEVELS,
-    Photo,
-    catmull_rom,
-    ink_from_mnist,
-    ink_from_strokes,
-    photograph,
-    save_photo,
-)
+from benchmarks.photo_ink import catmull_rom, ink_from_mnist, ink_from_strokes
+from benchmarks.photo_scene import LEVELS, Photo, photograph, save_photo
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
 from lenet_gui.image_file import read_image, read_ink
 from lenet_gui.network.classifier import Classifier
