@@ -87,7 +87,7 @@ def read_levels(
     Parameters
     ----------
     image : np.ndarray
-        2-D array of any size and real dtype.
+        The image, as :func:`to_ink` takes it.
 
     Returns
     -------
