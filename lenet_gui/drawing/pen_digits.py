@@ -272,14 +272,12 @@ def _crossings(strokes: Sequence[np.ndarray], level: float) -> list[float]:
 def barred_seven(strokes: list[np.ndarray], rng: np.random.Generator) -> list | None:
     """Add a short bar across the stem of a 7, a little above its middle.
 
-    Only for a 7 that has no bar: its strokes cross the middle band in one
-    place only (a second bar is no style anyone writes).
+    Only for a 7 that has no bar yet (a second bar is no style anyone
+    writes): one whose middle band holds no near-horizontal line.
     """
     (x, y), (w, h) = _box(strokes)
-    for band in (0.35, 0.5, 0.65):
-        xs = _crossings(strokes, y + band * h)
-        if len(xs) != 1:
-            return None
+    if _flat_length(strokes, y + 0.3 * h, y + 0.75 * h) > 0.15 * w:
+        return None
     level = y + h * rng.uniform(0.4, 0.6)
     # The stem is where the strokes cross the bar's line.
     xs = _crossings(strokes, level)
@@ -291,6 +289,18 @@ def barred_seven(strokes: list[np.ndarray], rng: np.random.Generator) -> list | 
     left = np.array([stem - half * rng.uniform(0.8, 1.2), level + tilt])
     right = np.array([stem + half * rng.uniform(0.8, 1.2), level - tilt])
     return [*strokes, _segment(left, right)]
+
+
+def _flat_length(strokes: Sequence[np.ndarray], top: float, bottom: float) -> float:
+    """Return the length of near-horizontal pieces (< 25 degrees) between two lines."""
+    total = 0.0
+    for stroke in strokes:
+        step = np.diff(stroke, axis=0)
+        middle = (stroke[:-1, 1] + stroke[1:, 1]) / 2.0
+        inside = (middle >= top) & (middle <= bottom)
+        flat = np.abs(step[:, 1]) <= np.tan(np.radians(25.0)) * np.abs(step[:, 0])
+        total += float(np.hypot(*step[inside & flat].T).sum())
+    return total
 
 
 def flagged_one(strokes: list[np.ndarray], rng: np.random.Generator) -> list | None:
@@ -342,7 +352,8 @@ def closed_four(strokes: list[np.ndarray], rng: np.random.Generator) -> list | N
     norm = np.hypot(*chord)
     if norm == 0:
         return None
-    offsets = np.abs(np.cross(chord, ell - ell[0])) / norm
+    relative = ell - ell[0]
+    offsets = np.abs(chord[0] * relative[:, 1] - chord[1] * relative[:, 0]) / norm
     corner = int(np.argmax(offsets))
     if corner == 0 or corner == len(ell) - 1:
         return None
