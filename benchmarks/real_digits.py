@@ -70,7 +70,7 @@ from lenet_gui.network.weights import (
     load_model,
     metadata_path,
 )
-from lenet_gui.pen_training import calibration_report, logits_of
+from lenet_gui.pen_training import VALIDATION_SEED, calibration_report, logits_of
 
 ENVIRONMENT = "LENET_STROKES"
 HEADLINE = (0.45, 0.8)
@@ -511,7 +511,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=1,
         help="seed that picks them, as the training command's --seed (default: 1)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the drawing")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=VALIDATION_SEED,
+        help="seed of the drawing (default: %(default)s, as the training "
+        "command's validation)",
+    )
     parser.add_argument(
         "--gui",
         type=int,

@@ -202,9 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if pen is not None:
         metadata["strokes"] = pen.record
         if pen.heldout:
-            validation = validate_pen_digits(
-                model, pen.heldout, args.seed, args.workers
-            )
+            validation = validate_pen_digits(model, pen.heldout, workers=args.workers)
             metadata["validation"] = validation
             # Fitted on writers the model never saw: the softmax temperature
             # for these weights (the app does not apply it yet).
