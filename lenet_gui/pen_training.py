@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -111,8 +111,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--pen-augment",
         choices=("full", "placement"),
         default="full",
-        help="full: rotate, slant, stretch, wobble, resample, place; "
-        "placement: only size, position, pen and mouse grid (default: full)",
+        help="full: rotate, slant, stretch, wobble, resample, then place; "
+        "placement: only size, position, pen and mouse grid; style variants "
+        "(--pen-styles) apply to both (default: full)",
     )
 
 
@@ -175,7 +176,7 @@ def prepare(args: argparse.Namespace, workers: int | None) -> PenTraining | None
     if args.pen_augment == "full":
         aug = PenAugmentation(styles=args.pen_styles)
     else:
-        aug = PLACEMENT_ONLY
+        aug = replace(PLACEMENT_ONLY, styles=args.pen_styles)
     started = time.perf_counter()
     print(
         f"drawing {args.stroke_copies} variants of {len(train)} pen digits "

@@ -105,11 +105,22 @@ def test_the_same_writers_are_held_out_by_name(tmp_path, data):
 
 def test_without_held_out_writers_there_is_nothing_to_validate(tmp_path, data):
     out = tmp_path / "w.pt"
-    argv = _argv(data, out, "--stroke-copies", "1", "--pen-styles", "slashed_zero")
+    argv = _argv(
+        data,
+        out,
+        "--stroke-copies",
+        "1",
+        "--pen-augment",
+        "placement",
+        "--pen-styles",
+        "slashed_zero",
+    )
     assert train.main(argv) == 0
     record = json.loads(out.with_suffix(".json").read_text())
     assert record["strokes"]["trained_digits"] == 56
-    assert record["strokes"]["augmentation"]["styles"] == ["slashed_zero"]
+    # Style variants apply with or without the geometric changes.
+    augmentation = record["strokes"]["augmentation"]
+    assert augmentation["styles"] == ["slashed_zero"] and augmentation["shear"] == 0
     assert "validation" not in record and "temperature" not in record
 
 
