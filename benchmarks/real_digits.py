@@ -157,6 +157,18 @@ def measure(
     return out
 
 
+def pooled(rows: list[Readings], more: list[Readings]) -> list[Readings]:
+    """Join two models' readings condition by condition (out-of-fold pooling).
+
+    A condition one of them lacks (no digit of its writers takes a style)
+    keeps the other's readings; the order of `rows` comes first.
+    """
+    by_name = {r.name: r for r in rows}
+    for r in more:
+        by_name[r.name] = by_name[r.name].joined(r) if r.name in by_name else r
+    return list(by_name.values())
+
+
 def redraw(
     digit: PenDigit, index: int, seed: int, aug: object
 ) -> tuple[list[np.ndarray], float, np.ndarray]:
@@ -583,16 +595,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
-    rows: list[Readings] | None = None
+    rows: list[Readings] = []
     for model, writers in models:
         held = set(writers)
         chosen = [d for d in digits if d.writer in held]
-        fold_rows = measure(model, chosen, args.seed, args.workers)
-        rows = (
-            fold_rows
-            if rows is None
-            else [a.joined(b) for a, b in zip(rows, fold_rows, strict=True)]
-        )
+        rows = pooled(rows, measure(model, chosen, args.seed, args.workers))
     all_writers = sorted({w for _, ws in models for w in ws})
     print(f"weights:  {weights_label}")
     print(f"strokes:  {', '.join(map(str, args.strokes))} ({len(digits)} digits)")

@@ -83,3 +83,28 @@ def test_writers_split_into_folds_of_equal_size():
     assert [len(f) for f in folds] == [2, 2]
     with pytest.raises(SystemExit):
         real_digits.parse_args(["--folds"])
+
+
+def test_out_of_fold_readings_pool_by_condition():
+    import numpy as np
+
+    from lenet_gui.drawing.pen_digits import PenDigit
+
+    def readings(name, writer, n):
+        digits = [PenDigit(k % 10, writer, (np.zeros((1, 2)),)) for k in range(n)]
+        labels = np.arange(n) % 10
+        return real_digits.Readings(
+            name, labels, np.eye(10)[labels], np.full(n, writer), np.arange(n), digits
+        )
+
+    first = [readings("headline", "a", 3), readings("styled", "a", 2)]
+    second = [readings("headline", "b", 4)]  # no digit of b takes the style
+    rows = real_digits.pooled(real_digits.pooled([], first), second)
+    assert [r.name for r in rows] == ["headline", "styled"]
+    headline = rows[0]
+    assert headline.n == 7 and list(headline.writers) == ["a"] * 3 + ["b"] * 4
+    # Indices point into the pooled digits.
+    assert [headline.digits[i].writer for i in headline.indices] == list(
+        headline.writers
+    )
+    assert rows[1].n == 2
