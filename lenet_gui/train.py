@@ -45,6 +45,9 @@ from lenet_gui.network.training import (
     with_drawn,
 )
 from lenet_gui.network.weights import save_weights
+from lenet_gui.pen_training import add_arguments as add_pen_arguments
+from lenet_gui.pen_training import prepare as prepare_pen_digits
+from lenet_gui.pen_training import validate as validate_pen_digits
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -92,6 +95,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_false",
         help="do not save the dozen checkpoints of the run beside the weights",
     )
+    add_pen_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -106,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             download_mnist(args.data)
         train_images, train_labels = load_mnist(args.data, "train")
         test_images, test_labels = load_mnist(args.data, "test")
-    except (IdxFormatError, MnistDownloadError) as error:
+        # Before the long drawing of MNIST, so a bad stroke file fails at once
+        # (StrokeFileError is a ValueError).
+        pen = prepare_pen_digits(args, args.workers)
+    except (IdxFormatError, MnistDownloadError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     if args.limit:
@@ -123,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
 
     distortion = None if args.no_distortions else Distortion()
     model = LeNet5()
-    steps = -(-(len(labels) + drawn_per_pass) // args.batch_size)
+    pen_per_pass = 0 if pen is None else pen.per_pass
+    steps = -(-(len(labels) + drawn_per_pass + pen_per_pass) // args.batch_size)
     optimizer, scheduler = make_optimizer(model, args.epochs, steps, args.lr)
 
     started = time.perf_counter()
@@ -144,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
             pass_ink, pass_labels = with_drawn(
                 ink, labels, drawn_ink, drawn_labels, drawn_per_pass, generator
             )
+            if pen is not None:
+                pass_ink, pass_labels = with_drawn(
+                    pass_ink, pass_labels, pen.ink, pen.labels, pen_per_pass, generator
+                )
             loss, accuracy = train_epoch(
                 model,
                 pass_ink,
@@ -201,6 +213,19 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "history": history,
     }
+    if pen is not None:
+        metadata["strokes"] = pen.record
+        if pen.heldout:
+            validation = validate_pen_digits(model, pen.heldout, workers=args.workers)
+            metadata["validation"] = validation
+            # Fitted on writers the model never saw: the softmax temperature
+            # for these weights (the app does not apply it yet).
+            metadata["temperature"] = validation["temperature"]
+            print(
+                f"held-out writers: {validation['accuracy']:.2%} of "
+                f"{validation['n']} digits; temperature {validation['temperature']}, "
+                f"ECE {validation['ece_before']:.4f} -> {validation['ece_after']:.4f}"
+            )
     save_weights(model, args.output, metadata)
     print(f"saved {args.output} and {args.output.with_suffix('.json')}")
     return 0
