@@ -358,7 +358,9 @@ def through_window(
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from benchmarks.strokes import replay, widget_transform
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from stroke_replay import replay, widget_transform
+
     from lenet_gui.gui import MainWindow
     from lenet_gui.network.classifier import Classifier
 

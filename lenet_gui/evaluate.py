@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from lenet_gui.network.idx import IdxFormatError, load_mnist
-from lenet_gui.network.training import evaluate, evaluate_inputs
+from lenet_gui.network.learning import evaluate, evaluate_inputs
 from lenet_gui.network.weights import BUNDLED_WEIGHTS, WeightsError, load_model
 
 

@@ -26,8 +26,8 @@ from lenet_gui.network.calibration import (
     fit_temperature,
     softmax,
 )
+from lenet_gui.network.learning import ink_from_inputs
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.training import ink_from_inputs
 
 __all__ = [
     "VALIDATION_SEED",

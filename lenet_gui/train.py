@@ -34,8 +34,7 @@ from lenet_gui.network.idx import (
     load_mnist,
     sha256_of_data,
 )
-from lenet_gui.network.model import LeNet5
-from lenet_gui.network.training import (
+from lenet_gui.network.learning import (
     evaluate,
     ink_from_inputs,
     ink_tensor,
@@ -44,6 +43,7 @@ from lenet_gui.network.training import (
     train_epoch,
     with_drawn,
 )
+from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import save_weights
 from lenet_gui.pen_training import add_arguments as add_pen_arguments
 from lenet_gui.pen_training import prepare as prepare_pen_digits

@@ -9,8 +9,7 @@ import torch
 
 from lenet_gui.network.distortions import Distortion
 from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.model import LeNet5
-from lenet_gui.network.training import (
+from lenet_gui.network.learning import (
     Evaluation,
     evaluate,
     ink_from_inputs,
@@ -21,6 +20,7 @@ from lenet_gui.network.training import (
     train_epoch,
     with_drawn,
 )
+from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import load_model
 
 DATA = Path(__file__).parent / "data" / "mnist"

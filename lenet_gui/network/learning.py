@@ -1,4 +1,9 @@
-"""Training and evaluating LeNet-5 on MNIST: plain functions, no Qt."""
+"""How LeNet-5 learns and is scored: one pass of training, evaluation; no Qt.
+
+The library behind the `python -m lenet_gui.train` command (:mod:`lenet_gui.train`)
+and `python -m lenet_gui.evaluate`: plain functions, as pytorch/examples keeps
+`train()` and `test()`.
+"""
 
 from __future__ import annotations
 
