@@ -52,14 +52,16 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from lenet_gui.drawing.paper import PAPER_SIZE, render
 from lenet_gui.drawing.pen_digits import (
-    STYLES,
-    PenDigit,
-    StrokeFileError,
     as_written,
-    load_pen_digits,
     mouse_points,
     pen_drawing,
     pen_inputs,
+)
+from lenet_gui.drawing.pen_styles import STYLES
+from lenet_gui.drawing.stroke_files import (
+    PenDigit,
+    StrokeFileError,
+    load_pen_digits,
     pick_writers,
 )
 from lenet_gui.network.calibration import expected_calibration_error, softmax

@@ -43,7 +43,7 @@ __all__ = [
 
 def parse_styles(text: str) -> tuple[str, ...]:
     """Read ``--pen-styles``: "all", "none" or comma-separated style names."""
-    from lenet_gui.drawing.pen_digits import STYLES
+    from lenet_gui.drawing.pen_styles import STYLES
 
     if text == "all":
         return tuple(STYLES)
@@ -160,13 +160,8 @@ def prepare(args: argparse.Namespace, workers: int | None) -> PenTraining | None
     if not args.strokes:
         return None
     # Qt is needed only here: plain MNIST training runs without it.
-    from lenet_gui.drawing.pen_digits import (
-        PLACEMENT_ONLY,
-        PenAugmentation,
-        load_pen_digits,
-        pen_inputs,
-        pick_writers,
-    )
+    from lenet_gui.drawing.pen_digits import PLACEMENT_ONLY, PenAugmentation, pen_inputs
+    from lenet_gui.drawing.stroke_files import load_pen_digits, pick_writers
 
     digits = load_pen_digits(args.strokes)
     heldout_writers = pick_writers(digits, args.holdout_writers, args.seed)

@@ -1,4 +1,4 @@
-"""Real pen trajectories: loading and checking stroke files, augmentation, drawing."""
+"""Real pen trajectories: stroke files, style variants, augmentation, drawing."""
 
 import json
 from pathlib import Path
@@ -7,17 +7,19 @@ import numpy as np
 import pytest
 
 import lenet_gui.drawing.pen_digits as pen_digits
+import lenet_gui.drawing.pen_styles as pen_styles
 from lenet_gui.drawing.pen_digits import (
     PLACEMENT_ONLY,
-    STYLES,
     PenAugmentation,
-    StrokeFileError,
     augment_strokes,
     draw_pen_digit,
-    load_pen_digits,
     pen_inputs,
+)
+from lenet_gui.drawing.pen_styles import STYLES, style_variant
+from lenet_gui.drawing.stroke_files import (
+    StrokeFileError,
+    load_pen_digits,
     pick_writers,
-    style_variant,
 )
 from lenet_gui.network.preprocess import BACKGROUND, INK
 
@@ -220,7 +222,7 @@ def test_a_barred_seven_gets_one_bar_across_its_stem(digits):
     assert len(varied) == 2
     level = bar[:, 1].mean()
     assert 35 <= level <= 65
-    crossings = pen_digits._crossings(seven, level)
+    crossings = pen_styles._crossings(seven, level)
     assert bar[:, 0].min() < min(crossings) and bar[:, 0].max() > max(crossings)
     # A seven that has its bar already gets no second one.
     assert STYLES["barred_seven"][1](varied, np.random.default_rng(0)) is None
