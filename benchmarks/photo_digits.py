@@ -48,7 +48,8 @@ import numpy as np
 import torch
 from PySide6.QtGui import QGuiApplication
 
-from benchmarks.photo_report import contact_sheet, report
+from benchmarks.accuracy import spread
+from benchmarks.photo_report import miss_sheet, report
 from benchmarks.photo_scene import Photo, photograph, save_photo
 from benchmarks.photo_trials import (
     MNIST_VARIABLE,
@@ -118,13 +119,6 @@ def time_large_photo(folder: Path, trial: Trial, repeats: int = 5) -> dict[str, 
 # --- the command ----------------------------------------------------------------------
 
 
-def _spread(items: list[Trial], count: int) -> list[Trial]:
-    """At most `count` items, evenly spread over the list."""
-    if len(items) <= count:
-        return items
-    return [items[i] for i in np.linspace(0, len(items) - 1, count).astype(int)]
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark from the command line; return the exit status."""
     parser = argparse.ArgumentParser(
@@ -187,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             f"({1000 * elapsed / len(trials):.0f} ms each)"
         )
         misses = [t for t in trials if t.app != t.label]
-        contact_sheet(_spread(misses, 48), Classifier.load(args.weights), args.misses)
+        miss_sheet(spread(misses, 48), Classifier.load(args.weights), args.misses)
         print(
             f"misses:   {len(misses)}; up to 48 on {args.misses} "
             "(each: photo | ink kept | network input)"
