@@ -1,10 +1,10 @@
 """How well the app reads digits drawn with the mouse: MNIST skeletons replayed.
 
 Each MNIST test digit is thinned to its skeleton, traced into pen strokes
-(``tests/stroke_replay.py``) and drawn on the real ``MainWindow`` canvas with
-mouse press, move and release events, at a random height (25 % to 85 % of the
-paper) and position, once with the default pen and once with a random pen
-(8 to 48 paper px). The app's reading (``window.last_result``) is compared
+and drawn on the real ``MainWindow`` canvas with mouse press, move and
+release events (``benchmarks/stroke_replay.py``), at a random height (25 %
+to 85 % of the paper) and position, once with the default pen and once with
+a random pen (8 to 48 paper px). The app's reading (``window.last_result``) is compared
 with two baselines computed on the same canvases with the same network: (a) a
 plain area-average resize of the paper to 28x28, and (b) MNIST-style
 preprocessing without stroke-width normalisation; and with the network's
@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -43,30 +42,25 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
+from benchmarks.accuracy import (
+    contact_sheet,
+    ink_image,
+    input_ink,
+    spread,
+    thumbnail,
+    wilson,
+)
+from benchmarks.stroke_replay import real_window, replay_and_read
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.preprocess import (
-    BACKGROUND,
-    INK,
-    from_mnist,
-    preprocess,
-    stroke_width,
-)
+from lenet_gui.network.preprocess import from_mnist, preprocess, stroke_width
 from lenet_gui.network.strokes import BOLD_WIDTH, digit_strokes, place_strokes
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
 from lenet_gui.widgets import DrawingCanvas
 
 _ROOT = Path(__file__).resolve().parents[1]
-# The mouse replay is a test helper, imported as the tests import it.
-sys.path.insert(0, str(_ROOT / "tests"))
-from stroke_replay import replay, widget_transform  # noqa: E402
-
 #: Environment variable naming the MNIST directory, as ``--data`` does.
 DATA_VARIABLE = "LENET_MNIST"
 #: The test subset bundled with the tests: the fallback when no data is named.
@@ -127,13 +121,8 @@ def draw_and_read(
     pen: float,
 ) -> tuple[int, int, int, np.ndarray, np.ndarray | None]:
     """Draw strokes with a pen on a cleared canvas; read them three ways."""
-    canvas = window.canvas
-    canvas.clear()
-    canvas.set_pen_width(pen)
-    replay(canvas, strokes, transform)
-    QApplication.processEvents()
-    result = window.last_result
-    paper = canvas.to_array()
+    result = replay_and_read(window, transform, strokes, pen)
+    paper = window.canvas.to_array()
     classifier = window.classifier
     return (
         -1 if result is None else result.digit,
@@ -189,26 +178,11 @@ def run(
                     resize,
                     original,
                     image,
-                    _thumbnail(paper),
+                    thumbnail(paper, _THUMB),
                     network_input,
                 )
             )
     return trials
-
-
-def _thumbnail(paper: np.ndarray) -> np.ndarray:
-    """Shrink the paper by area averaging to the contact sheet's picture size."""
-    factor = PAPER // _THUMB
-    return paper.reshape(_THUMB, factor, _THUMB, factor).mean(axis=(1, 3))
-
-
-def _wilson(correct: int, n: int) -> tuple[float, float]:
-    """95 % Wilson score interval of a proportion."""
-    z = 1.96
-    p = correct / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _row(name: str, trials: list[Trial]) -> str:
@@ -221,7 +195,7 @@ def _row(name: str, trials: list[Trial]) -> str:
         correct = sum(getattr(t, reader) == t.label for t in trials)
         cells.append(f"{correct / n:>9.1%}")
     correct = sum(t.app == t.label for t in trials)
-    low, high = _wilson(correct, n)
+    low, high = wilson(correct, n)
     return f"  {name:<22}{n:>6}" + "".join(cells) + f"   {low:.1%}-{high:.1%}"
 
 
@@ -281,50 +255,22 @@ def report(trials: dict[str, list[Trial]], heights: tuple[float, float]) -> None
         print(f"  of which also misread in the original MNIST image: {inherent}")
 
 
-def _to_qimage(ink: np.ndarray, size: int) -> QImage:
-    """Ink in [0, 1] as dark on light, scaled to `size` without smoothing."""
-    grey = np.ascontiguousarray(np.rint(255 * (1 - np.clip(ink, 0, 1))), np.uint8)
-    height, width = grey.shape
-    image = QImage(grey.data, width, height, width, QImage.Format.Format_Grayscale8)
-    return image.scaled(size, size).copy()
-
-
-def contact_sheet(failures: list[Trial], path: Path, columns: int = 4) -> None:
+def failure_sheet(failures: list[Trial], path: Path, columns: int = 4) -> None:
     """Save the original, the canvas and the network input of each failure."""
-    caption = 18
-    tile_w, tile_h = 3 * _THUMB + 24, _THUMB + caption + 8
-    rows = max(1, -(-len(failures) // columns))
-    sheet = QImage(columns * tile_w, rows * tile_h, QImage.Format.Format_RGB32)
-    sheet.fill(QColor(255, 255, 255))
-    painter = QPainter(sheet)
-    for k, trial in enumerate(failures):
-        x, y = (k % columns) * tile_w, (k // columns) * tile_h
+    tiles = []
+    for trial in failures:
         pictures = [trial.image / 255, trial.canvas / 255]
         if trial.network_input is not None:
-            pictures.append((trial.network_input - BACKGROUND) / (INK - BACKGROUND))
-        painter.setPen(QColor(160, 160, 160))
-        for slot, picture in enumerate(pictures):
-            left = x + slot * (_THUMB + 4)
-            painter.drawImage(left, y + caption, _to_qimage(picture, _THUMB))
-            painter.drawRect(left, y + caption, _THUMB, _THUMB)
-        painter.setPen(QColor(180, 0, 0))
+            pictures.append(input_ink(trial.network_input))
         read = "none" if trial.app < 0 else trial.app
-        painter.drawText(
-            QRect(x, y, tile_w, caption),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            f"#{trial.index}: {trial.label} read {read}, height "
-            f"{trial.height:.0%}, pen {trial.pen:.0f}",
+        tiles.append(
+            (
+                [ink_image(picture, _THUMB) for picture in pictures],
+                f"#{trial.index}: {trial.label} read {read}, height "
+                f"{trial.height:.0%}, pen {trial.pen:.0f}",
+            )
         )
-    painter.end()
-    if not sheet.save(str(path), "PNG"):
-        raise OSError(f"could not write {path}")
-
-
-def _spread(items: list[Trial], count: int) -> list[Trial]:
-    """At most `count` items, evenly spread over the list."""
-    if len(items) <= count:
-        return items
-    return [items[i] for i in np.linspace(0, len(items) - 1, count).astype(int)]
+    contact_sheet(tiles, path, _THUMB, 3 * _THUMB + 24, columns)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -371,27 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     # Qt reads the platform when the application starts: no display needed.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # Settings from a throw-away directory: the user's saved geometry and pen
-    # neither apply here nor get overwritten.
-    with tempfile.TemporaryDirectory() as config:
-        os.environ["XDG_CONFIG_HOME"] = config
-        app = QApplication.instance() or QApplication([])
-        # Loaded here rather than by MainWindow() so that bad weights raise an
-        # error instead of opening a message box nobody can close.
-        window = MainWindow(Classifier.load(args.weights))
-        window.resize(window.sizeHint())
-        window.show()
-        QTest.qWaitForWindowExposed(window)
-        app.processEvents()
-        transform = widget_transform(window.canvas)
+    with real_window(args.weights) as (window, transform):
         _describe(args, window, transform, count)
-
         start = time.perf_counter()
         trials = run(
             window, transform, images, labels, indices, args.seed, tuple(args.heights)
         )
         elapsed = time.perf_counter() - start
-        window.hide()
 
     drawn = sum(len(group) for group in trials.values())
     report(trials, tuple(args.heights))
@@ -400,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({1000 * elapsed / drawn:.0f} ms each, three readers included)"
     )
     failures = [t for group in trials.values() for t in group if t.app != t.label]
-    contact_sheet(_spread(failures, 40), args.failures)
+    failure_sheet(spread(failures, 40), args.failures)
     print(
         f"failures: {len(failures)}; up to 40 on {args.failures} "
         "(each: MNIST image | canvas | network input)"

@@ -47,10 +47,15 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
 
-from lenet_gui.drawing.paper import PAPER_SIZE, render
+from benchmarks.accuracy import (
+    contact_sheet,
+    ink_image,
+    input_ink,
+    thumbnail,
+    wilson,
+)
+from lenet_gui.drawing.paper import render
 from lenet_gui.drawing.pen_digits import (
     as_written,
     mouse_points,
@@ -65,7 +70,6 @@ from lenet_gui.drawing.stroke_files import (
     pick_writers,
 )
 from lenet_gui.network.calibration import expected_calibration_error, softmax
-from lenet_gui.network.preprocess import BACKGROUND, INK
 from lenet_gui.network.weights import (
     BUNDLED_WEIGHTS,
     WeightsError,
@@ -187,19 +191,10 @@ def redraw(
 # -- report --------------------------------------------------------------------
 
 
-def _wilson(correct: int, n: int) -> tuple[float, float]:
-    """95 % Wilson score interval of a proportion."""
-    z = 1.96
-    p = correct / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def summary(readings: Readings) -> dict:
     """Accuracy, interval, per digit, per writer and confusions of one condition."""
     correct = readings.correct()
-    low, high = _wilson(int(correct.sum()), readings.n)
+    low, high = wilson(int(correct.sum()), readings.n)
     per_writer = {
         w: round(float(correct[readings.writers == w].mean()), 4)
         for w in sorted(set(readings.writers))
@@ -278,47 +273,19 @@ def calibration(readings: Readings) -> dict:
 # -- contact sheets ------------------------------------------------------------
 
 
-def _to_qimage(ink: np.ndarray, size: int) -> QImage:
-    """Ink in [0, 1] as dark on light, scaled to `size` without smoothing."""
-    grey = np.ascontiguousarray(np.rint(255 * (1 - np.clip(ink, 0, 1))), np.uint8)
-    height, width = grey.shape
-    image = QImage(grey.data, width, height, width, QImage.Format.Format_Grayscale8)
-    return image.scaled(size, size).copy()
-
-
-def contact_sheet(
+def misread_sheet(
     tiles: list[tuple[np.ndarray, np.ndarray | None, str]],
     path: Path,
     columns: int = 5,
 ) -> None:
     """Save (canvas, network input, caption) tiles as one PNG."""
-    caption = 18
-    tile_w, tile_h = 2 * _THUMB + 16, _THUMB + caption + 8
-    rows = max(1, -(-len(tiles) // columns))
-    sheet = QImage(columns * tile_w, rows * tile_h, QImage.Format.Format_RGB32)
-    sheet.fill(QColor(255, 255, 255))
-    painter = QPainter(sheet)
-    for k, (canvas, network_input, text) in enumerate(tiles):
-        x, y = (k % columns) * tile_w, (k // columns) * tile_h
-        factor = PAPER_SIZE // _THUMB
-        thumb = canvas.reshape(_THUMB, factor, _THUMB, factor).mean(axis=(1, 3))
-        pictures = [thumb / 255.0]
+    pictures = []
+    for canvas, network_input, text in tiles:
+        inks = [thumbnail(canvas, _THUMB) / 255.0]
         if network_input is not None:
-            pictures.append((network_input - BACKGROUND) / (INK - BACKGROUND))
-        painter.setPen(QColor(160, 160, 160))
-        for slot, picture in enumerate(pictures):
-            left = x + slot * (_THUMB + 4)
-            painter.drawImage(left, y + caption, _to_qimage(picture, _THUMB))
-            painter.drawRect(left, y + caption, _THUMB, _THUMB)
-        painter.setPen(QColor(180, 0, 0))
-        painter.drawText(
-            QRect(x, y, tile_w, caption),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            text,
-        )
-    painter.end()
-    if not sheet.save(str(path), "PNG"):
-        raise OSError(f"could not write {path}")
+            inks.append(input_ink(network_input))
+        pictures.append(([ink_image(ink, _THUMB) for ink in inks], text))
+    contact_sheet(pictures, path, _THUMB, 2 * _THUMB + 16, columns)
 
 
 def offline_sheet(readings: Readings, seed: int, path: Path, limit: int = 60) -> int:
@@ -342,7 +309,7 @@ def offline_sheet(readings: Readings, seed: int, path: Path, limit: int = 60) ->
             )
         )
     if tiles:
-        contact_sheet(tiles, path)
+        misread_sheet(tiles, path)
     return len(wrong)
 
 
@@ -357,65 +324,38 @@ def through_window(
     Returns accuracy, agreement with the offline reading and the misreads'
     count; writes their contact sheet to `path`.
     """
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from stroke_replay import replay, widget_transform
-
-    from lenet_gui.gui import MainWindow
-    from lenet_gui.network.classifier import Classifier
+    # The window and its widgets only when they are used.
+    from benchmarks.stroke_replay import real_window, replay_and_read
 
     pick = np.sort(
         np.random.default_rng(seed).choice(
             readings.n, min(count, readings.n), replace=False
         )
     )
-    saved_config = os.environ.get("XDG_CONFIG_HOME")
-    with tempfile.TemporaryDirectory() as config:
-        # The user's saved geometry and pen neither apply nor get overwritten.
-        os.environ["XDG_CONFIG_HOME"] = config
-        app = QApplication.instance()
-        window = MainWindow(Classifier.load(weights))
-        window.resize(window.sizeHint())
-        window.show()
-        QTest.qWaitForWindowExposed(window)
-        app.processEvents()
-        transform = widget_transform(window.canvas)
-        canvas = window.canvas
+    with real_window(weights) as (window, transform):
         read, tiles = [], []
         started = time.perf_counter()
         for k in pick:
             index = int(readings.indices[k])
             digit = readings.digits[index]
             placed, pen, _ = redraw(digit, index, seed, as_written(HEADLINE))
-            canvas.clear()
-            canvas.set_pen_width(pen)
-            replay(canvas, placed, transform)
-            QApplication.processEvents()
-            result = window.last_result
+            result = replay_and_read(window, transform, placed, pen)
             seen = -1 if result is None else result.digit
             read.append(seen)
             if seen != digit.label:
                 sure = "" if result is None else f" ({result.confidence:.0%})"
                 tiles.append(
                     (
-                        canvas.to_array(),
+                        window.canvas.to_array(),
                         None if result is None else result.network_input,
                         f"{digit.label} read {seen}{sure} {digit.writer}",
                     )
                 )
         seconds = time.perf_counter() - started
-        window.hide()
-        window.deleteLater()
-    if saved_config is None:
-        os.environ.pop("XDG_CONFIG_HOME", None)
-    else:
-        os.environ["XDG_CONFIG_HOME"] = saved_config
     read = np.array(read)
     labels = readings.labels[pick]
     if tiles:
-        contact_sheet(tiles, path)
+        misread_sheet(tiles, path)
     return {
         "n": len(pick),
         "accuracy": round(float((read == labels).mean()), 5),

@@ -3,16 +3,15 @@
 A quick in-suite version of ``python -m benchmarks.drawn_digits``: test digits
 thinned to skeletons, traced into strokes and drawn on the real main window's
 canvas with mouse events, at varied sizes and positions, with the default pen.
-The mouse replay comes from ``tests/stroke_replay.py``, which the benchmark
-uses too.
+The mouse replay is the benchmark's own (``benchmarks/stroke_replay.py``).
 """
 
 from pathlib import Path
 
 import numpy as np
 import pytest
-from stroke_replay import replay, widget_transform
 
+from benchmarks.stroke_replay import replay, widget_transform
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.idx import load_mnist
