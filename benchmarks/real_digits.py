@@ -37,280 +37,38 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from benchmarks.accuracy import (
-    contact_sheet,
-    ink_image,
-    input_ink,
-    thumbnail,
-    wilson,
+from benchmarks.real_folds import fold_writers, train_folds
+from benchmarks.real_readings import HEADLINE, Readings, measure, pooled, redraw
+from benchmarks.real_report import (
+    calibration,
+    misread_sheet,
+    offline_sheet,
+    print_report,
 )
-from lenet_gui.drawing.paper import render
-from lenet_gui.drawing.pen_digits import (
-    as_written,
-    mouse_points,
-    pen_drawing,
-    pen_inputs,
-)
-from lenet_gui.drawing.pen_styles import STYLES
+from lenet_gui.drawing.pen_digits import as_written
 from lenet_gui.drawing.stroke_files import (
     PenDigit,
     StrokeFileError,
     load_pen_digits,
     pick_writers,
 )
-from lenet_gui.network.calibration import expected_calibration_error, softmax
 from lenet_gui.network.weights import (
     BUNDLED_WEIGHTS,
     WeightsError,
     load_model,
     metadata_path,
 )
-from lenet_gui.pen_training import VALIDATION_SEED, calibration_report, logits_of
+from lenet_gui.pen_training import VALIDATION_SEED
 
 ENVIRONMENT = "LENET_STROKES"
-HEADLINE = (0.45, 0.8)
-SMALL = (0.1, 0.25)
-_THUMB = 112
-
-
-@dataclass
-class Readings:
-    """Digits of one condition and what the network made of them."""
-
-    name: str
-    labels: np.ndarray
-    logits: np.ndarray
-    writers: np.ndarray
-    indices: np.ndarray
-    digits: list[PenDigit] = field(repr=False)
-
-    @property
-    def predictions(self) -> np.ndarray:
-        """The digit read for each drawing."""
-        return self.logits.argmax(axis=1)
-
-    @property
-    def n(self) -> int:
-        """Number of drawings."""
-        return len(self.labels)
-
-    def correct(self) -> np.ndarray:
-        """Whether each drawing was read right."""
-        return self.predictions == self.labels
-
-    def joined(self, other: Readings) -> Readings:
-        """Both sets of readings, as one (e.g. out-of-fold readings pooled)."""
-        offset = len(self.digits)
-        return Readings(
-            self.name,
-            np.concatenate([self.labels, other.labels]),
-            np.concatenate([self.logits, other.logits]),
-            np.concatenate([self.writers, other.writers]),
-            np.concatenate([self.indices, other.indices + offset]),
-            self.digits + other.digits,
-        )
-
-
-def styled(digits: list[PenDigit], name: str, seed: int) -> list[PenDigit]:
-    """The digits of the style's class with the style added, where it fits."""
-    label, vary = STYLES[name]
-    out = []
-    for k, digit in enumerate(digits):
-        if digit.label != label:
-            continue
-        varied = vary(list(digit.strokes), np.random.default_rng((seed, 7, k)))
-        if varied is not None:
-            out.append(PenDigit(digit.label, digit.writer, tuple(varied)))
-    return out
-
-
-def conditions(digits: list[PenDigit], seed: int) -> list[tuple[str, list, object]]:
-    """(name, digits, drawing settings) of every condition measured."""
-    rows = [
-        ("headline 45-80%, default pen", digits, as_written(HEADLINE)),
-        ("small 10-25%, default pen", digits, as_written(SMALL)),
-        ("random pen 8-48 px, 45-80%", digits, as_written(HEADLINE, pen=None)),
-    ]
-    for name in STYLES:
-        rows.append((f"styled: {name}", styled(digits, name, seed), as_written()))
-    return rows
-
-
-def measure(
-    model: torch.nn.Module, digits: list[PenDigit], seed: int, workers: int
-) -> list[Readings]:
-    """Draw and read every condition's digits offline."""
-    out = []
-    for name, chosen, aug in conditions(digits, seed):
-        if not chosen:
-            continue
-        inputs, labels, indices = pen_inputs(chosen, seed, 1, aug, workers)
-        writers = np.array([chosen[i].writer for i in indices])
-        out.append(
-            Readings(name, labels, logits_of(model, inputs), writers, indices, chosen)
-        )
-    return out
-
-
-def pooled(rows: list[Readings], more: list[Readings]) -> list[Readings]:
-    """Join two models' readings condition by condition (out-of-fold pooling).
-
-    A condition one of them lacks (no digit of its writers takes a style)
-    keeps the other's readings; the order of `rows` comes first.
-    """
-    by_name = {r.name: r for r in rows}
-    for r in more:
-        by_name[r.name] = by_name[r.name].joined(r) if r.name in by_name else r
-    return list(by_name.values())
-
-
-def redraw(
-    digit: PenDigit, index: int, seed: int, aug: object
-) -> tuple[list[np.ndarray], float, np.ndarray]:
-    """Draw a digit again exactly as :func:`pen_inputs` drew it (copy 0).
-
-    Returns the strokes placed on the paper (before the mouse grid), the pen
-    and the paper's raster.
-    """
-    rng = np.random.default_rng((seed, 0, index))
-    placed, pen = pen_drawing(digit.strokes, digit.label, rng, aug)
-    return placed, pen, render(mouse_points(placed, rng), pen)
-
-
-# -- report --------------------------------------------------------------------
-
-
-def summary(readings: Readings) -> dict:
-    """Accuracy, interval, per digit, per writer and confusions of one condition."""
-    correct = readings.correct()
-    low, high = wilson(int(correct.sum()), readings.n)
-    per_writer = {
-        w: round(float(correct[readings.writers == w].mean()), 4)
-        for w in sorted(set(readings.writers))
-    }
-    confusions = Counter(
-        (int(t), int(p))
-        for t, p in zip(readings.labels, readings.predictions, strict=True)
-        if t != p
-    )
-    return {
-        "n": readings.n,
-        "accuracy": round(float(correct.mean()), 5),
-        "interval": [round(low, 4), round(high, 4)],
-        "per_digit": {
-            d: round(float(correct[readings.labels == d].mean()), 4)
-            for d in range(10)
-            if (readings.labels == d).any()
-        },
-        "per_writer": per_writer,
-        "confusions": [[t, p, c] for (t, p), c in confusions.most_common(10)],
-    }
-
-
-def print_report(rows: list[Readings], calibration: dict) -> dict:
-    """Print the table, the details of the headline row and the calibration."""
-    print(f"\n  {'condition':<34}{'n':>6}{'accuracy':>10}   95% interval")
-    results = {}
-    for readings in rows:
-        s = summary(readings)
-        results[readings.name] = s
-        low, high = s["interval"]
-        print(
-            f"  {readings.name:<34}{s['n']:>6}{s['accuracy']:>10.2%}"
-            f"   {low:.1%}-{high:.1%}"
-        )
-    head = results[rows[0].name]
-    print(f"\n  {rows[0].name}, per digit:")
-    print("   " + "".join(f"{d:>7}" for d in head["per_digit"]))
-    print("   " + "".join(f"{a:>7.1%}" for a in head["per_digit"].values()))
-    writers = head["per_writer"]
-    worst = min(writers, key=writers.get)
-    print(
-        f"  per writer: {min(writers.values()):.1%} ({worst}) to "
-        f"{max(writers.values()):.1%}, {len(writers)} writers"
-    )
-    listed = ", ".join(f"{t}->{p} x{c}" for t, p, c in head["confusions"])
-    print(f"  confusions (true->read): {listed or 'none'}")
-    print(
-        f"\n  calibration on these writers: T = {calibration['temperature']}; "
-        f"ECE (15 bins) {calibration['ece_before']:.4f} before, "
-        f"{calibration['ece_after']:.4f} after (T fitted on the other half of the "
-        f"writers: {calibration['half_temperatures']})"
-    )
-    print(
-        f"  misreads said to be >= 99 % sure: {calibration['sure_misreads_before']} "
-        f"before, {calibration['sure_misreads_after']} after scaling by T"
-    )
-    return results
-
-
-def calibration(readings: Readings) -> dict:
-    """Temperature and ECE of the headline readings (writer-split, see report)."""
-    report = calibration_report(readings.logits, readings.labels, readings.writers)
-    wrong = ~readings.correct()
-    sure = softmax(readings.logits).max(axis=1) >= 0.99
-    scaled = softmax(readings.logits, report["temperature"]).max(axis=1) >= 0.99
-    scaled_probs = softmax(readings.logits, report["temperature"])
-    report["ece_after_same_writers"] = round(
-        expected_calibration_error(scaled_probs, readings.labels), 5
-    )
-    report["sure_misreads_before"] = int((wrong & sure).sum())
-    report["sure_misreads_after"] = int((wrong & scaled).sum())
-    return report
-
-
-# -- contact sheets ------------------------------------------------------------
-
-
-def misread_sheet(
-    tiles: list[tuple[np.ndarray, np.ndarray | None, str]],
-    path: Path,
-    columns: int = 5,
-) -> None:
-    """Save (canvas, network input, caption) tiles as one PNG."""
-    pictures = []
-    for canvas, network_input, text in tiles:
-        inks = [thumbnail(canvas, _THUMB) / 255.0]
-        if network_input is not None:
-            inks.append(input_ink(network_input))
-        pictures.append(([ink_image(ink, _THUMB) for ink in inks], text))
-    contact_sheet(pictures, path, _THUMB, 2 * _THUMB + 16, columns)
-
-
-def offline_sheet(readings: Readings, seed: int, path: Path, limit: int = 60) -> int:
-    """Contact sheet of the headline misreads; return how many there were."""
-    from lenet_gui.network.preprocess import preprocess
-
-    wrong = np.flatnonzero(~readings.correct())
-    probabilities = softmax(readings.logits)
-    tiles = []
-    for k in wrong[:limit]:
-        index = int(readings.indices[k])
-        digit = readings.digits[index]
-        _, _, paper = redraw(digit, index, seed, as_written(HEADLINE))
-        read = int(readings.predictions[k])
-        tiles.append(
-            (
-                paper,
-                preprocess(paper),
-                f"{digit.label} read {read} ({probabilities[k, read]:.0%}) "
-                f"{digit.writer}",
-            )
-        )
-    if tiles:
-        misread_sheet(tiles, path)
-    return len(wrong)
 
 
 # -- the real window -----------------------------------------------------------
@@ -368,42 +126,6 @@ def through_window(
         "misreads": len(tiles),
         "seconds": round(seconds, 1),
     }
-
-
-# -- folds ---------------------------------------------------------------------
-
-
-def fold_writers(digits: list[PenDigit], folds: int, seed: int) -> list[list[str]]:
-    """Split the writers into `folds` groups of (nearly) equal size, by seed."""
-    writers = sorted({d.writer for d in digits})
-    order = np.random.default_rng(seed).permutation(len(writers))
-    return [sorted(writers[i] for i in order[k::folds]) for k in range(folds)]
-
-
-def train_folds(args: argparse.Namespace, digits: list[PenDigit]) -> list[Path]:
-    """Train one model per fold with the training command; return their weights."""
-    from lenet_gui import train
-
-    paths = []
-    for k, group in enumerate(fold_writers(digits, args.folds, args.split_seed)):
-        out = args.fold_dir / f"fold{k}.pt"
-        argv = [
-            *shlex.split(args.train_args),
-            "--strokes",
-            *map(str, args.strokes),
-            "--holdout-writers",
-            ",".join(group),
-            "--output",
-            str(out),
-        ]
-        if out.exists() and not args.retrain:
-            print(f"fold {k}: using {out} (--retrain to train it again)")
-        else:
-            print(f"fold {k}: training without {', '.join(group)}")
-            if train.main(argv) != 0:
-                raise RuntimeError(f"training fold {k} failed")
-        paths.append(out)
-    return paths
 
 
 # -- command line --------------------------------------------------------------

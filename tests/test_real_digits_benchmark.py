@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import real_digits
+from benchmarks import real_digits, real_folds, real_readings
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
 
 SAMPLE = Path(__file__).parent / "data" / "strokes" / "pendigits-sample.json"
@@ -78,7 +78,7 @@ def test_writers_split_into_folds_of_equal_size():
     from lenet_gui.drawing.stroke_files import load_pen_digits
 
     digits = load_pen_digits(SAMPLE)
-    folds = real_digits.fold_writers(digits, 2, seed=1)
+    folds = real_folds.fold_writers(digits, 2, seed=1)
     assert sorted(sum(folds, [])) == sorted({d.writer for d in digits})
     assert [len(f) for f in folds] == [2, 2]
     with pytest.raises(SystemExit):
@@ -93,13 +93,13 @@ def test_out_of_fold_readings_pool_by_condition():
     def readings(name, writer, n):
         digits = [PenDigit(k % 10, writer, (np.zeros((1, 2)),)) for k in range(n)]
         labels = np.arange(n) % 10
-        return real_digits.Readings(
+        return real_readings.Readings(
             name, labels, np.eye(10)[labels], np.full(n, writer), np.arange(n), digits
         )
 
     first = [readings("headline", "a", 3), readings("styled", "a", 2)]
     second = [readings("headline", "b", 4)]  # no digit of b takes the style
-    rows = real_digits.pooled(real_digits.pooled([], first), second)
+    rows = real_readings.pooled(real_readings.pooled([], first), second)
     assert [r.name for r in rows] == ["headline", "styled"]
     headline = rows[0]
     assert headline.n == 7 and list(headline.writers) == ["a"] * 3 + ["b"] * 4
