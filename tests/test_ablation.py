@@ -70,7 +70,7 @@ def test_classify_input_without_ablation_matches_the_old_computation(
             logits, acts = _forward_as_before(
                 model, torch.from_numpy(network_input).view(1, 1, 32, 32)
             )
-        logits64 = logits[0].double().numpy()
+        logits64 = logits[0].double().numpy() / classifier.temperature
         expected = np.exp(logits64 - logits64.max())
         expected /= expected.sum()
         prediction = classifier.classify_input(network_input)
