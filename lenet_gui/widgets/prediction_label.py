@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from lenet_gui.widgets.themed import ThemedWidget
 
@@ -32,14 +32,35 @@ class PredictionLabel(ThemedWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Plain text throughout: a rich-text label lays out a text document on
+        # every repaint, which cost about 1 ms a change at this size.
         self._digit_label = QLabel(self.EMPTY_DIGIT)
-        self._digit_label.setTextFormat(Qt.TextFormat.RichText)
-        self._digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._digit_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._digit_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+        )
         self._digit_label.setObjectName("predictedDigit")
         digit_font = QFont(self.font())
         digit_font.setPointSizeF(digit_font.pointSizeF() * 6)
         digit_font.setWeight(QFont.Weight.Bold)
         self._digit_label.setFont(digit_font)
+
+        # ", or 7?" beside the digit when the runner-up is likely; empty otherwise,
+        # so the digit alone stays centred.
+        self._runner_up_label = QLabel("")
+        self._runner_up_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._runner_up_label.setAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+        )
+        self._runner_up_label.setObjectName("runnerUp")
+        runner_up_font = QFont(digit_font)
+        runner_up_font.setPointSizeF(digit_font.pointSizeF() * 0.45)
+        self._runner_up_label.setFont(runner_up_font)
+        # Bottom-aligned, the smaller text would sit below the digit's baseline.
+        descent_gap = (
+            QFontMetrics(digit_font).descent() - QFontMetrics(runner_up_font).descent()
+        )
+        self._runner_up_label.setContentsMargins(0, 0, 0, max(0, descent_gap))
 
         self._confidence_label = QLabel(self.EMPTY_HINT)
         self._confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -51,7 +72,13 @@ class PredictionLabel(ThemedWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(0)
-        layout.addWidget(self._digit_label)
+        reading = QHBoxLayout()
+        reading.setSpacing(0)
+        reading.addStretch(1)
+        reading.addWidget(self._digit_label)
+        reading.addWidget(self._runner_up_label)
+        reading.addStretch(1)
+        layout.addLayout(reading)
         layout.addWidget(self._confidence_label)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
@@ -89,6 +116,7 @@ class PredictionLabel(ThemedWidget):
         if digit is None:
             self._has_prediction = False
             self._digit_label.setText(self.EMPTY_DIGIT)
+            self._runner_up_label.setText("")
             self._confidence_label.setText(self.EMPTY_HINT)
             self.setAccessibleName("No prediction: draw a digit")
             self._apply_palette()
@@ -103,7 +131,7 @@ class PredictionLabel(ThemedWidget):
             if not (math.isfinite(confidence) and 0.0 <= confidence <= 1.0):
                 raise ValueError(f"confidence must be in 0..1, got {confidence}")
             sure = f"{100 * confidence:.1f} % sure"
-        shown = str(digit)
+        beside = ""
         if runner_up is not None and confidence is not None:
             other, chance = int(runner_up[0]), float(runner_up[1])
             if not (0 <= other <= 9 and math.isfinite(chance) and 0 <= chance <= 1):
@@ -111,15 +139,16 @@ class PredictionLabel(ThemedWidget):
                     f"runner-up must be a digit and a chance, not {runner_up}"
                 )
             if chance >= self.AMBIGUOUS:
-                shown = f"{digit}<span style='font-size:45%'>, or {other}?</span>"
+                beside = f", or {other}?"
                 sure = (
                     f"{100 * confidence:.0f} % {digit} \N{MIDDLE DOT} "
                     f"{100 * chance:.0f} % {other}"
                 )
         self._has_prediction = True
-        self._digit_label.setText(shown)
+        self._digit_label.setText(str(digit))
+        self._runner_up_label.setText(beside)
         self._confidence_label.setText(sure)
-        spoken = shown if "<" not in shown else f"{digit}, or {runner_up[0]}?"
+        spoken = f"{digit}{beside}"
         self.setAccessibleName(f"Prediction: {spoken}" + (f", {sure}" if sure else ""))
         self._apply_palette()
 
@@ -131,7 +160,7 @@ class PredictionLabel(ThemedWidget):
             else QPalette.ColorRole.PlaceholderText
         )
         color = self.palette().color(role)
-        for label in (self._digit_label, self._confidence_label):
+        for label in (self._digit_label, self._runner_up_label, self._confidence_label):
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, color)
             label.setPalette(palette)
