@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QWidget
 
 from lenet_gui.widgets.feature_map_panel import FeatureMapPanel
 from lenet_gui.widgets.layer_grid import ColorScale, LayerGrid, LayerSlot
-from lenet_gui.widgets.themed import ThemedWidget, color_axes
+from lenet_gui.widgets.themed import ThemedWidget, color_plots
 
 __all__ = ["CheckpointView"]
 
@@ -176,10 +176,8 @@ class CheckpointView(ThemedWidget):
 
     def _apply_palette(self) -> None:
         palette = self.palette()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        self._plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
         plot = self._plot_widget.getPlotItem()
-        color_axes([plot], ["left", "bottom"], text)
+        text = color_plots(self._plot_widget, [plot], palette)
         for side in ("left", "bottom"):
             axis = plot.getAxis(side)
             axis.setLabel(axis.labelText, color=text.name())

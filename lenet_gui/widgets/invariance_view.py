@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lenet_gui.widgets.themed import ThemedWidget, color_axes
+from lenet_gui.widgets.themed import ThemedWidget, color_plots
 
 __all__ = ["InvarianceView"]
 
@@ -209,10 +209,7 @@ class InvarianceView(ThemedWidget):
             self._markers[name].setValue(value)
 
     def _apply_palette(self) -> None:
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        self._graphics.setBackground(palette.color(QPalette.ColorRole.Base))
-        color_axes(self._plots.values(), ["left", "bottom"], text)
+        text = color_plots(self._graphics, self._plots.values(), self.palette())
         muted = QColor(text)
         muted.setAlphaF(0.6)
         for marker in self._markers.values():

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
-from lenet_gui.widgets.themed import ThemedWidget, color_axes
+from lenet_gui.widgets.themed import ThemedWidget, color_plots
 
 
 class ProbabilityChart(ThemedWidget):
@@ -162,10 +162,9 @@ class ProbabilityChart(ThemedWidget):
 
     def _apply_palette(self) -> None:
         palette = self.palette()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        self._plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
-        plot = self._plot_widget.getPlotItem()
-        color_axes([plot], ["left", "bottom"], text)
+        text = color_plots(
+            self._plot_widget, [self._plot_widget.getPlotItem()], palette
+        )
         muted = QColor(text)
         muted.setAlphaF(0.45)
         self._bar_brush = QBrush(muted)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QSize
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["ThemedWidget", "color_axes"]
+__all__ = ["ThemedWidget", "color_axes", "color_plots"]
 
 
 def color_axes(items: Iterable, sides: Iterable[str], color: QColor) -> None:
@@ -29,6 +29,29 @@ def color_axes(items: Iterable, sides: Iterable[str], color: QColor) -> None:
             axis = item.getAxis(side)
             axis.setPen(color)
             axis.setTextPen(color)
+
+
+def color_plots(graphics, plots: Iterable, palette: QPalette) -> QColor:
+    """Paint pyqtgraph plots in a palette: the Base background, text-coloured axes.
+
+    Parameters
+    ----------
+    graphics : pyqtgraph.GraphicsView
+        The widget the plots are drawn in (its background is set).
+    plots : iterable
+        Plot items whose left and bottom axes take the text colour.
+    palette : QPalette
+        The palette to follow.
+
+    Returns
+    -------
+    QColor
+        The palette's text colour, for the rest of the widget's colours.
+    """
+    text = palette.color(QPalette.ColorRole.WindowText)
+    graphics.setBackground(palette.color(QPalette.ColorRole.Base))
+    color_axes(plots, ["left", "bottom"], text)
+    return text
 
 
 class ThemedWidget(QWidget):
