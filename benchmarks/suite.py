@@ -39,6 +39,17 @@ _STARTUP_WITH_FILE = (
     "the window shows"
 )
 
+#: The views timed by default, one live-update row each (`--show`).
+VIEWS = (
+    "network",
+    "kernels",
+    "attribution",
+    "looks-for",
+    "invariance",
+    "compare",
+    "checkpoints",
+)
+
 #: The measures, in the order they run and are reported.
 MEASURES = {m.NAME: m for m in (live, stroke, startup, memory, training)}
 
@@ -92,7 +103,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         action="append",
         metavar="VIEW",
         help="also time the live update with this view shown "
-        "(window.show_panel(VIEW)); one row per view; repeatable",
+        "(window.show_panel(VIEW)); one row per view; repeatable "
+        f"(default: {', '.join(VIEWS)}; 'none' for no view rows)",
     )
     p.add_argument(
         "--weights",
@@ -112,6 +124,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--duration", type=float, default=3.0, help=argparse.SUPPRESS)
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.show is None and args.child is None:
+        args.show = list(VIEWS)
+    args.show = [view for view in args.show or [] if view != "none"]
     unknown = set(args.only.split(",")) - set(MEASURES)
     if unknown:
         p.error(f"--only: unknown sections {', '.join(sorted(unknown))}")

@@ -208,6 +208,13 @@ def test_options_name_known_sections_only():
         suite.parse_args(["--only", "live,nonsense"])
 
 
+def test_every_view_gets_a_row_unless_views_are_named():
+    assert suite.parse_args([]).show == list(suite.VIEWS)
+    assert suite.parse_args(["--show", "none"]).show == []
+    # A child times only the views its parent names.
+    assert suite.parse_args(["--child", "live"]).show == []
+
+
 def test_the_suite_imports_only_the_standard_library():
     # The start-up child runs through the suite: it must cost what main.py costs.
     code = (
