@@ -37,7 +37,8 @@ def _wait_until_settled(app, window, seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         app.processEvents()
-        if all(window.panel(name).settled for name in window.panels()):
+        panels = [window.panel(name) for name in window.panels()]
+        if all(getattr(panel, "settled", True) for panel in panels):
             break
         time.sleep(0.02)
     for _ in range(20):  # the last repaints
