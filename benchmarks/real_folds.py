@@ -38,6 +38,7 @@ def train_folds(args: argparse.Namespace, digits: list[PenDigit]) -> list[Path]:
             ",".join(group),
             "--output",
             str(out),
+            "--force",  # reached only for a new fold or with --retrain
         ]
         if out.exists() and not args.retrain:
             print(f"fold {k}: using {out} (--retrain to train it again)")

@@ -1,4 +1,4 @@
-"""Train LeNet-5 on MNIST: ``python -m lenet_gui.train --data DIR``.
+"""Train LeNet-5 on MNIST: ``python -m lenet_gui.train --data DIR --output FILE``.
 
 Trains with the paper's kind of distortions on MNIST's training digits and,
 mixed in, the same digits drawn again as the app draws them
@@ -10,17 +10,23 @@ settings, timing, versions and the data's checksums.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import platform
 import shlex
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
 from lenet_gui.network.checkpoints import (
+    checkpoint_folder,
     checkpoint_schedule,
     save_checkpoint,
     start_checkpoint_folder,
@@ -44,31 +50,84 @@ from lenet_gui.network.learning import (
     with_drawn,
 )
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.weights import save_weights
+from lenet_gui.network.weights import metadata_path, save_weights
 from lenet_gui.pen_training import add_arguments as add_pen_arguments
 from lenet_gui.pen_training import prepare as prepare_pen_digits
 from lenet_gui.pen_training import validate as validate_pen_digits
+from lenet_gui.safe_write import check_writable, describe
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, not the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the error as one line and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """Return an argparse type: a whole number from `low` (to `high`)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low}" if high is None else f"from {low} to {high}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, not {value}")
+        return value
+
+    return parse
+
+
+def _real_number(low: float, high: float, *, above_low: bool) -> Callable[[str], float]:
+    """Return an argparse type: a finite number from `low` (or above) to `high`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        too_low = value <= low if above_low else value < low
+        if not math.isfinite(value) or too_low or value > high:
+            bounds = f"above {low}" if above_low else f"from {low}"
+            if math.isfinite(high):
+                bounds += f" to {high}"
+            raise argparse.ArgumentTypeError(f"must be a number {bounds}, not {text}")
+        return value
+
+    return parse
+
+
+_POSITIVE = _whole_number(1)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Parse the command line."""
-    parser = argparse.ArgumentParser(
+    """Parse and check the command line; a bad value exits with one line."""
+    parser = _Parser(
         prog="python -m lenet_gui.train", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--data", type=Path, required=True, help="MNIST directory")
     parser.add_argument(
         "--download", action="store_true", help="fetch MNIST into --data if missing"
     )
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--epochs", type=_POSITIVE, default=20)
+    parser.add_argument("--batch-size", type=_POSITIVE, default=128)
+    parser.add_argument(
+        "--lr",
+        type=_real_number(0, math.inf, above_low=True),
+        default=3e-3,
+        help="peak learning rate",
+    )
+    # numpy's legacy seeding, used for the drawing, takes 0 to 2**32 - 1.
+    parser.add_argument("--seed", type=_whole_number(0, 2**32 - 1), default=1)
     parser.add_argument(
         "--no-distortions", action="store_true", help="train on the plain digits"
     )
     parser.add_argument(
         "--drawn",
-        type=float,
+        type=_real_number(0, 1, above_low=False),
         default=1.0,
         metavar="FRACTION",
         help="each pass adds FRACTION x the training digits, drawn again with the "
@@ -76,18 +135,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=_POSITIVE,
         default=None,
         help="processes that draw the digits (default: one per CPU)",
     )
     parser.add_argument(
-        "--limit", type=int, default=None, help="train on the first N digits only"
+        "--limit", type=_POSITIVE, default=None, help="train on the first N digits only"
     )
     parser.add_argument(
-        "--threads", type=int, default=None, help="torch CPU threads (default: all)"
+        "--threads",
+        type=_POSITIVE,
+        default=None,
+        help="torch CPU threads (default: all)",
     )
     parser.add_argument(
-        "--output", type=Path, default=Path("weights/lenet5.pt"), help="weights file"
+        "--output",
+        type=Path,
+        required=True,
+        help="weights file to write (e.g. runs/lenet5.pt); its record goes "
+        "beside it with .json; an existing file is replaced only with --force",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --output file and its .json",
     )
     parser.add_argument(
         "--no-checkpoints",
@@ -96,12 +167,89 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="do not save the dozen checkpoints of the run beside the weights",
     )
     add_pen_arguments(parser)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    # The pen options belong to lenet_gui.pen_training; their ranges are
+    # checked here, with the others.
+    if args.stroke_copies < 1:
+        parser.error(
+            f"argument --stroke-copies: must be from 1, not {args.stroke_copies}"
+        )
+    per_pass = args.strokes_per_pass
+    if not (math.isfinite(per_pass) and per_pass >= 0):
+        parser.error(
+            f"argument --strokes-per-pass: must be a number from 0, not {per_pass}"
+        )
+    return args
+
+
+def check_output(args: argparse.Namespace) -> str | None:
+    """Say why the weights could not be saved where asked, before any training.
+
+    Refused: an output whose metadata (``.json``) or checkpoint folder would
+    be the output itself; a place where no file can be created (a folder, a
+    device, a path through a file, a read-only disk); an existing file
+    without ``--force``. Missing folders are created.
+
+    Returns
+    -------
+    str or None
+        The reason, one line; None when the output is fine.
+    """
+    output = args.output
+    record = metadata_path(output)
+    if output.suffix.lower() == ".json" or record == output:
+        return f"--output {output}: its .json record would overwrite the weights"
+    folder = checkpoint_folder(output)
+    if args.checkpoints and (folder == output or folder.is_file()):
+        return f"--output {output}: its checkpoint folder {folder} is a file"
+    for path in (output, record):
+        try:
+            check_writable(path)
+        except OSError as error:
+            return f"cannot write {path}: {describe(error)}"
+    existing = [str(path) for path in (output, record) if os.path.lexists(path)]
+    if existing and not args.force:
+        verb = "exists" if len(existing) == 1 else "exist"
+        return f"{' and '.join(existing)} already {verb} (add --force to replace)"
+    return None
+
+
+class _CannotSave(Exception):
+    """A checkpoint or the weights could not be written; the message says why."""
+
+
+@contextmanager
+def _saving(path: Path) -> Iterator[None]:
+    """Turn a failed write of `path` into :class:`_CannotSave`, in plain words."""
+    try:
+        yield
+    except OSError as error:
+        raise _CannotSave(f"cannot write {path}: {describe(error)}") from error
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run training from the command line; return the exit status."""
+    """Run training from the command line; return the exit status.
+
+    0 when the weights are saved; 1, with one line on stderr, when the data,
+    the output or a save fails; 2 (exit) for a bad or missing option.
+    """
     args = parse_args(argv)
+    problem = check_output(args)
+    if problem is not None:
+        print(f"error: {problem}; nothing was trained", file=sys.stderr)
+        return 1
+    try:
+        return _train(args, argv)
+    except _CannotSave as error:
+        # A disk that filled up during training: one line. The weights and
+        # record are replaced only once both new ones are whole.
+        old = f"{args.output.name} and {metadata_path(args.output).name}"
+        print(f"error: {error}; any earlier {old} are unchanged", file=sys.stderr)
+        return 1
+
+
+def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """Load the data, train, evaluate and save; return the exit status."""
     if args.threads:
         torch.set_num_threads(args.threads)
     generator = seed_everything(args.seed)
@@ -226,8 +374,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{validation['n']} digits; temperature {validation['temperature']}, "
                 f"ECE {validation['ece_before']:.4f} -> {validation['ece_after']:.4f}"
             )
-    save_weights(model, args.output, metadata)
-    print(f"saved {args.output} and {args.output.with_suffix('.json')}")
+    with _saving(args.output):
+        save_weights(model, args.output, metadata)
+    print(f"saved {args.output} and {metadata_path(args.output)}")
     return 0
 
 
@@ -248,7 +397,8 @@ class _Checkpoints:
         self._seen = 0
         self._due = {}
         if args.checkpoints:
-            self._folder = start_checkpoint_folder(args.output)
+            with _saving(checkpoint_folder(args.output)):
+                self._folder = start_checkpoint_folder(args.output)
             self._due = {p.batches: p for p in checkpoint_schedule(args.epochs, steps)}
             self._save_if_due()  # the start: the initial random weights
 
@@ -263,11 +413,12 @@ class _Checkpoints:
             return
         accuracy = evaluate(self._model, *self._test).accuracy
         self._model.train()  # evaluate() left it in evaluation mode
-        info = save_checkpoint(
-            self._model, self._folder, len(self._saved), plan, accuracy
-        )
-        self._saved.append(info)
-        write_index(self._folder, self._saved)
+        with _saving(self._folder):
+            info = save_checkpoint(
+                self._model, self._folder, len(self._saved), plan, accuracy
+            )
+            self._saved.append(info)
+            write_index(self._folder, self._saved)
 
 
 def _draw(

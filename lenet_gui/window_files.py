@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QBuffer, QIODevice, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -16,11 +18,49 @@ from PySide6.QtWidgets import (
 )
 
 from lenet_gui.image_file import ImageFileError, image_formats, read_ink
+from lenet_gui.safe_write import describe, write_file
 from lenet_gui.session import ExplorerSession
 from lenet_gui.widgets import DrawingCanvas
 from lenet_gui.window_settings import WindowSettings
 
-__all__ = ["FilesMixin"]
+__all__ = ["FilesMixin", "png_bytes", "png_path"]
+
+
+def png_path(chosen: str | Path) -> tuple[Path, bool]:
+    """Return the file to write for a name chosen in the save dialog.
+
+    ``.png`` is added when the name lacks it (``digit`` becomes
+    ``digit.png``, ``scan.jpg`` becomes ``scan.jpg.png``). The dialog asked
+    about replacing the name it returned, not this one, so the caller must
+    ask again when the name grew and the longer one exists.
+
+    Returns
+    -------
+    path : Path
+        The file to write.
+    confirm : bool
+        True when `path` is not the name chosen and already exists.
+    """
+    chosen = Path(chosen)
+    if chosen.name.lower().endswith(".png"):
+        return chosen, False
+    path = chosen.with_name(chosen.name + ".png")
+    return path, os.path.lexists(path)
+
+
+def png_bytes(image: QImage) -> bytes:
+    """Encode `image` as PNG in memory, so a failed disk write is seen as one.
+
+    Raises
+    ------
+    OSError
+        Qt could not encode the picture.
+    """
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if image.isNull() or not image.save(buffer, "PNG"):
+        raise OSError(errno.EINVAL, "the picture could not be made into a PNG")
+    return bytes(buffer.data())
 
 
 class FilesMixin(QMainWindow):
@@ -135,21 +175,55 @@ class FilesMixin(QMainWindow):
             self.open_image(files[0])
 
     def _save_image(self, image: QImage, path: str | Path) -> bool:
-        if image.save(str(path), "PNG"):
-            self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
-            return True
-        self._warn("Cannot save", f"{Path(path).name}: could not be written")
-        return False
+        """Write `image` as a PNG, all or nothing; say "Saved" only when it was.
+
+        The file is replaced only after the new one is written and closed
+        without error (:func:`~lenet_gui.safe_write.write_file`), so a full
+        disk or a file-size limit keeps the old file and costs a message.
+        """
+        path = Path(path)
+        existed = os.path.lexists(path)
+        try:
+            write_file(path, png_bytes(image))
+        except OSError as error:
+            message = f"{path.name}: not saved: {describe(error)}"
+            if existed:
+                message += f"; the existing {path.name} is unchanged"
+            self._warn("Cannot save", message)
+            return False
+        self.statusBar().showMessage(f"Saved {path.name}", 5000)
+        return True
 
     def _ask_save_path(self, title: str, name: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            self, title, str(Path(self._last_dir()) / name), "PNG image (*.png)"
+        """Ask where to save; "" when cancelled or a replacement is declined.
+
+        The dialog confirms replacing only the name it returns; ``.png`` is
+        added afterwards (:func:`png_path`) and, if that name exists, the
+        question is asked again. No default suffix is set: a native dialog
+        may add it after its own overwrite check, which is how ``name.png``
+        was once replaced without a word.
+        """
+        start = str(Path(self._last_dir()) / name)
+        chosen, _ = QFileDialog.getSaveFileName(self, title, start, "PNG image (*.png)")
+        if not chosen:
+            return ""
+        self._remember_dir(chosen)
+        path, confirm = png_path(chosen)
+        if confirm and not self._confirm_replace(path):
+            self.statusBar().showMessage(f"Not saved; {path.name} is unchanged", 5000)
+            return ""
+        return str(path)
+
+    def _confirm_replace(self, path: Path) -> bool:
+        """Ask before replacing `path`, which the dialog did not ask about."""
+        answer = QMessageBox.question(
+            self,
+            "Replace file?",
+            f"{path.name} already exists in {path.parent}. Replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
-        if path:
-            self._remember_dir(path)
-            if not path.lower().endswith(".png"):
-                path += ".png"
-        return path
+        return answer == QMessageBox.StandardButton.Yes
 
     def _last_dir(self) -> str:
         return self._settings.last_folder()

@@ -31,6 +31,7 @@ checked loading. The training command saves them like this::
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -45,6 +46,7 @@ import torch
 
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import WeightsError
+from lenet_gui.safe_write import write_file
 
 __all__ = [
     "INDEX",
@@ -210,7 +212,10 @@ def save_checkpoint(
         raise ValueError(f"number must be an integer from 0, not {number!r}")
     path = Path(folder) / f"{number:02d}.pt"
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(model.state_dict(), path)
+    # Written whole, then renamed: a full disk never leaves a cut checkpoint.
+    state = io.BytesIO()
+    torch.save(model.state_dict(), state)
+    write_file(path, state.getvalue())
     return CheckpointInfo(path, plan.label, plan.passes, plan.batches, test_accuracy)
 
 

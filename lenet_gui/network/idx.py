@@ -1,10 +1,10 @@
-"""Read, write and download MNIST in its original IDX format.
+"""Load, checksum and download MNIST, kept in its original IDX format.
 
-IDX is the tiny binary format the MNIST files use: two zero bytes, a one-byte
-data type code, a one-byte number of dimensions, one big-endian 32-bit size per
-dimension, then the values in C order, big-endian. The four MNIST files are
-usually gzip-compressed; this module reads either form and tells them apart by
-the gzip magic bytes, never by the file name.
+The four MNIST files are IDX files (:mod:`lenet_gui.network.idx_format`, whose
+reading and writing this module re-exports), usually gzip-compressed; either
+form is read, told apart by the gzip magic bytes, never by the file name. The
+header of each file is checked (magic number, 28x28 images) before its values
+are read.
 
 Only numpy and the standard library are used here (no torch, no Qt).
 """
@@ -12,11 +12,9 @@ Only numpy and the standard library are used here (no torch, no Qt).
 from __future__ import annotations
 
 import gzip
-import hashlib
 import http.client
-import math
+import io
 import os
-import tempfile
 import urllib.request
 import zlib
 from collections.abc import Callable, Sequence
@@ -24,6 +22,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+
+from lenet_gui.network.idx_format import (
+    IDX_TYPE_NAMES,
+    IdxFormatError,
+    content_sha256,
+    read_idx,
+    read_idx_checked,
+    shape_text,
+    stream_sha256,
+    write_idx,
+)
+from lenet_gui.safe_write import write_file
 
 __all__ = [
     "DEFAULT_MIRRORS",
@@ -69,37 +79,13 @@ DEFAULT_MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _IMAGES_MAGIC = 0x0803  # unsigned bytes, 3 dimensions
 _LABELS_MAGIC = 0x0801  # unsigned bytes, 1 dimension
 _IMAGE_SIZE = (28, 28)
 _NUM_CLASSES = 10
 
-# IDX data type code -> big-endian dtype of the stored values.
-_IDX_DTYPES = {
-    0x08: np.dtype(">u1"),
-    0x09: np.dtype(">i1"),
-    0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"),
-    0x0D: np.dtype(">f4"),
-    0x0E: np.dtype(">f8"),
-}
-_TYPE_NAMES = {
-    0x08: "unsigned byte",
-    0x09: "signed byte",
-    0x0B: "int16",
-    0x0C: "int32",
-    0x0D: "float32",
-    0x0E: "float64",
-}
 _SPLIT_PREFIX = {"train": "train", "test": "t10k"}
-
-
-class IdxFormatError(ValueError):
-    """An IDX file is missing, unreadable or malformed.
-
-    The message names the file and says what is wrong with it.
-    """
+_MAX_DOWNLOAD = 64 * 2**20  # a .gz from a mirror (MNIST's largest: 9.9 MB)
 
 
 class MnistDownloadError(RuntimeError):
@@ -107,68 +93,6 @@ class MnistDownloadError(RuntimeError):
 
     The message lists, for each mirror, what went wrong.
     """
-
-
-def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """Read an IDX file, gzip-compressed or raw.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file. Compression is detected from the gzip magic bytes, so the
-        name does not matter.
-
-    Returns
-    -------
-    numpy.ndarray
-        The values with the shape given in the header, in native byte order.
-        ``uint8`` for the type code 0x08 used by MNIST.
-
-    Raises
-    ------
-    IdxFormatError
-        If the file is missing or unreadable, is corrupt gzip, has a bad
-        magic number, an unknown type code, no dimensions, or a payload whose
-        length is not exactly what the header announces.
-    """
-    return _read_idx(path)[1]
-
-
-def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> None:
-    """Write an array as an IDX file, gzip-compressed if ``path`` ends in ``.gz``.
-
-    The gzip header carries no time stamp or file name, so the same array
-    always gives the same bytes.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Destination; overwritten if it exists.
-    array : numpy.ndarray
-        At least one dimension, each below 2**32, with dtype uint8, int8,
-        int16, int32, float32 or float64.
-
-    Raises
-    ------
-    ValueError
-        If the dtype or shape cannot be stored in IDX.
-    """
-    array = np.asarray(array)
-    code = next(
-        (c for c, dt in _IDX_DTYPES.items() if dt.newbyteorder("=") == array.dtype),
-        None,
-    )
-    if code is None:
-        raise ValueError(f"IDX cannot store dtype {array.dtype}")
-    if not 1 <= array.ndim <= 255 or any(d >= 2**32 for d in array.shape):
-        raise ValueError(f"IDX cannot store an array of shape {array.shape}")
-    header = bytes([0, 0, code, array.ndim]) + b"".join(
-        d.to_bytes(4, "big") for d in array.shape
-    )
-    data = header + array.astype(_IDX_DTYPES[code], copy=False).tobytes()
-    if str(path).endswith(".gz"):
-        data = gzip.compress(data, compresslevel=9, mtime=0)
-    Path(path).write_bytes(data)
 
 
 def load_mnist(
@@ -210,18 +134,21 @@ def load_mnist(
     images_path = _find_mnist_file(Path(data_dir), f"{prefix}-images-idx3-ubyte")
     labels_path = _find_mnist_file(Path(data_dir), f"{prefix}-labels-idx1-ubyte")
 
-    magic, images = _read_idx(images_path)
-    _check_magic(images_path, magic, _IMAGES_MAGIC, "images")
-    if images.shape[1:] != _IMAGE_SIZE:
-        raise IdxFormatError(
-            f"{images_path}: images are {_shape_text(images.shape[1:])}, "
-            f"expected {_shape_text(_IMAGE_SIZE)}"
-        )
-    if images.shape[0] == 0:
-        raise IdxFormatError(f"{images_path}: the file holds no images")
+    def check_images(magic: int, shape: tuple[int, ...]) -> None:
+        _check_magic(images_path, magic, _IMAGES_MAGIC, "images")
+        if shape[1:] != _IMAGE_SIZE:
+            raise IdxFormatError(
+                f"{images_path}: images are {shape_text(shape[1:])}, "
+                f"expected {shape_text(_IMAGE_SIZE)}"
+            )
+        if shape[0] == 0:
+            raise IdxFormatError(f"{images_path}: the file holds no images")
 
-    magic, labels = _read_idx(labels_path)
-    _check_magic(labels_path, magic, _LABELS_MAGIC, "labels")
+    _, images = read_idx_checked(images_path, check_images)
+    _, labels = read_idx_checked(
+        labels_path,
+        lambda magic, _: _check_magic(labels_path, magic, _LABELS_MAGIC, "labels"),
+    )
     if labels.shape[0] != images.shape[0]:
         raise IdxFormatError(
             f"{images_path} holds {images.shape[0]} images but {labels_path} "
@@ -272,10 +199,7 @@ def sha256_of_data(data_dir: str | os.PathLike[str]) -> dict[str, str]:
             f"{data_dir}: none of the MNIST files {', '.join(MNIST_FILES)} "
             "(with or without .gz) is there"
         )
-    return {
-        name: hashlib.sha256(_uncompressed_bytes(path)).hexdigest()
-        for name, path in found.items()
-    }
+    return {name: content_sha256(path) for name, path in found.items()}
 
 
 def download_mnist(
@@ -329,67 +253,6 @@ def download_mnist(
     return paths
 
 
-def _read_idx(path: str | os.PathLike[str]) -> tuple[int, np.ndarray]:
-    """Read an IDX file; return its magic number and its values."""
-    data = _uncompressed_bytes(path)
-    if not data:
-        raise IdxFormatError(f"{path}: empty file")
-    if len(data) < 4:
-        raise IdxFormatError(
-            f"{path}: only {len(data)} bytes, too short for an IDX header"
-        )
-    if data[0] != 0 or data[1] != 0:
-        raise IdxFormatError(
-            f"{path}: not an IDX file: it starts with bytes "
-            f"{data[0]:#04x} {data[1]:#04x}, an IDX file starts with two zero bytes"
-        )
-    code, ndim = data[2], data[3]
-    if code not in _IDX_DTYPES:
-        known = ", ".join(f"{c:#04x} ({n})" for c, n in _TYPE_NAMES.items())
-        raise IdxFormatError(
-            f"{path}: unknown IDX data type code {code:#04x}; known codes: {known}"
-        )
-    if ndim == 0:
-        raise IdxFormatError(f"{path}: the header says the data has 0 dimensions")
-    header_len = 4 + 4 * ndim
-    if len(data) < header_len:
-        raise IdxFormatError(
-            f"{path}: truncated header: {ndim} dimensions need {header_len} "
-            f"header bytes, the file has {len(data)}"
-        )
-    shape = tuple(
-        int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
-    )
-    dtype = _IDX_DTYPES[code]
-    expected = math.prod(shape) * dtype.itemsize
-    actual = len(data) - header_len
-    if actual != expected:
-        unit = "" if dtype.itemsize == 1 else f" {_TYPE_NAMES[code]} values"
-        problem = "truncated" if actual < expected else "trailing bytes"
-        raise IdxFormatError(
-            f"{path}: {problem}: header says {_shape_text(shape)}{unit} = "
-            f"{expected} bytes of data, file has {actual}"
-        )
-    values = np.frombuffer(data, dtype=dtype, offset=header_len).reshape(shape)
-    return (code << 8) | ndim, values.astype(dtype.newbyteorder("="))
-
-
-def _uncompressed_bytes(path: str | os.PathLike[str]) -> bytes:
-    """Return a file's bytes, gunzipped if they start with the gzip magic."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise IdxFormatError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise IdxFormatError(f"{path}: cannot read the file: {exc}") from exc
-    if data[:2] != _GZIP_MAGIC:
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise IdxFormatError(f"{path}: corrupt gzip data: {exc}") from exc
-
-
 def _existing_mnist_file(data_dir: Path, name: str) -> Path | None:
     """Return ``data_dir/name.gz`` or ``data_dir/name``, whichever exists first."""
     for candidate in (data_dir / f"{name}.gz", data_dir / name):
@@ -417,13 +280,8 @@ def _check_magic(path: Path, magic: int, expected: int, what: str) -> None:
         raise IdxFormatError(
             f"{path}: magic number {magic}, expected {expected} for MNIST {what} "
             f"(unsigned bytes, {expected & 0xFF} dimensions); the file holds "
-            f"{_TYPE_NAMES[magic >> 8]} data with {magic & 0xFF} dimensions"
+            f"{IDX_TYPE_NAMES[magic >> 8]} data with {magic & 0xFF} dimensions"
         )
-
-
-def _shape_text(shape: tuple[int, ...]) -> str:
-    """Format a shape as ``60000x28x28``."""
-    return "x".join(str(d) for d in shape)
 
 
 def _valid_existing_file(data_dir: Path, name: str) -> Path | None:
@@ -432,7 +290,7 @@ def _valid_existing_file(data_dir: Path, name: str) -> Path | None:
         if not candidate.is_file():
             continue
         try:
-            digest = hashlib.sha256(_uncompressed_bytes(candidate)).hexdigest()
+            digest = content_sha256(candidate)
         except IdxFormatError:
             continue
         if digest == MNIST_SHA256[name]:
@@ -453,38 +311,33 @@ def _download_one(
         url = f"{mirror.rstrip('/')}/{name}.gz"
         try:
             with opener(url, timeout=timeout) as response:
-                body = response.read()
+                body = response.read(_MAX_DOWNLOAD + 1)
         except (OSError, ValueError, http.client.HTTPException) as exc:
             failures.append(f"{url}: download failed: {exc}")
             continue
+        if len(body) > _MAX_DOWNLOAD:
+            failures.append(f"{url}: more than {_MAX_DOWNLOAD} bytes, not MNIST")
+            continue
         try:
-            content = gzip.decompress(body)
+            with gzip.GzipFile(fileobj=io.BytesIO(body)) as content:
+                digest = stream_sha256(url, content)
         except (OSError, EOFError, zlib.error) as exc:
             failures.append(f"{url}: not valid gzip data: {exc}")
             continue
-        digest = hashlib.sha256(content).hexdigest()
+        except IdxFormatError as exc:
+            failures.append(str(exc))
+            continue
         if digest != MNIST_SHA256[name]:
             failures.append(
                 f"{url}: checksum mismatch: content sha256 is {digest}, "
                 f"expected {MNIST_SHA256[name]}"
             )
             continue
-        return _write_atomically(data_dir / f"{name}.gz", body)
+        # Renamed into place only once whole: never a partial file under
+        # the real name.
+        write_file(data_dir / f"{name}.gz", body)
+        return data_dir / f"{name}.gz"
     tried = "\n  ".join(failures) if failures else "no mirrors were given"
     raise MnistDownloadError(
         f"could not download {name}.gz from any mirror:\n  {tried}"
     )
-
-
-def _write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file next to ``path``, then rename it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp creates the file private (0600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

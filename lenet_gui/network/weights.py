@@ -9,6 +9,7 @@ a wrong or damaged file costs a message, never the weights in use.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import pickle
@@ -19,6 +20,7 @@ from typing import Any
 import torch
 
 from lenet_gui.network.model import LeNet5
+from lenet_gui.safe_write import replace_files
 
 __all__ = [
     "BUNDLED_WEIGHTS",
@@ -42,11 +44,27 @@ def metadata_path(weights: Path | str) -> Path:
 
 
 def save_weights(model: LeNet5, path: Path | str, metadata: dict[str, Any]) -> None:
-    """Save ``model``'s state_dict to ``path`` and ``metadata`` beside it as JSON."""
+    """Save ``model``'s state_dict to ``path`` and ``metadata`` beside it as JSON.
+
+    Both are written in full before either replaces an old file, weights
+    first (:func:`lenet_gui.safe_write.replace_files`): a full disk keeps the
+    old pair, never cut weights beside the old record.
+
+    Raises
+    ------
+    OSError
+        A file could not be written; the old ones are unchanged.
+    ValueError
+        ``path`` is its own metadata file (it ends in ``.json``).
+    """
     path = Path(path)
+    if path.suffix.lower() == ".json":
+        raise ValueError(f"{path.name}: the metadata would overwrite the weights")
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(model.state_dict(), path)
-    metadata_path(path).write_text(json.dumps(metadata, indent=2) + "\n")
+    weights = io.BytesIO()
+    torch.save(model.state_dict(), weights)
+    text = json.dumps(metadata, indent=2) + "\n"
+    replace_files([(path, weights.getvalue()), (metadata_path(path), text.encode())])
 
 
 def load_model(path: Path | str | None = None) -> tuple[LeNet5, dict[str, Any]]:
