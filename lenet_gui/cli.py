@@ -32,12 +32,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from lenet_gui.desktop import use_app_icon
     from lenet_gui.gui import MainWindow
 
     # An application made before (a benchmark probing start-up) is reused.
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("LeNet-5 Explorer")
     app.setOrganizationName("lenet-gui")
+    use_app_icon(app)
     window = MainWindow(defer_model=args.weights is None)
     if args.weights:
         window.load_weights(args.weights)

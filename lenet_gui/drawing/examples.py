@@ -13,12 +13,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from lenet_gui.bundled import bundled_file
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, Stroke
 
 __all__ = ["EXAMPLES_FILE", "Example", "load_examples"]
 
 #: The examples shipped with the app.
-EXAMPLES_FILE = Path(__file__).resolve().parents[2] / "resources" / "examples.json"
+EXAMPLES_FILE = bundled_file("resources/examples.json")
 
 
 @dataclass(frozen=True)

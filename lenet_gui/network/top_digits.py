@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from lenet_gui.bundled import bundled_file
 from lenet_gui.network.preprocess import from_mnist
 from lenet_gui.network.spec import Field
 
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 #: The digits shipped with the app for the "top digits" view.
-DIGIT_SET = Path(__file__).resolve().parents[2] / "resources" / "mnist-test-sample.npz"
+DIGIT_SET = bundled_file("resources/mnist-test-sample.npz")
 
 _MNIST_SIDE = 28
 _DIGITS = 10

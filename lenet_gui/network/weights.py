@@ -19,6 +19,7 @@ from typing import Any
 
 import torch
 
+from lenet_gui.bundled import bundled_file
 from lenet_gui.network.model import LeNet5
 from lenet_gui.safe_write import replace_files
 
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 #: The weights shipped with the app.
-BUNDLED_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "lenet5.pt"
+BUNDLED_WEIGHTS = bundled_file("weights/lenet5.pt")
 
 
 class WeightsError(ValueError):
