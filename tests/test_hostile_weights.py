@@ -27,8 +27,10 @@ import numpy as np
 import pytest
 import torch
 from image_samples import grey_qimage, save
-from robust_helpers import MNIST_DIR, REPO
+from PySide6.QtWidgets import QFileDialog, QLabel
+from robust_helpers import MNIST_DIR, REPO, STEM, draw, show_window
 
+from lenet_gui.gui import MainWindow
 from lenet_gui.network.checkpoints import INDEX, checkpoint_folder, list_checkpoints
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.model import LeNet5
@@ -185,6 +187,30 @@ def _pipe_watchdog(fifo: Path, seconds: float) -> Iterator[threading.Event]:
         thread.join(timeout=5)
 
 
+def _load_by_menu(qtbot, window: MainWindow, monkeypatch, path: Path) -> bool:
+    """File > Load Weights…, picking `path`; wait for it, return whether in use."""
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
+        window.action_set.weights.trigger()
+    return loaded.args[0]
+
+
+def _weights_label(window: MainWindow) -> str:
+    (text,) = [
+        label.text()
+        for label in window.statusBar().findChildren(QLabel)
+        if label.text().startswith(("LeNet-5", "No weights"))
+    ]
+    return text
+
+
+@pytest.fixture
+def window(qtbot, messages, classifier):
+    window = show_window(qtbot, MainWindow(classifier))
+    draw(window, STEM)
+    return window
+
+
 # --- 8: weights whose outputs are not finite ----------------------------------------
 
 
@@ -222,6 +248,22 @@ def test_predict_with_huge_weights_exits_2_and_prints_no_nan(tmp_path):
     assert run.stdout == ""
     assert run.stderr.count("\n") == 1 and "huge.pt" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_the_window_keeps_its_weights_when_huge_ones_are_picked(
+    qtbot, window, monkeypatch, messages, tmp_path
+):
+    classifier = window.classifier
+    path = _huge_output_weights(tmp_path / "huge.pt")
+    assert not _load_by_menu(qtbot, window, monkeypatch, path)
+    assert window.classifier is classifier
+    ((title, text),) = messages.warnings
+    assert title == "Cannot load weights" and text.startswith("huge.pt: ")
+    with qtbot.captureExceptions() as exceptions:
+        draw(window, [(0.3 + 0.3 * t, 0.22) for t in np.linspace(0, 1, 10)])
+        result = window.last_result
+    assert exceptions == []
+    assert np.isfinite(result.probabilities).all()
 
 
 # --- 9 and 16: metadata that cannot be read, or holds values of the wrong kind ------
@@ -307,6 +349,18 @@ def test_a_classifier_made_with_odd_metadata_uses_none_of_it(classifier, metadat
     assert describe(odd) == "bundled weights"
 
 
+@pytest.mark.parametrize("accuracy", ["5.0", "true"])
+def test_the_status_bar_shows_no_accuracy_out_of_range(
+    qtbot, window, monkeypatch, messages, tmp_path, accuracy
+):
+    weights = _copy_bundled(tmp_path)
+    metadata_path(weights).write_text(f'{{"test_accuracy": {accuracy}}}')
+    assert _load_by_menu(qtbot, window, monkeypatch, weights)
+    assert _weights_label(window) == "LeNet-5 · w.pt"
+    assert "%" not in window.statusBar().currentMessage()
+    assert messages.warnings == []
+
+
 # --- 10: pipes and devices where files should be ------------------------------------
 
 
@@ -351,6 +405,20 @@ def test_predict_with_metadata_linked_to_dev_zero_reads_nothing(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["digit"] == 7
+
+
+def test_load_weights_in_the_window_with_a_pipe_for_metadata(
+    qtbot, window, monkeypatch, messages, tmp_path
+):
+    weights = _copy_bundled(tmp_path)
+    fifo = metadata_path(weights)
+    os.mkfifo(fifo)
+    with _pipe_watchdog(fifo, seconds=10) as fed:
+        assert _load_by_menu(qtbot, window, monkeypatch, weights)
+    assert not fed.is_set(), "the pipe was read: the load waited for a writer"
+    assert window.classifier.source == weights
+    assert window.classifier.metadata == {}
+    assert messages.warnings == []
 
 
 @pytest.mark.parametrize("kind", ["pipe", "dev-zero", "dev-null", "over-8-mb"])
