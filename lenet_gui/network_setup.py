@@ -7,12 +7,14 @@ switched off, and how the input is distorted before the network reads it.
 asks it for every prediction. It says what changed through its signals.
 
 torch is imported only when weights are loaded, so a window can be painted
-before the ~1 s torch import (see :meth:`NetworkSetup.load_bundled`).
+before the ~1 s torch import (see :meth:`NetworkSetup.load_bundled`). Files
+the person picks are read on a worker thread too
+(:class:`~lenet_gui.weights_loader.WeightsLoader`): the window keeps
+answering, and a bad file costs a message, never the weights in use.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +22,18 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from lenet_gui.network.spec import LENET5, NetworkSpec
+from lenet_gui.weights_loader import WeightsLoader, load_classifier
 
 if TYPE_CHECKING:
     from lenet_gui.network.checkpoints import CheckpointInfo
     from lenet_gui.network.classifier import Classifier, Prediction
 
 __all__ = ["NetworkSetup", "describe"]
+
+_STILL_DRAW = (
+    "\n\nYou can still draw; load a weights file with "
+    "File > Load Weights… to see predictions."
+)
 
 
 class NetworkSetup(QObject):
@@ -56,8 +64,8 @@ class NetworkSetup(QObject):
     """A line for the status bar: (text, milliseconds, 0 until replaced)."""
     warning = Signal(str, str)
     """Something went wrong that the person must read: (title, text)."""
-
-    _bundledLoaded = Signal(object, str)  # from the loader thread
+    weightsLoaded = Signal(bool)
+    """The newest load asked for ended: True, its weights are in use; False."""
 
     def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
         super().__init__(parent)
@@ -69,8 +77,8 @@ class NetworkSetup(QObject):
         self._checkpoint_classifiers: dict[int, Classifier] = {}
         self._ablation: dict[str, frozenset[int]] = {}
         self._transform: dict[str, float] = {}
-        self._loader: threading.Thread | None = None
-        self._bundledLoaded.connect(self._on_bundled_loaded)
+        self._loader = WeightsLoader(self)
+        self._loader.loaded.connect(self._on_loaded)
 
     # -- reading a drawing ---------------------------------------------------------
 
@@ -134,7 +142,7 @@ class NetworkSetup(QObject):
     @property
     def loading(self) -> bool:
         """Whether weights are being loaded in the background."""
-        return self._loader is not None and self._loader.is_alive()
+        return self._loader.busy
 
     def load_bundled(self, *, background: bool = False) -> None:
         """Load the bundled weights, on a worker thread if `background`.
@@ -142,29 +150,16 @@ class NetworkSetup(QObject):
         Failure is a warning, never an exception: the person can still draw
         and load other weights.
         """
-        if not background:
-            self._on_bundled_loaded(*_load_bundled())
-            return
-        self.message.emit("Loading LeNet-5…", 0)
-        self._loader = threading.Thread(
-            target=lambda: self._bundledLoaded.emit(*_load_bundled()),
-            name="load-weights",
-        )
-        self._loader.start()
+        self._load(None, background)
 
     @Slot(str)
-    def load_weights(self, path: str | Path) -> bool:
-        """Switch to another weights file, checked first; keep the old on failure."""
-        from lenet_gui.network.classifier import Classifier
-        from lenet_gui.network.weights import WeightsError
+    def load_weights(self, path: str | Path, *, background: bool = True) -> bool:
+        """Switch to another weights file, checked first; keep the old on failure.
 
-        try:
-            classifier = Classifier.load(path)
-        except WeightsError as error:
-            self.warning.emit("Cannot load weights", str(error))
-            return False
-        self.use_classifier(classifier)
-        return True
+        Read on a worker thread (:attr:`weightsLoaded` says how it went), or
+        else at once, returning whether the weights are in use.
+        """
+        return self._load(Path(path), background)
 
     def use_classifier(self, classifier: Classifier) -> None:
         """Classify with `classifier`'s weights from now on (their final state)."""
@@ -188,8 +183,7 @@ class NetworkSetup(QObject):
 
     def shutdown(self) -> None:
         """Wait for a weights load still running."""
-        if self._loader is not None:
-            self._loader.join()
+        self._loader.join()
 
     # -- the training run's checkpoints ----------------------------------------------
 
@@ -317,17 +311,27 @@ class NetworkSetup(QObject):
 
     # -- private ----------------------------------------------------------------------
 
-    @Slot(object, str)
-    def _on_bundled_loaded(self, classifier: Classifier | None, error: str) -> None:
-        if classifier is None:
+    def _load(self, path: Path | None, background: bool) -> bool:
+        if not background:
+            self._loader.supersede()  # a load still running must not undo this
+            return self._on_loaded(path, *load_classifier(path))
+        self.message.emit(f"Loading {'LeNet-5' if path is None else path.name}…", 0)
+        self._loader.start(path)
+        return True
+
+    @Slot(object, object, str)
+    def _on_loaded(
+        self, path: Path | None, classifier: Classifier | None, error: str
+    ) -> bool:
+        if classifier is not None:
+            self.use_classifier(classifier)
+        elif path is not None:
+            self.warning.emit("Cannot load weights", error)
+        else:
             self.classifierChanged.emit(None)
-            self.warning.emit(
-                "Cannot load the bundled weights",
-                f"{error}\n\nYou can still draw; load a weights file with "
-                "File > Load Weights… to see predictions.",
-            )
-            return
-        self.use_classifier(classifier)
+            self.warning.emit("Cannot load the bundled weights", error + _STILL_DRAW)
+        self.weightsLoaded.emit(classifier is not None)
+        return classifier is not None
 
 
 def describe(classifier: Classifier) -> str:
@@ -336,17 +340,3 @@ def describe(classifier: Classifier) -> str:
     accuracy = classifier.test_accuracy
     measured = f", {accuracy:.2%} on MNIST test" if accuracy is not None else ""
     return f"{name}{measured}"
-
-
-def _load_bundled() -> tuple[Classifier | None, str]:
-    """Load the bundled weights: (classifier, "") or (None, the reason).
-
-    Anything that goes wrong, a bad file or a broken torch install, becomes
-    a message: the window must come up and say so, not hang at "Loading".
-    """
-    try:
-        from lenet_gui.network.classifier import Classifier
-
-        return Classifier.load(), ""
-    except Exception as error:  # reported to the person, never raised
-        return None, str(error) or type(error).__name__

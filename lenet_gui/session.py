@@ -130,6 +130,10 @@ class ExplorerSession(QObject):
     0 for until replaced)."""
     warning = Signal(str, str)
     """Something went wrong that the person must read: (title, text)."""
+    weightsLoaded = Signal(bool)
+    """A weights load asked for ended (the newest, if several were): True if
+    its weights are in use now, False if they were refused (a warning says
+    why and the weights in use stay)."""
 
     def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
         super().__init__(parent)
@@ -151,6 +155,7 @@ class ExplorerSession(QObject):
         self.network.classifierChanged.connect(self.classifierChanged)
         self.network.message.connect(self.message)
         self.network.warning.connect(self.warning)
+        self.network.weightsLoaded.connect(self.weightsLoaded)
         self.network.changed.connect(self._on_network_changed)
 
     # -- the network --------------------------------------------------------------
@@ -169,9 +174,14 @@ class ExplorerSession(QObject):
         """Load the bundled weights (see :meth:`NetworkSetup.load_bundled`)."""
         self.network.load_bundled(background=background)
 
-    def load_weights(self, path: str | Path) -> bool:
-        """Switch to another weights file, checked first; keep the old on failure."""
-        return self.network.load_weights(path)
+    def load_weights(self, path: str | Path, *, background: bool = True) -> bool:
+        """Switch to another weights file, checked first; keep the old on failure.
+
+        Read on a worker thread, so the window keeps answering, unless
+        `background` is False; see :meth:`NetworkSetup.load_weights`.
+        :attr:`weightsLoaded` says when it is done and how it went.
+        """
+        return self.network.load_weights(path, background=background)
 
     def use_classifier(self, classifier: Classifier) -> None:
         """Classify with `classifier` from now on."""

@@ -165,10 +165,13 @@ def weights_with_checkpoints(tmp_path):
 
 
 def test_checkpoint_slider_reads_with_the_checkpoints_tensors(
-    example_window, weights_with_checkpoints
+    qtbot, example_window, weights_with_checkpoints
 ):
     weights, infos = weights_with_checkpoints
-    assert example_window.load_weights(weights)
+    signal = example_window.session.weightsLoaded
+    with qtbot.waitSignal(signal, timeout=30_000) as loaded:
+        example_window.load_weights(weights)  # read in the background
+    assert loaded.args == [True]
     page = example_window.show_panel("checkpoints")
     assert page.objectName() == "checkpoints" and page.isVisible()
     slider = page.findChild(QSlider)

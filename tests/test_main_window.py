@@ -262,8 +262,15 @@ def test_save_drawing_and_export_feature_maps(window, tmp_path):
     assert maps.width() > 300 and maps.height() > 200
 
 
+def _load_weights(qtbot, window, path) -> bool:
+    """Load weights as the window does (in the background) and wait for them."""
+    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
+        window.load_weights(path)
+    return loaded.args[0]
+
+
 def test_load_weights_shows_their_accuracy_and_a_bad_file_keeps_the_old(
-    window, tmp_path, warnings
+    qtbot, window, tmp_path, warnings
 ):
     from lenet_gui.network.model import LeNet5
     from lenet_gui.network.weights import save_weights
@@ -271,10 +278,10 @@ def test_load_weights_shows_their_accuracy_and_a_bad_file_keeps_the_old(
     draw(window, SEVEN)
     bundled = window.classifier
     (tmp_path / "junk.pt").write_text("junk")
-    assert not window.load_weights(tmp_path / "junk.pt")
+    assert not _load_weights(qtbot, window, tmp_path / "junk.pt")
     assert window.classifier is bundled and "junk.pt" in warnings[0]
     save_weights(LeNet5(), tmp_path / "other.pt", {"test_accuracy": 0.5})
-    assert window.load_weights(tmp_path / "other.pt")
+    assert _load_weights(qtbot, window, tmp_path / "other.pt")
     assert window.classifier is not bundled
     assert "50.00%" in window._weights_label.text()
     assert "other.pt" in window._weights_label.text()

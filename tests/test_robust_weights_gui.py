@@ -228,7 +228,9 @@ def test_app_starts_without_usable_bundled_weights(
     # A good file then brings predictions, on the same drawing.
     good = tmp_path / "good.pt"
     shutil.copy(BUNDLED_WEIGHTS, good)
-    assert window.load_weights(good)
+    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
+        window.load_weights(good)  # read in the background
+    assert loaded.args == [True]
     assert np.array_equal(window.canvas.to_array(), drawing)
     assert window.last_result is not None
     assert_result_matches_canvas(window)
@@ -305,8 +307,11 @@ def test_files_opened_and_bad_files_refused_while_the_weights_load(
 # --- File > Load Weights ----------------------------------------------------------
 
 
-def _load_by_menu(window: MainWindow, monkeypatch, path: Path) -> None:
-    """Choose File > Load Weights… and pick `path` in the (stand-in) dialog."""
+def _load_by_menu(qtbot, window: MainWindow, monkeypatch, path: Path) -> bool:
+    """Choose File > Load Weights…, pick `path` in the (stand-in) dialog, wait.
+
+    The file is read in the background; returns whether it is in use now.
+    """
     monkeypatch.setattr(
         QFileDialog,
         "getOpenFileName",
@@ -314,7 +319,9 @@ def _load_by_menu(window: MainWindow, monkeypatch, path: Path) -> None:
     )
     (file_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
     (action,) = [a for a in file_menu.actions() if a.text() == "Load &Weights…"]
-    action.trigger()
+    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
+        action.trigger()
+    return loaded.args[0]
 
 
 @pytest.fixture
@@ -326,7 +333,7 @@ def window(qtbot, messages, bundled):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_bad_weights_keep_the_classifier_in_use(
-    window, monkeypatch, messages, tmp_path, marker, kind
+    qtbot, window, monkeypatch, messages, tmp_path, marker, kind
 ):
     path, words = _make(kind, tmp_path, marker)
     classifier = window.classifier
@@ -334,7 +341,7 @@ def test_bad_weights_keep_the_classifier_in_use(
     label = _weights_label(window)
     drawing = window.canvas.to_array()
 
-    _load_by_menu(window, monkeypatch, path)
+    assert not _load_by_menu(qtbot, window, monkeypatch, path)
 
     assert window.classifier is classifier
     assert window.last_result is result
@@ -353,14 +360,14 @@ def test_bad_weights_keep_the_classifier_in_use(
 
 
 def test_good_weights_switch_and_show_their_accuracy(
-    window, monkeypatch, messages, tmp_path, marker
+    qtbot, window, monkeypatch, messages, tmp_path, marker
 ):
     before = window.last_result
     torch.manual_seed(7)
     other = tmp_path / "retrained.pt"
     save_weights(LeNet5(), other, {"test_accuracy": 0.9876})
 
-    _load_by_menu(window, monkeypatch, other)
+    assert _load_by_menu(qtbot, window, monkeypatch, other)
 
     assert messages.warnings == []
     assert window.classifier.source == other
@@ -374,7 +381,7 @@ def test_good_weights_switch_and_show_their_accuracy(
 
     # A bad file after that keeps the new weights, not the bundled ones.
     evil, _ = _make("malicious-state-dict", tmp_path, marker)
-    _load_by_menu(window, monkeypatch, evil)
+    assert not _load_by_menu(qtbot, window, monkeypatch, evil)
     assert window.classifier is switched
     assert _weights_label(window) == f"LeNet-5 · {expected}"
     assert not marker.exists()
@@ -383,7 +390,7 @@ def test_good_weights_switch_and_show_their_accuracy(
     plain = tmp_path / "plain.pt"
     shutil.copy(BUNDLED_WEIGHTS, plain)
     metadata_path(plain).write_text('{"test_accuracy": "high"}')
-    _load_by_menu(window, monkeypatch, plain)
+    assert _load_by_menu(qtbot, window, monkeypatch, plain)
     assert _weights_label(window) == "LeNet-5 · plain.pt"
     assert len(messages.warnings) == 1
 
@@ -404,8 +411,8 @@ def test_every_weights_file_is_read_with_weights_only(
     qtbot.waitUntil(lambda: other.classifier is not None, timeout=30_000)
     show_window(qtbot, MainWindow())
     evil, _ = _make("malicious-state-dict", tmp_path, marker)
-    _load_by_menu(window, monkeypatch, evil)
-    _load_by_menu(window, monkeypatch, BUNDLED_WEIGHTS)
+    assert not _load_by_menu(qtbot, window, monkeypatch, evil)
+    assert _load_by_menu(qtbot, window, monkeypatch, BUNDLED_WEIGHTS)
     assert calls == [True] * 4
     assert not marker.exists()
 

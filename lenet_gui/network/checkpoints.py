@@ -45,6 +45,7 @@ from typing import Any
 import torch
 
 from lenet_gui.network.model import LeNet5
+from lenet_gui.network.safe_read import RefusedFile, read_regular_file
 from lenet_gui.network.weights import WeightsError
 from lenet_gui.safe_write import write_file
 
@@ -62,6 +63,8 @@ __all__ = [
 
 #: Name of the index file inside a checkpoint folder.
 INDEX = "index.json"
+#: Largest index read: twelve checkpoints take 2 KB.
+MAX_INDEX_BYTES = 1 << 20
 
 _FORMAT = "lenet5-checkpoints"
 _VERSION = 1
@@ -279,15 +282,26 @@ def list_checkpoints(weights: Path | str) -> list[CheckpointInfo]:
     where = f"{folder.name}/{INDEX}"
     if not folder.is_dir():
         raise WeightsError(f"{folder.name}: not a folder of checkpoints")
-    if not index.is_file():
-        raise WeightsError(f"{where}: no such file; the checkpoints cannot be listed")
     try:
-        document = json.loads(index.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        # Only a regular file, capped: a pipe or a device here must not hang
+        # or exhaust the app.
+        text = read_regular_file(index, MAX_INDEX_BYTES).decode("utf-8")
+        document = json.loads(text)
+    except RefusedFile as error:
+        if error.missing:
+            raise WeightsError(
+                f"{where}: no such file; the checkpoints cannot be listed"
+            ) from error
+        raise WeightsError(f"{where}: {error.reason}") from error
+    except UnicodeDecodeError as error:
         raise WeightsError(f"{where}: cannot be read ({error})") from error
     except json.JSONDecodeError as error:
         raise WeightsError(
             f"{where}: not valid JSON (line {error.lineno}: {error.msg})"
+        ) from error
+    except (ValueError, RecursionError) as error:  # e.g. nested too deep
+        raise WeightsError(
+            f"{where}: not usable JSON ({type(error).__name__})"
         ) from error
     if not isinstance(document, dict) or document.get("format") != _FORMAT:
         raise WeightsError(f"{where}: not an index of LeNet-5 checkpoints")
@@ -328,9 +342,8 @@ def _entry(folder: Path, where: str, k: int, entry: Any) -> CheckpointInfo:
         raise bad(f"has test_accuracy {accuracy!r}, not a fraction 0 to 1")
     path = folder / name
     if not path.is_file():
-        raise WeightsError(
-            f"{folder.name}/{name}: no such file, though {INDEX} lists it"
-        )
+        what = "not a regular file" if path.exists() else "no such file"
+        raise WeightsError(f"{folder.name}/{name}: {what}, though {INDEX} lists it")
     return CheckpointInfo(
         path,
         label,
@@ -341,11 +354,12 @@ def _entry(folder: Path, where: str, k: int, entry: Any) -> CheckpointInfo:
 
 
 def _is_number(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        return False
 
 
 def _round_half_up(value: float) -> int:

@@ -24,6 +24,7 @@ from lenet_gui.network.model import Ablation, LayerSummary, LeNet5
 from lenet_gui.network.preprocess import preprocess
 from lenet_gui.network.spec import Kind, NetworkSpec
 from lenet_gui.network.weights import load_model
+from lenet_gui.network.weights_guard import recorded_accuracy, recorded_temperature
 
 __all__ = ["Classifier", "Prediction", "UnitSum", "use_one_thread"]
 
@@ -234,8 +235,12 @@ class Classifier:
 
     @property
     def test_accuracy(self) -> float | None:
-        """MNIST test accuracy recorded with the weights, if any."""
-        return self.metadata.get("test_accuracy")
+        """MNIST test accuracy recorded with the weights, if any.
+
+        None also when the recorded value is not a fraction from 0 to 1 (5.0
+        or ``true`` in a hand-edited file), so it is never shown as "500 %".
+        """
+        return recorded_accuracy(self.metadata)
 
     @property
     def temperature(self) -> float:
@@ -244,9 +249,10 @@ class Classifier:
         Probabilities are ``softmax(logits / temperature)``: a temperature
         fitted on writers the network never saw makes a "90 % sure" right about
         nine times in ten (temperature scaling, Guo et al. 2017). The digit
-        read, the largest logit, does not change.
+        read, the largest logit, does not change. A recorded value that is
+        not a number from 0.05 to 20 is not used.
         """
-        return float(self.metadata.get("temperature", 1.0))
+        return recorded_temperature(self.metadata)
 
     def predict(
         self, image: np.ndarray, ablation: Ablation | None = None

@@ -4,14 +4,18 @@ Weights are a plain ``state_dict`` file (``.pt``) with a JSON file beside it
 (same name, ``.json``) recording how they were made and how well they do.
 Loading never runs code from the file (``torch.load(weights_only=True)``)
 and checks every tensor against the model before anything is replaced, so
-a wrong or damaged file costs a message, never the weights in use.
+a wrong or damaged file costs a message, never the weights in use. Only a
+regular file is read, of at most 8 MB, whose archive unpacks to at most 8 MB
+(:mod:`lenet_gui.network.safe_read`, :mod:`lenet_gui.network.weights_guard`);
+the weights must give finite outputs. The JSON beside them is a record
+only: when it cannot be read (a pipe, a device, over 1 MB, not UTF-8, not
+JSON, nested too deep, not an object) the weights load without it.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import math
 import pickle
 import re
 from pathlib import Path
@@ -21,6 +25,14 @@ import torch
 
 from lenet_gui.bundled import bundled_file
 from lenet_gui.network.model import LeNet5
+from lenet_gui.network.safe_read import RefusedFile, read_regular_file
+from lenet_gui.network.weights_guard import (
+    archive_problem,
+    output_problem,
+    recorded_temperature,
+    sensible_accuracy,
+    sensible_temperature,
+)
 from lenet_gui.safe_write import replace_files
 
 __all__ = [
@@ -33,6 +45,11 @@ __all__ = [
 
 #: The weights shipped with the app.
 BUNDLED_WEIGHTS = bundled_file("weights/lenet5.pt")
+
+#: Largest weights file read: LeNet-5's state_dict takes 250 KB.
+MAX_WEIGHTS_BYTES = 8 << 20
+#: Largest metadata file read: the bundled one takes 5 KB.
+MAX_METADATA_BYTES = 1 << 20
 
 
 class WeightsError(ValueError):
@@ -87,8 +104,10 @@ def load_model(path: Path | str | None = None) -> tuple[LeNet5, dict[str, Any]]:
     Raises
     ------
     WeightsError
-        The file is missing, unreadable, not a torch file, damaged, would
-        need code to run to load, or does not hold LeNet-5's tensors.
+        The file is missing, unreadable, not a regular file, too large, not
+        a torch file, damaged, would unpack to too much, would need code to
+        run to load, does not hold LeNet-5's tensors, or holds values so
+        large that the network's outputs are not finite numbers.
     """
     path = Path(BUNDLED_WEIGHTS if path is None else path)
     state = _read_state_dict(path)
@@ -103,16 +122,27 @@ def load_model(path: Path | str | None = None) -> tuple[LeNet5, dict[str, Any]]:
             f"{path.name}: holds tensors LeNet-5 cannot use ({type(error).__name__})"
         ) from error
     model.eval()
-    return model, _read_metadata(path)
+    metadata = _read_metadata(path)
+    # Values finite as stored can overflow once copied to float32 or summed.
+    problem = output_problem(model, recorded_temperature(metadata))
+    if problem is not None:
+        raise WeightsError(f"{path.name}: {problem}")
+    return model, metadata
 
 
 def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
-    if not path.exists():
-        raise WeightsError(f"{path.name}: no such file ({path})")
-    if not path.is_file():
-        raise WeightsError(f"{path.name}: not a file")
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        data = read_regular_file(path, MAX_WEIGHTS_BYTES)
+    except RefusedFile as error:
+        if error.missing:
+            raise WeightsError(f"{path.name}: no such file ({path})") from error
+        raise WeightsError(f"{path.name}: {error.reason}") from error
+    # torch believes the sizes an archive declares: check them before it does.
+    problem = archive_problem(data)
+    if problem is not None:
+        raise WeightsError(f"{path.name}: {problem}")
+    try:
+        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises assorted types for junk input
         # weights_only refuses anything that is not plain tensors and
         # containers, including pickles that would run code; it names what it
@@ -171,25 +201,25 @@ def _check_state_dict(
 
 
 def _read_metadata(path: Path) -> dict[str, Any]:
+    """Return the JSON object beside the weights, {} if there is none to read.
+
+    Any failure is "no metadata" (never a failure to load the weights): the
+    file can be anything a person or an attacker put there. Values that
+    would mislead are dropped: an accuracy outside 0 to 1 and a temperature
+    outside 0.05 to 20 (see :mod:`lenet_gui.network.weights_guard`).
+    """
     try:
-        metadata = json.loads(metadata_path(path).read_text())
-    except (OSError, ValueError):
+        data = read_regular_file(metadata_path(path), MAX_METADATA_BYTES)
+        metadata = json.loads(data.decode("utf-8"))
+    except (RefusedFile, ValueError, RecursionError, MemoryError):
+        # RecursionError: nesting deeper than the parser's recursion limit.
         return {}
     if not isinstance(metadata, dict):
         return {}
-    accuracy = metadata.get("test_accuracy")
-    if accuracy is not None and not (
-        isinstance(accuracy, int | float) and math.isfinite(accuracy)
+    for key, sensible in (
+        ("test_accuracy", sensible_accuracy),
+        ("temperature", sensible_temperature),
     ):
-        metadata.pop("test_accuracy")
-    temperature = metadata.get("temperature")
-    if temperature is not None and not (
-        isinstance(temperature, int | float)
-        and not isinstance(temperature, bool)
-        and math.isfinite(temperature)
-        and 0.05 <= temperature <= 20
-    ):
-        # A hand-edited or damaged value must not make every reading 100 % or
-        # a uniform 10 %: without it, the plain softmax is used.
-        metadata.pop("temperature")
+        if key in metadata and not sensible(metadata[key]):
+            metadata.pop(key)
     return metadata
