@@ -155,6 +155,60 @@ def test_every_key_set_to_garbage_still_starts(
     assert messages.warnings == []
 
 
+STARTS = """
+    import json
+    from pathlib import Path
+    from PySide6.QtWidgets import QApplication
+    from lenet_gui.gui import MainWindow
+    from lenet_gui.network.classifier import Classifier
+    from lenet_gui.window_settings import WindowSettings
+
+    app = QApplication([])
+    window = MainWindow(Classifier.load())
+    window.show()
+    app.processEvents()
+    report = {
+        "pen": window.canvas.pen_width(),
+        "layer": window.feature_maps.shown_layer(),
+        "system theme": window.action_set.themes["system"].isChecked(),
+        "folder is home": WindowSettings().last_folder() == str(Path.home()),
+    }
+    window.close()
+    print(json.dumps(report))
+"""
+
+
+@pytest.mark.parametrize(
+    "value", [b"C3, S4", HOSTILE["garbage bytes"]], ids=["the issue's", "garbage"]
+)
+def test_hostile_values_in_a_fresh_process(settings_file, tmp_path, value):
+    """As the issue found it: a new process, settings read from the start."""
+    write_every_key(settings_file, value)
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(REPO),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(STARTS)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    report = json.loads(run.stdout.splitlines()[-1])
+    assert report == {
+        "pen": DrawingCanvas.DEFAULT_PEN_WIDTH,
+        "layer": None,
+        "system theme": True,
+        "folder is home": True,
+    }
+
+
 TYPED = {
     "dict": {"C3": [1, 2]},
     "list of lists": [["S4"], [1.5]],
