@@ -3,6 +3,13 @@
 Settings always point into ``tmp_path`` here (``XDG_CONFIG_HOME``), and each
 test checks that before building anything there. Traps that hang Qt (a FIFO,
 a terminal) are opened only by a child process with a timeout.
+
+No trap points at a system device such as ``/dev/null``: writing through a
+symlink, Qt saves to a new file beside the target and renames it over the
+target, so a regression would replace the device itself (run as root, an
+unfixed build once did). The terminal trap is a pseudo-terminal the test
+opens; ``/dev/pts`` accepts no new files, so there a regression can only
+write to the test's own terminal, where the test looks for it.
 """
 
 from __future__ import annotations
@@ -299,8 +306,9 @@ def make_trap(kind: str, path: Path, tmp_path: Path) -> tuple[Path, object]:
         os.set_blocking(master, False)
         path.symlink_to(os.ttyname(slave))
         return path, (master, slave)
-    elif kind == "symlink to /dev/null":
-        path.symlink_to("/dev/null")
+    elif kind == "symlink to a folder":
+        (tmp_path / "folder").mkdir()
+        path.symlink_to(tmp_path / "folder")
     elif kind == "symlink to nothing":
         path.symlink_to(tmp_path / "nowhere" / "settings.conf")
     elif kind == "lock file is a fifo":
@@ -329,7 +337,7 @@ TRAPS = [
     "fifo",
     "symlink to a fifo",
     "symlink to a terminal",
-    "symlink to /dev/null",
+    "symlink to a folder",
     "symlink to nothing",
     "lock file is a fifo",
     "folder is a file",
@@ -384,16 +392,18 @@ def test_settings_trap_is_not_opened_and_the_window_says_so(
 
 
 def test_settings_trap_in_process_shows_the_note_once(
-    qtbot, messages, classifier, settings_file
+    qtbot, messages, classifier, settings_file, tmp_path
 ):
-    settings_file.symlink_to("/dev/null")
+    (tmp_path / "folder").mkdir()
+    settings_file.symlink_to(tmp_path / "folder")
     window = open_window(qtbot, classifier)
     (note,) = settings_note(window)
     assert "is not a regular file (through a symlink)" in note
     assert str(settings_file) in note
     assert_defaults(window)
     window.close()
-    assert os.readlink(settings_file) == "/dev/null"
+    assert os.readlink(settings_file) == str(tmp_path / "folder")
+    assert list((tmp_path / "folder").iterdir()) == []
 
 
 # --- the window fits its screen ------------------------------------------------------
