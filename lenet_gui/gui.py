@@ -79,7 +79,6 @@ class MainWindow(FilesMixin):
         self._connect()
         self.setMinimumSize(760, 560)
         self._settings.restore(self)
-        self._show_settings_problem()
         screen = self.screen()
         rate = screen.refreshRate() if screen is not None else 60.0
         self._session.set_frame_interval(
@@ -320,21 +319,8 @@ class MainWindow(FilesMixin):
     # -- settings and closing -----------------------------------------------------
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        """Room for a comfortable canvas and every feature map at once.
-
-        The window opens at this size only where the screen has room for it:
-        :meth:`WindowSettings.restore` fits it to the screen's free area.
-        """
+        """Room for a comfortable canvas and all feature maps (fitted to the screen)."""
         return QSize(1180, 820)
-
-    def _show_settings_problem(self) -> None:
-        """Say, for the whole session, that the settings file is not used."""
-        problem = self._settings.problem
-        if problem is not None:
-            label = QLabel("Settings not saved")
-            label.setToolTip(problem)
-            self.statusBar().addPermanentWidget(label)
-            self.statusBar().showMessage(problem, 15000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the settings and wait for work still running."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, QSize, QStandardPaths
+from PySide6.QtWidgets import QLabel
 
 from lenet_gui.theme import THEMES
 
@@ -213,7 +214,8 @@ class WindowSettings:
     def restore(self, window: MainWindow) -> None:
         """Give the window its remembered geometry, pen, layer shown and theme.
 
-        The geometry, remembered or first, is fitted to the screen.
+        The geometry, remembered or first, is fitted to the screen. When the
+        settings file is not used, the status bar says so.
         """
         geometry = self._bytes("window/geometry")
         restored = geometry is not None and window.restoreGeometry(geometry)
@@ -231,6 +233,12 @@ class WindowSettings:
         maps.show_layer(layer if layer in maps.layers() else None)
         theme = self._text("view/theme")
         window.set_theme(theme if theme in THEMES else "system")
+        if self.problem is not None:
+            # Said for the whole session, beside the weights, and once in full.
+            label = QLabel("Settings not saved")
+            label.setToolTip(self.problem)
+            window.statusBar().addPermanentWidget(label)
+            window.statusBar().showMessage(self.problem, 15000)
 
     def save(self, window: MainWindow) -> None:
         """Remember the window's geometry, pen and layer shown."""
