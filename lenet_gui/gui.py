@@ -319,7 +319,7 @@ class MainWindow(FilesMixin):
     # -- settings and closing -----------------------------------------------------
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        """Room for a comfortable canvas and every feature map at once."""
+        """Room for a comfortable canvas and all feature maps (fitted to the screen)."""
         return QSize(1180, 820)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -44,9 +44,15 @@ Safeguards:
   checked for completeness first (a JPEG must reach its end-of-image marker,
   a BMP must hold all its rows, a GIF its whole first frame). A JPEG whose
   encoder left out the end-of-image marker is refused too.
+* An SVG is checked before Qt parses it (:mod:`lenet_gui.svg_budget`): no
+  XML entities, no references to other files, and a bound on the elements
+  drawn once every ``<use>`` is followed, so a small file cannot keep Qt
+  drawing for hours.
 
-Only QtCore and QtGui's image classes are used: no widgets, no
-``QGuiApplication`` (the image format plugins load without one).
+Only QtCore and QtGui's image classes are used, no widgets. The image
+format plugins load without a ``QGuiApplication``, but Qt's SVG renderer
+needs one for fonts (it aborts without): reading an SVG with no Qt
+application yet starts an offscreen one, for the rest of the process.
 """
 
 from __future__ import annotations
@@ -55,13 +61,15 @@ import math
 import os
 import stat
 import struct
+import threading
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader
 
 from lenet_gui.network.photo import extract_ink
+from lenet_gui.svg_budget import SvgRefused, check_svg
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -85,6 +93,8 @@ MAX_FILE_BYTES = 256 * 2**20
 # Qt's common decoders produce (RGBA64, 16-bit PNG and TIFF) must fit.
 _ALLOCATION_LIMIT_MB = math.ceil(MAX_PIXELS * 8 / 2**20)
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+# The application made for the SVG renderer's fonts, kept alive.
+_FONT_APPLICATION: list[QGuiApplication] = []
 
 
 class ImageFileError(Exception):
@@ -145,9 +155,10 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
     ------
     ImageFileError
         The file is missing, a directory, unreadable, empty, too large, not
-        an image, in an unsupported format, damaged or truncated, or claims
-        more than :data:`MAX_PIXELS` pixels. The message names the file and
-        says why.
+        an image, in an unsupported format, damaged or truncated, claims
+        more than :data:`MAX_PIXELS` pixels, or is an SVG beyond the limits
+        of :func:`lenet_gui.svg_budget.check_svg`. The message names the
+        file and says why.
     """
     data = _read_bytes(path)
     if not _utf8_name(path):
@@ -161,6 +172,9 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
     if not reader.canRead():
         raise ImageFileError(path, _unreadable_reason(path, reader))
     name = bytes(reader.format()).decode("ascii", "replace").upper()
+    if name in ("SVG", "SVGZ"):
+        # Before reader.size(): Qt parses the whole document to tell it.
+        _check_svg(path, data)
 
     size = reader.size()
     if size.isValid():
@@ -274,6 +288,39 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
     if not data:
         raise ImageFileError(path, "the file is empty (0 bytes)")
     return data
+
+
+def _check_svg(path: str | os.PathLike[str], data: bytes) -> None:
+    """Refuse an SVG that is costly to draw or that Qt cannot draw here."""
+    try:
+        summary = check_svg(data)
+    except SvgRefused as error:
+        raise ImageFileError(path, str(error)) from None
+    if not _gui_application() and summary.uses_fonts:
+        raise ImageFileError(
+            path,
+            "the SVG has text, which Qt draws only in a GUI application, and "
+            "none can be started here (another thread or a QCoreApplication)",
+        )
+
+
+def _gui_application() -> bool:
+    """Whether Qt can draw text; starts an offscreen application if none.
+
+    Qt's font database needs a ``QGuiApplication``, and Qt aborts the whole
+    process when an SVG with text is drawn without one. Offscreen, because
+    reading a file needs no display; a ``QApplication``, so that widgets made
+    later in the process still work; only the main thread may start it.
+    """
+    application = QCoreApplication.instance()
+    if application is not None:
+        return isinstance(application, QGuiApplication)
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    from PySide6.QtWidgets import QApplication
+
+    _FONT_APPLICATION.append(QApplication(["lenet-gui", "-platform", "offscreen"]))
+    return True
 
 
 def _utf8_name(path: str | os.PathLike[str]) -> bool:

@@ -15,15 +15,23 @@ exit status is 0 when every file was classified, 1 when any was not, and 2
 when the weights cannot be loaded (one line on standard error, nothing on
 standard output). Bad files never cause a traceback.
 
-No ``QGuiApplication`` is needed: Qt's image format plugins (JPEG, GIF,
-WebP, ...) load without one, so this runs without a display and creates no
-widget. Qt may still print its own decoder warnings (such as ``libpng
-error``) on standard error.
+Standard output closed early (``--predict *.png | head -1``) ends the command
+quietly, with status 1 (:data:`CLOSED_OUTPUT`): not every file was reported.
+A failed write (a full disk, ``> /dev/full``) is reported in one line on
+standard error, with status 74 (:data:`WRITE_FAILED`, ``EX_IOERR``).
+
+No display is needed and no widget is created: Qt's image format plugins
+(JPEG, GIF, WebP, ...) load without a ``QGuiApplication``; reading an SVG
+starts an offscreen one, which Qt's SVG renderer needs for fonts. Qt may
+still print its own decoder warnings (such as ``libpng error``) on standard
+error.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
 from typing import Any, TextIO
 
@@ -31,10 +39,14 @@ from lenet_gui.image_file import ImageFileError, read_ink
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.network.weights import WeightsError
 
-__all__ = ["NO_DIGIT", "run_predict"]
+__all__ = ["CLOSED_OUTPUT", "NO_DIGIT", "WRITE_FAILED", "run_predict"]
 
 #: The error reported for an image in which no digit was found.
 NO_DIGIT = "no digit found"
+#: Exit status when standard output was closed before every file was reported.
+CLOSED_OUTPUT = 1
+#: Exit status when the results could not be written (``EX_IOERR``).
+WRITE_FAILED = 74
 
 
 def run_predict(
@@ -59,7 +71,8 @@ def run_predict(
     -------
     int
         0 if every file was classified, 1 if any could not be read or held
-        no digit, 2 if the weights could not be loaded.
+        no digit (or `out` was closed before all were reported), 2 if the
+        weights could not be loaded, 74 if writing to `out` failed.
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -74,9 +87,37 @@ def run_predict(
         result = _classify(classifier, path)
         if "error" in result:
             status = 1
-        # Flushed per file, so a caller reading a pipe sees each result at once.
-        print(json.dumps(result), file=out, flush=True)
+        try:
+            # Flushed per file, so a caller reading a pipe sees each at once.
+            print(json.dumps(result), file=out, flush=True)
+        except BrokenPipeError:
+            # The reader has all it wanted (`| head -1`): stop, quietly.
+            _discard_output(out)
+            return CLOSED_OUTPUT
+        except OSError as error:
+            _discard_output(out)
+            reason = error.strerror or str(error)
+            print(f"error: cannot write the results: {reason}", file=err)
+            return WRITE_FAILED
     return status
+
+
+def _discard_output(out: TextIO) -> None:
+    """Point `out`'s file descriptor at the null device.
+
+    What `out` still buffers is flushed again when Python exits; into a closed
+    pipe or a full disk that would fail once more, with a traceback. This is
+    what the Python documentation recommends for ``BrokenPipeError``.
+    """
+    try:
+        descriptor = out.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return  # not a file (a StringIO): nothing is flushed at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
 
 
 def _classify(classifier: Classifier, path: str) -> dict[str, Any]:
