@@ -65,8 +65,9 @@ class Panel(QObject):
         self.widget.setObjectName(self.NAME)
         QVBoxLayout(self.widget).setContentsMargins(0, 0, 0, 0)
         self._built = False
-        if self.FOLLOWS_DRAWING:
-            session.predictionChanged.connect(self.changed)
+        # New predictions are listened to only while shown (set_shown): with
+        # every tab listening, each live update paid for seven idle slots.
+        self._listening = False
         session.classifierChanged.connect(self.changed)
 
     def build(self) -> QWidget:
@@ -97,8 +98,19 @@ class Panel(QObject):
         return self._shown
 
     def set_shown(self, shown: bool) -> None:
-        """Say whether the panel is shown; a stale panel catches up at once."""
+        """Say whether the panel is shown; a stale panel catches up at once.
+
+        A hidden panel does not hear of new predictions, so it counts as
+        stale from the moment it is hidden.
+        """
         self._shown = shown
+        if self.FOLLOWS_DRAWING and shown != self._listening:
+            self._listening = shown
+            if shown:
+                self.session.predictionChanged.connect(self.changed)
+            else:
+                self.session.predictionChanged.disconnect(self.changed)
+                self._stale = True
         if shown:
             self.ensure_built()
             if self._stale:
