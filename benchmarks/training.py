@@ -77,10 +77,16 @@ def report(tr: dict, ctx: Context) -> tuple[list[Row], list]:
     per_epoch = [b - a for a, b in zip([0.0, *secs], secs, strict=False)]
     accuracy = TARGETS["accuracy"]
     reach = next((h for h in hist if accuracy.met(h["test_accuracy"])), None)
-    # Drawing the training digits again comes before the first epoch.
-    drawing = meta.get("drawing_seconds", 0.0)
+    # Drawing the training digits again (MNIST's, and any real pen digits)
+    # comes before the first epoch.
+    strokes = meta.get("strokes") or {}
+    drawing = meta.get("drawing_seconds", 0.0) + strokes.get("drawing_seconds", 0.0)
     label = "recorded" if tr["wall_s"] is None else "measured"
-    images = meta.get("training_images", 0) + meta.get("drawn_per_pass", 0)
+    images = (
+        meta.get("training_images", 0)
+        + meta.get("drawn_per_pass", 0)
+        + strokes.get("per_pass", 0)
+    )
     rows = [
         Row(
             f"5. Training ({label}): seconds per epoch ({images:,} images + "
@@ -136,7 +142,7 @@ def report(tr: dict, ctx: Context) -> tuple[list[Row], list]:
     )
     notes = [
         f"Training {tr['source']}: threads {meta.get('threads')}, total "
-        f"{meta.get('drawing_seconds', 0)} s drawing the digits and "
+        f"{drawing:.1f} s drawing the digits and "
         f"{meta.get('training_seconds')} s of training"
         + (
             f", {tr['wall_s']:.0f} s wall clock including data loading"

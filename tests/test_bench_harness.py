@@ -196,6 +196,12 @@ def test_stroke_startup_memory_and_training_reports():
     rows, _ = training.report({"meta": meta, "wall_s": None, "source": "x"}, None)
     assert labels(rows)[1].startswith("   time to 99.2 % test accuracy (epoch 2")
     assert [r.status for r in rows] == ["", "PASS", "PASS"]
+    # Real pen digits count in each pass and their drawing in the time to target.
+    meta.update(training_images=100, drawn_per_pass=20)
+    meta["strokes"] = {"per_pass": 30, "drawing_seconds": 3.0}
+    rows, _ = training.report({"meta": meta, "wall_s": None, "source": "x"}, None)
+    assert "(150 images + 10,000 test)" in labels(rows)[0]
+    assert rows[1].median == "28 s"
     meta["history"] = history[:1]
     rows, _ = training.report({"meta": meta, "wall_s": None, "source": "x"}, None)
     assert rows[1].median.startswith("never") and rows[1].status == "FAIL"
