@@ -58,7 +58,14 @@ class InvarianceView(ThemedWidget):
         self._sliders: dict[str, QSlider] = {}
         self._readouts: dict[str, QLabel] = {}
         self._plots: dict[str, pg.PlotItem] = {}
-        self._curves: dict[str, list[pg.PlotDataItem]] = {}
+        self._curves: dict[str, list[pg.PlotCurveItem]] = {}
+        # Each digit's pens: (thin, thick); the digit read is drawn thick.
+        self._pens = [
+            (pg.mkPen(color, width=1.5), pg.mkPen(color, width=3.5))
+            for color in DIGIT_COLORS
+        ]
+        # The digit drawn thick in each plot, to change only what changes.
+        self._read: dict[str, int | None] = {}
         self._markers: dict[str, pg.InfiniteLine] = {}
 
         controls = QGridLayout()
@@ -91,9 +98,12 @@ class InvarianceView(ThemedWidget):
             plot.getAxis("bottom").enableAutoSIPrefix(False)
             plot.setLabel("bottom", f"{t.label} ({t.unit})")
             plot.getAxis("bottom").setHeight(32)
-            self._curves[t.name] = [
-                plot.plot(pen=pg.mkPen(color, width=1.5)) for color in DIGIT_COLORS
-            ]
+            # Bare curve items: a sweep redraws 70 curves, and plot()'s data
+            # items add a layer of bookkeeping to every one of them.
+            self._curves[t.name] = [pg.PlotCurveItem(pen=pen) for pen, _ in self._pens]
+            for line in self._curves[t.name]:
+                plot.addItem(line)
+            self._read[t.name] = None
             marker = pg.InfiniteLine(angle=90, movable=False)
             plot.addItem(marker)
             self._plots[t.name] = plot
@@ -170,14 +180,15 @@ class InvarianceView(ThemedWidget):
                     line.setData([], [])
                 continue
             values, probabilities = sweep
-            # The digit read at the slider's value is drawn thicker.
-            read = int(probabilities[np.abs(values - params[name]).argmin()].argmax())
             for digit, line in enumerate(lines):
-                line.setData(values, probabilities[:, digit])
-                line.setPen(
-                    pg.mkPen(DIGIT_COLORS[digit], width=3.5 if digit == read else 1.5)
-                )
-                line.setZValue(1 if digit == read else 0)
+                line.setData(values, probabilities[:, digit], skipFiniteCheck=True)
+            # The digit read at the slider's value is drawn thicker, on top.
+            read = int(probabilities[np.abs(values - params[name]).argmin()].argmax())
+            if read != self._read[name]:
+                for digit in {read, self._read[name]} - {None}:
+                    lines[digit].setPen(self._pens[digit][digit == read])
+                    lines[digit].setZValue(1 if digit == read else 0)
+                self._read[name] = read
         self._update_readouts()
 
     def curves(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
