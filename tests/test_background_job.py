@@ -11,7 +11,15 @@ def test_the_newest_job_wins_and_its_result_arrives_on_the_gui_thread(qtbot):
     results, threads = [], []
     job.done.connect(lambda result, error: results.append((result, error)))
     job.done.connect(lambda *_: threads.append(threading.current_thread()))
-    job.submit(lambda: release.wait(5) and "first")
+    started = threading.Event()
+
+    def first():
+        started.set()
+        return release.wait(5) and "first"
+
+    job.submit(first)
+    # Until the worker has taken the first job, a newer one would replace it.
+    assert started.wait(5)
     job.submit(lambda: "second")  # waits behind the first
     job.submit(lambda: "third")  # replaces the second
     assert job.busy
