@@ -47,6 +47,7 @@ import torch
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.safe_read import RefusedFile, read_regular_file
 from lenet_gui.network.weights import WeightsError
+from lenet_gui.network.weights_guard import finite_number, sensible_accuracy
 from lenet_gui.safe_write import write_file
 
 __all__ = [
@@ -332,13 +333,13 @@ def _entry(folder: Path, where: str, k: int, entry: Any) -> CheckpointInfo:
     if not isinstance(label, str) or not label.strip():
         raise bad("has no label")
     passes = entry.get("pass")
-    if not _is_number(passes) or passes < 0:
+    if not finite_number(passes) or passes < 0:
         raise bad(f"has pass {passes!r}, not a number from 0")
     batches = entry.get("batches")
     if isinstance(batches, bool) or not isinstance(batches, int) or batches < 0:
         raise bad(f"has batches {batches!r}, not a whole number from 0")
     accuracy = entry.get("test_accuracy")
-    if accuracy is not None and not (_is_number(accuracy) and 0 <= accuracy <= 1):
+    if accuracy is not None and not sensible_accuracy(accuracy):
         raise bad(f"has test_accuracy {accuracy!r}, not a fraction 0 to 1")
     path = folder / name
     if not path.is_file():
@@ -351,15 +352,6 @@ def _entry(folder: Path, where: str, k: int, entry: Any) -> CheckpointInfo:
         batches,
         None if accuracy is None else float(accuracy),
     )
-
-
-def _is_number(value: object) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an integer beyond any float
-        return False
 
 
 def _round_half_up(value: float) -> int:

@@ -32,6 +32,7 @@ from lenet_gui.network.spec import Kind, NetworkSpec
 __all__ = [
     "MAX_UNPACKED_BYTES",
     "archive_problem",
+    "finite_number",
     "output_problem",
     "probe_inputs",
     "recorded_accuracy",
@@ -164,15 +165,15 @@ def recorded_temperature(metadata: Mapping[str, Any]) -> float:
 
 def sensible_accuracy(value: object) -> bool:
     """Whether `value` can be an accuracy: a real number from 0 to 1."""
-    return _is_number(value) and 0.0 <= value <= 1.0
+    return finite_number(value) and 0.0 <= value <= 1.0
 
 
 def sensible_temperature(value: object) -> bool:
     """Whether `value` can be a softmax temperature: a number from 0.05 to 20."""
-    return _is_number(value) and _TEMPERATURES[0] <= value <= _TEMPERATURES[1]
+    return finite_number(value) and _TEMPERATURES[0] <= value <= _TEMPERATURES[1]
 
 
-def _is_number(value: object) -> bool:
+def finite_number(value: object) -> bool:
     """Whether `value` is a finite real number (True and False are not)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
