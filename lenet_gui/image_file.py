@@ -59,7 +59,6 @@ from __future__ import annotations
 
 import math
 import os
-import stat
 import struct
 import threading
 from pathlib import Path
@@ -69,6 +68,7 @@ from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader
 
 from lenet_gui.network.photo import extract_ink
+from lenet_gui.network.safe_read import RefusedFile, read_regular_file
 from lenet_gui.svg_budget import SvgRefused, check_svg
 
 __all__ = [
@@ -261,33 +261,33 @@ def _os_reason(error: OSError) -> str:
 
 
 def _read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """Return the file's bytes once it proves a regular, non-empty, sane file."""
+    """Return the file's bytes once it proves a regular, non-empty, sane file.
+
+    Read by :func:`~lenet_gui.network.safe_read.read_regular_file`, as weights
+    are: a FIFO or a device is never opened (it could block or never end).
+    """
     if not os.fspath(path):
         raise ImageFileError(path, "no file name given")
-    file = Path(path)
     try:
-        info = file.stat()
-    except OSError as error:
-        raise ImageFileError(path, _os_reason(error)) from error
-    if stat.S_ISDIR(info.st_mode):
-        raise ImageFileError(path, "is a directory, not an image file")
-    if not stat.S_ISREG(info.st_mode):
-        # Opening a FIFO or a device could block forever or never end.
-        raise ImageFileError(path, "not a regular file")
-    too_large = f"the file is larger than the {MAX_FILE_BYTES // 2**20} MiB limit"
-    if info.st_size > MAX_FILE_BYTES:
-        raise ImageFileError(path, too_large)
-    try:
-        with file.open("rb") as stream:
-            # One byte more than allowed tells a file that grew meanwhile.
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise ImageFileError(path, _os_reason(error)) from error
-    if len(data) > MAX_FILE_BYTES:
-        raise ImageFileError(path, too_large)
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except RefusedFile as refused:
+        raise ImageFileError(path, _refusal_reason(refused)) from refused
     if not data:
         raise ImageFileError(path, "the file is empty (0 bytes)")
     return data
+
+
+def _refusal_reason(refused: RefusedFile) -> str:
+    """Word a refused image file as this module words file problems."""
+    if refused.kind == "folder":
+        return "is a directory, not an image file"
+    if refused.kind == "special":
+        return "not a regular file"
+    if refused.kind == "too large":
+        return f"the file is larger than the {MAX_FILE_BYTES // 2**20} MiB limit"
+    if isinstance(refused.__cause__, OSError):  # missing or unreadable
+        return _os_reason(refused.__cause__)
+    return refused.reason
 
 
 def _check_svg(path: str | os.PathLike[str], data: bytes) -> None:

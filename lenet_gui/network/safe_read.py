@@ -38,14 +38,22 @@ class RefusedFile(ValueError):
     reason : str
         E.g. ``"no such file"``, ``"not a regular file (a named pipe)"``,
         ``"too large (3.0 MB; at most 1.0 MB)"``.
-    missing : bool
-        Whether there is nothing at all under that name.
+    kind : str
+        Why, for a caller that words it its own way: ``"missing"``,
+        ``"unreadable"`` (the ``OSError`` is the exception's cause),
+        ``"folder"``, ``"special"`` (a pipe, device or socket) or
+        ``"too large"``.
     """
 
-    def __init__(self, reason: str, *, missing: bool = False) -> None:
+    def __init__(self, reason: str, kind: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.missing = missing
+        self.kind = kind
+
+    @property
+    def missing(self) -> bool:
+        """Whether there is nothing at all under that name."""
+        return self.kind == "missing"
 
 
 def read_regular_file(path: Path | str, limit: int) -> bytes:
@@ -64,18 +72,18 @@ def read_regular_file(path: Path | str, limit: int) -> bytes:
         _check(os.stat(path), limit)
         descriptor = os.open(path, _FLAGS)
     except FileNotFoundError as error:
-        raise RefusedFile("no such file", missing=True) from error
+        raise RefusedFile("no such file", "missing") from error
     except OSError as error:
-        raise RefusedFile(f"cannot be read ({_strerror(error)})") from error
+        raise _unreadable(error) from error
     try:
         _check(os.fstat(descriptor), limit)
         data = _read_at_most(descriptor, limit + 1)
     except OSError as error:
-        raise RefusedFile(f"cannot be read ({_strerror(error)})") from error
+        raise _unreadable(error) from error
     finally:
         os.close(descriptor)
     if len(data) > limit:  # it grew after it was checked
-        raise RefusedFile(f"too large (over {_size(limit)})")
+        raise RefusedFile(f"too large (over {_size(limit)})", "too large")
     return data
 
 
@@ -83,11 +91,13 @@ def _check(info: os.stat_result, limit: int) -> None:
     """Refuse what is not a regular file of at most `limit` bytes."""
     mode = info.st_mode
     if stat.S_ISDIR(mode):
-        raise RefusedFile("not a file (a folder)")
+        raise RefusedFile("not a file (a folder)", "folder")
     if not stat.S_ISREG(mode):
-        raise RefusedFile(f"not a regular file ({_kind(mode)})")
+        raise RefusedFile(f"not a regular file ({_kind(mode)})", "special")
     if info.st_size > limit:
-        raise RefusedFile(f"too large ({_size(info.st_size)}; at most {_size(limit)})")
+        raise RefusedFile(
+            f"too large ({_size(info.st_size)}; at most {_size(limit)})", "too large"
+        )
 
 
 def _read_at_most(descriptor: int, count: int) -> bytes:
@@ -117,6 +127,10 @@ def _size(count: int) -> str:
     if count < 1 << 20:
         return f"{count / 1024:.0f} KB"
     return f"{count / (1 << 20):.1f} MB"
+
+
+def _unreadable(error: OSError) -> RefusedFile:
+    return RefusedFile(f"cannot be read ({_strerror(error)})", "unreadable")
 
 
 def _strerror(error: OSError) -> str:
