@@ -2,7 +2,7 @@
 
 import sys
 
-from lenet_gui.cli import main
+from lenet_gui.gui.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

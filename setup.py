@@ -3,7 +3,7 @@
 Everything else about the project is in ``pyproject.toml``; this file only
 adds one step to ``build_py``. The shipped files are kept once in git, in the
 top-level ``weights/`` and ``resources/`` folders, and listed in
-``lenet_gui/bundled.py`` (``BUNDLED``, which also says how the app finds
+``lenet_gui/files/bundled.py`` (``BUNDLED``, which also says how the app finds
 them). The step copies each into ``lenet_gui/_bundled/`` in the built
 package, and names them as sources, so an sdist carries them and a wheel
 built from the sdist has them too. A listed file that is missing stops the
@@ -27,8 +27,8 @@ PACKAGE = "lenet_gui"
 
 
 def _bundled_module() -> ModuleType:
-    """Load lenet_gui/bundled.py alone: the package's dependencies may be absent."""
-    path = ROOT / PACKAGE / "bundled.py"
+    """Load lenet_gui/files/bundled.py alone: its package's imports may be absent."""
+    path = ROOT / PACKAGE / "files" / "bundled.py"
     spec = importlib.util.spec_from_file_location("_lenet_gui_bundled", path)
     assert spec is not None and spec.loader is not None, path
     module = importlib.util.module_from_spec(spec)

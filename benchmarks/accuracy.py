@@ -20,7 +20,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from lenet_gui.drawing.paper import PAPER_SIZE
-from lenet_gui.network.preprocess import BACKGROUND, INK
+from lenet_gui.imaging.preprocess import BACKGROUND, INK
 
 __all__ = ["contact_sheet", "ink_image", "input_ink", "spread", "thumbnail", "wilson"]
 

@@ -24,7 +24,7 @@ Skeletons are a proxy for people's pen trajectories, not a sample of them:
 they inherit MNIST's writers, slants and proportions; thinning shrinks loops
 that the writer filled in to specks and breaks faint strokes; stroke order
 and direction are lost. The bundled weights were trained on MNIST's
-*training* digits drawn the same way (``lenet_gui.drawing.drawn``), so these test
+*training* digits drawn the same way (``lenet_gui.training.drawn``), so these test
 digits are new to the network but their way of being drawn is not: the
 figure says how well the app reads digits drawn like this, and real
 people's trajectories may differ in ways it cannot show.
@@ -52,13 +52,13 @@ from benchmarks.accuracy import (
     wilson,
 )
 from benchmarks.stroke_replay import real_window, replay_and_read
+from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui import MainWindow
+from lenet_gui.gui.widgets import DrawingCanvas
+from lenet_gui.imaging.preprocess import from_mnist, preprocess, stroke_width
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.preprocess import from_mnist, preprocess, stroke_width
-from lenet_gui.network.strokes import BOLD_WIDTH, digit_strokes, place_strokes
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
-from lenet_gui.widgets import DrawingCanvas
+from lenet_gui.training.skeletons import BOLD_WIDTH, digit_strokes, place_strokes
 
 _ROOT = Path(__file__).resolve().parents[1]
 #: Environment variable naming the MNIST directory, as ``--data`` does.

@@ -25,8 +25,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from lenet_gui.gui import MainWindow
-from lenet_gui.network.strokes import resample
-from lenet_gui.widgets import ProbabilityChart
+from lenet_gui.gui.widgets import ProbabilityChart
+from lenet_gui.training.skeletons import resample
 
 #: The four views every live update must repaint.
 CORE_VIEWS = ("canvas", "probabilities", "input", "feature_maps")

@@ -33,6 +33,16 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from lenet_gui.explain.attribution import attribute  # noqa: E402
+from lenet_gui.explain.invariance import (  # noqa: E402
+    TRANSFORMS,
+    probability_curves,
+    transform_input,
+)
+from lenet_gui.explain.layer_weights import layer_weights  # noqa: E402
+from lenet_gui.explain.top_digits import load_digit_set, top_activating  # noqa: E402
+from lenet_gui.files.idx import load_mnist  # noqa: E402
+from lenet_gui.imaging.preprocess import from_mnist  # noqa: E402
 from lenet_gui.network.checkpoints import (  # noqa: E402
     checkpoint_schedule,
     list_checkpoints,
@@ -41,14 +51,6 @@ from lenet_gui.network.checkpoints import (  # noqa: E402
     write_index,
 )
 from lenet_gui.network.classifier import Classifier, use_one_thread  # noqa: E402
-from lenet_gui.network.idx import load_mnist  # noqa: E402
-from lenet_gui.network.invariance import (  # noqa: E402
-    TRANSFORMS,
-    probability_curves,
-    transform_input,
-)
-from lenet_gui.network.preprocess import from_mnist  # noqa: E402
-from lenet_gui.network.top_digits import load_digit_set, top_activating  # noqa: E402
 
 MNIST = REPO / "tests" / "data" / "mnist"
 
@@ -92,14 +94,14 @@ def main() -> None:
         gaps, contrast_gaps = [], []
         for p in predictions:
             runner_up = int(np.argsort(p.probabilities)[-2])
-            single = classifier.attribution(p, p.digit, steps=steps)
+            single = attribute(classifier, p, p.digit, steps=steps)
             gaps.append(abs(single.gap) / abs(single.change))
-            contrast = classifier.attribution(p, p.digit, runner_up, steps=steps)
+            contrast = attribute(classifier, p, p.digit, runner_up, steps=steps)
             contrast_gaps.append(abs(contrast.gap) / abs(contrast.change))
         g50, g90, g99 = np.percentile(gaps, [50, 90, 99]) * 100
         c50, c90, c99 = np.percentile(contrast_gaps, [50, 90, 99]) * 100
         cost = timed(
-            lambda s=steps: classifier.attribution(prediction, 3, steps=s),
+            lambda s=steps: attribute(classifier, prediction, 3, steps=s),
             args.repeat,
         )
         print(
@@ -139,7 +141,7 @@ def main() -> None:
 
     print("\n5. layer weights")
     for name in classifier.spec.names:
-        cost = timed(lambda n=name: classifier.layer_weights(n), args.repeat)
+        cost = timed(lambda n=name: layer_weights(classifier.model, n), args.repeat)
         print(f"  {name:6s} {cost}")
 
     print("\n6. checkpoints (twelve, of a 20-pass schedule)")

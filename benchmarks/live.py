@@ -73,7 +73,7 @@ def _instrumented(window) -> list[tuple[object, str, str]]:
     from PySide6.QtWidgets import QLabel
 
     from benchmarks.driver import find_views
-    from lenet_gui.widgets import PredictionLabel, ProbabilityChart
+    from lenet_gui.gui.widgets import PredictionLabel, ProbabilityChart
 
     chart = window.findChild(ProbabilityChart)
     maps = find_views(window)["feature_maps"].parentWidget()

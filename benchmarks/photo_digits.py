@@ -10,7 +10,7 @@ rotation and perspective, colour or grey, JPEG at phone qualities) are made of
 * MNIST test digits (``--data DIR`` or ``LENET_MNIST``), enlarged,
 
 written as real JPEG files into a temporary folder and read through the real
-``--predict`` code (:func:`lenet_gui.predict_cli.run_predict`). Each digit is
+``--predict`` code (:func:`lenet_gui.gui.predict_cli.run_predict`). Each digit is
 also read three other ways, with the same network:
 
 * ``plain``: ``Classifier.predict(read_image(file))``, the loaded-image path
@@ -58,12 +58,12 @@ from benchmarks.photo_trials import (
     make_trials,
     read_all,
 )
-from lenet_gui.image_file import read_image, read_ink
+from lenet_gui.drawing.image_file import read_image, read_ink
+from lenet_gui.gui.predict_cli import run_predict
+from lenet_gui.imaging.photo import is_clean
+from lenet_gui.imaging.preprocess import to_ink
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.network.photo import is_clean
-from lenet_gui.network.preprocess import to_ink
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
-from lenet_gui.predict_cli import run_predict
 
 # --- a 12-megapixel photo -------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from PySide6.QtGui import QImage
 from benchmarks.accuracy import contact_sheet, ink_image, input_ink, wilson
 from benchmarks.photo_scene import LEVELS
 from benchmarks.photo_trials import READERS, Trial
-from lenet_gui.image_file import read_ink
+from lenet_gui.drawing.image_file import read_ink
 from lenet_gui.network.classifier import Classifier
 
 _THUMB = 120  # side of each picture on the contact sheet

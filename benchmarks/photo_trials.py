@@ -22,12 +22,12 @@ import numpy as np
 
 from benchmarks.photo_ink import catmull_rom, ink_from_mnist, ink_from_strokes
 from benchmarks.photo_scene import Photo, photograph, save_photo
+from lenet_gui.drawing.image_file import read_image
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
-from lenet_gui.image_file import read_image
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.gui.predict_cli import run_predict
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.strokes import place_strokes
-from lenet_gui.predict_cli import run_predict
+from lenet_gui.training.skeletons import place_strokes
 
 #: Environment variables naming the data when no option does.
 STROKES_VARIABLE = "LENET_STROKES"

@@ -53,8 +53,7 @@ from benchmarks.real_report import (
     offline_sheet,
     print_report,
 )
-from lenet_gui.drawing.pen_digits import as_written
-from lenet_gui.drawing.stroke_files import (
+from lenet_gui.files.stroke_files import (
     PenDigit,
     StrokeFileError,
     load_pen_digits,
@@ -66,7 +65,8 @@ from lenet_gui.network.weights import (
     load_model,
     metadata_path,
 )
-from lenet_gui.pen_training import VALIDATION_SEED
+from lenet_gui.training.pen_digits import as_written
+from lenet_gui.training.pen_training import VALIDATION_SEED
 
 ENVIRONMENT = "LENET_STROKES"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lenet_gui.drawing.stroke_files import PenDigit
+from lenet_gui.files.stroke_files import PenDigit
 
 
 def fold_writers(digits: list[PenDigit], folds: int, seed: int) -> list[list[str]]:
@@ -25,7 +25,7 @@ def fold_writers(digits: list[PenDigit], folds: int, seed: int) -> list[list[str
 
 def train_folds(args: argparse.Namespace, digits: list[PenDigit]) -> list[Path]:
     """Train one model per fold with the training command; return their weights."""
-    from lenet_gui import train
+    from lenet_gui.training import train_cli as train
 
     paths = []
     for k, group in enumerate(fold_writers(digits, args.folds, args.split_seed)):

@@ -17,15 +17,15 @@ import numpy as np
 import torch
 
 from lenet_gui.drawing.paper import render
-from lenet_gui.drawing.pen_digits import (
+from lenet_gui.files.stroke_files import PenDigit
+from lenet_gui.training.pen_digits import (
     as_written,
     mouse_points,
     pen_drawing,
     pen_inputs,
 )
-from lenet_gui.drawing.pen_styles import STYLES
-from lenet_gui.drawing.stroke_files import PenDigit
-from lenet_gui.pen_training import logits_of
+from lenet_gui.training.pen_styles import STYLES
+from lenet_gui.training.pen_training import logits_of
 
 HEADLINE = (0.45, 0.8)
 SMALL = (0.1, 0.25)

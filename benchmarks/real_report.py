@@ -22,10 +22,10 @@ from benchmarks.accuracy import (
     wilson,
 )
 from benchmarks.real_readings import HEADLINE, Readings, redraw
-from lenet_gui.drawing.pen_digits import as_written
-from lenet_gui.network.calibration import expected_calibration_error, softmax
-from lenet_gui.network.preprocess import preprocess
-from lenet_gui.pen_training import calibration_report
+from lenet_gui.imaging.preprocess import preprocess
+from lenet_gui.training.calibration import expected_calibration_error, softmax
+from lenet_gui.training.pen_digits import as_written
+from lenet_gui.training.pen_training import calibration_report
 
 _THUMB = 112
 

@@ -41,7 +41,7 @@ def child(args) -> dict:
     app = QApplication([sys.argv[0]])
     probe = _probe(app, stamps, lenet_gui.gui.MainWindow)
     app.installEventFilter(probe)
-    from lenet_gui.cli import main
+    from lenet_gui.gui.cli import main
 
     stamps["status"] = main(["--weights", args.weights] if args.weights else [])
     return stamps

@@ -51,7 +51,7 @@ def shown_matches(window, shown) -> dict:
     import pyqtgraph as pg
     from PySide6.QtWidgets import QLabel
 
-    from lenet_gui.widgets import ProbabilityChart
+    from lenet_gui.gui.widgets import ProbabilityChart
 
     reference = window.classifier.predict(window.canvas.to_array())
     dirty = window.session.pending  # read before last_result would catch up

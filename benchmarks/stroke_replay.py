@@ -1,7 +1,7 @@
 """Pen strokes replayed as mouse drags on the real window's canvas.
 
 Strokes come in paper coordinates (e.g. from
-:func:`lenet_gui.network.strokes.place_strokes`); :func:`real_window` shows
+:func:`lenet_gui.training.skeletons.place_strokes`); :func:`real_window` shows
 the app's ``MainWindow`` as a person would see it and :func:`widget_transform`
 finds where the paper lies in its canvas widget; :func:`replay` sends the
 strokes to the canvas as mouse press, move and release events a few pixels
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from lenet_gui.gui import MainWindow
 from lenet_gui.network.classifier import Classifier, Prediction
-from lenet_gui.network.strokes import resample
+from lenet_gui.training.skeletons import resample
 
 __all__ = ["real_window", "replay", "replay_and_read", "widget_transform"]
 

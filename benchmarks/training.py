@@ -1,7 +1,7 @@
 """Training with the README's command: seconds per epoch and time to the target.
 
 Parent only (training is its own process already): ``python -m
-lenet_gui.train --data DIR --epochs 20 --seed 1`` into a scratch folder, or
+lenet_gui.training.train_cli --data DIR --epochs 20 --seed 1`` into a scratch folder, or
 the JSON a recorded run wrote (``--training-json``). MNIST comes from
 ``--data`` or the environment variable ``LENET_MNIST``.
 """
@@ -41,7 +41,13 @@ def measure(ctx: Context, keep_weights: str | None = None) -> dict:
         }
     with tempfile.TemporaryDirectory(prefix="lenet-train-") as tmp:
         output = os.path.join(tmp, "lenet5.pt")
-        cmd = [sys.executable, "-m", "lenet_gui.train", "--data", data_dir(args)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "lenet_gui.training.train_cli",
+            "--data",
+            data_dir(args),
+        ]
         cmd += ["--epochs", str(EPOCHS), "--seed", "1", "--output", output]
         print(
             f"  training: {' '.join(cmd[1:])} (minutes) ...",

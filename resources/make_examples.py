@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.imaging.preprocess import stroke_width
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.preprocess import stroke_width
-from lenet_gui.network.strokes import BOLD_WIDTH, digit_strokes
+from lenet_gui.training.skeletons import BOLD_WIDTH, digit_strokes
 
 HEIGHT = 0.62  # of the paper's side, as a person draws a digit
 

@@ -5,7 +5,7 @@ From the repository root::
     python resources/make_icon.py
 
 writes ``resources/icons/lenet-gui-<size>.png`` for every size in
-``lenet_gui.bundled.ICON_SIZES``. A size with its own drawing,
+``lenet_gui.files.bundled.ICON_SIZES``. A size with its own drawing,
 ``lenet-gui-<size>.svg`` (16 and 32 px: strokes on whole pixels, no feature
 map), is rendered from it; the others from ``lenet-gui.svg``. Needs no
 display (Qt's offscreen platform is used when none is set).
@@ -46,7 +46,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtGui import QGuiApplication
 
-    from lenet_gui.bundled import ICON_SIZES
+    from lenet_gui.files.bundled import ICON_SIZES
 
     _app = QGuiApplication.instance() or QGuiApplication([])
     for size in ICON_SIZES:

@@ -22,7 +22,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the repository root, for lenet_gui
 
-from lenet_gui.network.idx import load_mnist  # noqa: E402
+from lenet_gui.files.idx import load_mnist  # noqa: E402
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:

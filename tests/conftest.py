@@ -18,7 +18,7 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="lenet-gui-test-config-"
 def _fresh_settings():
     from PySide6.QtCore import QSettings
 
-    from lenet_gui.gui import SETTINGS_SCOPE
+    from lenet_gui.gui.settings import SETTINGS_SCOPE
 
     QSettings(*SETTINGS_SCOPE).clear()
     yield

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from lenet_gui.network.idx import load_mnist
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.imaging.preprocess import from_mnist
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.preprocess import from_mnist
 
 MNIST = Path(__file__).parent / "data" / "mnist"
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from lenet_gui.network.attribution import integrated_gradients
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.preprocess import BACKGROUND, from_mnist
+from lenet_gui.explain.attribution import attribute, integrated_gradients
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.imaging.preprocess import BACKGROUND, from_mnist
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -29,7 +29,7 @@ def test_attribution_is_complete_on_real_digits(classifier, predictions):
     """The credits add up to the logit's change; the module states the error."""
     gaps, contrast_gaps = [], []
     for prediction in predictions:
-        single = classifier.attribution(prediction, prediction.digit)
+        single = attribute(classifier, prediction, prediction.digit)
         logits = prediction.activations["output"]
         assert single.change == pytest.approx(
             logits[prediction.digit] - _blank_logits(classifier)[prediction.digit],
@@ -37,8 +37,8 @@ def test_attribution_is_complete_on_real_digits(classifier, predictions):
         )
         assert single.total == pytest.approx(single.map.sum())
         gaps.append(abs(single.gap) / abs(single.change))
-        contrast = classifier.attribution(
-            prediction, prediction.digit, _runner_up(prediction)
+        contrast = attribute(
+            classifier, prediction, prediction.digit, _runner_up(prediction)
         )
         contrast_gaps.append(abs(contrast.gap) / abs(contrast.change))
     # Typical digits complete to well under 1 %, nine in ten to a few per cent.
@@ -55,8 +55,8 @@ def _blank_logits(classifier):
 
 def test_more_steps_close_the_gap(classifier, predictions):
     prediction = predictions[0]
-    coarse = classifier.attribution(prediction, prediction.digit, steps=16)
-    fine = classifier.attribution(prediction, prediction.digit, steps=256)
+    coarse = attribute(classifier, prediction, prediction.digit, steps=16)
+    fine = attribute(classifier, prediction, prediction.digit, steps=256)
     assert abs(fine.gap) < abs(coarse.gap)
     assert abs(fine.gap) < 1e-3 * abs(fine.change)
 
@@ -64,9 +64,9 @@ def test_more_steps_close_the_gap(classifier, predictions):
 def test_contrast_is_the_difference_of_two_attributions(classifier, predictions):
     for prediction in predictions[:5]:
         target, versus = prediction.digit, _runner_up(prediction)
-        contrast = classifier.attribution(prediction, target, versus)
-        first = classifier.attribution(prediction, target)
-        second = classifier.attribution(prediction, versus)
+        contrast = attribute(classifier, prediction, target, versus)
+        first = attribute(classifier, prediction, target)
+        second = attribute(classifier, prediction, versus)
         np.testing.assert_allclose(
             contrast.map, first.map - second.map, rtol=0, atol=1e-5
         )
@@ -78,13 +78,13 @@ def test_contrast_is_the_difference_of_two_attributions(classifier, predictions)
 def test_blank_paper_earns_nothing(classifier, predictions):
     """Pixels equal to the baseline stay on it along the whole path: credit 0."""
     prediction = predictions[1]
-    attribution = classifier.attribution(prediction, 3)
+    attribution = attribute(classifier, prediction, 3)
     paper = prediction.network_input == np.float32(BACKGROUND)
     assert paper.sum() > 500  # most of an MNIST input is blank paper
     assert (attribution.map[paper] == 0).all()
     assert np.abs(attribution.map[~paper]).max() > 0.01
     blank = classifier.classify_input(np.full((32, 32), BACKGROUND, np.float32))
-    nothing = classifier.attribution(blank, 7, 1)
+    nothing = attribute(classifier, blank, 7, 1)
     assert (nothing.map == 0).all()
     assert nothing.change == 0.0 and nothing.total == 0.0
 
@@ -92,8 +92,8 @@ def test_blank_paper_earns_nothing(classifier, predictions):
 def test_attribution_of_the_ablated_network(classifier, predictions):
     prediction = predictions[2]
     ablation = {"C3": {0, 1, 2, 3, 4, 5}}
-    plain = classifier.attribution(prediction, prediction.digit)
-    ablated = classifier.attribution(prediction, prediction.digit, ablation=ablation)
+    plain = attribute(classifier, prediction, prediction.digit)
+    ablated = attribute(classifier, prediction, prediction.digit, ablation=ablation)
     ablated_logits = classifier.classify_input(
         prediction.network_input, ablation
     ).activations["output"]
@@ -109,15 +109,15 @@ def test_attribution_of_the_ablated_network(classifier, predictions):
 
 def test_works_inside_inference_mode(classifier, predictions):
     prediction = predictions[0]
-    expected = classifier.attribution(prediction, 4)
+    expected = attribute(classifier, prediction, 4)
     with torch.inference_mode():
-        inside = classifier.attribution(prediction, 4)
+        inside = attribute(classifier, prediction, 4)
     assert np.array_equal(inside.map, expected.map)
     assert inside.map.dtype == np.float64 and inside.map.shape == (32, 32)
 
 
 def test_numpy_digits_are_plain_ints(classifier, predictions):
-    attribution = classifier.attribution(predictions[0], np.int64(2), np.uint8(5))
+    attribution = attribute(classifier, predictions[0], np.int64(2), np.uint8(5))
     assert type(attribution.target) is int and type(attribution.versus) is int
 
 
@@ -135,11 +135,11 @@ def test_numpy_digits_are_plain_ints(classifier, predictions):
 )
 def test_bad_digits_are_refused(classifier, predictions, target, versus, message):
     with pytest.raises(ValueError, match=message):
-        classifier.attribution(predictions[0], target, versus)
+        attribute(classifier, predictions[0], target, versus)
 
 
 def test_bad_steps_and_inputs_are_refused(classifier, predictions):
     with pytest.raises(ValueError, match="steps must be a positive integer"):
-        classifier.attribution(predictions[0], 1, steps=0)
+        attribute(classifier, predictions[0], 1, steps=0)
     with pytest.raises(ValueError, match=r"must be \(32, 32\), not \(28, 28\)"):
         integrated_gradients(classifier.model, np.zeros((28, 28)), 1)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lenet_gui.network.calibration import (
+from lenet_gui.training.calibration import (
     expected_calibration_error,
     fit_temperature,
     softmax,

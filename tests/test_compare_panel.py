@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lenet_gui.widgets import ComparisonView
+from lenet_gui.gui.widgets import ComparisonView
 
 
 def test_pinned_and_current_drawings_and_their_difference(window):

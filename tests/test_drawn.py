@@ -5,11 +5,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import lenet_gui.drawing.drawn as drawn
+import lenet_gui.training.drawn as drawn
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.imaging.preprocess import BACKGROUND, INK, stroke_width
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.preprocess import BACKGROUND, INK, stroke_width
-from lenet_gui.network.strokes import BOLD_WIDTH
+from lenet_gui.training.skeletons import BOLD_WIDTH
 
 MNIST = Path(__file__).parent / "data" / "mnist"
 

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from benchmarks.stroke_replay import replay, widget_transform
+from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui import MainWindow
+from lenet_gui.gui.widgets import DrawingCanvas
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.strokes import digit_strokes, place_strokes
-from lenet_gui.widgets import DrawingCanvas
+from lenet_gui.training.skeletons import digit_strokes, place_strokes
 
 MNIST = Path(__file__).parent / "data" / "mnist"
 PAPER = DrawingCanvas.PAPER_SIZE

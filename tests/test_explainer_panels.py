@@ -7,6 +7,12 @@ import pytest
 import torch
 from PySide6.QtWidgets import QSlider
 
+from lenet_gui.gui.widgets import (
+    AttributionView,
+    InvarianceView,
+    KernelView,
+    TopDigitsView,
+)
 from lenet_gui.network.checkpoints import (
     CheckpointPlan,
     save_checkpoint,
@@ -15,12 +21,6 @@ from lenet_gui.network.checkpoints import (
 )
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import BUNDLED_WEIGHTS, load_model
-from lenet_gui.widgets import (
-    AttributionView,
-    InvarianceView,
-    KernelView,
-    TopDigitsView,
-)
 
 
 def wait_for(qtbot, condition, timeout=20000):
@@ -37,7 +37,7 @@ def test_kernels_panel_shows_the_state_dict(example_window):
     )
     c3 = view.grid("C3").layer("C3 kernels")
     kernels = (state["c3.weight"]).numpy().astype(np.float64)
-    from lenet_gui.network.spec import C3_TABLE
+    from lenet_gui.spec.lenet5 import C3_TABLE
 
     mask = np.zeros((16, 6), bool)
     for out_map, maps in enumerate(C3_TABLE):
@@ -135,11 +135,11 @@ def test_looks_for_values_are_the_networks_activations(example_window, qtbot):
     view.mapChosen.emit("C3", 7)
     panel = example_window.panel("looks-for")
     wait_for(qtbot, lambda: panel.settled and view.choice() == ("C3", 7))
-    from lenet_gui.network.top_digits import top_activating
+    from lenet_gui.explain.top_digits import top_activating
 
     digits = top_activating(example_window.classifier, "C3", 7)
     for digit in digits:
-        from lenet_gui.network.preprocess import from_mnist
+        from lenet_gui.imaging.preprocess import from_mnist
 
         result = example_window.classifier.classify_input(
             from_mnist(digit.image[None])[0]

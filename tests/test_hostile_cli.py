@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from image_samples import grey_qimage, save
 
-from lenet_gui import cli
-from lenet_gui.cli import (
+from lenet_gui.drawing.image_file import image_formats
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.gui import cli
+from lenet_gui.gui.cli import (
     MISSING_LIBRARY,
     MISSING_XCB_CURSOR,
     USAGE_ERROR,
@@ -24,9 +26,7 @@ from lenet_gui.cli import (
     parse_arguments,
     xcb_cursor_missing,
 )
-from lenet_gui.image_file import image_formats
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.predict_cli import CLOSED_OUTPUT, WRITE_FAILED
+from lenet_gui.gui.predict_cli import CLOSED_OUTPUT, WRITE_FAILED
 
 REPO = Path(__file__).resolve().parents[1]
 MAIN = str(REPO / "main.py")
@@ -266,7 +266,7 @@ def test_missing_xcb_cursor_is_one_line_not_a_qt_abort():
     if not sys.platform.startswith("linux"):
         pytest.skip("xcb is Linux's")
     script = (
-        "import sys; import lenet_gui.cli as cli; "
+        "import sys; import lenet_gui.gui.cli as cli; "
         "cli.XCB_CURSOR_LIBRARY = 'libxcb-cursor-missing.so.0'; "
         "sys.exit(cli.main([]))"
     )

@@ -27,14 +27,14 @@ from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, QSize
 from PySide6.QtWidgets import QApplication, QLabel
 
 from lenet_gui.gui import MainWindow
-from lenet_gui.widgets import DrawingCanvas
-from lenet_gui.window_settings import (
+from lenet_gui.gui.settings import (
     MAX_SETTINGS_BYTES,
     SCREEN_MARGIN,
     WindowSettings,
     fit_rect,
     settings_path,
 )
+from lenet_gui.gui.widgets import DrawingCanvas
 
 REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
@@ -85,7 +85,7 @@ def assert_defaults(window: MainWindow) -> None:
 
 WHERE = """
     from PySide6.QtCore import QSettings
-    from lenet_gui.window_settings import SETTINGS_SCOPE, settings_path
+    from lenet_gui.gui.settings import SETTINGS_SCOPE, settings_path
     print(QSettings(*SETTINGS_SCOPE).fileName())
     print(settings_path())
 """
@@ -168,7 +168,7 @@ STARTS = """
     from PySide6.QtWidgets import QApplication
     from lenet_gui.gui import MainWindow
     from lenet_gui.network.classifier import Classifier
-    from lenet_gui.window_settings import WindowSettings
+    from lenet_gui.gui.settings import WindowSettings
 
     app = QApplication([])
     window = MainWindow(Classifier.load())

@@ -31,17 +31,17 @@ from PySide6.QtWidgets import QFileDialog, QLabel
 from robust_helpers import MNIST_DIR, REPO, STEM, draw, show_window
 
 from lenet_gui.gui import MainWindow
+from lenet_gui.gui.state.network_setup import describe
+from lenet_gui.imaging.preprocess import preprocess
 from lenet_gui.network.checkpoints import INDEX, checkpoint_folder, list_checkpoints
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.preprocess import preprocess
 from lenet_gui.network.weights import (
     BUNDLED_WEIGHTS,
     WeightsError,
     load_model,
     metadata_path,
 )
-from lenet_gui.network_setup import describe
 
 # A child process: a Python with torch and Qt starting on a busy 2-core machine.
 CHILD_TIMEOUT = 120
@@ -119,7 +119,7 @@ def _digit_png(folder: Path) -> Path:
 
 
 def load_mnist_digit() -> np.ndarray:
-    from lenet_gui.network.idx import load_mnist
+    from lenet_gui.files.idx import load_mnist
 
     return load_mnist(MNIST_DIR, "test")[0][0]
 
@@ -381,7 +381,7 @@ def test_evaluate_with_a_pipe_for_metadata_does_not_hang(tmp_path):
     run = _run_child(
         [
             "-m",
-            "lenet_gui.evaluate",
+            "lenet_gui.training.evaluate_cli",
             "--data",
             str(MNIST_DIR),
             "--weights",

@@ -1,4 +1,4 @@
-"""Tests for lenet_gui.network.idx: IDX reading/writing, MNIST loading, download."""
+"""Tests for lenet_gui.files.idx: IDX reading/writing, MNIST loading, download."""
 
 import gzip
 import hashlib
@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from lenet_gui.network import idx
-from lenet_gui.network.idx import (
+from lenet_gui.files import idx
+from lenet_gui.files.idx import (
     MNIST_FILES,
     IdxFormatError,
     MnistDownloadError,

@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lenet_gui.network.idx import (
+from lenet_gui.files.idx import (
     IdxFormatError,
     load_mnist,
     read_idx,
     sha256_of_data,
     write_idx,
 )
-from lenet_gui.network.idx_format import MAX_IDX_BYTES
+from lenet_gui.files.idx_format import MAX_IDX_BYTES
 
 INFLATED = 128 * 2**20  # what each bomb decompresses to
 SMALL = 16 * 2**20  # the most memory a refusal may take

@@ -31,7 +31,7 @@ from image_samples import (
 )
 from PySide6.QtGui import QColor, QImage, QImageReader, QImageWriter, QPainter
 
-from lenet_gui.image_file import (
+from lenet_gui.drawing.image_file import (
     MAX_FILE_BYTES,
     MAX_PIXELS,
     MAX_SIDE,
@@ -39,7 +39,7 @@ from lenet_gui.image_file import (
     image_formats,
     read_image,
 )
-from lenet_gui.network.idx import load_mnist
+from lenet_gui.files.idx import load_mnist
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -304,7 +304,7 @@ def test_large_photo_is_decoded_scaled_down(tmp_path, suffix):
 
 PEAK_MEMORY_CHILD = """
 import re, sys
-from lenet_gui.image_file import read_image
+from lenet_gui.drawing.image_file import read_image
 
 def peak_mib():
     # VmHWM is this process's own peak; ru_maxrss would include the parent's
@@ -622,7 +622,7 @@ def test_file_name_that_is_not_utf8(tmp_path, digit):
 
 UNREADABLE_CHILD = """
 import os, sys
-from lenet_gui.image_file import ImageFileError, read_image
+from lenet_gui.drawing.image_file import ImageFileError, read_image
 os.setgid(65534)
 os.setuid(65534)  # nobody: root ignores permission bits, nobody does not
 try:

@@ -31,7 +31,7 @@ from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from lenet_gui.network.idx import load_mnist
+from lenet_gui.files.idx import load_mnist
 
 REPO = Path(__file__).resolve().parents[1]
 MNIST = REPO / "tests" / "data" / "mnist"
@@ -55,9 +55,9 @@ RUNTIME_FILES = [
     *ICONS,
 ]
 SCRIPTS = {
-    "lenet-gui": "lenet_gui.cli:main",
-    "lenet-train": "lenet_gui.train:main",
-    "lenet-evaluate": "lenet_gui.evaluate:main",
+    "lenet-gui": "lenet_gui.gui.cli:main",
+    "lenet-train": "lenet_gui.training.train_cli:main",
+    "lenet-evaluate": "lenet_gui.training.evaluate_cli:main",
 }
 TIMEOUT = 120  # seconds for one build or run; all of it takes about 30 s
 
@@ -156,7 +156,7 @@ def test_wheel_ships_every_runtime_file_once(wheel):
         scripts = configparser.ConfigParser()
         scripts.read_string(archive.read(entry_points).decode())
     assert dict(scripts["console_scripts"]) == SCRIPTS
-    assert {"lenet_gui/__main__.py", "lenet_gui/bundled.py"} <= names
+    assert {"lenet_gui/__main__.py", "lenet_gui/files/bundled.py"} <= names
     # One copy of each: nothing outside the package, no training leftovers.
     assert all(n.startswith(("lenet_gui/", "lenet_gui-")) for n in names)
     bundled = {n for n in names if n.startswith("lenet_gui/_bundled/")}
@@ -178,10 +178,10 @@ FIND_FILES = """
 import json
 from PySide6.QtGui import QGuiApplication
 import lenet_gui
-from lenet_gui.desktop import app_icon
+from lenet_gui.gui.desktop import app_icon
 from lenet_gui.drawing.examples import EXAMPLES_FILE, load_examples
 from lenet_gui.network.checkpoints import list_checkpoints
-from lenet_gui.network.top_digits import DIGIT_SET, load_digit_set
+from lenet_gui.explain.top_digits import DIGIT_SET, load_digit_set
 from lenet_gui.network.weights import BUNDLED_WEIGHTS, load_model
 
 app = QGuiApplication([])
@@ -258,9 +258,9 @@ def test_installed_training_and_evaluation_scripts_run(
 
 
 def test_checkout_reads_the_top_level_folders():
-    from lenet_gui.bundled import BUNDLED, bundled_file
     from lenet_gui.drawing.examples import EXAMPLES_FILE
-    from lenet_gui.network.top_digits import DIGIT_SET
+    from lenet_gui.explain.top_digits import DIGIT_SET
+    from lenet_gui.files.bundled import BUNDLED, bundled_file
     from lenet_gui.network.weights import BUNDLED_WEIGHTS
 
     assert BUNDLED_WEIGHTS == REPO / "weights" / "lenet5.pt"
@@ -279,7 +279,7 @@ def test_checkout_reads_the_top_level_folders():
     "name", ["weights/other.pt", "../weights/lenet5.pt", "/etc/passwd", "", "setup.py"]
 )
 def test_bundled_file_refuses_what_is_not_shipped(name):
-    from lenet_gui.bundled import bundled_file
+    from lenet_gui.files.bundled import bundled_file
 
     with pytest.raises(ValueError, match="not a file the app ships"):
         bundled_file(name)
@@ -314,8 +314,8 @@ def app_identity(qapp):
 
 
 def test_app_starts_with_its_icon(app_identity, qtbot):
-    from lenet_gui.cli import main
     from lenet_gui.gui import MainWindow
+    from lenet_gui.gui.cli import main
 
     app = app_identity
     QTimer.singleShot(0, app.quit)  # leave the event loop once the window is up
@@ -346,7 +346,7 @@ def test_desktop_entry_file():
 
 
 def test_desktop_entry_installs_and_uninstalls(tmp_path, monkeypatch, capsys):
-    from lenet_gui.desktop import main
+    from lenet_gui.gui.desktop import main
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert main([]) == 0
@@ -373,7 +373,7 @@ def test_desktop_entry_installs_and_uninstalls(tmp_path, monkeypatch, capsys):
 
 
 def test_desktop_entry_quotes_an_awkward_command(tmp_path):
-    from lenet_gui.desktop import install_desktop_entry
+    from lenet_gui.gui.desktop import install_desktop_entry
 
     command = ["/opt/my apps/bin/python", "-m", "lenet_gui", '50% "odd" $x\\y']
     install_desktop_entry(tmp_path, command)
@@ -384,7 +384,7 @@ def test_desktop_entry_quotes_an_awkward_command(tmp_path):
 
 
 def test_desktop_entry_names_the_script_by_a_clean_full_path(tmp_path, monkeypatch):
-    from lenet_gui.desktop import main
+    from lenet_gui.gui.desktop import main
 
     bin_dir = tmp_path / "venv" / "bin"
     bin_dir.mkdir(parents=True)

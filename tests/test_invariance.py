@@ -5,14 +5,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.invariance import (
+from lenet_gui.explain.invariance import (
     TRANSFORMS,
     probability_curves,
     transform_input,
     transform_inputs,
 )
-from lenet_gui.network.preprocess import BACKGROUND, INK, _disc_filter, from_mnist
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.imaging.preprocess import BACKGROUND, INK, _disc_filter, from_mnist
 
 MNIST = Path(__file__).parent / "data" / "mnist"
 NAMES = [transform.name for transform in TRANSFORMS]

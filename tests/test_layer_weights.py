@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from lenet_gui.network.classifier import Classifier
+from lenet_gui.explain.layer_weights import layer_weights
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.spec import C3_TABLE, Kind
+from lenet_gui.spec.lenet5 import C3_TABLE, Kind
 
 SHAPES = {
     "C1": (6, 1, 5, 5),
@@ -22,7 +22,7 @@ SHAPES = {
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_weights_equal_the_state_dict(classifier, name):
     state = classifier.model.state_dict()
-    weights = classifier.layer_weights(name)
+    weights = layer_weights(classifier.model, name)
     key = "coefficient" if weights.kind is Kind.SUBSAMPLING else "weight"
     expected = state[f"{name.lower()}.{key}"].numpy()
     assert weights.name == name
@@ -36,7 +36,7 @@ def test_weights_equal_the_state_dict(classifier, name):
 
 
 def test_c3_mask_is_table_one_and_absent_kernels_are_zero(classifier):
-    weights = classifier.layer_weights("C3")
+    weights = layer_weights(classifier.model, "C3")
     assert weights.mask.shape == (16, 6) and weights.mask.dtype == bool
     for out_map, in_maps in enumerate(C3_TABLE):
         assert set(np.flatnonzero(weights.mask[out_map])) == set(in_maps)
@@ -48,13 +48,13 @@ def test_absent_kernels_are_zero_even_if_a_file_holds_others():
     model = LeNet5()
     with torch.no_grad():
         model.c3.weight.fill_(0.5)  # as a foreign state_dict might
-    weights = Classifier(model).layer_weights("C3")
+    weights = layer_weights(model, "C3")
     assert (weights.weights[~weights.mask] == 0).all()
     assert (weights.weights[weights.mask] == 0.5).all()
 
 
 def test_arrays_are_read_only_copies(classifier):
-    weights = classifier.layer_weights("C1")
+    weights = layer_weights(classifier.model, "C1")
     with pytest.raises(ValueError, match="read-only"):
         weights.weights[0, 0, 0, 0] = 1.0
     assert not np.shares_memory(
@@ -64,4 +64,4 @@ def test_arrays_are_read_only_copies(classifier):
 
 def test_unknown_layer(classifier):
     with pytest.raises(KeyError, match="no layer 'C4'"):
-        classifier.layer_weights("C4")
+        layer_weights(classifier.model, "C4")

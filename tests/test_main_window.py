@@ -13,10 +13,10 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui import MainWindow
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.widgets import UnitSumView
-from lenet_gui.window_actions import about_text
+from lenet_gui.gui.actions import about_text
+from lenet_gui.gui.widgets import UnitSumView
 
 ROOT = Path(__file__).resolve().parents[1]
 MNIST = Path(__file__).parent / "data" / "mnist"

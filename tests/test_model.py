@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from lenet_gui.network.model import LeNet5, ScaledTanh
-from lenet_gui.network.spec import C3_TABLE, LENET5
+from lenet_gui.spec.lenet5 import C3_TABLE, LENET5
 
 LAYER_NAMES = ("C1", "S2", "C3", "S4", "C5", "F6", "output")
 

@@ -4,8 +4,8 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from lenet_gui.widgets import NetworkView
-from lenet_gui.widgets.packed_layer import Packing
+from lenet_gui.gui.widgets import NetworkView
+from lenet_gui.gui.widgets.packed_layer import Packing
 
 
 def unit_grid(values):

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from lenet_gui.drawing.paper import PAPER_SIZE, Paper, Stroke, render
-from lenet_gui.widgets import DrawingCanvas
+from lenet_gui.gui.widgets import DrawingCanvas
 
 
 def test_a_stroke_is_inked_with_the_pens_width_and_round_ends():
@@ -120,7 +120,7 @@ def test_where_the_paper_is_shown_pixel_for_pixel_mouse_and_script_agree(qtbot):
 
 def test_drawing_offline_loads_no_widgets():
     code = (
-        "import sys; import lenet_gui.drawing.drawn; "
+        "import sys; import lenet_gui.training.drawn; "
         "from lenet_gui.drawing.paper import render; render([[(5, 5), (9, 9)]], 8); "
         "print('PySide6.QtWidgets' in sys.modules, 'torch' in sys.modules)"
     )

@@ -6,22 +6,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import lenet_gui.drawing.pen_digits as pen_digits
-import lenet_gui.drawing.pen_styles as pen_styles
-from lenet_gui.drawing.pen_digits import (
+import lenet_gui.training.pen_digits as pen_digits
+import lenet_gui.training.pen_styles as pen_styles
+from lenet_gui.files.stroke_files import (
+    StrokeFileError,
+    load_pen_digits,
+    pick_writers,
+)
+from lenet_gui.imaging.preprocess import BACKGROUND, INK
+from lenet_gui.training.pen_digits import (
     PLACEMENT_ONLY,
     PenAugmentation,
     augment_strokes,
     draw_pen_digit,
     pen_inputs,
 )
-from lenet_gui.drawing.pen_styles import STYLES, style_variant
-from lenet_gui.drawing.stroke_files import (
-    StrokeFileError,
-    load_pen_digits,
-    pick_writers,
-)
-from lenet_gui.network.preprocess import BACKGROUND, INK
+from lenet_gui.training.pen_styles import STYLES, style_variant
 
 SAMPLE = Path(__file__).parent / "data" / "strokes" / "pendigits-sample.json"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lenet_gui import train
-from lenet_gui.network.calibration import softmax
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.pen_training import calibration_report
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.training import train_cli as train
+from lenet_gui.training.calibration import softmax
+from lenet_gui.training.pen_training import calibration_report
 from tests.test_training import mnist_directory
 
 MNIST = Path(__file__).parent / "data" / "mnist"

@@ -1,4 +1,4 @@
-"""Photos and scans of digits on paper: lenet_gui.network.photo and read_ink.
+"""Photos and scans of digits on paper: lenet_gui.imaging.photo and read_ink.
 
 The photos are made here with numpy: digits drawn as anti-aliased strokes or
 taken from the MNIST test subset, laid dark on grey paper under a lighting
@@ -20,14 +20,14 @@ from hypothesis.extra import numpy as hnp
 from PySide6.QtGui import QImage
 from robust_helpers import assert_result_matches_canvas, show_window
 
+from lenet_gui.drawing.image_file import read_image, read_ink
 from lenet_gui.drawing.paper import render
+from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui import MainWindow
-from lenet_gui.image_file import read_image, read_ink
+from lenet_gui.gui.predict_cli import NO_DIGIT, run_predict
+from lenet_gui.imaging.photo import extract_ink, is_clean
+from lenet_gui.imaging.preprocess import BACKGROUND, INK, preprocess, to_ink
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.photo import extract_ink, is_clean
-from lenet_gui.network.preprocess import BACKGROUND, INK, preprocess, to_ink
-from lenet_gui.predict_cli import NO_DIGIT, run_predict
 
 MNIST = Path(__file__).parent / "data" / "mnist"
 HEIGHT, WIDTH = 480, 640

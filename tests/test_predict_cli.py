@@ -14,10 +14,10 @@ import pytest
 import torch
 from PySide6.QtGui import QImage
 
-from lenet_gui.network.idx import load_mnist
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.gui.predict_cli import NO_DIGIT, run_predict
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import BUNDLED_WEIGHTS, save_weights
-from lenet_gui.predict_cli import NO_DIGIT, run_predict
 
 REPO = Path(__file__).resolve().parents[1]
 MNIST_DIR = REPO / "tests" / "data" / "mnist"
@@ -169,7 +169,7 @@ def test_streams_default_to_the_current_stdout_and_stderr(
 
 
 PREDICT = (
-    "import sys; from lenet_gui.predict_cli import run_predict; "
+    "import sys; from lenet_gui.gui.predict_cli import run_predict; "
     "sys.exit(run_predict(sys.argv[2:], weights=sys.argv[1] or None))"
 )
 

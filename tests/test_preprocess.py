@@ -1,4 +1,4 @@
-"""Tests for lenet_gui.network.preprocess, on digits drawn with numpy.
+"""Tests for lenet_gui.imaging.preprocess, on digits drawn with numpy.
 
 The digits are polylines rendered as anti-aliased round strokes, ink 255 on 0,
 like the app's 448x448 canvas. No MNIST file is needed.
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from lenet_gui.network.preprocess import (
+from lenet_gui.imaging.preprocess import (
     BACKGROUND,
     INK,
     INPUT_SIZE,

@@ -75,7 +75,7 @@ def test_no_stroke_file_is_a_message_not_a_traceback(monkeypatch, capsys, tmp_pa
 
 
 def test_writers_split_into_folds_of_equal_size():
-    from lenet_gui.drawing.stroke_files import load_pen_digits
+    from lenet_gui.files.stroke_files import load_pen_digits
 
     digits = load_pen_digits(SAMPLE)
     folds = real_folds.fold_writers(digits, 2, seed=1)
@@ -88,7 +88,7 @@ def test_writers_split_into_folds_of_equal_size():
 def test_out_of_fold_readings_pool_by_condition():
     import numpy as np
 
-    from lenet_gui.drawing.stroke_files import PenDigit
+    from lenet_gui.files.stroke_files import PenDigit
 
     def readings(name, writer, n):
         digits = [PenDigit(k % 10, writer, (np.zeros((1, 2)),)) for k in range(n)]

@@ -46,10 +46,10 @@ from robust_helpers import (
     drop_file,
 )
 
+from lenet_gui.drawing.image_file import MAX_FILE_BYTES
+from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui import MainWindow
-from lenet_gui.image_file import MAX_FILE_BYTES
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.predict_cli import NO_DIGIT, run_predict
+from lenet_gui.gui.predict_cli import NO_DIGIT, run_predict
 
 SEVEN = 7  # label of the first MNIST test image, the digit in the good files
 NON_ASCII = "chiffre sept ✓ 数字 é.png"
@@ -312,9 +312,9 @@ import numpy as np
 from PySide6.QtWidgets import QApplication, QMessageBox
 from robust_helpers import STEM, TOP, Session, drop_file, draw
 from lenet_gui.gui import MainWindow
-from lenet_gui.image_file import read_image
+from lenet_gui.drawing.image_file import read_image
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.predict_cli import run_predict
+from lenet_gui.gui.predict_cli import run_predict
 
 app = QApplication([])
 shown = []

@@ -48,8 +48,8 @@ from robust_helpers import (
     show_window,
 )
 
+from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui import MainWindow
-from lenet_gui.network.idx import load_mnist
 
 SEED = 20240611
 SOAK_EVENTS = 10_000
@@ -206,7 +206,7 @@ def test_open_path_takes_any_array_without_an_exception(
 
     The array goes on through read_ink's photo cleaning, as a decoded file does.
     """
-    monkeypatch.setattr("lenet_gui.image_file.read_image", lambda path: image)
+    monkeypatch.setattr("lenet_gui.drawing.image_file.read_image", lambda path: image)
     before = window.canvas.to_array()
     with qtbot.captureExceptions() as exceptions:
         opened = window.open_image("any.png")

@@ -30,10 +30,10 @@ from robust_helpers import (
 
 import lenet_gui.network.weights as weights_module
 from lenet_gui.gui import MainWindow
+from lenet_gui.gui.predict_cli import run_predict
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import BUNDLED_WEIGHTS, metadata_path, save_weights
-from lenet_gui.predict_cli import run_predict
 
 # Torch warns about the pickle protocol of a raw (non-zip) pickle before it
 # refuses it; the warning is not the app's, and would be an error here.

@@ -20,7 +20,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from robust_helpers import STEM, TOP, draw
 
-from lenet_gui.safe_write import check_writable, replace_files, write_file
+from lenet_gui.files.safe_write import check_writable, replace_files, write_file
 
 
 @contextmanager
@@ -136,7 +136,7 @@ def test_save_where_no_file_can_be_says_why(window, messages, tmp_path, where):
 
 
 def test_png_path_adds_the_suffix_and_asks_again_only_if_that_exists(tmp_path):
-    from lenet_gui.window_files import png_path
+    from lenet_gui.gui.file_commands import png_path
 
     (tmp_path / "name.png").write_bytes(b"x")
     (tmp_path / "scan.jpg.png").write_bytes(b"x")

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.spec import C3_TABLE, LENET5
+from lenet_gui.spec.lenet5 import C3_TABLE, LENET5
 
 receptive_field = LENET5.receptive_field
 sources = LENET5.sources

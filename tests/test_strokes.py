@@ -4,8 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.strokes import (
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.training.skeletons import (
     digit_strokes,
     place_strokes,
     skeleton_paths,

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from image_samples import grey_qimage, save
 
-from lenet_gui.image_file import ImageFileError, image_formats, read_image
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.svg_budget import (
+from lenet_gui.drawing.image_file import ImageFileError, image_formats, read_image
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.files.svg_budget import (
     MAX_DEPTH,
     MAX_DRAWN,
     MAX_ELEMENTS,
@@ -80,7 +80,7 @@ def run_guarded(script: str, *args: str, env=None) -> subprocess.CompletedProces
 
 READ = """
     import json, sys
-    from lenet_gui.image_file import ImageFileError, read_image
+    from lenet_gui.drawing.image_file import ImageFileError, read_image
     try:
         a = read_image(sys.argv[1])
         print(json.dumps({"shape": list(a.shape), "max": float(a.max())}))
@@ -119,7 +119,7 @@ def test_predict_reports_the_bomb_and_goes_on(tmp_path):
     digit = load_mnist(MNIST_DIR, "test")[0][0]
     good = save(grey_qimage(digit), tmp_path / "seven.png")
     run = run_guarded(
-        "import sys; from lenet_gui.cli import main; sys.exit(main())",
+        "import sys; from lenet_gui.gui.cli import main; sys.exit(main())",
         "--predict",
         str(bomb),
         str(good),

@@ -8,11 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lenet_gui.network.classifier import Classifier
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.preprocess import from_mnist
-from lenet_gui.network.spec import LENET5
-from lenet_gui.network.top_digits import (
+from lenet_gui.explain.top_digits import (
     DIGIT_SET,
     DigitSet,
     DigitSetError,
@@ -20,6 +16,10 @@ from lenet_gui.network.top_digits import (
     load_digit_set,
     top_activating,
 )
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.imaging.preprocess import from_mnist
+from lenet_gui.network.classifier import Classifier
+from lenet_gui.spec.lenet5 import LENET5
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

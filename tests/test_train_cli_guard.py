@@ -22,11 +22,11 @@ import pytest
 import torch
 from test_safe_save import file_size_limit
 
-from lenet_gui import train
+from lenet_gui.files.idx import load_mnist, write_idx
 from lenet_gui.network.checkpoints import CheckpointPlan, save_checkpoint
-from lenet_gui.network.idx import load_mnist, write_idx
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import BUNDLED_WEIGHTS, load_model, save_weights
+from lenet_gui.training import train_cli as train
 
 REPO = Path(__file__).resolve().parents[1]
 MNIST_DIR = REPO / "tests" / "data" / "mnist"
@@ -231,7 +231,7 @@ def test_training_whose_save_fails_says_so_in_one_line_and_keeps_the_old(tmp_pat
     limited = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))\n"
-        "from lenet_gui.train import main\n"
+        "from lenet_gui.training.train_cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
     result = subprocess.run(

@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from lenet_gui.network.distortions import Distortion
-from lenet_gui.network.idx import load_mnist
-from lenet_gui.network.learning import (
+from lenet_gui.files.idx import load_mnist
+from lenet_gui.network.model import LeNet5
+from lenet_gui.network.weights import load_model
+from lenet_gui.training.distortions import Distortion
+from lenet_gui.training.learning import (
     Evaluation,
     evaluate,
     ink_from_inputs,
@@ -20,8 +22,6 @@ from lenet_gui.network.learning import (
     train_epoch,
     with_drawn,
 )
-from lenet_gui.network.model import LeNet5
-from lenet_gui.network.weights import load_model
 
 DATA = Path(__file__).parent / "data" / "mnist"
 
@@ -159,7 +159,7 @@ def test_bundled_weights_read_the_shipped_subset(digits):
 
 def mnist_directory(tmp_path, train=None, test=None):
     """Write (images, labels) as MNIST's gzipped IDX files in tmp_path/mnist."""
-    from lenet_gui.network.idx import write_idx
+    from lenet_gui.files.idx import write_idx
 
     data = tmp_path / "mnist"
     data.mkdir(exist_ok=True)
@@ -171,8 +171,8 @@ def mnist_directory(tmp_path, train=None, test=None):
 
 
 def test_training_command_saves_weights_and_their_record(tmp_path, digits, capsys):
-    from lenet_gui import evaluate as evaluate_cli
-    from lenet_gui import train
+    from lenet_gui.training import evaluate_cli
+    from lenet_gui.training import train_cli as train
 
     images, labels = digits
     data = mnist_directory(
@@ -207,7 +207,7 @@ def test_training_command_saves_weights_and_their_record(tmp_path, digits, capsy
 
 
 def test_training_without_drawn_digits(tmp_path, digits):
-    from lenet_gui import train
+    from lenet_gui.training import train_cli as train
 
     images, labels = digits
     data = mnist_directory(
@@ -224,9 +224,9 @@ def test_training_without_drawn_digits(tmp_path, digits):
 
 
 def test_evaluation_of_drawn_digits_reads_what_the_app_would(tmp_path, digits, capsys):
-    from lenet_gui import evaluate as evaluate_cli
-    from lenet_gui.drawing.drawn import drawn_inputs
     from lenet_gui.network.classifier import Classifier
+    from lenet_gui.training import evaluate_cli
+    from lenet_gui.training.drawn import drawn_inputs
 
     images, labels = digits
     data = mnist_directory(tmp_path, test=(images[:150], labels[:150]))
@@ -240,7 +240,7 @@ def test_evaluation_of_drawn_digits_reads_what_the_app_would(tmp_path, digits, c
 
 
 def test_training_command_without_data_says_so(tmp_path, capsys):
-    from lenet_gui import train
+    from lenet_gui.training import train_cli as train
 
     weights = tmp_path / "w.pt"
     assert train.main(["--data", str(tmp_path), "--output", str(weights)]) == 1

@@ -1,4 +1,7 @@
-"""The paper and pen: digits drawn as the canvas draws them, QtGui only, no widgets."""
+"""The picture the network reads, made by Qt: the paper and pen, and image files.
+
+QtGui and numpy; never widgets or torch. May import ``spec``, ``imaging``, ``files``.
+"""
 
 from lenet_gui.drawing.paper import (
     DEFAULT_PEN_WIDTH,

@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from lenet_gui.bundled import bundled_file
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, Stroke
+from lenet_gui.files.bundled import bundled_file
 
 __all__ = ["EXAMPLES_FILE", "Example", "load_examples"]
 

@@ -1,5 +1,4 @@
-"""The network side of the app: LeNet-5, its data, weights and preprocessing.
+"""LeNet-5 itself: the model, its weights and checkpoints, and the classifier.
 
-Nothing in here imports Qt. Widgets never import this package's torch-facing
-modules; the main window connects the two.
+torch and numpy; never Qt. May import ``spec``, ``imaging`` and ``files``.
 """

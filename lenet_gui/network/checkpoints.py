@@ -44,11 +44,11 @@ from typing import Any
 
 import torch
 
+from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.files.safe_write import write_file
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.safe_read import RefusedFile, read_regular_file
 from lenet_gui.network.weights import WeightsError
 from lenet_gui.network.weights_guard import finite_number, sensible_accuracy
-from lenet_gui.safe_write import write_file
 
 __all__ = [
     "INDEX",

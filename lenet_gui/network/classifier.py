@@ -14,17 +14,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from lenet_gui.network.attribution import (
-    DEFAULT_STEPS,
-    Attribution,
-    integrated_gradients,
-)
-from lenet_gui.network.layer_weights import LayerWeights, layer_weights
+from lenet_gui.imaging.preprocess import preprocess
 from lenet_gui.network.model import Ablation, LayerSummary, LeNet5
-from lenet_gui.network.preprocess import preprocess
-from lenet_gui.network.spec import Kind, NetworkSpec
 from lenet_gui.network.weights import load_model
 from lenet_gui.network.weights_guard import recorded_accuracy, recorded_temperature
+from lenet_gui.spec.lenet5 import Kind, NetworkSpec
 
 __all__ = ["Classifier", "Prediction", "UnitSum", "use_one_thread"]
 
@@ -195,39 +189,6 @@ class Classifier:
         total = float((weights * inputs).sum()) + bias
         value = self.spec.squash(total) if spec.squashed else total
         return UnitSum(below, maps, weights, inputs, bias, value)
-
-    def attribution(
-        self,
-        prediction: Prediction,
-        target: int,
-        versus: int | None = None,
-        steps: int = DEFAULT_STEPS,
-        ablation: Ablation | None = None,
-    ) -> Attribution:
-        """Say which input pixels made `target`'s logit, or beat `versus`'s.
-
-        Integrated gradients on ``prediction.network_input`` from blank paper;
-        see :func:`lenet_gui.network.attribution.integrated_gradients` for the
-        parameters, the errors raised, the accuracy and the cost (about 30
-        single predictions at the default 64 steps). A prediction does not
-        record an ablation: to explain an ablated one, pass the same `ablation`.
-        """
-        return integrated_gradients(
-            self._model, prediction.network_input, target, versus, steps, ablation
-        )
-
-    def layer_weights(self, name: str) -> LayerWeights:
-        """Return a layer's kernels (or coefficients, or matrix) and biases.
-
-        Read-only numpy copies, with a symmetric colour limit; see
-        :class:`lenet_gui.network.layer_weights.LayerWeights`.
-
-        Raises
-        ------
-        KeyError
-            If there is no layer `name`.
-        """
-        return layer_weights(self._model, name)
 
     def summary(self) -> list[LayerSummary]:
         """Return the model's per-layer table (shapes, parameters, connections)."""

@@ -13,7 +13,7 @@ The one departure is the output: ten fully connected units read through a
 softmax (the seed's "O7") instead of the paper's Euclidean RBF units.
 
 Every size, the C3 table and the squashing constants come from the spec
-(:data:`lenet_gui.network.spec.LENET5`); nothing here repeats them. The
+(:data:`lenet_gui.spec.lenet5.LENET5`); nothing here repeats them. The
 model reports its own per-layer summary (output shape, trainable parameters,
 connections) from its structure, so the figures in the README are computed,
 not typed in.
@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from lenet_gui.network.spec import LENET5, Kind, LayerSpec, NetworkSpec
+from lenet_gui.spec.lenet5 import LENET5, Kind, LayerSpec, NetworkSpec
 
 __all__ = [
     "Ablation",

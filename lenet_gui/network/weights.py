@@ -6,7 +6,7 @@ Loading never runs code from the file (``torch.load(weights_only=True)``)
 and checks every tensor against the model before anything is replaced, so
 a wrong or damaged file costs a message, never the weights in use. Only a
 regular file is read, of at most 8 MB, whose archive unpacks to at most 8 MB
-(:mod:`lenet_gui.network.safe_read`, :mod:`lenet_gui.network.weights_guard`);
+(:mod:`lenet_gui.files.safe_read`, :mod:`lenet_gui.network.weights_guard`);
 the weights must give finite outputs. The JSON beside them is a record
 only: when it cannot be read (a pipe, a device, over 1 MB, not UTF-8, not
 JSON, nested too deep, not an object) the weights load without it.
@@ -23,9 +23,10 @@ from typing import Any
 
 import torch
 
-from lenet_gui.bundled import bundled_file
+from lenet_gui.files.bundled import bundled_file
+from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.files.safe_write import replace_files
 from lenet_gui.network.model import LeNet5
-from lenet_gui.network.safe_read import RefusedFile, read_regular_file
 from lenet_gui.network.weights_guard import (
     archive_problem,
     output_problem,
@@ -33,7 +34,6 @@ from lenet_gui.network.weights_guard import (
     sensible_accuracy,
     sensible_temperature,
 )
-from lenet_gui.safe_write import replace_files
 
 __all__ = [
     "BUNDLED_WEIGHTS",
@@ -65,7 +65,7 @@ def save_weights(model: LeNet5, path: Path | str, metadata: dict[str, Any]) -> N
     """Save ``model``'s state_dict to ``path`` and ``metadata`` beside it as JSON.
 
     Both are written in full before either replaces an old file, weights
-    first (:func:`lenet_gui.safe_write.replace_files`): a full disk keeps the
+    first (:func:`lenet_gui.files.safe_write.replace_files`): a full disk keeps the
     old pair, never cut weights beside the old record.
 
     Raises

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from lenet_gui.network.model import LeNet5, SparseConv2d
-from lenet_gui.network.spec import Kind, NetworkSpec
+from lenet_gui.spec.lenet5 import Kind, NetworkSpec
 
 __all__ = [
     "MAX_UNPACKED_BYTES",

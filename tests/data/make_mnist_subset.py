@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # the repository root, for lenet_gui
 
-from lenet_gui.network.idx import load_mnist, write_idx  # noqa: E402
+from lenet_gui.files.idx import load_mnist, write_idx  # noqa: E402
 
 
 def main() -> None:

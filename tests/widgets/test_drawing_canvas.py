@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
-from lenet_gui.widgets import DrawingCanvas
+from lenet_gui.gui.widgets import DrawingCanvas
 
 PAPER = DrawingCanvas.PAPER_SIZE
 

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
-from lenet_gui.network.spec import LENET5
-from lenet_gui.widgets import FeatureMapPanel
+from lenet_gui.gui.widgets import FeatureMapPanel
+from lenet_gui.spec.lenet5 import LENET5
 
 LAYERS = {layer.name: layer.shape for layer in LENET5.feature_layers}
 

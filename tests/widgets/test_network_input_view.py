@@ -5,8 +5,8 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF
 
-from lenet_gui.network.spec import LENET5
-from lenet_gui.widgets import NetworkInputView
+from lenet_gui.gui.widgets import NetworkInputView
+from lenet_gui.spec.lenet5 import LENET5
 
 BACKGROUND, INK = -0.1, 1.175
 

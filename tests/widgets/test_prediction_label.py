@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel
 
-from lenet_gui.widgets import PredictionLabel
+from lenet_gui.gui.widgets import PredictionLabel
 
 
 @pytest.fixture

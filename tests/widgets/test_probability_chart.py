@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from lenet_gui.widgets import ProbabilityChart
+from lenet_gui.gui.widgets import ProbabilityChart
 
 
 @pytest.fixture

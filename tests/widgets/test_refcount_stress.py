@@ -13,8 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
-from lenet_gui.network.spec import LENET5
-from lenet_gui.widgets import DrawingCanvas, FeatureMapPanel
+from lenet_gui.gui.widgets import DrawingCanvas, FeatureMapPanel
+from lenet_gui.spec.lenet5 import LENET5
 
 # Counts move a little with caches and the interpreter's own work; a refcount bug
 # costs one reference per call, that is thousands here.

@@ -4,8 +4,8 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from lenet_gui.network.spec import LENET5
-from lenet_gui.widgets import UnitSumView
+from lenet_gui.gui.widgets import UnitSumView
+from lenet_gui.spec.lenet5 import LENET5
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-import lenet_gui.widgets as widgets
+import lenet_gui.gui.widgets as widgets
 
 
 def test_exports_the_widgets():
@@ -29,7 +29,7 @@ def test_exports_the_widgets():
 
 def test_importing_the_widgets_does_not_import_torch():
     # A fresh interpreter: other tests in this session may have imported torch.
-    code = "import sys, lenet_gui.widgets; print('torch' in sys.modules)"
+    code = "import sys, lenet_gui.gui.widgets; print('torch' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

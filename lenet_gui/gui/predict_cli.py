@@ -1,0 +1,136 @@
+"""Classify image files without a window: the ``--predict`` command.
+
+Each file gives one line of JSON on standard output, in the order given::
+
+    {"file": "seven.png", "digit": 7, "probabilities": [0.0001, ...]}
+    {"file": "blank.png", "digit": null, "probabilities": null,
+     "error": "no digit found"}
+    {"file": "notes.txt", "error": "not an image in any format this app can read"}
+
+(each object on one line). Files are read as the window's File > Open reads
+them (:func:`lenet_gui.drawing.image_file.read_ink`: photos and scans are cleaned of
+uneven light, printed lines and specks first). A blank image holds no digit
+to classify, so it counts as a failure like a file that cannot be read: the
+exit status is 0 when every file was classified, 1 when any was not, and 2
+when the weights cannot be loaded (one line on standard error, nothing on
+standard output). Bad files never cause a traceback.
+
+Standard output closed early (``--predict *.png | head -1``) ends the command
+quietly, with status 1 (:data:`CLOSED_OUTPUT`): not every file was reported.
+A failed write (a full disk, ``> /dev/full``) is reported in one line on
+standard error, with status 74 (:data:`WRITE_FAILED`, ``EX_IOERR``).
+
+No display is needed and no widget is created: Qt's image format plugins
+(JPEG, GIF, WebP, ...) load without a ``QGuiApplication``; reading an SVG
+starts an offscreen one, which Qt's SVG renderer needs for fonts. Qt may
+still print its own decoder warnings (such as ``libpng error``) on standard
+error.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from typing import Any, TextIO
+
+from lenet_gui.drawing.image_file import ImageFileError, read_ink
+from lenet_gui.network.classifier import Classifier, use_one_thread
+from lenet_gui.network.weights import WeightsError
+
+__all__ = ["CLOSED_OUTPUT", "NO_DIGIT", "WRITE_FAILED", "run_predict"]
+
+#: The error reported for an image in which no digit was found.
+NO_DIGIT = "no digit found"
+#: Exit status when standard output was closed before every file was reported.
+CLOSED_OUTPUT = 1
+#: Exit status when the results could not be written (``EX_IOERR``).
+WRITE_FAILED = 74
+
+
+def run_predict(
+    paths: list[str],
+    weights: str | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Classify image files and print one JSON object per file.
+
+    Parameters
+    ----------
+    paths : list of str
+        The image files, classified and reported in this order.
+    weights : str, optional
+        A LeNet-5 weights file; the bundled weights when omitted.
+    out, err : text streams, optional
+        Where results and the weights error go; ``sys.stdout`` and
+        ``sys.stderr`` at the time of the call by default.
+
+    Returns
+    -------
+    int
+        0 if every file was classified, 1 if any could not be read or held
+        no digit (or `out` was closed before all were reported), 2 if the
+        weights could not be loaded, 74 if writing to `out` failed.
+    """
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    try:
+        classifier = Classifier.load(weights)
+    except WeightsError as error:
+        print(f"error: cannot load the weights: {error}", file=err)
+        return 2
+    use_one_thread()
+    status = 0
+    for path in paths:
+        result = _classify(classifier, path)
+        if "error" in result:
+            status = 1
+        try:
+            # Flushed per file, so a caller reading a pipe sees each at once.
+            print(json.dumps(result), file=out, flush=True)
+        except BrokenPipeError:
+            # The reader has all it wanted (`| head -1`): stop, quietly.
+            _discard_output(out)
+            return CLOSED_OUTPUT
+        except OSError as error:
+            _discard_output(out)
+            reason = error.strerror or str(error)
+            print(f"error: cannot write the results: {reason}", file=err)
+            return WRITE_FAILED
+    return status
+
+
+def _discard_output(out: TextIO) -> None:
+    """Point `out`'s file descriptor at the null device.
+
+    What `out` still buffers is flushed again when Python exits; into a closed
+    pipe or a full disk that would fail once more, with a traceback. This is
+    what the Python documentation recommends for ``BrokenPipeError``.
+    """
+    try:
+        descriptor = out.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return  # not a file (a StringIO): nothing is flushed at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
+
+
+def _classify(classifier: Classifier, path: str) -> dict[str, Any]:
+    """Return the JSON object reported for one file."""
+    try:
+        image = read_ink(path)
+    except ImageFileError as error:
+        return {"file": path, "error": error.reason}
+    prediction = classifier.predict(image)
+    if prediction is None:
+        return {"file": path, "digit": None, "probabilities": None, "error": NO_DIGIT}
+    return {
+        "file": path,
+        "digit": prediction.digit,
+        "probabilities": [float(p) for p in prediction.probabilities],
+    }

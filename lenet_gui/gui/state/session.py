@@ -1,0 +1,347 @@
+"""The explorer session: what is being explored, and the network exploring it.
+
+One :class:`ExplorerSession` owns the state behind the window: the drawing,
+its current prediction, a pinned drawing to compare with, the hovered unit
+and the live-update throttle; its :attr:`~ExplorerSession.network` (a
+:class:`~lenet_gui.gui.state.network_setup.NetworkSetup`) holds the weights and the
+experiments on them. It takes plain data through its slots
+(:meth:`~ExplorerSession.set_drawing`, :meth:`~ExplorerSession.hover`, ...)
+and says what changed through its signals; it knows no widget. The window
+connects the signals to widget setters, and tests and benchmarks drive a
+session with arrays and no window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from lenet_gui.gui.state.network_setup import NetworkSetup
+from lenet_gui.spec.lenet5 import LENET5, Field, NetworkSpec
+
+if TYPE_CHECKING:
+    from lenet_gui.network.classifier import Classifier, Prediction, UnitSum
+
+__all__ = ["ExplorerSession", "Unit", "UnitInfo"]
+
+#: A unit: (layer, map, row, column); C5 and the full layers use row = col = 0.
+Unit = tuple[str, int, int, int]
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """Everything known about one unit for the current prediction.
+
+    Attributes
+    ----------
+    unit : Unit
+        (layer, map, row, column).
+    field : Field
+        The patch of the input the unit sees.
+    below : str
+        The layer it reads (``"input"`` for C1).
+    maps : tuple of int
+        The maps of `below` that feed it.
+    terms : UnitSum or None
+        Its sum worked through with the current numbers; None with no
+        prediction.
+    """
+
+    unit: Unit
+    field: Field
+    below: str
+    maps: tuple[int, ...]
+    terms: UnitSum | None
+
+    def wiring_text(self) -> str:
+        """Describe what the unit reads, e.g. for the status bar."""
+        field = self.field
+        last = field.size - 1
+        seen = (
+            f"sees input rows {field.top}–{field.top + last}, "
+            f"columns {field.left}–{field.left + last}"
+        )
+        if self.below == "input":
+            return seen
+        layer = self.unit[0]
+        verb = "subsamples" if layer.startswith("S") else "reads"
+        if len(self.maps) > 6:
+            names = f"all {len(self.maps)}"
+        else:
+            names = ", ".join(map(str, self.maps))
+        noun = "map" if layer in ("C1", "S2", "C3", "S4", "C5") else "unit"
+        plural = "s" if len(self.maps) > 1 else ""
+        return f"{seen}; {verb} {self.below} {noun}{plural} {names}"
+
+    def sum_heading(self) -> str:
+        """Describe the unit's sum with its figures, for the unit-sum view."""
+        layer, index, row, col = self.unit
+        terms = self.terms
+        assert terms is not None
+        limit = float(abs(terms.weights).max())
+        where = f" ({row}, {col})" if layer in ("C1", "S2", "C3", "S4") else ""
+        name = "unit" if where == "" else "map"
+        squash = "" if layer == "output" else "f"
+        return (
+            f"{layer} {name} {index}{where} = {squash}(\N{GREEK CAPITAL LETTER SIGMA} "
+            f"w\N{MIDDLE DOT}x + b) = {squash}({terms.total:.3f}) = {terms.value:.3f}, "
+            f"b = {terms.bias:.3f} \N{EM DASH} left: values read, right: weights "
+            f"(\N{PLUS-MINUS SIGN}{limit:.2f})"
+        )
+
+    def captions(self) -> list[str]:
+        """Name each map read, e.g. ``"S2 map 1"``, for the unit-sum view."""
+        if self.below == "input":
+            return ["input"]
+        if len(self.maps) > 6:  # C5 and up read everything below
+            noun = "maps" if self.below == "S4" else "units"
+            return [f"{self.below} {noun} {self.maps[0]}–{self.maps[-1]}"]
+        return [f"{self.below} map {k}" for k in self.maps]
+
+
+class ExplorerSession(QObject):
+    """The state of one exploration of LeNet-5, and its live updates.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network explored (what the widgets are built for).
+    parent : QObject, optional
+        The Qt parent.
+    """
+
+    predictionChanged = Signal(object)
+    """The prediction for the drawing changed: a ``Prediction``, or None when
+    there is no digit or no classifier."""
+    unitChanged = Signal(object)
+    """The hovered unit, or its numbers, changed: a :class:`UnitInfo`, or None
+    when no unit is hovered."""
+    pinnedChanged = Signal(object)
+    """The pinned drawing's prediction changed (a drawing was pinned, or the
+    network changed): a ``Prediction``, or None when nothing is pinned."""
+    classifierChanged = Signal(object)
+    """Other weights are in use (a ``Classifier``), or None: none loaded."""
+    message = Signal(str, int)
+    """Something worth a line in the status bar: (text, milliseconds to show,
+    0 for until replaced)."""
+    warning = Signal(str, str)
+    """Something went wrong that the person must read: (title, text)."""
+    weightsLoaded = Signal(bool)
+    """A weights load asked for ended (the newest, if several were): True if
+    its weights are in use now, False if they were refused (a warning says
+    why and the weights in use stay)."""
+
+    def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        #: The weights in use and the experiments on them.
+        self.network = NetworkSetup(spec, self)
+        self._drawing: np.ndarray | None = None
+        self._result: Prediction | None = None
+        self._unit: Unit | None = None
+        self._pinned_drawing: np.ndarray | None = None
+        self._pinned: Prediction | None = None
+        self._dirty = False
+        # Mouse moves come faster than the screen refreshes: update at once,
+        # then at most once per frame while changes keep coming, and always
+        # once after the last change.
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(16)
+        self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
+        self.network.classifierChanged.connect(self.classifierChanged)
+        self.network.message.connect(self.message)
+        self.network.warning.connect(self.warning)
+        self.network.weightsLoaded.connect(self.weightsLoaded)
+        self.network.changed.connect(self._on_network_changed)
+
+    # -- the network --------------------------------------------------------------
+
+    @property
+    def classifier(self) -> Classifier | None:
+        """The classifier in use, or None while none is loaded."""
+        return self.network.classifier
+
+    @property
+    def loading(self) -> bool:
+        """Whether weights are being loaded in the background."""
+        return self.network.loading
+
+    def load_bundled(self, *, background: bool = False) -> None:
+        """Load the bundled weights (see :meth:`NetworkSetup.load_bundled`)."""
+        self.network.load_bundled(background=background)
+
+    def load_weights(self, path: str | Path, *, background: bool = True) -> bool:
+        """Switch to another weights file, checked first; keep the old on failure.
+
+        Read on a worker thread, so the window keeps answering, unless
+        `background` is False; see :meth:`NetworkSetup.load_weights`.
+        :attr:`weightsLoaded` says when it is done and how it went.
+        """
+        return self.network.load_weights(path, background=background)
+
+    def use_classifier(self, classifier: Classifier) -> None:
+        """Classify with `classifier` from now on."""
+        self.network.use_classifier(classifier)
+
+    # -- the drawing and its prediction ----------------------------------------------
+
+    @property
+    def drawing(self) -> np.ndarray | None:
+        """The drawing as last given to :meth:`set_drawing`."""
+        return self._drawing
+
+    @property
+    def last_result(self) -> Prediction | None:
+        """The prediction for the drawing as it is now; None when it holds none.
+
+        A refresh held back by the frame-rate throttle is done first, so the
+        result always matches the last drawing given.
+        """
+        if self._dirty:
+            self.refresh()
+        return self._result
+
+    @property
+    def result(self) -> Prediction | None:
+        """The prediction last shown (without catching up on a pending drawing)."""
+        return self._result
+
+    @property
+    def blank(self) -> bool:
+        """Whether the drawing holds no ink at all."""
+        return self._drawing is None or not self._drawing.any()
+
+    @property
+    def pending(self) -> bool:
+        """Whether a drawing has arrived that is not classified yet."""
+        return self._dirty
+
+    @property
+    def frame_interval(self) -> int:
+        """The shortest time between two live updates, in milliseconds."""
+        return self._frame_timer.interval()
+
+    def set_frame_interval(self, milliseconds: int) -> None:
+        """Set the shortest time between two live updates (one screen frame)."""
+        self._frame_timer.setInterval(max(1, int(milliseconds)))
+
+    @Slot(object)
+    def set_drawing(self, image: np.ndarray | None) -> None:
+        """Take a new drawing (any 2-D image, or None for nothing drawn).
+
+        The first change after a pause is classified at once, later ones at
+        most once per frame, and the last one always.
+        """
+        self._drawing = image
+        self._dirty = True
+        if not self._frame_timer.isActive():
+            self.refresh()
+            self._frame_timer.start()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Classify the drawing now and say so."""
+        self._dirty = False
+        self._result = self._classify(self._drawing)
+        self.predictionChanged.emit(self._result)
+        if self._unit is not None:
+            self._emit_unit()
+
+    # -- the hovered unit ----------------------------------------------------------
+
+    @property
+    def unit(self) -> Unit | None:
+        """The hovered unit, or None."""
+        return self._unit
+
+    @Slot(object)
+    def hover(self, unit: Unit | None) -> None:
+        """Take the unit under the pointer, or None when it leaves the units."""
+        if unit == self._unit:
+            return
+        self._unit = unit
+        self._emit_unit()
+
+    def unit_info(self, unit: Unit | None = None) -> UnitInfo | None:
+        """Return what is known about a unit (the hovered one by default)."""
+        unit = self._unit if unit is None else unit
+        if unit is None:
+            return None
+        layer, index, row, col = unit
+        below, maps = self.spec.sources(layer, index)
+        terms = None
+        if self._result is not None and self.classifier is not None:
+            terms = self.classifier.unit_sum(self._result, *unit)
+        return UnitInfo(
+            unit, self.spec.receptive_field(layer, row, col), below, maps, terms
+        )
+
+    # -- comparing two drawings -------------------------------------------------
+
+    @property
+    def pinned(self) -> Prediction | None:
+        """The pinned drawing's prediction, with the network as it is now."""
+        return self._pinned
+
+    @Slot()
+    def pin(self) -> bool:
+        """Pin the drawing as it is now, to compare later drawings with it.
+
+        Returns
+        -------
+        bool
+            False, and nothing pinned, when the drawing holds no digit.
+        """
+        if self.last_result is None:
+            return False
+        self._pinned_drawing = self._drawing
+        self._pinned = self._result
+        self.pinnedChanged.emit(self._pinned)
+        return True
+
+    @Slot()
+    def unpin(self) -> None:
+        """Forget the pinned drawing."""
+        self._pinned_drawing = None
+        self._pinned = None
+        self.pinnedChanged.emit(None)
+
+    def shutdown(self) -> None:
+        """Stop live updates and wait for a weights load still running."""
+        self._frame_timer.stop()
+        self.network.shutdown()
+
+    # -- private ----------------------------------------------------------------
+
+    @Slot()
+    def _on_frame_timer_timeout(self) -> None:
+        if self._dirty:
+            self.refresh()
+        else:
+            self._frame_timer.stop()  # a frame with no change: drawing paused
+
+    @Slot()
+    def _on_network_changed(self) -> None:
+        """Read the drawing, and the pinned one, with the network as it is now."""
+        if self._pinned_drawing is not None:
+            self._pinned = self._classify(self._pinned_drawing)
+            self.pinnedChanged.emit(self._pinned)
+        self.refresh()
+
+    def _classify(self, image: np.ndarray | None) -> Prediction | None:
+        """Classify an image with the network as it is; None without a digit."""
+        if image is None:
+            return None
+        try:
+            return self.network.classify(image)
+        except (ValueError, RuntimeError) as error:
+            # Never let a strange drawing take the app down; keep the drawing.
+            self.message.emit(f"Could not classify the drawing: {error}", 5000)
+            return None
+
+    def _emit_unit(self) -> None:
+        self.unitChanged.emit(self.unit_info())

@@ -1,0 +1,188 @@
+"""The weights of C1 to S4: kernels, Table I's connections, coefficients and biases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
+
+from lenet_gui.gui.widgets.layer_grid import ColorScale, LayerGrid, LayerSlot
+from lenet_gui.gui.widgets.themed import ThemedWidget
+
+__all__ = ["KernelView"]
+
+_TIMES = "\N{MULTIPLICATION SIGN}"
+
+
+def _value(value: float) -> str:
+    return "" if np.isnan(value) else f": {value:.4f}"
+
+
+class KernelView(ThemedWidget):
+    """What C1 to S4 have learnt, each layer on its own symmetric colour scale.
+
+    C1's six 5x5 kernels stand beside the maps they make from the input
+    drawn now. C3's kernels form Table I's 16x6 grid, one row per C3 map and
+    one column per S2 map, the 36 connections the paper leaves out empty.
+    S2 and S4 show each map's coefficient (top row) and bias (bottom row).
+    Hover any square for its value.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network: layer shapes and the squashing amplitude.
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    hoverInfoChanged = Signal(str)
+    """The hover text changed (``""`` off the squares)."""
+
+    SIZE_HINT = QSize(700, 520)
+    MINIMUM_SIZE_HINT = QSize(320, 260)
+
+    def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Weights of C1 to S4")
+        c1, s2, c3, s4 = (spec.layer(name) for name in ("C1", "S2", "C3", "S4"))
+        self._c3_sources = c3.inputs
+        self._mask = np.ones((c3.maps, c3.inputs), dtype=bool)
+        unit = ColorScale((-1.0, 1.0))
+        maps = ColorScale((-spec.amplitude, spec.amplitude))
+        k = c1.kernel
+        self._c1 = LayerGrid(
+            [
+                LayerSlot(
+                    "C1 kernels",
+                    f"C1 kernels {k}{_TIMES}{k}",
+                    (c1.maps, k, k),
+                    (0, 0),
+                    unit,
+                    (c1.maps, 1),
+                    describe=lambda m, i, j, v: f"C1 kernel {m} ({i}, {j})" + _value(v),
+                ),
+                LayerSlot(
+                    "C1 maps",
+                    f"C1 maps now (\N{PLUS-MINUS SIGN}{spec.amplitude:.2f})",
+                    c1.shape,
+                    (0, 1),
+                    maps,
+                    (c1.maps, 1),
+                ),
+            ],
+            [unit],
+        )
+        self._c3 = LayerGrid(
+            [
+                LayerSlot(
+                    "C3 kernels",
+                    f"C3 kernels: {c3.maps} maps (rows) {_TIMES} "
+                    f"{c3.inputs} S2 maps (columns)",
+                    (c3.maps * c3.inputs, k, k),
+                    (0, 0),
+                    unit,
+                    (c3.maps, c3.inputs),
+                    describe=self._describe_c3,
+                ),
+            ],
+            [unit],
+        )
+        self._subsampling = {}
+        for layer in (s2, s4):
+            grid = LayerGrid(
+                [
+                    LayerSlot(
+                        f"{layer.name} weights",
+                        f"{layer.name}: coefficient (top), bias (bottom)",
+                        (2 * layer.maps,),
+                        (0, 0),
+                        unit,
+                        (2, layer.maps),
+                        describe=lambda m, i, j, v, n=layer.maps, s=layer.name: (
+                            f"{s} map {m % n} "
+                            f"{'coefficient' if m < n else 'bias'}" + _value(v)
+                        ),
+                    ),
+                ],
+                [unit],
+            )
+            grid.setMaximumHeight(110)
+            self._subsampling[layer.name] = grid
+        self._grids = [self._c1, self._c3, *self._subsampling.values()]
+
+        self._hover = QLabel()
+        self._hover.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self._hover.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._hover, 0, 0, 1, 2)
+        layout.addWidget(self._c1, 1, 0)
+        layout.addWidget(self._c3, 1, 1)
+        layout.addWidget(self._subsampling["S2"], 2, 0)
+        layout.addWidget(self._subsampling["S4"], 2, 1)
+        layout.setRowStretch(1, 1)
+        layout.setColumnStretch(0, 2)
+        layout.setColumnStretch(1, 3)
+        for grid in self._grids:
+            grid.hoverInfoChanged.connect(self._on_grid_hover_info_changed)
+        self._finish_building()
+
+    def grid(self, name: str) -> LayerGrid:
+        """Return the pictures holding layer `name` ("C1", "C3", "S2" or "S4")."""
+        return {"C1": self._c1, "C3": self._c3, **self._subsampling}[name]
+
+    def set_weights(self, layers: Mapping[str, Any] | None) -> None:
+        """Show the weights of C1, S2, C3 and S4, or clear them (None).
+
+        Parameters
+        ----------
+        layers : Mapping or None
+            By layer name, objects with ``weights`` (C1, C3: (maps, inputs,
+            5, 5) kernels; S2, S4: (maps,) coefficients), ``biases``,
+            ``limit`` (largest magnitude, for the symmetric scale) and, for
+            C3, ``mask`` ((16, 6) bool, Table I).
+        """
+        if layers is None:
+            for grid in self._grids:
+                for name in grid.names():
+                    if name != "C1 maps":
+                        grid.set_values(name, None)
+            return
+        c1, c3 = layers["C1"], layers["C3"]
+        self._set(self._c1, "C1 kernels", c1.weights[:, 0], c1.limit)
+        self._mask = np.asarray(c3.mask, dtype=bool)
+        kernels = np.array(c3.weights, dtype=np.float32)
+        kernels[~self._mask] = np.nan  # Table I's absent connections: empty
+        self._set(
+            self._c3, "C3 kernels", kernels.reshape(-1, *kernels.shape[2:]), c3.limit
+        )
+        for name, grid in self._subsampling.items():
+            layer = layers[name]
+            values = np.concatenate([layer.weights, layer.biases])
+            self._set(grid, f"{name} weights", values, float(np.abs(values).max()))
+
+    def set_maps(self, c1_maps: np.ndarray | None) -> None:
+        """Show C1's maps for the input drawn now, beside their kernels."""
+        self._c1.set_values("C1 maps", c1_maps)
+
+    @staticmethod
+    def _set(grid: LayerGrid, name: str, values: np.ndarray, limit: float) -> None:
+        limit = limit or 1.0
+        grid.set_levels(name, (-limit, limit))
+        grid.set_values(name, values)
+
+    def _describe_c3(self, index: int, row: int, col: int, value: float) -> str:
+        c3_map, s2_map = divmod(index, self._c3_sources)
+        if not self._mask[c3_map, s2_map]:
+            return f"C3 map {c3_map} does not read S2 map {s2_map} (Table I)"
+        return (
+            f"C3 map {c3_map} \N{LEFTWARDS ARROW} S2 map {s2_map}, "
+            f"kernel ({row}, {col}){_value(value)}"
+        )
+
+    def _on_grid_hover_info_changed(self, text: str) -> None:
+        self._hover.setText(text)
+        self.hoverInfoChanged.emit(text)

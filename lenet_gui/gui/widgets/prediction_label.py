@@ -1,0 +1,166 @@
+"""The predicted digit, shown very large, with how sure the network is."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from lenet_gui.gui.widgets.themed import ThemedWidget
+
+
+class PredictionLabel(ThemedWidget):
+    """Big predicted digit with its confidence, e.g. "7" over "87.3 % sure".
+
+    With no prediction it shows an em dash over "Draw a digit". Text colours come
+    from the palette, so it stays readable in light and dark themes.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+        The parent widget.
+    """
+
+    EMPTY_DIGIT = "\N{EM DASH}"
+    """Shown in place of a digit when there is no prediction."""
+    EMPTY_HINT = "Draw a digit"
+    """Shown under the em dash when there is no prediction."""
+    AMBIGUOUS = 0.2
+    """Probability of the runner-up from which it is shown beside the digit."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Plain text throughout: a rich-text label lays out a text document on
+        # every repaint, which cost about 1 ms a change at this size.
+        self._digit_label = QLabel(self.EMPTY_DIGIT)
+        self._digit_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._digit_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+        )
+        self._digit_label.setObjectName("predictedDigit")
+        digit_font = QFont(self.font())
+        digit_font.setPointSizeF(digit_font.pointSizeF() * 6)
+        digit_font.setWeight(QFont.Weight.Bold)
+        self._digit_label.setFont(digit_font)
+
+        # ", or 7?" beside the digit when the runner-up is likely; empty otherwise,
+        # so the digit alone stays centred.
+        self._runner_up_label = QLabel("")
+        self._runner_up_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._runner_up_label.setAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+        )
+        self._runner_up_label.setObjectName("runnerUp")
+        runner_up_font = QFont(digit_font)
+        runner_up_font.setPointSizeF(digit_font.pointSizeF() * 0.45)
+        self._runner_up_label.setFont(runner_up_font)
+        # Bottom-aligned, the smaller text would sit below the digit's baseline.
+        descent_gap = (
+            QFontMetrics(digit_font).descent() - QFontMetrics(runner_up_font).descent()
+        )
+        self._runner_up_label.setContentsMargins(0, 0, 0, max(0, descent_gap))
+
+        self._confidence_label = QLabel(self.EMPTY_HINT)
+        self._confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._confidence_label.setObjectName("predictionConfidence")
+        confidence_font = QFont(self.font())
+        confidence_font.setPointSizeF(confidence_font.pointSizeF() * 1.4)
+        self._confidence_label.setFont(confidence_font)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(0)
+        reading = QHBoxLayout()
+        reading.setSpacing(0)
+        reading.addStretch(1)
+        reading.addWidget(self._digit_label)
+        reading.addWidget(self._runner_up_label)
+        reading.addStretch(1)
+        layout.addLayout(reading)
+        layout.addWidget(self._confidence_label)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+        self._has_prediction = False
+        self.set_prediction(None, None)
+        self._finish_building()
+
+    def set_prediction(
+        self,
+        digit: int | None,
+        confidence: float | None,
+        runner_up: tuple[int, float] | None = None,
+    ) -> None:
+        """Show a prediction, or the empty state.
+
+        When the runner-up is likely enough (at least :attr:`AMBIGUOUS`), the
+        label admits it: "1, or 7?" with both probabilities, instead of one
+        confident digit. A European 1 and an American 7 can be the same shape.
+
+        Parameters
+        ----------
+        digit : int or None
+            The predicted digit 0..9, or None when there is nothing to classify.
+        confidence : float or None
+            Probability of `digit` in 0..1; None shows the digit alone. Ignored
+            when `digit` is None.
+        runner_up : tuple of (int, float), optional
+            The second most probable digit and its probability.
+
+        Raises
+        ------
+        ValueError
+            If a digit is not in 0..9 or a probability not a number in 0..1.
+        """
+        if digit is None:
+            self._has_prediction = False
+            self._digit_label.setText(self.EMPTY_DIGIT)
+            self._runner_up_label.setText("")
+            self._confidence_label.setText(self.EMPTY_HINT)
+            self.setAccessibleName("No prediction: draw a digit")
+            self._apply_palette()
+            return
+        digit = int(digit)
+        if not 0 <= digit <= 9:
+            raise ValueError(f"digit must be in 0..9, got {digit}")
+        if confidence is None:
+            sure = ""
+        else:
+            confidence = float(confidence)
+            if not (math.isfinite(confidence) and 0.0 <= confidence <= 1.0):
+                raise ValueError(f"confidence must be in 0..1, got {confidence}")
+            sure = f"{100 * confidence:.1f} % sure"
+        beside = ""
+        if runner_up is not None and confidence is not None:
+            other, chance = int(runner_up[0]), float(runner_up[1])
+            if not (0 <= other <= 9 and math.isfinite(chance) and 0 <= chance <= 1):
+                raise ValueError(
+                    f"runner-up must be a digit and a chance, not {runner_up}"
+                )
+            if chance >= self.AMBIGUOUS:
+                beside = f", or {other}?"
+                sure = (
+                    f"{100 * confidence:.0f} % {digit} \N{MIDDLE DOT} "
+                    f"{100 * chance:.0f} % {other}"
+                )
+        self._has_prediction = True
+        self._digit_label.setText(str(digit))
+        self._runner_up_label.setText(beside)
+        self._confidence_label.setText(sure)
+        spoken = f"{digit}{beside}"
+        self.setAccessibleName(f"Prediction: {spoken}" + (f", {sure}" if sure else ""))
+        self._apply_palette()
+
+    def _apply_palette(self) -> None:
+        # The empty state is drawn in the placeholder colour so it reads as a hint.
+        role = (
+            QPalette.ColorRole.WindowText
+            if self._has_prediction
+            else QPalette.ColorRole.PlaceholderText
+        )
+        color = self.palette().color(role)
+        for label in (self._digit_label, self._runner_up_label, self._confidence_label):
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, color)
+            label.setPalette(palette)

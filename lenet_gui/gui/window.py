@@ -1,0 +1,333 @@
+"""The main window: lays out the widgets and panels and connects them to the session.
+
+Widgets only say what happened (the canvas: "drawing changed"; a map:
+"unit hovered") and offer setters. The state behind them, the classifier,
+the current prediction, the hovered unit and the live-update throttle,
+belongs to the :class:`~lenet_gui.gui.state.session.ExplorerSession`. Each tab on the
+right is a :class:`~lenet_gui.gui.panels.panel.Panel` that keeps its own view up
+to date from the session while it is shown. This window keeps the layout,
+the actions and menus and the settings, and shows the prediction, the network
+input and the hovered unit's sum, which every panel shares.
+
+torch is imported only when the classifier is loaded, so that the window can
+be painted before the ~1 s torch import (``MainWindow(defer_model=True)``,
+as ``main.py`` does).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lenet_gui.drawing.examples import Example, load_examples
+from lenet_gui.gui.actions import WindowActions
+from lenet_gui.gui.file_commands import FilesMixin
+from lenet_gui.gui.panels import Panel, make_panels
+from lenet_gui.gui.settings import WindowSettings
+from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
+from lenet_gui.gui.theme import apply_theme
+from lenet_gui.gui.widgets import (
+    DrawingCanvas,
+    FeatureMapPanel,
+    NetworkInputView,
+    PredictionLabel,
+    ProbabilityChart,
+    UnitSumView,
+)
+from lenet_gui.spec.lenet5 import LENET5
+
+if TYPE_CHECKING:
+    from lenet_gui.network.classifier import Classifier, Prediction
+
+__all__ = ["MainWindow"]
+
+
+class MainWindow(FilesMixin):
+    """Draw or load a digit; see LeNet-5's prediction and feature maps live.
+
+    Parameters
+    ----------
+    classifier : Classifier, optional
+        The network to use; the bundled weights when omitted.
+    defer_model : bool
+        Load the bundled weights on a worker thread after the window is
+        shown, instead of before returning. Predictions start once loaded.
+    """
+
+    def __init__(
+        self, classifier: Classifier | None = None, *, defer_model: bool = False
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("LeNet-5 Explorer")
+        self.setAcceptDrops(True)
+        self._settings = WindowSettings()
+        self._session = ExplorerSession(LENET5, self)
+        self._examples = load_examples()
+
+        self._build_widgets()
+        self.action_set = WindowActions(self)
+        self._connect()
+        self.setMinimumSize(760, 560)
+        self._settings.restore(self)
+        screen = self.screen()
+        rate = screen.refreshRate() if screen is not None else 60.0
+        self._session.set_frame_interval(
+            max(4, round(1000 / (rate if rate > 1 else 60.0)))
+        )
+
+        if classifier is not None:
+            self._session.use_classifier(classifier)
+        else:
+            self._session.load_bundled(background=defer_model)
+
+    # -- public API -----------------------------------------------------------
+
+    @property
+    def session(self) -> ExplorerSession:
+        """The state behind the window: classifier, prediction, hovered unit."""
+        return self._session
+
+    @property
+    def last_result(self) -> Prediction | None:
+        """The prediction for the canvas as it is now; None when it is empty.
+
+        A refresh held back by the frame-rate throttle is done first, so the
+        result always matches the drawing.
+        """
+        return self._session.last_result
+
+    @property
+    def classifier(self) -> Classifier | None:
+        """The network in use, or None while it is still loading."""
+        return self._session.classifier
+
+    @property
+    def canvas(self) -> DrawingCanvas:
+        """The drawing canvas."""
+        return self._canvas
+
+    @property
+    def feature_maps(self) -> FeatureMapPanel:
+        """The feature-map panel."""
+        return self._panels["maps"].feature_maps
+
+    @property
+    def splitter(self) -> QSplitter:
+        """The splitter between the drawing (left) and the panels (right)."""
+        return self._splitter
+
+    @property
+    def input_view(self) -> NetworkInputView:
+        """The view of the 32x32 network input."""
+        return self._input_view
+
+    def panels(self) -> list[str]:
+        """Return the names of the panels, in the order of their tabs."""
+        return list(self._panels)
+
+    def panel(self, name: str) -> Panel:
+        """Return the panel (the view's controller) called `name`.
+
+        Raises
+        ------
+        KeyError
+            If there is no such panel (see :meth:`panels`).
+        """
+        try:
+            return self._panels[name]
+        except KeyError:
+            raise KeyError(
+                f"no panel {name!r}; panels are {', '.join(self._panels)}"
+            ) from None
+
+    def show_panel(self, name: str) -> QWidget:
+        """Bring a panel to the front and return its widget.
+
+        Raises
+        ------
+        KeyError
+            If there is no panel called `name` (see :meth:`panels`).
+        """
+        panel = self.panel(name)
+        self._tabs.setCurrentWidget(panel.widget)
+        return panel.widget
+
+    def set_theme(self, name: str) -> None:
+        """Use the ``"system"``, ``"light"`` or ``"dark"`` theme, and remember it."""
+        apply_theme(name)
+        for theme, act in self.action_set.themes.items():
+            act.setChecked(theme == name)
+        self._settings.remember_theme(name)
+
+    @property
+    def examples(self) -> list[Example]:
+        """The example digits offered (File > Examples, and on a blank canvas)."""
+        return list(self._examples)
+
+    @Slot()
+    def reset_experiments(self) -> None:
+        """Switch every map back on and read the input as drawn."""
+        self._session.network.switch_all_on()
+        self._session.network.set_transform({})
+
+    def load_example(self, index: int) -> None:
+        """Draw example `index` (see the Examples menu) on the canvas, undoably."""
+        self._canvas.set_strokes(list(self._examples[index].strokes))
+        self.statusBar().showMessage(f"Example: {self._examples[index].source}", 5000)
+
+    # -- construction ---------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self._canvas = DrawingCanvas()
+        self._canvas.setToolTip(
+            "Draw a digit with the mouse or a pen. Esc clears, Ctrl+Z undoes."
+        )
+        self._prediction = PredictionLabel()
+        self._probabilities = ProbabilityChart()
+        self._probabilities.setToolTip("Probability of each digit (softmax output)")
+        self._input_view = NetworkInputView(LENET5)
+        self._input_view.setToolTip(
+            "What LeNet-5 receives: your drawing cropped, scaled to fit 20×20, "
+            "centred by its centre of mass in 28×28 and padded to 32×32. "
+            "Hover a unit: a pink frame shows the patch it sees."
+        )
+        self._unit_sum = UnitSumView(LENET5)
+
+        # Left: what the person does and what the network concludes. Right:
+        # how it got there, one panel at a time, most of the room for it.
+        result_row = QHBoxLayout()
+        result_row.addWidget(self._prediction, 1)
+        result_row.addWidget(self._input_view, 1)
+        left = QWidget()
+        left.setMinimumWidth(330)  # room for the 32x32 view's title and legend
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self._canvas, 5)
+        left_column.addLayout(result_row, 2)
+        left_column.addWidget(self._probabilities, 2)
+
+        self._panels: dict[str, Panel] = {
+            panel.NAME: panel for panel in make_panels(self._session, self._examples)
+        }
+        self._tabs = QTabWidget()
+        self._tabs.setDocumentMode(True)
+        for panel in self._panels.values():
+            index = self._tabs.addTab(panel.widget, panel.TITLE)
+            self._tabs.setTabToolTip(index, panel.TIP)
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(self._tabs, 1)
+        right_column.addWidget(self._unit_sum)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        splitter.setContentsMargins(6, 6, 6, 6)
+        splitter.setSizes([440, 740])
+        self._splitter = splitter
+        self.setCentralWidget(splitter)
+        self._weights_label = QLabel()
+        self.statusBar().addPermanentWidget(self._weights_label)
+
+    def _connect(self) -> None:
+        session = self._session
+        session.predictionChanged.connect(self._on_session_prediction_changed)
+        session.unitChanged.connect(self._on_session_unit_changed)
+        session.classifierChanged.connect(self._on_session_classifier_changed)
+        session.message.connect(self._on_session_message)
+        session.warning.connect(self._warn)
+        self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
+        self._panels["maps"].exampleChosen.connect(self.load_example)
+        self._tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._on_tabs_current_changed(self._tabs.currentIndex())
+
+    # -- live update ----------------------------------------------------------
+
+    @Slot()
+    def _on_canvas_drawing_changed(self) -> None:
+        self._session.set_drawing(self._canvas.to_array())
+
+    @Slot(object)
+    def _on_session_prediction_changed(self, result: Prediction | None) -> None:
+        if result is None:
+            self._prediction.set_prediction(None, None)
+            self._probabilities.set_probabilities(None)
+            self._input_view.set_input(None)
+        else:
+            runner_up = int(result.probabilities.argsort()[-2])
+            self._prediction.set_prediction(
+                result.digit,
+                result.confidence,
+                (runner_up, float(result.probabilities[runner_up])),
+            )
+            self._probabilities.set_probabilities(result.probabilities)
+            self._input_view.set_input(result.network_input)
+
+    @Slot(object)
+    def _on_session_unit_changed(self, info: UnitInfo | None) -> None:
+        """Show what the hovered unit reads: its input patch and its sum."""
+        if info is None:
+            self._input_view.set_field(None)
+            self._unit_sum.clear()
+            return
+        field = info.field
+        self._input_view.set_field((field.top, field.left, field.size))
+        if info.terms is None:
+            self._unit_sum.clear()
+        else:
+            terms = info.terms
+            self._unit_sum.show_sum(
+                info.sum_heading(), info.captions(), terms.inputs, terms.weights
+            )
+
+    @Slot(object)
+    def _on_session_classifier_changed(self, classifier: Classifier | None) -> None:
+        if classifier is None:
+            self._weights_label.setText("No weights loaded")
+        else:
+            self._weights_label.setText(f"LeNet-5 · {self._session.network.describe()}")
+
+    @Slot(str, int)
+    def _on_session_message(self, text: str, milliseconds: int) -> None:
+        if text:
+            self.statusBar().showMessage(text, milliseconds)
+        else:
+            self.statusBar().clearMessage()
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        current = self._tabs.widget(index)
+        for panel in self._panels.values():
+            panel.set_shown(panel.widget is current)
+            if panel.widget is current:
+                self._unit_sum.setVisible(panel.SHOWS_UNITS)
+
+    # -- settings and closing -----------------------------------------------------
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Room for a comfortable canvas and all feature maps (fitted to the screen)."""
+        return QSize(1180, 820)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Remember the settings and wait for work still running."""
+        self._session.shutdown()
+        for panel in self._panels.values():
+            panel.shutdown()
+        self._settings.save(self)
+        super().closeEvent(event)
+
+    # -- helpers ------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""How LeNet-5 learns and is scored: one pass of training, evaluation; no Qt.
+
+The library behind the training command (:mod:`lenet_gui.training.train_cli`)
+and the evaluation command (:mod:`lenet_gui.training.evaluate_cli`): plain
+functions, as pytorch/examples keeps `train()` and `test()`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from lenet_gui.imaging.preprocess import BACKGROUND, INK, from_mnist
+from lenet_gui.network.model import LeNet5
+from lenet_gui.training.distortions import Distortion
+
+__all__ = [
+    "Evaluation",
+    "evaluate",
+    "evaluate_inputs",
+    "ink_from_inputs",
+    "ink_tensor",
+    "with_drawn",
+    "make_optimizer",
+    "seed_everything",
+    "to_network_input",
+    "train_epoch",
+]
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed every source of randomness and return a generator for the data.
+
+    Deterministic algorithms are switched on, so the same seed on the same
+    machine gives the same weights.
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True)
+    return torch.Generator().manual_seed(seed)
+
+
+def ink_tensor(images: np.ndarray) -> Tensor:
+    """Turn (N, 28, 28) uint8 MNIST digits into (N, 1, 32, 32) ink in [0, 1].
+
+    The 2-pixel border is the paper's padding of MNIST to LeNet-5's 32x32.
+    """
+    ink = torch.from_numpy(images).float().div_(255.0)
+    return F.pad(ink, (2, 2, 2, 2)).unsqueeze(1)
+
+
+def ink_from_inputs(inputs: np.ndarray) -> Tensor:
+    """Turn (N, 32, 32) network inputs back into (N, 1, 32, 32) ink in [0, 1]."""
+    ink = (torch.from_numpy(inputs).float() - BACKGROUND) / (INK - BACKGROUND)
+    return ink.clamp_(0.0, 1.0).unsqueeze(1)
+
+
+def with_drawn(
+    ink: Tensor,
+    labels: Tensor,
+    drawn_ink: Tensor,
+    drawn_labels: Tensor,
+    count: int,
+    generator: torch.Generator,
+) -> tuple[Tensor, Tensor]:
+    """Return the digits of one training pass: all of `ink`, plus drawn ones.
+
+    `count` drawn digits (at most all of them) are picked at random for the
+    pass; with fewer than all, different passes see different ones.
+    """
+    pick = torch.randperm(len(drawn_labels), generator=generator)[:count]
+    return torch.cat([ink, drawn_ink[pick]]), torch.cat([labels, drawn_labels[pick]])
+
+
+def to_network_input(ink: Tensor) -> Tensor:
+    """Map ink in [0, 1] to LeNet-5's levels: background -0.1, ink 1.175."""
+    return ink * (INK - BACKGROUND) + BACKGROUND
+
+
+def make_optimizer(
+    model: LeNet5, epochs: int, steps_per_epoch: int, lr: float
+) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler]:
+    """Return Adam with a one-cycle learning-rate schedule.
+
+    No weight decay: nothing pulls at C3's absent connections, which stay
+    exactly zero.
+    """
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=lr, total_steps=epochs * steps_per_epoch, pct_start=0.15
+    )
+    return optimizer, scheduler
+
+
+def train_epoch(
+    model: LeNet5,
+    ink: Tensor,
+    labels: Tensor,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None,
+    generator: torch.Generator,
+    batch_size: int = 128,
+    distortion: Distortion | None = None,
+    on_batch: Callable[[float, float], None] | None = None,
+) -> tuple[float, float]:
+    """Train for one pass over the data, in a random order.
+
+    Parameters
+    ----------
+    on_batch : callable, optional
+        Called after each batch with the running mean loss and accuracy.
+
+    Returns
+    -------
+    loss, accuracy : float
+        Mean loss and accuracy over the pass (on the distorted digits).
+    """
+    model.train()
+    order = torch.randperm(len(labels), generator=generator)
+    total_loss = 0.0
+    correct = 0
+    seen = 0
+    for start in range(0, len(order), batch_size):
+        index = order[start : start + batch_size]
+        batch = ink[index]
+        if distortion is not None:
+            batch = distortion(batch, generator)
+        target = labels[index]
+        logits = model(to_network_input(batch))
+        loss = F.cross_entropy(logits, target)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        total_loss += loss.item() * len(index)
+        correct += int((logits.argmax(1) == target).sum())
+        seen += len(index)
+        if on_batch is not None:
+            on_batch(total_loss / seen, correct / seen)
+    return total_loss / seen, correct / seen
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Results of running the model over a labelled set."""
+
+    predictions: np.ndarray
+    labels: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of digits evaluated."""
+        return len(self.labels)
+
+    @property
+    def errors(self) -> int:
+        """Number of digits read wrongly."""
+        return int((self.predictions != self.labels).sum())
+
+    @property
+    def accuracy(self) -> float:
+        """Fraction of digits read correctly."""
+        return float((self.predictions == self.labels).mean())
+
+    def confusion_matrix(self) -> np.ndarray:
+        """Return counts, rows the true digit and columns the prediction."""
+        matrix = np.zeros((10, 10), dtype=np.int64)
+        np.add.at(matrix, (self.labels, self.predictions), 1)
+        return matrix
+
+    def per_class_accuracy(self) -> np.ndarray:
+        """Return the fraction of each digit read correctly (NaN if absent)."""
+        matrix = self.confusion_matrix()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.diag(matrix) / matrix.sum(axis=1)
+
+
+def evaluate(
+    model: LeNet5, images: np.ndarray, labels: np.ndarray, batch_size: int = 1000
+) -> Evaluation:
+    """Classify (N, 28, 28) uint8 MNIST digits and compare with their labels."""
+    return evaluate_inputs(model, from_mnist(images), labels, batch_size)
+
+
+def evaluate_inputs(
+    model: LeNet5, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 1000
+) -> Evaluation:
+    """Classify (N, 32, 32) network inputs and compare with their labels."""
+    inputs = torch.from_numpy(inputs).unsqueeze(1)  # (N, 1, 32, 32)
+    model.eval()
+    with torch.no_grad():
+        batches = range(0, len(inputs), batch_size)
+        predictions = torch.cat(
+            [model(inputs[i : i + batch_size]).argmax(1) for i in batches]
+        )
+    return Evaluation(predictions.numpy(), np.asarray(labels, dtype=np.int64))

@@ -1,0 +1,458 @@
+"""Train LeNet-5 on MNIST: ``python -m lenet_gui.train --data DIR --output FILE``.
+
+Trains with the paper's kind of distortions on MNIST's training digits and,
+mixed in, the same digits drawn again as the app draws them
+(:mod:`lenet_gui.training.drawn`); evaluates on the 10,000 test digits at the end, and
+saves a plain state_dict with a JSON file beside it recording accuracy,
+settings, timing, versions and the data's checksums.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import shlex
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from lenet_gui.files.idx import (
+    IdxFormatError,
+    MnistDownloadError,
+    download_mnist,
+    load_mnist,
+    sha256_of_data,
+)
+from lenet_gui.files.safe_write import check_writable, describe
+from lenet_gui.network.checkpoints import (
+    checkpoint_folder,
+    checkpoint_schedule,
+    save_checkpoint,
+    start_checkpoint_folder,
+    write_index,
+)
+from lenet_gui.network.model import LeNet5
+from lenet_gui.network.weights import metadata_path, save_weights
+from lenet_gui.training.distortions import Distortion
+from lenet_gui.training.learning import (
+    evaluate,
+    ink_from_inputs,
+    ink_tensor,
+    make_optimizer,
+    seed_everything,
+    train_epoch,
+    with_drawn,
+)
+from lenet_gui.training.pen_training import add_arguments as add_pen_arguments
+from lenet_gui.training.pen_training import prepare as prepare_pen_digits
+from lenet_gui.training.pen_training import validate as validate_pen_digits
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, not the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the error as one line and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """Return an argparse type: a whole number from `low` (to `high`)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low}" if high is None else f"from {low} to {high}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, not {value}")
+        return value
+
+    return parse
+
+
+def _real_number(low: float, high: float, *, above_low: bool) -> Callable[[str], float]:
+    """Return an argparse type: a finite number from `low` (or above) to `high`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        too_low = value <= low if above_low else value < low
+        if not math.isfinite(value) or too_low or value > high:
+            bounds = f"above {low}" if above_low else f"from {low}"
+            if math.isfinite(high):
+                bounds += f" to {high}"
+            raise argparse.ArgumentTypeError(f"must be a number {bounds}, not {text}")
+        return value
+
+    return parse
+
+
+_POSITIVE = _whole_number(1)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse and check the command line; a bad value exits with one line."""
+    parser = _Parser(
+        prog="python -m lenet_gui.train", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--data", type=Path, required=True, help="MNIST directory")
+    parser.add_argument(
+        "--download", action="store_true", help="fetch MNIST into --data if missing"
+    )
+    parser.add_argument("--epochs", type=_POSITIVE, default=20)
+    parser.add_argument("--batch-size", type=_POSITIVE, default=128)
+    parser.add_argument(
+        "--lr",
+        type=_real_number(0, math.inf, above_low=True),
+        default=3e-3,
+        help="peak learning rate",
+    )
+    # numpy's legacy seeding, used for the drawing, takes 0 to 2**32 - 1.
+    parser.add_argument("--seed", type=_whole_number(0, 2**32 - 1), default=1)
+    parser.add_argument(
+        "--no-distortions", action="store_true", help="train on the plain digits"
+    )
+    parser.add_argument(
+        "--drawn",
+        type=_real_number(0, 1, above_low=False),
+        default=1.0,
+        metavar="FRACTION",
+        help="each pass adds FRACTION x the training digits, drawn again with the "
+        "canvas's pen (0 turns it off; default: %(default)s)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_POSITIVE,
+        default=None,
+        help="processes that draw the digits (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--limit", type=_POSITIVE, default=None, help="train on the first N digits only"
+    )
+    parser.add_argument(
+        "--threads",
+        type=_POSITIVE,
+        default=None,
+        help="torch CPU threads (default: all)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        required=True,
+        help="weights file to write (e.g. runs/lenet5.pt); its record goes "
+        "beside it with .json; an existing file is replaced only with --force",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --output file and its .json",
+    )
+    parser.add_argument(
+        "--no-checkpoints",
+        dest="checkpoints",
+        action="store_false",
+        help="do not save the dozen checkpoints of the run beside the weights",
+    )
+    add_pen_arguments(parser)
+    args = parser.parse_args(argv)
+    # The pen options belong to lenet_gui.training.pen_training; their ranges are
+    # checked here, with the others.
+    if args.stroke_copies < 1:
+        parser.error(
+            f"argument --stroke-copies: must be from 1, not {args.stroke_copies}"
+        )
+    per_pass = args.strokes_per_pass
+    if not (math.isfinite(per_pass) and per_pass >= 0):
+        parser.error(
+            f"argument --strokes-per-pass: must be a number from 0, not {per_pass}"
+        )
+    return args
+
+
+def check_output(args: argparse.Namespace) -> str | None:
+    """Say why the weights could not be saved where asked, before any training.
+
+    Refused: an output whose metadata (``.json``) or checkpoint folder would
+    be the output itself; a place where no file can be created (a folder, a
+    device, a path through a file, a read-only disk); an existing file
+    without ``--force``. Missing folders are created.
+
+    Returns
+    -------
+    str or None
+        The reason, one line; None when the output is fine.
+    """
+    output = args.output
+    record = metadata_path(output)
+    if output.suffix.lower() == ".json" or record == output:
+        return f"--output {output}: its .json record would overwrite the weights"
+    folder = checkpoint_folder(output)
+    if args.checkpoints and (folder == output or folder.is_file()):
+        return f"--output {output}: its checkpoint folder {folder} is a file"
+    for path in (output, record):
+        try:
+            check_writable(path)
+        except OSError as error:
+            return f"cannot write {path}: {describe(error)}"
+    existing = [str(path) for path in (output, record) if os.path.lexists(path)]
+    if existing and not args.force:
+        verb = "exists" if len(existing) == 1 else "exist"
+        return f"{' and '.join(existing)} already {verb} (add --force to replace)"
+    return None
+
+
+class _CannotSave(Exception):
+    """A checkpoint or the weights could not be written; the message says why."""
+
+
+@contextmanager
+def _saving(path: Path) -> Iterator[None]:
+    """Turn a failed write of `path` into :class:`_CannotSave`, in plain words."""
+    try:
+        yield
+    except OSError as error:
+        raise _CannotSave(f"cannot write {path}: {describe(error)}") from error
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run training from the command line; return the exit status.
+
+    0 when the weights are saved; 1, with one line on stderr, when the data,
+    the output or a save fails; 2 (exit) for a bad or missing option.
+    """
+    args = parse_args(argv)
+    problem = check_output(args)
+    if problem is not None:
+        print(f"error: {problem}; nothing was trained", file=sys.stderr)
+        return 1
+    try:
+        return _train(args, argv)
+    except _CannotSave as error:
+        # A disk that filled up during training: one line. The weights and
+        # record are replaced only once both new ones are whole.
+        old = f"{args.output.name} and {metadata_path(args.output).name}"
+        print(f"error: {error}; any earlier {old} are unchanged", file=sys.stderr)
+        return 1
+
+
+def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """Load the data, train, evaluate and save; return the exit status."""
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    generator = seed_everything(args.seed)
+    try:
+        if args.download:
+            download_mnist(args.data)
+        train_images, train_labels = load_mnist(args.data, "train")
+        test_images, test_labels = load_mnist(args.data, "test")
+        # Before the long drawing of MNIST, so a bad stroke file fails at once
+        # (StrokeFileError is a ValueError).
+        pen = prepare_pen_digits(args, args.workers)
+    except (IdxFormatError, MnistDownloadError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.limit:
+        train_images, train_labels = (
+            train_images[: args.limit],
+            train_labels[: args.limit],
+        )
+    ink = ink_tensor(train_images)
+    labels = torch.from_numpy(train_labels).long()
+    drawn_ink, drawn_labels, drawing_seconds = _draw(
+        train_images, train_labels, args.drawn, args.seed, args.workers
+    )
+    drawn_per_pass = min(round(args.drawn * len(labels)), len(drawn_labels))
+
+    distortion = None if args.no_distortions else Distortion()
+    model = LeNet5()
+    pen_per_pass = 0 if pen is None else pen.per_pass
+    steps = -(-(len(labels) + drawn_per_pass + pen_per_pass) // args.batch_size)
+    optimizer, scheduler = make_optimizer(model, args.epochs, steps, args.lr)
+
+    started = time.perf_counter()
+    history = []
+    checkpoints = _Checkpoints(args, model, steps, test_images, test_labels)
+    for epoch in range(1, args.epochs + 1):
+        with tqdm(
+            total=steps, desc=f"epoch {epoch}/{args.epochs}", unit="batch"
+        ) as bar:
+
+            def show(loss: float, accuracy: float, bar: tqdm = bar) -> None:
+                bar.set_postfix(
+                    loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", refresh=False
+                )
+                bar.update()
+                checkpoints.after_batch()
+
+            pass_ink, pass_labels = with_drawn(
+                ink, labels, drawn_ink, drawn_labels, drawn_per_pass, generator
+            )
+            if pen is not None:
+                pass_ink, pass_labels = with_drawn(
+                    pass_ink, pass_labels, pen.ink, pen.labels, pen_per_pass, generator
+                )
+            loss, accuracy = train_epoch(
+                model,
+                pass_ink,
+                pass_labels,
+                optimizer,
+                scheduler,
+                generator,
+                batch_size=args.batch_size,
+                distortion=distortion,
+                on_batch=show,
+            )
+            test_accuracy = evaluate(model, test_images, test_labels).accuracy
+            bar.set_postfix(
+                loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", test=f"{test_accuracy:.4f}"
+            )
+        history.append(
+            {
+                "epoch": epoch,
+                "loss": round(loss, 6),
+                "train_accuracy": round(accuracy, 6),
+                "test_accuracy": test_accuracy,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+    seconds = time.perf_counter() - started
+
+    result = evaluate(model, test_images, test_labels)
+    print(f"test accuracy: {result.accuracy:.4%} on {result.n} digits")
+    metadata = {
+        "test_accuracy": result.accuracy,
+        "test_images": result.n,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+        "optimizer": f"Adam, one-cycle learning rate, peak {args.lr}",
+        "loss": "softmax cross-entropy",
+        "augmentation": None if distortion is None else distortion.describe(),
+        "training_images": len(labels),
+        "drawn_fraction": args.drawn,
+        "drawn_digits": len(drawn_labels),
+        "drawn_per_pass": drawn_per_pass,
+        "drawing_seconds": round(drawing_seconds, 1),
+        "training_seconds": round(seconds, 1),
+        "torch_version": torch.__version__,
+        "python_version": platform.python_version(),
+        "threads": torch.get_num_threads(),
+        "data_sha256": sha256_of_data(args.data),
+        "command": shlex.join(
+            [
+                "python",
+                "-m",
+                "lenet_gui.training.train_cli",
+                *(sys.argv[1:] if argv is None else argv),
+            ]
+        ),
+        "history": history,
+    }
+    if pen is not None:
+        metadata["strokes"] = pen.record
+        if pen.heldout:
+            validation = validate_pen_digits(model, pen.heldout, workers=args.workers)
+            metadata["validation"] = validation
+            # Fitted on writers the model never saw: the softmax temperature
+            # for these weights (the app does not apply it yet).
+            metadata["temperature"] = validation["temperature"]
+            print(
+                f"held-out writers: {validation['accuracy']:.2%} of "
+                f"{validation['n']} digits; temperature {validation['temperature']}, "
+                f"ECE {validation['ece_before']:.4f} -> {validation['ece_after']:.4f}"
+            )
+    with _saving(args.output):
+        save_weights(model, args.output, metadata)
+    print(f"saved {args.output} and {metadata_path(args.output)}")
+    return 0
+
+
+class _Checkpoints:
+    """Saves about a dozen checkpoints of the run beside the weights.
+
+    On the schedule of :func:`~lenet_gui.network.checkpoints.checkpoint_schedule`
+    (the start, three points in pass 1, then passes 1, 2, 3, 5, 8, 12, 16 and
+    20 of 20), each with its MNIST test accuracy (about 0.5 s to measure),
+    so the app can show training change the maps. ``--no-checkpoints`` turns
+    it off.
+    """
+
+    def __init__(self, args, model, steps, test_images, test_labels) -> None:
+        self._model = model
+        self._test = (test_images, test_labels)
+        self._saved: list = []
+        self._seen = 0
+        self._due = {}
+        if args.checkpoints:
+            with _saving(checkpoint_folder(args.output)):
+                self._folder = start_checkpoint_folder(args.output)
+            self._due = {p.batches: p for p in checkpoint_schedule(args.epochs, steps)}
+            self._save_if_due()  # the start: the initial random weights
+
+    def after_batch(self) -> None:
+        """Count a batch done, and save a checkpoint if one is due now."""
+        self._seen += 1
+        self._save_if_due()
+
+    def _save_if_due(self) -> None:
+        plan = self._due.get(self._seen)
+        if plan is None:
+            return
+        accuracy = evaluate(self._model, *self._test).accuracy
+        self._model.train()  # evaluate() left it in evaluation mode
+        with _saving(self._folder):
+            info = save_checkpoint(
+                self._model, self._folder, len(self._saved), plan, accuracy
+            )
+            self._saved.append(info)
+            write_index(self._folder, self._saved)
+
+
+def _draw(
+    images: np.ndarray,
+    labels: np.ndarray,
+    fraction: float,
+    seed: int,
+    workers: int | None,
+) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Draw the training digits as the app would; return ink, labels, seconds.
+
+    Only as many as a pass uses are drawn (`fraction` of the digits, picked at
+    random with `seed`; all when `fraction` >= 1): drawing costs about 3.6 ms a
+    digit and one process a core, the largest fixed cost of a run, while the
+    image distortions already make each pass's copy of a digit different.
+    """
+    if fraction <= 0:
+        return torch.zeros(0, 1, 32, 32), torch.zeros(0, dtype=torch.long), 0.0
+    # Qt is needed only here: plain MNIST training runs without it.
+    from lenet_gui.training.drawn import drawn_inputs
+
+    wanted = min(len(images), round(fraction * len(images)))
+    # About 8 % of MNIST's digits are bold and left out: draw a few more.
+    picked = np.random.default_rng(seed).permutation(len(images))
+    picked = np.sort(picked[: min(len(images), round(wanted * 1.1))])
+    started = time.perf_counter()
+    print(f"drawing {len(picked)} training digits with the canvas's pen...")
+    inputs, indices = drawn_inputs(images[picked], seed, workers)
+    inputs, indices = inputs[:wanted], picked[indices[:wanted]]
+    seconds = time.perf_counter() - started
+    print(f"drew {len(indices)} (bold ones left out) in {seconds:.1f} s")
+    drawn_labels = torch.from_numpy(labels[indices]).long()
+    return ink_from_inputs(inputs), drawn_labels, seconds
+
+
+if __name__ == "__main__":
+    sys.exit(main())
