@@ -21,9 +21,7 @@ object), so it runs in worker processes; no torch.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -35,8 +33,9 @@ from lenet_gui.training.skeletons import (
     place_strokes,
     resample,
 )
+from lenet_gui.training.worker_pool import draw_chunks
 
-__all__ = ["draw_digit", "drawn_inputs"]
+__all__ = ["draw_digit", "drawn_inputs", "mouse_points"]
 
 PAPER = PAPER_SIZE
 #: Height of a drawn digit's strokes, as a fraction of the paper's side.
@@ -78,10 +77,20 @@ def draw_digit(image: np.ndarray, rng: np.random.Generator) -> np.ndarray | None
     else:
         pen = rng.uniform(*PENS)
     placed = place_strokes(strokes, height, PAPER, PENS[1] / 2.0, rng)
+    return preprocess(render(mouse_points(placed, rng), pen))
+
+
+def mouse_points(
+    strokes: Sequence[np.ndarray], rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Pass paper-coordinate strokes through a mouse's whole screen pixels.
+
+    Each stroke is resampled every few screen pixels and rounded to whole
+    pixels of a screen at a random scale, then mapped back to the paper.
+    """
     scale = rng.uniform(*SCREEN_SCALES)
     step = rng.uniform(*MOUSE_STEPS)
-    mouse = [np.rint(resample(s * scale, step)) / scale for s in placed]
-    return preprocess(render(mouse, pen))
+    return [np.rint(resample(s * scale, step)) / scale for s in strokes]
 
 
 def _draw_chunk(
@@ -129,16 +138,5 @@ def drawn_inputs(
     indices = np.arange(len(images))
     starts = range(0, len(images), _CHUNK)
     tasks = [(images[i : i + _CHUNK], indices[i : i + _CHUNK], seed) for i in starts]
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(tasks) == 1:
-        results = [_draw_chunk(*task) for task in tasks]
-    else:
-        # Fresh interpreters, not forks: a fork of a process whose torch threads
-        # have run can hang.
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_draw_chunk, *zip(*tasks, strict=True)))
-    if not results:
-        return np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32), indices[:0]
-    inputs = np.concatenate([chunk for chunk, _ in results])
-    drawn = np.concatenate([mask for _, mask in results])
+    inputs, drawn = draw_chunks(_draw_chunk, tasks, workers)
     return inputs[drawn], indices[drawn]

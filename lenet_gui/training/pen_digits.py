@@ -26,19 +26,18 @@ so it runs in worker processes; no torch.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 
 import numpy as np
 
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
 from lenet_gui.files.stroke_files import PenDigit
 from lenet_gui.imaging.preprocess import INPUT_SIZE, preprocess
+from lenet_gui.training.drawn import HEIGHTS, PENS, mouse_points
 from lenet_gui.training.pen_styles import STYLES, bounding_box, style_variant
 from lenet_gui.training.skeletons import place_strokes, resample
+from lenet_gui.training.worker_pool import draw_chunks
 
 __all__ = [
     "PLACEMENT_ONLY",
@@ -92,8 +91,8 @@ class PenAugmentation:
     aspect: float = 0.25
     wobble: float = 0.015
     sparse_probability: float = 0.3
-    heights: tuple[float, float] = (0.1, 0.9)
-    pens: tuple[float, float] = (8.0, 48.0)
+    heights: tuple[float, float] = HEIGHTS
+    pens: tuple[float, float] = PENS
     default_pen_probability: float = 0.5
     style_probability: float = 0.3
     styles: tuple[str, ...] = field(default=tuple(STYLES))
@@ -208,25 +207,6 @@ def _gaussian_along(points: np.ndarray, sigma: float) -> np.ndarray:
     return np.stack(
         [np.convolve(padded[:, k], kernel, mode="valid") for k in range(2)], axis=1
     )
-
-
-#: Distance between mouse positions, in screen pixels, and screen pixels per
-#: paper pixel, as in :mod:`lenet_gui.training.drawn`.
-MOUSE_STEPS = (2.0, 8.0)
-SCREEN_SCALES = (0.6, 1.5)
-
-
-def mouse_points(
-    strokes: Sequence[np.ndarray], rng: np.random.Generator
-) -> list[np.ndarray]:
-    """Pass paper-coordinate strokes through a mouse's whole screen pixels.
-
-    Each stroke is resampled every few screen pixels and rounded to whole
-    pixels of a screen at a random scale, then mapped back to the paper.
-    """
-    scale = rng.uniform(*SCREEN_SCALES)
-    step = rng.uniform(*MOUSE_STEPS)
-    return [np.rint(resample(s * scale, step)) / scale for s in strokes]
 
 
 def pen_drawing(
@@ -356,21 +336,16 @@ def pen_inputs(
         for i, digit in enumerate(digits)
     ]
     tasks = [
-        (*map(list, zip(*items[k : k + _CHUNK], strict=True)), seed, aug)
-        for k in range(0, len(items), _CHUNK)
+        (
+            [strokes for strokes, _, _ in chunk],
+            [label for _, label, _ in chunk],
+            [key for _, _, key in chunk],
+            seed,
+            aug,
+        )
+        for chunk in (items[k : k + _CHUNK] for k in range(0, len(items), _CHUNK))
     ]
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(tasks) <= 1:
-        results = [_draw_chunk(*task) for task in tasks]
-    else:
-        # Fresh interpreters, not forks: a fork of a process whose torch threads
-        # have run can hang.
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_draw_chunk, *zip(*tasks, strict=True)))
+    inputs, drawn = draw_chunks(_draw_chunk, tasks, workers)
     labels = np.array([label for _, label, _ in items], dtype=np.int64)
     indices = np.array([index for _, _, (_, index) in items], dtype=np.int64)
-    if not results:
-        return np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32), labels, indices
-    inputs = np.concatenate([chunk for chunk, _ in results])
-    drawn = np.concatenate([mask for _, mask in results])
     return inputs[drawn], labels[drawn], indices[drawn]
