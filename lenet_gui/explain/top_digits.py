@@ -31,7 +31,7 @@ import torch
 
 from lenet_gui.files.bundled import bundled_file
 from lenet_gui.imaging.preprocess import from_mnist
-from lenet_gui.spec.lenet5 import Field
+from lenet_gui.spec.lenet5 import MNIST_SIDE, Field
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier
@@ -49,7 +49,6 @@ __all__ = [
 #: The digits shipped with the app for the "top digits" view.
 DIGIT_SET = bundled_file("resources/mnist-test-sample.npz")
 
-_MNIST_SIDE = 28
 _DIGITS = 10
 _ARRAYS = ("images", "labels", "indices")
 # Digits per forward pass when ranking. On one thread, 2,000 digits in one batch
@@ -174,12 +173,12 @@ def _read_digit_set(path: Path) -> DigitSet:
     if (
         images.dtype != np.uint8
         or images.ndim != 3
-        or images.shape[1:] != (_MNIST_SIDE, _MNIST_SIDE)
+        or images.shape[1:] != (MNIST_SIDE, MNIST_SIDE)
         or len(images) == 0
     ):
         raise DigitSetError(
             f"{path.name}: images are {images.dtype} {images.shape}, "
-            "not (N, 28, 28) uint8 with N at least 1"
+            f"not (N, {MNIST_SIDE}, {MNIST_SIDE}) uint8 with N at least 1"
         )
     for name, array in (("labels", labels), ("indices", indices)):
         if array.shape != (len(images),) or array.dtype.kind not in "iu":
@@ -258,7 +257,7 @@ def top_activating(
     values = strongest.values[:, map_index]
     order = np.argsort(-values, kind="stable")[:k]
     side = max(spec.side, 1)
-    margin = (classifier.spec.input_size - _MNIST_SIDE) // 2
+    margin = classifier.spec.margin
     found = []
     for n in order:
         row, col = divmod(int(strongest.places[n, map_index]), side)
@@ -304,6 +303,6 @@ def _strongest(classifier: Classifier, digits: DigitSet) -> dict[str, _Strongest
 def _on_thumbnail(field: Field, margin: int) -> Patch:
     """Return `field` (input coordinates) on the thumbnail, clipped to it."""
     top, left = max(field.top - margin, 0), max(field.left - margin, 0)
-    bottom = min(field.top + field.size - margin, _MNIST_SIDE)
-    right = min(field.left + field.size - margin, _MNIST_SIDE)
+    bottom = min(field.top + field.size - margin, MNIST_SIDE)
+    right = min(field.left + field.size - margin, MNIST_SIDE)
     return Patch(top, left, bottom - top, right - left)

@@ -34,6 +34,7 @@ from lenet_gui.files.idx_format import (
     write_idx,
 )
 from lenet_gui.files.safe_write import write_file
+from lenet_gui.spec.lenet5 import MNIST_SIDE
 
 __all__ = [
     "DEFAULT_MIRRORS",
@@ -81,7 +82,7 @@ DEFAULT_MIRRORS = (
 
 _IMAGES_MAGIC = 0x0803  # unsigned bytes, 3 dimensions
 _LABELS_MAGIC = 0x0801  # unsigned bytes, 1 dimension
-_IMAGE_SIZE = (28, 28)
+_IMAGE_SIZE = (MNIST_SIDE, MNIST_SIDE)
 _NUM_CLASSES = 10
 
 _SPLIT_PREFIX = {"train": "train", "test": "t10k"}

@@ -21,7 +21,7 @@ import numpy as np
 
 from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.imaging.resampling import resample, scaled, taps
-from lenet_gui.spec.lenet5 import LENET5
+from lenet_gui.spec.lenet5 import LENET5, MNIST_SIDE
 
 __all__ = [
     "BACKGROUND",
@@ -40,7 +40,8 @@ INK = LENET5.ink
 #: Side of the (square) network input.
 INPUT_SIZE = LENET5.input_size
 
-_FIELD = LENET5.field  # MNIST's image size; the input pads it by 2 on each side
+_FIELD = LENET5.field  # MNIST's image size
+_MARGIN = LENET5.margin  # paper on each side of it in the input
 _BOX = LENET5.box  # larger side of the digit's bounding box in MNIST
 # MNIST's centre of mass sits at pixel 14 (rows and columns), not at the
 # geometric centre 13.5: over all 70k images its mean is (14.00, 14.01) with a
@@ -200,7 +201,7 @@ def _place(digit: np.ndarray) -> np.ndarray:
     cols = taps(width, _FIELD, scale, _MASS_CENTRE - scale * centre_x)
     field = np.clip(resample(digit, rows, cols), 0.0, 1.0)
     out = np.full((INPUT_SIZE, INPUT_SIZE), BACKGROUND, dtype=np.float32)
-    margin = (INPUT_SIZE - _FIELD) // 2
+    margin = _MARGIN
     out[margin:-margin, margin:-margin] = BACKGROUND + field * (INK - BACKGROUND)
     return np.clip(out, np.float32(BACKGROUND), np.float32(INK))
 
@@ -302,10 +303,11 @@ def from_mnist(images: np.ndarray) -> np.ndarray:
         If `images` is not a uint8 array of shape (N, 28, 28).
     """
     images = np.asarray(images)
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+    side = (MNIST_SIDE, MNIST_SIDE)
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != side:
         raise ValueError(
-            f"from_mnist needs (N, 28, 28) uint8 MNIST images, got "
-            f"{images.dtype} {images.shape}"
+            f"from_mnist needs (N, {MNIST_SIDE}, {MNIST_SIDE}) uint8 MNIST images, "
+            f"got {images.dtype} {images.shape}"
         )
     # A lookup table in float64 makes 0 and 255 land exactly on the two levels.
     levels = (BACKGROUND + np.arange(256) / 255.0 * (INK - BACKGROUND)).astype(
@@ -314,6 +316,6 @@ def from_mnist(images: np.ndarray) -> np.ndarray:
     out = np.full(
         (images.shape[0], INPUT_SIZE, INPUT_SIZE), levels[0], dtype=np.float32
     )
-    margin = (INPUT_SIZE - _FIELD) // 2
+    margin = _MARGIN
     out[:, margin:-margin, margin:-margin] = levels[images]
     return out

@@ -34,8 +34,13 @@ __all__ = [
     "Kind",
     "LENET5",
     "LayerSpec",
+    "MNIST_SIDE",
     "NetworkSpec",
 ]
+
+#: Side of an MNIST image in pixels, the digits LeNet-5 learns from: the
+#: input is this square with 2 px of paper on each side.
+MNIST_SIDE = 28
 
 #: Table I of the paper: the S2 maps each C3 map reads.
 C3_TABLE: tuple[tuple[int, ...], ...] = (
@@ -173,6 +178,11 @@ class NetworkSpec:
         return tuple(layer.name for layer in self.layers)
 
     @property
+    def margin(self) -> int:
+        """Paper on each side of MNIST's ``field``-pixel square in the input (2 px)."""
+        return (self.input_size - self.field) // 2
+
+    @property
     def feature_layers(self) -> tuple[LayerSpec, ...]:
         """The layers whose outputs are maps of many units (C1 to S4)."""
         return tuple(layer for layer in self.layers if layer.has_maps)
@@ -251,7 +261,7 @@ LENET5 = NetworkSpec(
     input_size=32,
     background=-0.1,
     ink=1.175,
-    field=28,
+    field=MNIST_SIDE,
     box=20,
     amplitude=1.7159,
     slope=2.0 / 3.0,
