@@ -15,11 +15,14 @@ from pathlib import Path
 
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, Stroke
 from lenet_gui.files.bundled import bundled_file
+from lenet_gui.files.safe_read import read_regular_file
 
 __all__ = ["EXAMPLES_FILE", "Example", "load_examples"]
 
 #: The examples shipped with the app.
 EXAMPLES_FILE = bundled_file("resources/examples.json")
+# Largest examples file read: the twenty examples take 31 KB.
+_MAX_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,8 @@ def load_examples(path: Path = EXAMPLES_FILE) -> list[Example]:
     anything unreadable is skipped rather than raised.
     """
     try:
-        entries = json.loads(Path(path).read_text())
-    except (OSError, ValueError):
+        entries = json.loads(read_regular_file(path, _MAX_BYTES).decode("utf-8"))
+    except ValueError:  # refused, not UTF-8 or not JSON
         return []
     examples = []
     for entry in entries if isinstance(entries, list) else []:

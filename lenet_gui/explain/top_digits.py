@@ -19,6 +19,7 @@ the 2,000 digits (run it off the GUI thread, or at start-up), later calls
 
 from __future__ import annotations
 
+import io
 import weakref
 import zipfile
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ import numpy as np
 import torch
 
 from lenet_gui.files.bundled import bundled_file
+from lenet_gui.files.safe_read import RefusedFile, read_regular_file
 from lenet_gui.imaging.preprocess import from_mnist
 from lenet_gui.spec.lenet5 import MNIST_SIDE, Field
 
@@ -51,6 +53,8 @@ DIGIT_SET = bundled_file("resources/mnist-test-sample.npz")
 
 _DIGITS = 10
 _ARRAYS = ("images", "labels", "indices")
+# Largest digit set read: all 60,000 MNIST training digits take 47 MB unpacked.
+_MAX_SET_BYTES = 64 * 2**20
 # Digits per forward pass when ranking. On one thread, 2,000 digits in one batch
 # measured 760-950 ms; in batches of 250-500, 475-690 ms (the activations of a
 # batch of 500 fit the caches better: C1 alone is 19 MB for 500 digits).
@@ -147,14 +151,17 @@ def _bundled_digit_set() -> DigitSet:
 
 
 def _read_digit_set(path: Path) -> DigitSet:
-    if not path.is_file():
-        raise DigitSetError(
-            f"{path.name}: no such file ({path}); "
-            "make it with resources/make_top_digit_set.py"
-        )
     try:
-        # Our own handle: np.load leaves its file open when the zip is damaged.
-        with open(path, "rb") as stream, np.load(stream, allow_pickle=False) as npz:
+        data = read_regular_file(path, _MAX_SET_BYTES)
+    except RefusedFile as refused:
+        if refused.missing:
+            raise DigitSetError(
+                f"{path.name}: no such file ({path}); "
+                "make it with resources/make_top_digit_set.py"
+            ) from refused
+        raise DigitSetError(f"{path.name}: {refused.reason}") from refused
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             missing = [name for name in _ARRAYS if name not in npz.files]
             arrays = {name: npz[name] for name in _ARRAYS if name not in missing}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:

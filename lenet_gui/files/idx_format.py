@@ -20,7 +20,6 @@ import gzip
 import hashlib
 import math
 import os
-import stat
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 import numpy as np
+
+from lenet_gui.files.safe_read import RefusedFile, StrPath, open_regular_file
 
 __all__ = [
     "IDX_TYPE_NAMES",
@@ -283,21 +284,17 @@ def _open_content(
         raise IdxFormatError(f"{path}: {what}: {exc}") from exc
 
 
-def _open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+def _open_regular(path: StrPath) -> BinaryIO:
     """Open a regular file for reading; a pipe would block and a device not end."""
     try:
-        # Non-blocking, so opening a FIFO returns at once to be refused.
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise IdxFormatError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise IdxFormatError(f"{path}: cannot read the file: {exc}") from exc
-    if not stat.S_ISREG(os.fstat(handle).st_mode):
-        os.close(handle)
-        raise IdxFormatError(f"{path}: not a regular file (a folder, device or pipe)")
-    if hasattr(os, "O_NONBLOCK"):
-        os.set_blocking(handle, True)
-    return os.fdopen(handle, "rb")
+        return open_regular_file(path)
+    except RefusedFile as refused:
+        if refused.missing:
+            raise IdxFormatError(f"{path}: no such file") from None
+        if isinstance(refused.__cause__, OSError):
+            what = f"cannot read the file: {refused.__cause__}"
+            raise IdxFormatError(f"{path}: {what}") from refused.__cause__
+        raise IdxFormatError(f"{path}: {refused.reason}") from None
 
 
 def content_sha256(path: str | os.PathLike[str]) -> str:

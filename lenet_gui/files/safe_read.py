@@ -1,28 +1,41 @@
-"""Read a small file whole, safely: only a regular file, and never more than a cap.
+"""Open only regular files: never a pipe, a device or a folder, never too large.
 
-Weights, the JSON beside them and checkpoint indexes are read from folders a
-person chose, where anything can sit under the expected name: a named pipe
-(reading it waits for a writer that never comes, and the app freezes), a link
-to ``/dev/zero`` (endless: memory runs out), another device, a folder, or a
-file far larger than any honest one. :func:`read_regular_file` refuses all of
-these before reading a byte, and never reads more than its cap, even from a
-file that grows or is swapped for another while it is read.
+Weights, the JSON beside them, checkpoint indexes, stroke files, MNIST files
+and images are read from folders a person chose, where anything can sit
+under the expected name: a named pipe (reading it waits for a writer that
+never comes, and the app freezes), a link to ``/dev/zero`` (endless: memory
+runs out), another device, a folder, or a file far larger than any honest
+one. :func:`open_regular_file` is the one way this package opens such a
+file: it refuses all of these before reading a byte.
+:func:`read_regular_file` reads a small file whole through it, never more
+than its cap, even from a file that grows or is swapped for another while
+it is read. :func:`regular_file_status` checks a name without opening it.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["RefusedFile", "read_regular_file"]
+__all__ = [
+    "RefusedFile",
+    "StrPath",
+    "open_regular_file",
+    "read_regular_file",
+    "regular_file_status",
+]
+
+#: A file name, as the standard library takes it.
+StrPath = str | os.PathLike[str]
 
 # Non-blocking: opening a named pipe for reading would otherwise wait for a
 # writer (the name can change from a file to a pipe between stat and open).
 # No controlling terminal, and not inherited by child processes.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _FLAGS = (
     os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
+    | _NONBLOCK
     | getattr(os, "O_NOCTTY", 0)
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
@@ -56,12 +69,16 @@ class RefusedFile(ValueError):
         return self.kind == "missing"
 
 
-def read_regular_file(path: Path | str, limit: int) -> bytes:
-    """Return the bytes of a regular file of at most `limit` bytes.
+def regular_file_status(path: StrPath, limit: int | None = None) -> os.stat_result:
+    """Return the status of a regular file of at most `limit` bytes, unopened.
 
-    Links are followed: what a link points to must be a regular file. The
-    file is checked before it is opened (a device is never opened) and again
-    once open, on what was actually opened.
+    Links are followed: what a link points to must be a regular file.
+
+    Parameters
+    ----------
+    path : str or path-like
+    limit : int, optional
+        Most bytes the file may hold; None for any size.
 
     Raises
     ------
@@ -69,41 +86,92 @@ def read_regular_file(path: Path | str, limit: int) -> bytes:
         Missing, unreadable, not a regular file, or larger than `limit`.
     """
     try:
-        _check(os.stat(path), limit)
-        descriptor = os.open(path, _FLAGS)
+        info = os.stat(path)
     except FileNotFoundError as error:
+        raise RefusedFile("no such file", "missing") from error
+    except OSError as error:
+        raise _unreadable(error) from error
+    _check(info, limit)
+    return info
+
+
+def open_regular_file(path: StrPath, limit: int | None = None) -> BinaryIO:
+    """Open a regular file of at most `limit` bytes for reading, in binary.
+
+    The name is checked before it is opened (a device is never opened), then
+    opened without waiting (a named pipe put in its place meanwhile returns
+    at once), and checked again on what was actually opened. The caller
+    closes the stream.
+
+    Parameters
+    ----------
+    path : str or path-like
+    limit : int, optional
+        Most bytes the file may hold when opened; None for any size.
+
+    Raises
+    ------
+    RefusedFile
+        Missing, unreadable, not a regular file, or larger than `limit`.
+    """
+    regular_file_status(path, limit)
+    try:
+        descriptor = os.open(path, _FLAGS)
+    except FileNotFoundError as error:  # removed since it was checked
         raise RefusedFile("no such file", "missing") from error
     except OSError as error:
         raise _unreadable(error) from error
     try:
         _check(os.fstat(descriptor), limit)
-        data = _read_at_most(descriptor, limit + 1)
+        if _NONBLOCK:
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
     except OSError as error:
-        raise _unreadable(error) from error
-    finally:
         os.close(descriptor)
+        raise _unreadable(error) from error
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_regular_file(path: StrPath, limit: int) -> bytes:
+    """Return the bytes of a regular file of at most `limit` bytes.
+
+    Opened by :func:`open_regular_file`; never more than `limit` bytes are
+    read, even from a file that grew after it was checked.
+
+    Raises
+    ------
+    RefusedFile
+        Missing, unreadable, not a regular file, or larger than `limit`.
+    """
+    with open_regular_file(path, limit) as stream:
+        try:
+            data = _read_at_most(stream, limit + 1)
+        except OSError as error:
+            raise _unreadable(error) from error
     if len(data) > limit:  # it grew after it was checked
         raise RefusedFile(f"too large (over {_size(limit)})", "too large")
     return data
 
 
-def _check(info: os.stat_result, limit: int) -> None:
+def _check(info: os.stat_result, limit: int | None) -> None:
     """Refuse what is not a regular file of at most `limit` bytes."""
     mode = info.st_mode
     if stat.S_ISDIR(mode):
         raise RefusedFile("not a file (a folder)", "folder")
     if not stat.S_ISREG(mode):
         raise RefusedFile(f"not a regular file ({_kind(mode)})", "special")
-    if info.st_size > limit:
+    if limit is not None and info.st_size > limit:
         raise RefusedFile(
             f"too large ({_size(info.st_size)}; at most {_size(limit)})", "too large"
         )
 
 
-def _read_at_most(descriptor: int, count: int) -> bytes:
+def _read_at_most(stream: BinaryIO, count: int) -> bytes:
     chunks = []
     while count > 0:
-        chunk = os.read(descriptor, min(count, _CHUNK))
+        chunk = stream.read(min(count, _CHUNK))
         if not chunk:
             break
         chunks.append(chunk)

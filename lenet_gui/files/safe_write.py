@@ -25,6 +25,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from lenet_gui.files.safe_read import RefusedFile, regular_file_status
+
 __all__ = ["check_writable", "describe", "replace_files", "write_file"]
 
 # Plain words for the errors a save commonly meets; others keep the system's.
@@ -144,17 +146,15 @@ def _target(path: Path | str) -> Path:
     """Return the file a save to `path` replaces; refuse one that is not regular."""
     target = Path(os.path.realpath(path))
     try:
-        mode = os.stat(target).st_mode
-    except FileNotFoundError:
-        return target
-    if stat.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
-    if not stat.S_ISREG(mode):
-        raise OSError(
-            errno.EINVAL,
-            "it is not a regular file (a device, pipe or socket)",
-            str(path),
-        )
+        regular_file_status(target)
+    except RefusedFile as refused:
+        if refused.missing:
+            return target
+        if isinstance(refused.__cause__, OSError):  # e.g. a file on the path
+            raise refused.__cause__ from None
+        if refused.kind == "folder":
+            raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path)) from None
+        raise OSError(errno.EINVAL, f"it is {refused.reason}", str(path)) from None
     return target
 
 

@@ -6,6 +6,8 @@ its label, its writer and its pen-down strokes. :func:`load_pen_digits`
 reads such files and checks every field, naming the file and the digit of
 anything wrong (:class:`StrokeFileError`); :func:`pick_writers` chooses the
 writers to hold out of training, since digits of one writer look alike.
+Files are opened by :func:`~lenet_gui.files.safe_read.read_regular_file`:
+a named pipe or a device under a stroke file's name is refused, not read.
 
 Uses numpy only.
 """
@@ -19,7 +21,19 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["PenDigit", "StrokeFileError", "load_pen_digits", "pick_writers"]
+from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+
+__all__ = [
+    "MAX_STROKE_FILE_BYTES",
+    "PenDigit",
+    "StrokeFileError",
+    "load_pen_digits",
+    "pick_writers",
+]
+
+#: Largest stroke file read: 256 MiB, some fifty times a file of the whole UCI
+#: set (10,992 digits at about 400 bytes each).
+MAX_STROKE_FILE_BYTES = 256 * 2**20
 
 # Largest coordinate accepted in a stroke file: far beyond any tablet or
 # screen, small enough that nothing overflows later.
@@ -81,10 +95,10 @@ def load_pen_digits(paths: Path | str | Iterable[Path | str]) -> list[PenDigit]:
 
 def _load_file(path: Path) -> list[PenDigit]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise StrokeFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_regular_file(path, MAX_STROKE_FILE_BYTES).decode("utf-8")
+    except RefusedFile as refused:
+        raise StrokeFileError(f"{path}: {refused.reason}") from None
+    except UnicodeDecodeError as error:
         raise StrokeFileError(f"{path}: cannot be read ({error})") from None
     try:
         items = json.loads(text)

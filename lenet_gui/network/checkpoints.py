@@ -44,7 +44,11 @@ from typing import Any
 
 import torch
 
-from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.files.safe_read import (
+    RefusedFile,
+    read_regular_file,
+    regular_file_status,
+)
 from lenet_gui.files.safe_write import write_file
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import WeightsError
@@ -342,9 +346,13 @@ def _entry(folder: Path, where: str, k: int, entry: Any) -> CheckpointInfo:
     if accuracy is not None and not sensible_accuracy(accuracy):
         raise bad(f"has test_accuracy {accuracy!r}, not a fraction 0 to 1")
     path = folder / name
-    if not path.is_file():
-        what = "not a regular file" if path.exists() else "no such file"
-        raise WeightsError(f"{folder.name}/{name}: {what}, though {INDEX} lists it")
+    try:
+        regular_file_status(path)
+    except RefusedFile as refused:
+        what = "no such file" if refused.missing else "not a regular file"
+        raise WeightsError(
+            f"{folder.name}/{name}: {what}, though {INDEX} lists it"
+        ) from refused
     return CheckpointInfo(
         path,
         label,
