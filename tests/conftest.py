@@ -64,6 +64,6 @@ def window(qtbot, messages, classifier):
 @pytest.fixture
 def example_window(window):
     """The main window with example 7 (an MNIST 7) drawn and read."""
-    window.load_example(7)
-    window.last_result  # noqa: B018 - flushes the pending refresh
+    window.files.open_example(7)
+    window.session.last_result  # noqa: B018 - flushes the pending refresh
     return window

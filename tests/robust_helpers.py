@@ -119,11 +119,11 @@ def assert_same_prediction(actual, expected) -> None:
 
 def assert_result_matches_canvas(window: MainWindow) -> None:
     """``last_result`` is what the classifier makes of the canvas right now."""
-    if window.classifier is None:
-        assert window.last_result is None
+    if window.session.network.classifier is None:
+        assert window.session.last_result is None
         return
-    expected = window.classifier.predict(window.canvas.to_array())
-    assert_same_prediction(window.last_result, expected)
+    expected = window.session.network.classifier.predict(window.canvas.to_array())
+    assert_same_prediction(window.session.last_result, expected)
 
 
 def assert_valid_prediction(result) -> None:
@@ -162,7 +162,7 @@ class Session:
         window.canvas.undo()
         assert np.array_equal(window.canvas.to_array(), one_stroke)
         assert window.canvas.can_undo() and window.canvas.can_redo()
-        result = window.last_result
+        result = window.session.last_result
         return cls(
             empty,
             one_stroke,
@@ -176,7 +176,7 @@ class Session:
         canvas = window.canvas
         assert np.array_equal(canvas.to_array(), self.one_stroke)
         assert canvas.can_undo() and canvas.can_redo()
-        result = window.last_result
+        result = window.session.last_result
         if self.digit is None:
             assert result is None
         else:

@@ -2,7 +2,7 @@
 
 import threading
 
-from lenet_gui.gui.panels.background import LatestJob
+from lenet_gui.gui.state.jobs import LatestJob
 
 
 def test_the_newest_job_wins_and_its_result_arrives_on_the_gui_thread(qtbot):

@@ -10,11 +10,11 @@ def test_pinned_and_current_drawings_and_their_difference(window):
     assert page.objectName() == "compare"
     view = page.findChild(ComparisonView)
     assert not window.session.pin()  # nothing drawn yet: nothing to pin
-    window.load_example(7)
+    window.files.open_example(7)
     assert window.session.pin()
-    pinned = window.last_result
-    window.load_example(17)
-    now = window.last_result
+    pinned = window.session.last_result
+    window.files.open_example(17)
+    now = window.session.last_result
     grid = view.grid
     for layer in ("C1", "C3", "F6"):
         first = grid.layer(f"{layer} pinned").packing.pack(pinned.activations[layer])

@@ -54,7 +54,7 @@ def test_kernels_panel_shows_the_state_dict(example_window):
     np.testing.assert_allclose(s2[1], state["s2.bias"].numpy())
     maps = view.grid("C1").layer("C1 maps")
     np.testing.assert_array_equal(
-        maps.buffer, maps.packing.pack(example_window.last_result.activations["C1"])
+        maps.buffer, maps.packing.pack(example_window.session.last_result.activations["C1"])
     )
 
 
@@ -62,9 +62,9 @@ def test_attribution_panel_credits_add_up_to_the_score(example_window, qtbot):
     view = example_window.show_panel("attribution").findChild(AttributionView)
     panel = example_window.panel("attribution")
     wait_for(qtbot, lambda: panel.settled and view.shown_map() is not None)
-    result = example_window.last_result
+    result = example_window.session.last_result
     credits = view.shown_map()
-    blank = example_window.classifier.classify_input(
+    blank = example_window.session.network.classifier.classify_input(
         np.full((32, 32), -0.1, np.float32)
     )
     change = (
@@ -89,14 +89,14 @@ def test_attribution_panel_credits_add_up_to_the_score(example_window, qtbot):
 
 def test_switching_a_map_off_equals_recomputing_with_it_zeroed(example_window):
     image = example_window.canvas.to_array()
-    before = example_window.last_result
+    before = example_window.session.last_result
     example_window.session.network.set_switched_off("C3", 4, True)
-    after = example_window.last_result
+    after = example_window.session.last_result
     assert (after.activations["C3"][4] == 0).all()
-    expected = example_window.classifier.predict(image, {"C3": [4]})
+    expected = example_window.session.network.classifier.predict(image, {"C3": [4]})
     np.testing.assert_allclose(after.probabilities, expected.probabilities)
     # By hand: the layers above C3 run on C3's maps with map 4 zeroed.
-    model = example_window.classifier.model
+    model = example_window.session.network.classifier.model
     c3 = torch.from_numpy(before.activations["C3"].copy())[None]
     c3[0, 4] = 0
     with torch.no_grad():
@@ -106,9 +106,9 @@ def test_switching_a_map_off_equals_recomputing_with_it_zeroed(example_window):
         logits = model.output(f6)[0].numpy()
     np.testing.assert_allclose(after.activations["output"], logits, atol=1e-5)
     assert example_window.feature_maps.grid.layer("C3").switched_off() == [4]
-    example_window.reset_experiments()
+    example_window.session.network.reset_experiments()
     np.testing.assert_allclose(
-        example_window.last_result.probabilities, before.probabilities
+        example_window.session.last_result.probabilities, before.probabilities
     )
 
 
@@ -116,7 +116,7 @@ def test_invariance_curves_pass_through_the_reading_shown(example_window, qtbot)
     view = example_window.show_panel("invariance").findChild(InvarianceView)
     view.slider("rotate").setValue(view.slider("rotate").value() + 20)  # +20 degrees
     assert example_window.session.network.transform == {"rotate": 20.0}
-    shown = example_window.last_result.probabilities
+    shown = example_window.session.last_result.probabilities
     panel = example_window.panel("invariance")
     wait_for(qtbot, lambda: panel.settled and view.curves("rotate") is not None)
     values, curves = view.curves("rotate")
@@ -137,11 +137,11 @@ def test_looks_for_values_are_the_networks_activations(example_window, qtbot):
     wait_for(qtbot, lambda: panel.settled and view.choice() == ("C3", 7))
     from lenet_gui.explain.top_digits import top_activating
 
-    digits = top_activating(example_window.classifier, "C3", 7)
+    digits = top_activating(example_window.session.network.classifier, "C3", 7)
     for digit in digits:
         from lenet_gui.imaging.preprocess import from_mnist
 
-        result = example_window.classifier.classify_input(
+        result = example_window.session.network.classifier.classify_input(
             from_mnist(digit.image[None])[0]
         )
         assert result.activations["C3"][7][digit.unit] == pytest.approx(digit.value)
@@ -168,19 +168,19 @@ def test_checkpoint_slider_reads_with_the_checkpoints_tensors(
     qtbot, example_window, weights_with_checkpoints
 ):
     weights, infos = weights_with_checkpoints
-    signal = example_window.session.weightsLoaded
+    signal = example_window.session.network.weightsLoaded
     with qtbot.waitSignal(signal, timeout=30_000) as loaded:
-        example_window.load_weights(weights)  # read in the background
+        example_window.session.network.load_weights(weights)  # read in the background
     assert loaded.args == [True]
     page = example_window.show_panel("checkpoints")
     assert page.objectName() == "checkpoints" and page.isVisible()
     slider = page.findChild(QSlider)
     assert (slider.minimum(), slider.maximum(), slider.value()) == (0, 1, 1)
-    trained = example_window.last_result.probabilities.copy()
+    trained = example_window.session.last_result.probabilities.copy()
     slider.setValue(0)
     start = torch.load(infos[0].path, weights_only=True)
-    for name, tensor in example_window.classifier.model.state_dict().items():
+    for name, tensor in example_window.session.network.classifier.model.state_dict().items():
         assert torch.equal(tensor, start[name]), name
-    assert not np.allclose(example_window.last_result.probabilities, trained)
+    assert not np.allclose(example_window.session.last_result.probabilities, trained)
     slider.setValue(1)
-    np.testing.assert_array_equal(example_window.last_result.probabilities, trained)
+    np.testing.assert_array_equal(example_window.session.last_result.probabilities, trained)

@@ -27,11 +27,10 @@ from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, QSize
 from PySide6.QtWidgets import QApplication, QLabel
 
 from lenet_gui.gui import MainWindow
+from lenet_gui.gui.screen import SCREEN_MARGIN, fit_rect
 from lenet_gui.gui.settings import (
     MAX_SETTINGS_BYTES,
-    SCREEN_MARGIN,
     WindowSettings,
-    fit_rect,
     settings_path,
 )
 from lenet_gui.gui.widgets import DrawingCanvas

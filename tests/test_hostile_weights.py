@@ -190,7 +190,7 @@ def _pipe_watchdog(fifo: Path, seconds: float) -> Iterator[threading.Event]:
 def _load_by_menu(qtbot, window: MainWindow, monkeypatch, path: Path) -> bool:
     """File > Load Weights…, picking `path`; wait for it, return whether in use."""
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
+    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
         window.action_set.weights.trigger()
     return loaded.args[0]
 
@@ -253,15 +253,15 @@ def test_predict_with_huge_weights_exits_2_and_prints_no_nan(tmp_path):
 def test_the_window_keeps_its_weights_when_huge_ones_are_picked(
     qtbot, window, monkeypatch, messages, tmp_path
 ):
-    classifier = window.classifier
+    classifier = window.session.network.classifier
     path = _huge_output_weights(tmp_path / "huge.pt")
     assert not _load_by_menu(qtbot, window, monkeypatch, path)
-    assert window.classifier is classifier
+    assert window.session.network.classifier is classifier
     ((title, text),) = messages.warnings
     assert title == "Cannot load weights" and text.startswith("huge.pt: ")
     with qtbot.captureExceptions() as exceptions:
         draw(window, [(0.3 + 0.3 * t, 0.22) for t in np.linspace(0, 1, 10)])
-        result = window.last_result
+        result = window.session.last_result
     assert exceptions == []
     assert np.isfinite(result.probabilities).all()
 
@@ -416,8 +416,8 @@ def test_load_weights_in_the_window_with_a_pipe_for_metadata(
     with _pipe_watchdog(fifo, seconds=10) as fed:
         assert _load_by_menu(qtbot, window, monkeypatch, weights)
     assert not fed.is_set(), "the pipe was read: the load waited for a writer"
-    assert window.classifier.source == weights
-    assert window.classifier.metadata == {}
+    assert window.session.network.classifier.source == weights
+    assert window.session.network.classifier.metadata == {}
     assert messages.warnings == []
 
 

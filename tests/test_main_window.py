@@ -79,7 +79,7 @@ def save_digit(path, image, invert=False, fmt=None):
 
 
 def test_empty_canvas_shows_no_prediction(window):
-    assert window.last_result is None
+    assert window.session.last_result is None
     assert window.feature_maps.image_of_layer("C1").size > 0
     assert np.isnan(window.feature_maps.image_of_layer("C1")).all()
 
@@ -87,7 +87,7 @@ def test_empty_canvas_shows_no_prediction(window):
 def test_drawing_a_seven_with_the_mouse_reads_seven(window):
     assert window.findChild(QWidget, "canvas") is window.canvas
     draw(window, SEVEN)
-    result = window.last_result
+    result = window.session.last_result
     assert result is not None and result.digit == 7
     assert result.probabilities.shape == (10,)
     assert result.probabilities.sum() == pytest.approx(1.0)
@@ -96,12 +96,12 @@ def test_drawing_a_seven_with_the_mouse_reads_seven(window):
 
 def test_drawing_a_one_reads_one(window):
     draw(window, ONE)
-    assert window.last_result.digit == 1
+    assert window.session.last_result.digit == 1
 
 
 def test_every_view_receives_the_right_shapes(window):
     draw(window, SEVEN)
-    result = window.last_result
+    result = window.session.last_result
     assert result.network_input.shape == (32, 32)
     expected = {
         "C1": (6, 28, 28),
@@ -139,9 +139,9 @@ def test_result_follows_the_stroke_while_drawing(window, qtbot):
     for p in SEVEN[12:]:
         QTest.mouseMove(canvas, at(p))
     # Without waiting: last_result must already describe the whole drawing.
-    fresh = window.classifier.predict(canvas.to_array())
-    assert window.last_result.digit == fresh.digit
-    np.testing.assert_allclose(window.last_result.probabilities, fresh.probabilities)
+    fresh = window.session.network.classifier.predict(canvas.to_array())
+    assert window.session.last_result.digit == fresh.digit
+    np.testing.assert_allclose(window.session.last_result.probabilities, fresh.probabilities)
     QTest.mouseRelease(canvas, LEFT, NO_MOD, at(SEVEN[-1]))
 
 
@@ -149,7 +149,7 @@ def test_throttle_shows_the_final_drawing_without_being_asked(window, qtbot):
     shown = []
     window.session.predictionChanged.connect(shown.append)
     draw(window, SEVEN)
-    final = window.classifier.predict(window.canvas.to_array())
+    final = window.session.network.classifier.predict(window.canvas.to_array())
     # The frame timer fires on its own and catches up with the last event.
     qtbot.waitUntil(lambda: not window.session.pending, timeout=1000)
     np.testing.assert_allclose(shown[-1].probabilities, final.probabilities)
@@ -167,12 +167,12 @@ def test_clear_undo_redo_by_keyboard(window):
     draw(window, SEVEN)
     drawn = window.canvas.to_array()
     QTest.keyClick(window, Qt.Key.Key_Escape)
-    assert window.canvas.is_empty() and window.last_result is None
+    assert window.canvas.is_empty() and window.session.last_result is None
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert np.array_equal(window.canvas.to_array(), drawn)
-    assert window.last_result.digit == 7
+    assert window.session.last_result.digit == 7
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.canvas.is_empty() and window.last_result is None
+    assert window.canvas.is_empty() and window.session.last_result is None
     QTest.keyClick(
         window,
         Qt.Key.Key_Z,
@@ -202,8 +202,8 @@ def test_open_image_files_of_several_formats_and_polarities(
 ):
     images, labels = load_mnist(MNIST, "test")
     path = save_digit(tmp_path / f"digit.{suffix}", images[0], invert, fmt)
-    assert window.open_image(path)
-    assert window.last_result.digit == labels[0]
+    assert window.files.open_image(path)
+    assert window.session.last_result.digit == labels[0]
     assert not window.canvas.is_empty()
     # The image is on the canvas; a person can keep drawing and undo the load.
     window.canvas.undo()
@@ -222,7 +222,7 @@ def test_drag_and_drop_a_file(window, tmp_path):
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, LEFT, NO_MOD)
     QApplication.sendEvent(window, drop)
-    assert window.last_result.digit == labels[1]
+    assert window.session.last_result.digit == labels[1]
 
 
 def test_a_drag_without_files_is_refused(window):
@@ -239,33 +239,33 @@ def test_a_drag_without_files_is_refused(window):
 def test_a_bad_file_keeps_the_drawing(window, tmp_path, warnings):
     draw(window, SEVEN)
     before = window.canvas.to_array()
-    probabilities = window.last_result.probabilities.copy()
+    probabilities = window.session.last_result.probabilities.copy()
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
-    assert not window.open_image(tmp_path / "broken.png")
+    assert not window.files.open_image(tmp_path / "broken.png")
     assert len(warnings) == 1 and "broken.png" in warnings[0]
     assert "\n" not in warnings[0]
     assert np.array_equal(window.canvas.to_array(), before)
-    np.testing.assert_array_equal(window.last_result.probabilities, probabilities)
+    np.testing.assert_array_equal(window.session.last_result.probabilities, probabilities)
 
 
 def test_save_drawing_and_export_feature_maps(window, tmp_path):
     draw(window, SEVEN)
-    assert window.save_drawing(tmp_path / "drawing.png")
+    assert window.files.save_drawing(tmp_path / "drawing.png")
     saved = QImage(str(tmp_path / "drawing.png"))
     assert saved.width() == window.canvas.PAPER_SIZE
     # Saved as shown: dark ink on white paper, and it reads back as a 7.
     assert saved.pixelColor(0, 0).lightness() == 255
-    assert window.open_image(tmp_path / "drawing.png")
-    assert window.last_result.digit == 7
-    assert window.export_feature_maps(tmp_path / "maps.png")
+    assert window.files.open_image(tmp_path / "drawing.png")
+    assert window.session.last_result.digit == 7
+    assert window.files.export_picture(tmp_path / "maps.png")
     maps = QImage(str(tmp_path / "maps.png"))
     assert maps.width() > 300 and maps.height() > 200
 
 
 def _load_weights(qtbot, window, path) -> bool:
     """Load weights as the window does (in the background) and wait for them."""
-    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
-        window.load_weights(path)
+    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
+        window.session.network.load_weights(path)
     return loaded.args[0]
 
 
@@ -276,13 +276,13 @@ def test_load_weights_shows_their_accuracy_and_a_bad_file_keeps_the_old(
     from lenet_gui.network.weights import save_weights
 
     draw(window, SEVEN)
-    bundled = window.classifier
+    bundled = window.session.network.classifier
     (tmp_path / "junk.pt").write_text("junk")
     assert not _load_weights(qtbot, window, tmp_path / "junk.pt")
-    assert window.classifier is bundled and "junk.pt" in warnings[0]
+    assert window.session.network.classifier is bundled and "junk.pt" in warnings[0]
     save_weights(LeNet5(), tmp_path / "other.pt", {"test_accuracy": 0.5})
     assert _load_weights(qtbot, window, tmp_path / "other.pt")
-    assert window.classifier is not bundled
+    assert window.session.network.classifier is not bundled
     assert "50.00%" in window._weights_label.text()
     assert "other.pt" in window._weights_label.text()
 
@@ -316,7 +316,7 @@ def hover_unit(window, name, k, i, j):
 
 def test_hovering_a_unit_shows_what_it_reads(window, qtbot):
     draw(window, line((0.3, 0.2), (0.7, 0.2)) + line((0.7, 0.2), (0.45, 0.85)))
-    window.last_result  # noqa: B018 - flushes the pending refresh
+    window.session.last_result  # noqa: B018 - flushes the pending refresh
     hover_unit(window, "C3", 7, 2, 5)
     qtbot.waitUntil(lambda: window.input_view.field() == (4, 10, 14))
     assert window.feature_maps.outlined_maps() == {"S2": [1, 2, 3, 4]}
@@ -332,7 +332,7 @@ def test_hovering_a_unit_shows_what_it_reads(window, qtbot):
     assert sums.shown_columns() == 4
     # Drawing on under a still pointer works the sum out again.
     draw(window, line((0.2, 0.5), (0.8, 0.5)))
-    value = window.last_result.activations["C3"][7, 2, 5]
+    value = window.session.last_result.activations["C3"][7, 2, 5]
     assert f") = {value:.3f}, b = " in sums.heading()
 
     hover_unit(window, "S4", 15, 4, 4)
@@ -369,14 +369,14 @@ def test_deferred_model_loading_predicts_once_ready(qtbot, warnings):
     qtbot.addWidget(window)
     window.show()
     draw(window, ONE)  # drawing works before the model is there
-    qtbot.waitUntil(lambda: window.classifier is not None, timeout=20000)
-    assert window.last_result.digit == 1
+    qtbot.waitUntil(lambda: window.session.network.classifier is not None, timeout=20000)
+    assert window.session.last_result.digit == 1
     window.close()
-    assert not window.session.loading
+    assert not window.session.network.loading
 
 
 def test_about_box_lists_the_layer_table(window):
-    text = about_text(window.classifier)
+    text = about_text(window.session.network.classifier)
     assert "122,304" in text and "1,516" in text and "48,120" in text
 
 

@@ -21,7 +21,7 @@ def test_show_panel_brings_the_named_panel_up(example_window):
 
 def test_late_layers_equal_the_activations(example_window):
     view = example_window.show_panel("network").findChild(NetworkView)
-    result = example_window.last_result
+    result = example_window.session.last_result
     late = view.late_layers
     np.testing.assert_array_equal(
         late.layer("F6").buffer, unit_grid(result.activations["F6"])
@@ -41,13 +41,13 @@ def test_the_panel_follows_the_drawing_only_while_shown(example_window, qtbot):
     view = example_window.show_panel("network").findChild(NetworkView)
     before = view.late_layers.layer("F6").buffer.copy()
     example_window.show_panel("maps")
-    example_window.load_example(13)
-    example_window.last_result  # noqa: B018 - flushes the pending refresh
+    example_window.files.open_example(13)
+    example_window.session.last_result  # noqa: B018 - flushes the pending refresh
     np.testing.assert_array_equal(view.late_layers.layer("F6").buffer, before)
     example_window.show_panel("network")  # catches up when shown
     np.testing.assert_array_equal(
         view.late_layers.layer("F6").buffer,
-        unit_grid(example_window.last_result.activations["F6"]),
+        unit_grid(example_window.session.last_result.activations["F6"]),
     )
 
 
@@ -57,7 +57,7 @@ def test_clicking_a_stage_shows_it_large(example_window, stage):
     view.strip.layerClicked.emit(stage)
     expected = {"C5": "late", "F6": "late"}.get(stage, stage)
     assert view.stage() == expected
-    result = example_window.last_result
+    result = example_window.session.last_result
     if stage == "input":
         (image,) = [
             item
@@ -72,7 +72,7 @@ def test_clicking_a_stage_shows_it_large(example_window, stage):
 
 def test_hovering_a_late_unit_explains_its_sum(example_window, qtbot):
     example_window.show_panel("network")
-    result = example_window.last_result
+    result = example_window.session.last_result
     example_window.session.hover(("F6", 11, 0, 0))
     info = example_window.session.unit_info()
     assert info.terms.value == pytest.approx(result.activations["F6"][11], abs=1e-5)

@@ -149,7 +149,7 @@ def test_the_apps_own_saved_drawing_reads_exactly_as_before(qtbot, tmp_path):
     ]
     window.canvas.set_image(render(strokes, 24.0))
     path = tmp_path / "saved.png"
-    assert window.save_drawing(path)
+    assert window.files.save_drawing(path)
     grey = read_image(path)
     assert is_clean(grey)
     np.testing.assert_array_equal(read_ink(path), to_ink(grey))
@@ -293,7 +293,7 @@ def test_open_image_shows_the_cleaned_ink_and_agrees_with_predict(qtbot, tmp_pat
     grey = photo(strokes_ink(SEVEN, 14), lines=0.35, drop=0.5, noise=0.02)
     path = save_grey(grey, tmp_path / "seven.jpg", "JPEG", 80)
     window = show_window(qtbot, MainWindow(Classifier.load()))
-    assert window.open_image(path)
+    assert window.files.open_image(path)
     canvas = window.canvas.to_array()
     # The canvas holds the 7 alone: no ruled line reaches its edges.
     inked = np.flatnonzero(canvas.max(axis=0) > 0)
@@ -301,11 +301,11 @@ def test_open_image_shows_the_cleaned_ink_and_agrees_with_predict(qtbot, tmp_pat
     assert_result_matches_canvas(window)
     out, err = io.StringIO(), io.StringIO()
     run_predict([path], out=out, err=err)
-    assert window.last_result.digit == json.loads(out.getvalue())["digit"] == 7
+    assert window.session.last_result.digit == json.loads(out.getvalue())["digit"] == 7
     shown = window.input_view  # the 32x32 view shows what the network received
     assert shown is not None
-    assert (window.last_result.network_input > BACKGROUND).any()
-    assert window.last_result.network_input.max() <= INK
+    assert (window.session.last_result.network_input > BACKGROUND).any()
+    assert window.session.last_result.network_input.max() <= INK
 
 
 # --- contracts ------------------------------------------------------------------------

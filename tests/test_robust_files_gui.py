@@ -193,7 +193,7 @@ def samples(tmp_path_factory, mnist):
 def _open(window: MainWindow, path: Path, how: str) -> bool | None:
     """Open a file by File > Open or by drag and drop; what open_image said."""
     if how == "open":
-        return window.open_image(path)
+        return window.files.open_image(path)
     drop_file(window, path)
     return None
 
@@ -280,7 +280,7 @@ def test_refusals_do_not_pile_up_or_drift(window, messages, samples):
     bad, _ = samples
     session = Session.start(window)
     for path, _ in bad.values():
-        window.open_image(path)
+        window.files.open_image(path)
         drop_file(window, path)
         session.assert_untouched(window)
     assert len(messages.warnings) == 2 * len(bad)
@@ -299,7 +299,7 @@ def test_file_name_that_is_not_utf8(window, messages, tmp_path, mnist):
     with open(raw, "wb") as stream:
         stream.write(png)
     session = Session.start(window)
-    assert window.open_image(os.fsdecode(raw)) is False
+    assert window.files.open_image(os.fsdecode(raw)) is False
     text = _one_line_warning(window, messages)
     assert "not valid UTF-8" in text
     session.assert_untouched(window)
@@ -329,7 +329,7 @@ if os.geteuid() == 0:
     # Root reads anything: become nobody, after the imports.
     os.setgid(65534)
     os.setuid(65534)
-report = {"opened": window.open_image(sys.argv[1])}
+report = {"opened": window.files.open_image(sys.argv[1])}
 session.assert_untouched(window)
 drop_file(window, sys.argv[1])
 session.assert_untouched(window)
@@ -419,7 +419,7 @@ def test_odd_file_is_placed_or_has_no_digit_and_undo_restores(
     assert window.statusBar().currentMessage() == f"Opened {path.name}"
     assert canvas.can_undo() and not canvas.can_redo()
     assert_result_matches_canvas(window)
-    result = window.last_result
+    result = window.session.last_result
     if expected == "7":
         assert result is not None and result.digit == SEVEN
     if result is not None:
@@ -429,7 +429,7 @@ def test_odd_file_is_placed_or_has_no_digit_and_undo_restores(
     canvas.undo()
     assert np.array_equal(canvas.to_array(), session.one_stroke)
     assert_result_matches_canvas(window)
-    assert window.last_result.digit == session.digit
+    assert window.session.last_result.digit == session.digit
     canvas.redo()
     assert np.array_equal(canvas.to_array(), loaded)
     canvas.undo()

@@ -209,7 +209,7 @@ def test_open_path_takes_any_array_without_an_exception(
     monkeypatch.setattr("lenet_gui.drawing.image_file.read_image", lambda path: image)
     before = window.canvas.to_array()
     with qtbot.captureExceptions() as exceptions:
-        opened = window.open_image("any.png")
+        opened = window.files.open_image("any.png")
     assert exceptions == []
     if opened:
         assert window.statusBar().currentMessage() == "Opened any.png"
@@ -217,7 +217,7 @@ def test_open_path_takes_any_array_without_an_exception(
         assert np.array_equal(window.canvas.to_array(), before)
         assert "\n" not in messages.warnings[-1][1]
     assert_result_matches_canvas(window)
-    result = window.last_result
+    result = window.session.last_result
     if result is not None:
         assert_valid_prediction(result)
 
@@ -391,7 +391,7 @@ class _Soak:
     def open(self, path: Path, good: bool) -> None:
         before = self.canvas.to_array()
         if self.rng.random() < 0.5:
-            opened = self.window.open_image(path)
+            opened = self.window.files.open_image(path)
             self.stats["open"] += 1
         else:
             drop_file(self.window, path)
@@ -433,7 +433,7 @@ class _Soak:
 
     def check(self) -> None:
         assert_result_matches_canvas(self.window)
-        result = self.window.last_result
+        result = self.window.session.last_result
         if result is not None:
             assert_valid_prediction(result)
         self.checks.append(None if result is None else result.digit)
@@ -512,7 +512,7 @@ def test_soak_ten_thousand_events(qtbot, window, messages, soak_files):
     for position in positions[1:]:
         QTest.mouseMove(window.canvas, position)
     QTest.mouseRelease(window.canvas, LEFT, NO_MOD, positions[-1])
-    assert window.last_result is not None and window.last_result.digit == 1
+    assert window.session.last_result is not None and window.session.last_result.digit == 1
 
 
 # --- closing in the middle of things --------------------------------------------------
@@ -554,14 +554,14 @@ def test_closing_while_the_weights_load_waits_for_them(
         QTest.mousePress(canvas, LEFT, NO_MOD, canvas_point(canvas, STEM[0]))
         QTest.mouseMove(canvas, canvas_point(canvas, STEM[5]))
         assert [t.name for t in non_daemon_threads()] == ["load-weights"]
-        assert window.classifier is None
+        assert window.session.network.classifier is None
     finally:
         release.set()
     with qtbot.captureExceptions() as exceptions:
         assert window.close()
         assert non_daemon_threads() == []
         # The loaded model arrives after the close: harmless.
-        qtbot.waitUntil(lambda: window.classifier is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.session.network.classifier is not None, timeout=10_000)
     assert exceptions == []
     assert messages.warnings == []
 
@@ -646,7 +646,7 @@ window.close()  # mid-stroke, while torch is still being imported
 report["after_close"] = others()
 report["ink"] = not canvas.is_empty()
 app.processEvents()
-report["classifier"] = window.classifier is not None
+report["classifier"] = window.session.network.classifier is not None
 print(json.dumps(report))
 """
 

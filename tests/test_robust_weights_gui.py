@@ -203,7 +203,7 @@ def test_app_starts_without_usable_bundled_weights(
         qtbot.waitUntil(lambda: not non_daemon_threads(), timeout=30_000)
 
     assert window.isVisible()
-    assert window.classifier is None
+    assert window.session.network.classifier is None
     assert messages.others == []
     assert len(messages.warnings) == 1, messages.warnings
     title, text = messages.warnings[0]
@@ -219,20 +219,20 @@ def test_app_starts_without_usable_bundled_weights(
     # Drawing, undo and clear still work; there is just no prediction.
     draw(window, STEM)
     assert not window.canvas.is_empty()
-    assert window.last_result is None
+    assert window.session.last_result is None
     window.canvas.undo()
-    assert window.canvas.is_empty() and window.last_result is None
+    assert window.canvas.is_empty() and window.session.last_result is None
     window.canvas.redo()
     drawing = window.canvas.to_array()
 
     # A good file then brings predictions, on the same drawing.
     good = tmp_path / "good.pt"
     shutil.copy(BUNDLED_WEIGHTS, good)
-    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
-        window.load_weights(good)  # read in the background
+    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
+        window.session.network.load_weights(good)  # read in the background
     assert loaded.args == [True]
     assert np.array_equal(window.canvas.to_array(), drawing)
-    assert window.last_result is not None
+    assert window.session.last_result is not None
     assert_result_matches_canvas(window)
     assert not marker.exists()
 
@@ -256,14 +256,14 @@ def test_deferred_start_keeps_drawing_while_bad_weights_load(
         window = show_window(qtbot, MainWindow(defer_model=True))
         draw(window, STEM)
         drawing = window.canvas.to_array()
-        assert window.last_result is None and messages.warnings == []
+        assert window.session.last_result is None and messages.warnings == []
     finally:
         release.set()
     qtbot.waitUntil(lambda: len(messages.warnings) > 0, timeout=30_000)
     assert "refused" in messages.warnings[0][1]
     assert np.array_equal(window.canvas.to_array(), drawing)
     assert window.canvas.can_undo()
-    assert window.classifier is None and window.last_result is None
+    assert window.session.network.classifier is None and window.session.last_result is None
     assert not marker.exists()
 
 
@@ -289,14 +289,14 @@ def test_files_opened_and_bad_files_refused_while_the_weights_load(
         window = show_window(qtbot, MainWindow(defer_model=True))
         drop_file(window, good)
         loaded = window.canvas.to_array()
-        assert loaded.any() and window.last_result is None
-        assert not window.open_image(tmp_path / "bad.png")
+        assert loaded.any() and window.session.last_result is None
+        assert not window.files.open_image(tmp_path / "bad.png")
         assert np.array_equal(window.canvas.to_array(), loaded)
     finally:
         release.set()
-    qtbot.waitUntil(lambda: window.classifier is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.session.network.classifier is not None, timeout=30_000)
     assert np.array_equal(window.canvas.to_array(), loaded)
-    assert window.last_result is not None
+    assert window.session.last_result is not None
     assert_result_matches_canvas(window)
     assert [text for _, text in messages.warnings] == [
         f"{tmp_path / 'bad.png'}: not an image in any format this app can read "
@@ -319,7 +319,7 @@ def _load_by_menu(qtbot, window: MainWindow, monkeypatch, path: Path) -> bool:
     )
     (file_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
     (action,) = [a for a in file_menu.actions() if a.text() == "Load &Weights…"]
-    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
+    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
         action.trigger()
     return loaded.args[0]
 
@@ -336,15 +336,15 @@ def test_bad_weights_keep_the_classifier_in_use(
     qtbot, window, monkeypatch, messages, tmp_path, marker, kind
 ):
     path, words = _make(kind, tmp_path, marker)
-    classifier = window.classifier
-    result = window.last_result
+    classifier = window.session.network.classifier
+    result = window.session.last_result
     label = _weights_label(window)
     drawing = window.canvas.to_array()
 
     assert not _load_by_menu(qtbot, window, monkeypatch, path)
 
-    assert window.classifier is classifier
-    assert window.last_result is result
+    assert window.session.network.classifier is classifier
+    assert window.session.last_result is result
     assert np.array_equal(window.canvas.to_array(), drawing)
     assert_result_matches_canvas(window)
     assert _weights_label(window) == label
@@ -362,7 +362,7 @@ def test_bad_weights_keep_the_classifier_in_use(
 def test_good_weights_switch_and_show_their_accuracy(
     qtbot, window, monkeypatch, messages, tmp_path, marker
 ):
-    before = window.last_result
+    before = window.session.last_result
     torch.manual_seed(7)
     other = tmp_path / "retrained.pt"
     save_weights(LeNet5(), other, {"test_accuracy": 0.9876})
@@ -370,19 +370,19 @@ def test_good_weights_switch_and_show_their_accuracy(
     assert _load_by_menu(qtbot, window, monkeypatch, other)
 
     assert messages.warnings == []
-    assert window.classifier.source == other
+    assert window.session.network.classifier.source == other
     expected = "retrained.pt, 98.76% on MNIST test"
     assert _weights_label(window) == f"LeNet-5 · {expected}"
     assert window.statusBar().currentMessage() == f"Using {expected}"
     # The drawing is read again by the new weights (untrained: another answer).
     assert_result_matches_canvas(window)
-    assert not np.allclose(window.last_result.probabilities, before.probabilities)
-    switched = window.classifier
+    assert not np.allclose(window.session.last_result.probabilities, before.probabilities)
+    switched = window.session.network.classifier
 
     # A bad file after that keeps the new weights, not the bundled ones.
     evil, _ = _make("malicious-state-dict", tmp_path, marker)
     assert not _load_by_menu(qtbot, window, monkeypatch, evil)
-    assert window.classifier is switched
+    assert window.session.network.classifier is switched
     assert _weights_label(window) == f"LeNet-5 · {expected}"
     assert not marker.exists()
 
@@ -408,7 +408,7 @@ def test_every_weights_file_is_read_with_weights_only(
 
     monkeypatch.setattr(torch, "load", spy)
     other = show_window(qtbot, MainWindow(defer_model=True))
-    qtbot.waitUntil(lambda: other.classifier is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: other.session.network.classifier is not None, timeout=30_000)
     show_window(qtbot, MainWindow())
     evil, _ = _make("malicious-state-dict", tmp_path, marker)
     assert not _load_by_menu(qtbot, window, monkeypatch, evil)

@@ -43,7 +43,8 @@ def file_size_limit(limit: int):
 
 def save_action(window, which: str):
     """The window's save (or export) method, as File > Save/Export calls it."""
-    return {"drawing": window.save_drawing, "maps": window.export_feature_maps}[which]
+    files = window.files
+    return {"drawing": files.save_drawing, "maps": files.export_picture}[which]
 
 
 def last_warning(messages) -> str:
@@ -81,7 +82,7 @@ def test_save_past_a_size_limit_keeps_the_old_file_and_says_not_saved(
 def test_a_new_file_that_cannot_be_written_leaves_nothing(window, messages, tmp_path):
     draw(window, STEM)
     with file_size_limit(64):
-        assert not window.save_drawing(tmp_path / "new.png")
+        assert not window.files.save_drawing(tmp_path / "new.png")
     assert os.listdir(tmp_path) == []
     text = last_warning(messages)
     assert text.startswith("new.png: not saved") and "unchanged" not in text
@@ -110,7 +111,7 @@ def test_save_through_a_link_replaces_the_file_it_points_to(window, tmp_path):
     link.symlink_to(real)
     real.chmod(0o640)
     draw(window, STEM)
-    assert window.save_drawing(link)
+    assert window.files.save_drawing(link)
     assert link.is_symlink() and link.resolve() == real
     assert not QImage(str(real)).isNull()
     assert stat.S_IMODE(real.stat().st_mode) == 0o640  # its permissions kept
@@ -126,7 +127,7 @@ def test_save_where_no_file_can_be_says_why(window, messages, tmp_path, where):
         "through-a-file": tmp_path / "plain" / "digit.png",
     }[where]
     draw(window, STEM)
-    assert not window.save_drawing(path)
+    assert not window.files.save_drawing(path)
     reason = {"folder": "it is a folder", "through-a-file": "is a file"}[where]
     assert reason in last_warning(messages)
     assert (tmp_path / "plain").read_text() == "a file, not a folder"

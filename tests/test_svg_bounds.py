@@ -142,7 +142,7 @@ WINDOW_OPENS_BOMB = """
     window = MainWindow(Classifier.load())
     window.show()
     before = window.canvas.to_array().copy()
-    opened = window.open_image(sys.argv[1])
+    opened = window.files.open_image(sys.argv[1])
     app.processEvents()
     same = bool((window.canvas.to_array() == before).all())
     print(json.dumps({"opened": opened, "said": said, "canvas kept": same}))

@@ -78,13 +78,13 @@ def test_a_file_picked_is_read_while_the_window_keeps_working(
 ):
     bomb = _bomb(tmp_path / "bomb.pt")
     gates[bomb.name] = threading.Event()
-    classifier = window.classifier
+    classifier = window.session.network.classifier
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bomb), ""))
 
     started = time.perf_counter()
     window.action_set.weights.trigger()
     assert time.perf_counter() - started < 1.0  # back at once: not waiting
-    assert window.session.loading
+    assert window.session.network.loading
     assert window.statusBar().currentMessage() == "Loading bomb.pt…"
 
     # Meanwhile the window answers: timers fire, strokes are drawn and read
@@ -94,13 +94,13 @@ def test_a_file_picked_is_read_while_the_window_keeps_working(
     qtbot.waitUntil(lambda: bool(fired), timeout=2000)
     draw(window, TOP)
     drawing = window.canvas.to_array()
-    assert window.classifier is classifier
+    assert window.session.network.classifier is classifier
     assert_result_matches_canvas(window)
 
-    with qtbot.waitSignal(window.session.weightsLoaded, timeout=30_000) as loaded:
+    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
         gates[bomb.name].set()
     assert loaded.args == [False]
-    assert window.classifier is classifier
+    assert window.session.network.classifier is classifier
     assert np.array_equal(window.canvas.to_array(), drawing)
     assert window.canvas.can_undo()
     assert_result_matches_canvas(window)
@@ -115,19 +115,19 @@ def test_the_newest_file_picked_wins(qtbot, window, messages, tmp_path, gates):
     first = _random_weights(tmp_path / "first.pt", 1)
     second = _random_weights(tmp_path / "second.pt", 2)
     gates[first.name] = threading.Event()
-    loaded_signal = window.session.weightsLoaded
+    loaded_signal = window.session.network.weightsLoaded
 
-    assert window.load_weights(first)  # started; held at its gate
+    assert window.session.network.load_weights(first)  # started; held at its gate
     with qtbot.waitSignal(loaded_signal, timeout=30_000) as loaded:
-        window.load_weights(second)
+        window.session.network.load_weights(second)
     assert loaded.args == [True]
-    assert window.classifier.source == second
+    assert window.session.network.classifier.source == second
 
     # The first ends after the second: too late, it changes nothing.
     with qtbot.assertNotEmitted(loaded_signal, wait=200):
         gates[first.name].set()
-        qtbot.waitUntil(lambda: not window.session.loading, timeout=30_000)
-    assert window.classifier.source == second
+        qtbot.waitUntil(lambda: not window.session.network.loading, timeout=30_000)
+    assert window.session.network.classifier.source == second
     assert_result_matches_canvas(window)
     assert messages.warnings == []
 
@@ -140,14 +140,14 @@ def test_a_load_done_at_once_is_not_undone_by_one_still_running(
     shutil.copy(BUNDLED_WEIGHTS, now)
     gates[slow.name] = threading.Event()
 
-    assert window.load_weights(slow)
-    assert window.session.load_weights(now, background=False)
-    assert window.classifier.source == now
+    assert window.session.network.load_weights(slow)
+    assert window.session.network.load_weights(now, background=False)
+    assert window.session.network.classifier.source == now
 
-    with qtbot.assertNotEmitted(window.session.weightsLoaded, wait=200):
+    with qtbot.assertNotEmitted(window.session.network.weightsLoaded, wait=200):
         gates[slow.name].set()
-        qtbot.waitUntil(lambda: not window.session.loading, timeout=30_000)
-    assert window.classifier.source == now
+        qtbot.waitUntil(lambda: not window.session.network.loading, timeout=30_000)
+    assert window.session.network.classifier.source == now
     assert messages.warnings == []
 
 
@@ -156,7 +156,7 @@ def test_closing_while_a_picked_file_loads_leaves_no_thread(
 ):
     slow = _random_weights(tmp_path / "slow.pt", 1)
     gates[slow.name] = threading.Event()
-    window.load_weights(slow)
+    window.session.network.load_weights(slow)
     assert [thread.name for thread in non_daemon_threads()] == ["load-weights"]
     gates[slow.name].set()
     with qtbot.captureExceptions() as exceptions:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMessageBox, QSlider
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSlider
 
+from lenet_gui.gui.file_commands import FileCommands
+from lenet_gui.gui.panels import Panel
+from lenet_gui.gui.state.session import ExplorerSession
 from lenet_gui.gui.theme import THEMES
+from lenet_gui.gui.widgets import DrawingCanvas, FeatureMapPanel
 
 if TYPE_CHECKING:
-    from lenet_gui.gui.window import MainWindow
+    from lenet_gui.network.classifier import Classifier
 
 __all__ = ["WindowActions", "about_text"]
 
@@ -20,43 +24,72 @@ __all__ = ["WindowActions", "about_text"]
 class WindowActions(QObject):
     """Every action of the window, with its shortcut, and where it is offered.
 
-    Built once by the window, which it calls back for what each action does.
     The actions are attributes (``open``, ``undo``, ``pin``, ...); the
     checkable ones come in dictionaries by what they show (``layers``,
-    ``themes``).
+    ``themes``). They act on the parts they are given, and go into `window`'s
+    menus, toolbar and status bar.
 
     Parameters
     ----------
-    window : MainWindow
-        The window the actions belong to.
+    window : QMainWindow
+        Where the menus, the toolbar and the shortcuts go.
+    canvas : DrawingCanvas
+        What Undo, Redo, Clear and the pen slider act on.
+    session : ExplorerSession
+        What Pin and Reset act on, and where messages go.
+    files : FileCommands
+        What the File menu does.
+    panels : sequence of Panel
+        The panels, in the order of their tabs (View menu).
+    feature_maps : FeatureMapPanel
+        The maps the layer actions show large.
+    show_panel : callable
+        Brings a panel to the front by name.
+    set_theme : callable
+        Uses a theme by name.
     """
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        *,
+        canvas: DrawingCanvas,
+        session: ExplorerSession,
+        files: FileCommands,
+        panels: Sequence[Panel],
+        feature_maps: FeatureMapPanel,
+        show_panel: Callable[[str], Any],
+        set_theme: Callable[[str], None],
+    ) -> None:
         super().__init__(window)
         self._window = window
-        canvas, network = window.canvas, window.session.network
+        self._canvas = canvas
+        self._session = session
+        self._feature_maps = feature_maps
+        self._show_panel = show_panel
+        network = session.network
         action = self._action
         self.open = action(
             "&Open Image…",
-            window._on_open_triggered,
+            files.ask_open_image,
             [QKeySequence.StandardKey.Open],
             "Load an image file onto the canvas",
         )
         self.save = action(
             "&Save Drawing as PNG…",
-            window._on_save_triggered,
+            files.ask_save_drawing,
             [QKeySequence.StandardKey.Save],
             "Save the canvas as a PNG image",
         )
         self.export = action(
             "&Export Picture of the Panel…",
-            window._on_export_triggered,
+            files.ask_export_picture,
             ["Ctrl+E"],
             "Save a picture of the panel shown",
         )
         self.weights = action(
             "Load &Weights…",
-            window._on_load_weights_triggered,
+            files.ask_load_weights,
             ["Ctrl+L"],
             "Use another LeNet-5 weights file (.pt state_dict)",
         )
@@ -78,13 +111,12 @@ class WindowActions(QObject):
         )
         self.reset = action(
             "&Reset Experiments",
-            window.reset_experiments,
+            network.reset_experiments,
             ["Ctrl+R"],
             "Switch every map back on and read the input as drawn",
         )
         self.layers = self._checkable(
-            {None: "&All Layers"}
-            | {n: f"Layer {n}" for n in window.feature_maps.layers()},
+            {None: "&All Layers"} | {n: f"Layer {n}" for n in feature_maps.layers()},
             self._show_layer,
             lambda name, key: (
                 [f"Ctrl+{key}"],
@@ -93,30 +125,28 @@ class WindowActions(QObject):
         )
         self.panels = [
             action(
-                f"{title} Panel",
-                lambda _=False, n=name: window.show_panel(n),
+                f"{panel.TITLE} Panel",
+                lambda _=False, n=panel.NAME: show_panel(n),
                 [f"Alt+{k + 1}"],
-                tip,
+                panel.TIP,
             )
-            for k, (name, title, tip) in enumerate(
-                (n, window.panel(n).TITLE, window.panel(n).TIP) for n in window.panels()
-            )
+            for k, panel in enumerate(panels)
         ]
         self.examples = [
             action(
                 f"{example.label} \N{EM DASH} {example.source}",
-                lambda _=False, k=k: window.load_example(k),
+                lambda _=False, k=k: files.open_example(k),
             )
-            for k, example in enumerate(window.examples)
+            for k, example in enumerate(files.examples)
         ]
         self.themes = self._checkable(
             {theme: f"{theme.title()} Theme" for theme in THEMES},
-            window.set_theme,
+            set_theme,
             lambda theme, key: ((), f"Colours: {theme}"),
         )
         self.about = action("&About LeNet-5 Explorer", self._on_about_triggered)
-        window.feature_maps.shownLayerChanged.connect(self._on_layer_shown)
-        self._on_layer_shown(window.feature_maps.shown_layer())
+        feature_maps.shownLayerChanged.connect(self._on_layer_shown)
+        self._on_layer_shown(feature_maps.shown_layer())
         canvas.undoAvailableChanged.connect(self.undo.setEnabled)
         canvas.redoAvailableChanged.connect(self.redo.setEnabled)
         # A permanent line in the status bar while an experiment runs.
@@ -174,13 +204,18 @@ class WindowActions(QObject):
         view.addActions(list(self.themes.values()))
         menus.addMenu("&Help").addAction(self.about)
 
+    def show_theme(self, name: str) -> None:
+        """Check the theme action of `name` (the theme in use)."""
+        for theme, act in self.themes.items():
+            act.setChecked(theme == name)
+
     def _build_toolbar(self) -> None:
-        window = self._window
+        window, canvas = self._window, self._canvas
         self.pen_slider = QSlider(Qt.Orientation.Horizontal)
         self.pen_slider.setRange(
-            round(window.canvas.MIN_PEN_WIDTH), round(window.canvas.MAX_PEN_WIDTH)
+            round(canvas.MIN_PEN_WIDTH), round(canvas.MAX_PEN_WIDTH)
         )
-        self.pen_slider.setValue(round(window.canvas.pen_width()))
+        self.pen_slider.setValue(round(canvas.pen_width()))
         self.pen_slider.setFixedWidth(140)
         self.pen_slider.setToolTip("Pen width in canvas pixels")
         self.pen_label = QLabel()
@@ -194,29 +229,29 @@ class WindowActions(QObject):
         toolbar.addWidget(QLabel(" Pen "))
         toolbar.addWidget(self.pen_slider)
         toolbar.addWidget(self.pen_label)
-        window.canvas.penWidthChanged.connect(self._on_canvas_pen_width_changed)
-        self.pen_slider.valueChanged.connect(window.canvas.set_pen_width)
-        self._on_canvas_pen_width_changed(window.canvas.pen_width())
+        canvas.penWidthChanged.connect(self._on_canvas_pen_width_changed)
+        self.pen_slider.valueChanged.connect(canvas.set_pen_width)
+        self._on_canvas_pen_width_changed(canvas.pen_width())
 
     def _show_layer(self, name: str | None) -> None:
-        self._window.show_panel("maps")
-        self._window.feature_maps.show_layer(name)
+        self._show_panel("maps")
+        self._feature_maps.show_layer(name)
 
     def _on_layer_shown(self, name: str | None) -> None:
         for layer, act in self.layers.items():
             act.setChecked(layer == name)
 
     def _on_pin_triggered(self) -> None:
-        if self._window.session.pin():
-            self._window.show_panel("compare")
+        if self._session.pin():
+            self._show_panel("compare")
         else:
-            self._window.statusBar().showMessage(
-                "Nothing to pin: draw a digit first", 5000
-            )
+            self._session.status.say("Nothing to pin: draw a digit first")
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
-            self._window, "About LeNet-5 Explorer", about_text(self._window.classifier)
+            self._window,
+            "About LeNet-5 Explorer",
+            about_text(self._session.network.classifier),
         )
 
     def _on_canvas_pen_width_changed(self, width: float) -> None:
@@ -224,14 +259,14 @@ class WindowActions(QObject):
         self.pen_label.setText(f" {round(width)} px")
 
     def _on_experiments_changed(self, *_: object) -> None:
-        text = self._window.session.network.describe_experiments()
+        text = self._session.network.describe_experiments()
         self.reset.setEnabled(bool(text))
         self.experiments_label.setText(
             f"Experiment: {text} (Ctrl+R resets)" if text else ""
         )
 
 
-def about_text(classifier) -> str:
+def about_text(classifier: Classifier | None) -> str:
     """Return the About box's text: the model, its paper and its layer table."""
     rows = ""
     if classifier is not None:

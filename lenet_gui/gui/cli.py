@@ -198,6 +198,6 @@ def main(argv: list[str] | None = None) -> int:
     use_app_icon(app)
     window = MainWindow(defer_model=args.weights is None)
     if args.weights:
-        window.load_weights(args.weights)
+        window.session.network.load_weights(args.weights)
     window.show()
     return app.exec()

@@ -1,29 +1,25 @@
-"""The window's dealings with files: images in and out, weights, drag and drop."""
+"""The window's file commands: images in and out, examples, weights, drag and drop."""
 
 from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QIODevice, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QMainWindow,
-    QMessageBox,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtCore import QBuffer, QIODevice, QMimeData, QObject, Slot
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from lenet_gui.drawing.examples import Example
 from lenet_gui.drawing.image_file import ImageFileError, image_formats, read_ink
 from lenet_gui.files.safe_write import describe, write_file
 from lenet_gui.gui.settings import WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession
 from lenet_gui.gui.widgets import DrawingCanvas
 
-__all__ = ["FilesMixin", "png_bytes", "png_path"]
+__all__ = ["FileCommands", "png_bytes", "png_path"]
 
 
 def png_path(chosen: str | Path) -> tuple[Path, bool]:
@@ -63,25 +59,56 @@ def png_bytes(image: QImage) -> bytes:
     return bytes(buffer.data())
 
 
-class FilesMixin(QMainWindow):
-    """Open, save and export files, and take dropped ones, for the main window.
+class FileCommands(QObject):
+    """Open, save and export files, draw the examples, take dropped files.
 
-    A bad file costs a message, never the drawing. The window provides the
-    canvas, the session and the settings.
+    A bad file costs a message, never the drawing. Dialogs open over
+    `window`; messages go to the session's status line.
+
+    Parameters
+    ----------
+    window : QWidget
+        The window the dialogs belong to.
+    canvas : DrawingCanvas
+        Where images and examples are drawn, and what is saved.
+    session : ExplorerSession
+        Whose status line speaks, and whose network loads weights.
+    settings : WindowSettings
+        Where the folder of the last file is remembered.
+    examples : sequence of Example
+        The example digits (File > Examples).
+    picture : callable
+        Returns the widget File > Export pictures (the panel shown).
     """
 
-    _canvas: DrawingCanvas
-    _session: ExplorerSession
-    _settings: WindowSettings
+    def __init__(
+        self,
+        window: QWidget,
+        canvas: DrawingCanvas,
+        session: ExplorerSession,
+        settings: WindowSettings,
+        examples: Sequence[Example],
+        picture: Callable[[], QWidget],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._canvas = canvas
+        self._status = session.status
+        self._network = session.network
+        self._settings = settings
+        self._examples = list(examples)
+        self._picture = picture
 
-    def _warn(self, title: str, message: str) -> None:
-        """Say what went wrong in a message box, its first line in the status bar."""
-        self.statusBar().showMessage(message.splitlines()[0], 8000)
-        QMessageBox.warning(self, title, message)
+    @property
+    def examples(self) -> list[Example]:
+        """The example digits offered (File > Examples, and on a blank canvas)."""
+        return list(self._examples)
 
-    def _export_widget(self) -> QWidget:
-        """Return the widget File > Export pictures: the panel shown."""
-        return self.centralWidget().findChild(QTabWidget).currentWidget()
+    def open_example(self, index: int) -> None:
+        """Draw example `index` (see :attr:`examples`) on the canvas, undoably."""
+        example = self._examples[index]
+        self._canvas.set_strokes(list(example.strokes))
+        self._status.say(f"Example: {example.source}")
 
     def open_image(self, path: str | Path) -> bool:
         """Place an image file's ink on the canvas; on failure say why and keep all.
@@ -98,20 +125,20 @@ class FilesMixin(QMainWindow):
         try:
             ink = read_ink(path)
         except (ImageFileError, ValueError) as error:
-            self._warn("Cannot open image", str(error))
+            self._status.warn("Cannot open image", str(error))
             return False
         if not ink.any():
-            self._warn(
+            self._status.warn(
                 "Cannot open image", f"{path.name}: no digit found (blank image)"
             )
             return False
         self._canvas.set_image(np.round(ink * 255).astype(np.uint8))
-        self.statusBar().showMessage(f"Opened {path.name}", 5000)
+        self._status.say(f"Opened {path.name}")
         return True
 
     def load_weights(self, path: str | Path) -> bool:
         """Switch to another weights file, checked first; keep the old on failure."""
-        return self._session.load_weights(path)
+        return self._network.load_weights(path)
 
     def save_drawing(self, path: str | Path) -> bool:
         """Save the canvas as a PNG, dark ink on white paper as it is shown."""
@@ -122,36 +149,43 @@ class FilesMixin(QMainWindow):
         )
         return self._save_image(image.copy(), path)
 
-    def export_feature_maps(self, path: str | Path) -> bool:
+    def export_picture(self, path: str | Path) -> bool:
         """Save a picture of the panel shown (the feature maps by default) as PNG."""
-        return self._save_image(self._export_widget().grab().toImage(), path)
+        return self._save_image(self._picture().grab().toImage(), path)
 
     @Slot()
-    def _on_open_triggered(self) -> None:
+    def ask_open_image(self) -> None:
+        """Ask for an image file and open it."""
         patterns = " ".join(f"*.{suffix}" for suffix in image_formats())
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open Image", self._last_dir(), f"Images ({patterns});;All files (*)"
+            self._window,
+            "Open Image",
+            self._last_dir(),
+            f"Images ({patterns});;All files (*)",
         )
         if path:
             self._remember_dir(path)
             self.open_image(path)
 
     @Slot()
-    def _on_save_triggered(self) -> None:
+    def ask_save_drawing(self) -> None:
+        """Ask where to save the drawing, and save it."""
         path = self._ask_save_path("Save Drawing", "digit.png")
         if path:
             self.save_drawing(path)
 
     @Slot()
-    def _on_export_triggered(self) -> None:
+    def ask_export_picture(self) -> None:
+        """Ask where to save a picture of the panel shown, and save it."""
         path = self._ask_save_path("Export Picture of the Panel", "feature-maps.png")
         if path:
-            self.export_feature_maps(path)
+            self.export_picture(path)
 
     @Slot()
-    def _on_load_weights_triggered(self) -> None:
+    def ask_load_weights(self) -> None:
+        """Ask for a weights file and load it."""
         path, _ = QFileDialog.getOpenFileName(
-            self,
+            self._window,
             "Load Weights",
             self._last_dir(),
             "PyTorch state_dict (*.pt *.pth);;All files (*)",
@@ -160,19 +194,10 @@ class FilesMixin(QMainWindow):
             self._remember_dir(path)
             self.load_weights(path)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        """Accept drags that carry local files."""
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        """Open the first dropped file."""
-        files = [
-            url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()
-        ]
-        if files:
-            event.acceptProposedAction()
-            self.open_image(files[0])
+    @staticmethod
+    def dropped_files(data: QMimeData) -> list[str]:
+        """Return the local files a drag carries (what a drop would open)."""
+        return [url.toLocalFile() for url in data.urls() if url.isLocalFile()]
 
     def _save_image(self, image: QImage, path: str | Path) -> bool:
         """Write `image` as a PNG, all or nothing; say "Saved" only when it was.
@@ -189,9 +214,9 @@ class FilesMixin(QMainWindow):
             message = f"{path.name}: not saved: {describe(error)}"
             if existed:
                 message += f"; the existing {path.name} is unchanged"
-            self._warn("Cannot save", message)
+            self._status.warn("Cannot save", message)
             return False
-        self.statusBar().showMessage(f"Saved {path.name}", 5000)
+        self._status.say(f"Saved {path.name}")
         return True
 
     def _ask_save_path(self, title: str, name: str) -> str:
@@ -204,20 +229,22 @@ class FilesMixin(QMainWindow):
         was once replaced without a word.
         """
         start = str(Path(self._last_dir()) / name)
-        chosen, _ = QFileDialog.getSaveFileName(self, title, start, "PNG image (*.png)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self._window, title, start, "PNG image (*.png)"
+        )
         if not chosen:
             return ""
         self._remember_dir(chosen)
         path, confirm = png_path(chosen)
         if confirm and not self._confirm_replace(path):
-            self.statusBar().showMessage(f"Not saved; {path.name} is unchanged", 5000)
+            self._status.say(f"Not saved; {path.name} is unchanged")
             return ""
         return str(path)
 
     def _confirm_replace(self, path: Path) -> bool:
         """Ask before replacing `path`, which the dialog did not ask about."""
         answer = QMessageBox.question(
-            self,
+            self._window,
             "Replace file?",
             f"{path.name} already exists in {path.parent}. Replace it?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

@@ -19,23 +19,18 @@ import math
 import os
 import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, QSize, QStandardPaths
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 from lenet_gui.gui.theme import THEMES
 
-if TYPE_CHECKING:
-    from lenet_gui.gui.window import MainWindow
-
 __all__ = [
     "MAX_SETTINGS_BYTES",
-    "SCREEN_MARGIN",
     "SETTINGS_SCOPE",
+    "Remembered",
     "WindowSettings",
-    "fit_rect",
     "settings_path",
     "settings_problem",
 ]
@@ -44,8 +39,6 @@ __all__ = [
 SETTINGS_SCOPE = ("lenet-gui", "LeNet-5 Explorer")
 #: Largest settings file read (1 MiB; the window's settings take a few KB).
 MAX_SETTINGS_BYTES = 2**20
-#: Room left free on every side of a window fitted to the screen, in pixels.
-SCREEN_MARGIN = 24
 # Longest folder name remembered (Linux's PATH_MAX).
 _MAX_FOLDER = 4096
 
@@ -91,69 +84,27 @@ def settings_problem(path: Path) -> str | None:
     return None
 
 
-def fit_rect(
-    rect: QRect, available: QRect, minimum: QSize, margin: int = SCREEN_MARGIN
-) -> QRect:
-    """Return `rect` shrunk and moved to lie inside `available`.
+@dataclass(frozen=True)
+class Remembered:
+    """What the window remembers between sessions; None where nothing usable is.
 
-    A window that is larger than the screen hides its status bar and its
-    edges (1180x820 on a 1366x768 screen, or at 200 % scaling), so it is
-    made to fit with `margin` free on every side, and not below `minimum`
-    unless the screen itself is smaller.
-
-    Parameters
+    Attributes
     ----------
-    rect : QRect
-        The window's wanted geometry.
-    available : QRect
-        The screen's available geometry (without panels and task bars).
-    minimum : QSize
-        The window's minimum size, kept when the margin alone is too much.
-    margin : int
-        Pixels left free on each side when there is room for them.
-
-    Returns
-    -------
-    QRect
-        A rectangle inside `available`, no larger than `rect`.
+    geometry, splitter : QByteArray or None
+        The window's geometry and the splitter's state, as Qt saves them.
+    pen_width : float or None
+        The pen's width in canvas pixels (the canvas clamps it to its range).
+    layer : str or None
+        The layer shown large on the Maps tab; None for all layers.
+    theme : str
+        One of :data:`~lenet_gui.gui.theme.THEMES`.
     """
 
-    def span(wanted: int, room: int, least: int) -> int:
-        if wanted <= room - 2 * margin:
-            return wanted
-        # The margin goes first when it would squeeze the window below its
-        # minimum; the minimum goes when the screen itself is smaller.
-        return max(1, min(room, max(least, room - 2 * margin)))
-
-    size = QSize(
-        span(rect.width(), available.width(), minimum.width()),
-        span(rect.height(), available.height(), minimum.height()),
-    )
-    x = min(max(rect.x(), available.left()), available.right() + 1 - size.width())
-    y = min(max(rect.y(), available.top()), available.bottom() + 1 - size.height())
-    return QRect(QPoint(x, y), size)
-
-
-def fit_to_screen(window: MainWindow, *, place: bool) -> None:
-    """Shrink the window to its screen's available area; move it there if `place`.
-
-    Its minimum size is lowered when the screen is smaller still. A window
-    not placed is left where the window manager puts it.
-    """
-    screen = window.screen()
-    if screen is None:
-        return
-    available = screen.availableGeometry()
-    frame = window.frameGeometry()
-    fitted = fit_rect(frame, available, window.minimumSize())
-    minimum = window.minimumSize()
-    if fitted.width() < minimum.width() or fitted.height() < minimum.height():
-        window.setMinimumSize(fitted.size().boundedTo(minimum))
-    if fitted.size() != frame.size():
-        extra = frame.size() - window.geometry().size()  # the frame's own size
-        window.resize((fitted.size() - extra).expandedTo(QSize(1, 1)))
-    if place and fitted.topLeft() != frame.topLeft():
-        window.move(fitted.topLeft())
+    geometry: QByteArray | None = None
+    splitter: QByteArray | None = None
+    pen_width: float | None = None
+    layer: str | None = None
+    theme: str = "system"
 
 
 class WindowSettings:
@@ -211,44 +162,33 @@ class WindowSettings:
 
     # -- the window's settings ----------------------------------------------------
 
-    def restore(self, window: MainWindow) -> None:
-        """Give the window its remembered geometry, pen, layer shown and theme.
-
-        The geometry, remembered or first, is fitted to the screen. When the
-        settings file is not used, the status bar says so.
-        """
-        geometry = self._bytes("window/geometry")
-        restored = geometry is not None and window.restoreGeometry(geometry)
-        if not restored:
-            window.resize(window.sizeHint())
-        fit_to_screen(window, place=restored)
-        splitter = self._bytes("window/splitter")
-        if splitter is not None:
-            window.splitter.restoreState(splitter)
-        pen_width = self._number("canvas/pen_width")
-        if pen_width is not None:
-            window.canvas.set_pen_width(pen_width)  # clamped to the pen's range
-        layer = self._text("view/layer")
-        maps = window.feature_maps
-        maps.show_layer(layer if layer in maps.layers() else None)
+    def load(self) -> Remembered:
+        """Return what is remembered; a value unusable for any reason is left out."""
         theme = self._text("view/theme")
-        window.set_theme(theme if theme in THEMES else "system")
-        if self.problem is not None:
-            # Said for the whole session, beside the weights, and once in full.
-            label = QLabel("Settings not saved")
-            label.setToolTip(self.problem)
-            window.statusBar().addPermanentWidget(label)
-            window.statusBar().showMessage(self.problem, 15000)
+        return Remembered(
+            geometry=self._bytes("window/geometry"),
+            splitter=self._bytes("window/splitter"),
+            pen_width=self._number("canvas/pen_width"),
+            layer=self._text("view/layer") or None,
+            theme=theme if theme in THEMES else "system",
+        )
 
-    def save(self, window: MainWindow) -> None:
-        """Remember the window's geometry, pen and layer shown."""
+    def save(self, remembered: Remembered) -> None:
+        """Remember the window's geometry, splitter, pen and layer shown.
+
+        The theme is remembered when it is chosen (:meth:`remember_theme`).
+        """
         settings = self._settings
         if settings is None:
             return
-        settings.setValue("window/geometry", window.saveGeometry())
-        settings.setValue("window/splitter", window.splitter.saveState())
-        settings.setValue("canvas/pen_width", window.canvas.pen_width())
-        settings.setValue("view/layer", window.feature_maps.shown_layer() or "")
+        for key, value in (
+            ("window/geometry", remembered.geometry),
+            ("window/splitter", remembered.splitter),
+            ("canvas/pen_width", remembered.pen_width),
+        ):
+            if value is not None:
+                settings.setValue(key, value)
+        settings.setValue("view/layer", remembered.layer or "")
         settings.sync()
 
     def remember_theme(self, name: str) -> None:

@@ -1,17 +1,22 @@
-"""The main window: lays out the widgets and panels and connects them to the session.
+"""The main window: a passive frame that lays out the parts and connects them.
 
-Widgets only say what happened (the canvas: "drawing changed"; a map:
-"unit hovered") and offer setters. The state behind them, the classifier,
-the current prediction, the hovered unit and the live-update throttle,
-belongs to the :class:`~lenet_gui.gui.state.session.ExplorerSession`. Each tab on the
-right is a :class:`~lenet_gui.gui.panels.panel.Panel` that keeps its own view up
-to date from the session while it is shown. This window keeps the layout,
-the actions and menus and the settings, and shows the prediction, the network
-input and the hovered unit's sum, which every panel shares.
+The window holds its parts and builds them in one place, :meth:`MainWindow.__init__`:
 
-torch is imported only when the classifier is loaded, so that the window can
-be painted before the ~1 s torch import (``MainWindow(defer_model=True)``,
-as ``main.py`` does).
+- the state, an :class:`~lenet_gui.gui.state.session.ExplorerSession` (the
+  drawing, its prediction, the hovered unit, the live-update throttle) with
+  its ``network`` (weights and experiments) and ``status`` (what the app says);
+- the widgets shared by every panel (canvas, prediction, input view,
+  probability chart, unit sum) and the panels' tabs;
+- :class:`~lenet_gui.gui.file_commands.FileCommands` (``window.files``),
+  :class:`~lenet_gui.gui.actions.WindowActions` (``window.action_set``: the
+  menus, toolbar and shortcuts), and
+  :class:`~lenet_gui.gui.settings.WindowSettings`, which loads and saves a
+  :class:`~lenet_gui.gui.settings.Remembered` and never sees the window.
+
+Widgets only say what happened and offer setters; the window connects the
+session's signals to them. torch is imported only when the classifier is
+loaded, so the window can be painted before the ~1 s torch import
+(``MainWindow(defer_model=True)``, as ``main.py`` does).
 """
 
 from __future__ import annotations
@@ -19,21 +24,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMainWindow,
+    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from lenet_gui.drawing.examples import Example, load_examples
+from lenet_gui.drawing.examples import load_examples
 from lenet_gui.gui.actions import WindowActions
-from lenet_gui.gui.file_commands import FilesMixin
+from lenet_gui.gui.file_commands import FileCommands
 from lenet_gui.gui.panels import Panel, make_panels
-from lenet_gui.gui.settings import WindowSettings
+from lenet_gui.gui.screen import fit_to_screen
+from lenet_gui.gui.settings import Remembered, WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
 from lenet_gui.gui.theme import apply_theme
 from lenet_gui.gui.widgets import (
@@ -47,12 +55,13 @@ from lenet_gui.gui.widgets import (
 from lenet_gui.spec.lenet5 import LENET5
 
 if TYPE_CHECKING:
+    from lenet_gui.drawing.examples import Example
     from lenet_gui.network.classifier import Classifier, Prediction
 
 __all__ = ["MainWindow"]
 
 
-class MainWindow(FilesMixin):
+class MainWindow(QMainWindow):
     """Draw or load a digit; see LeNet-5's prediction and feature maps live.
 
     Parameters
@@ -70,15 +79,33 @@ class MainWindow(FilesMixin):
         super().__init__()
         self.setWindowTitle("LeNet-5 Explorer")
         self.setAcceptDrops(True)
+        self.setMinimumSize(760, 560)
         self._settings = WindowSettings()
         self._session = ExplorerSession(LENET5, self)
-        self._examples = load_examples()
-
-        self._build_widgets()
-        self.action_set = WindowActions(self)
+        examples = load_examples()
+        self._build_widgets(examples)
+        #: The file commands: open, save, export, examples, weights.
+        self.files = FileCommands(
+            self,
+            self._canvas,
+            self._session,
+            self._settings,
+            examples,
+            self._tabs.currentWidget,
+        )
+        #: The window's actions, menus and toolbar.
+        self.action_set = WindowActions(
+            self,
+            canvas=self._canvas,
+            session=self._session,
+            files=self.files,
+            panels=list(self._panels.values()),
+            feature_maps=self.feature_maps,
+            show_panel=self.show_panel,
+            set_theme=self.set_theme,
+        )
         self._connect()
-        self.setMinimumSize(760, 560)
-        self._settings.restore(self)
+        self._apply(self._settings.load())
         screen = self.screen()
         rate = screen.refreshRate() if screen is not None else 60.0
         self._session.set_frame_interval(
@@ -86,9 +113,9 @@ class MainWindow(FilesMixin):
         )
 
         if classifier is not None:
-            self._session.use_classifier(classifier)
+            self._session.network.use_classifier(classifier)
         else:
-            self._session.load_bundled(background=defer_model)
+            self._session.network.load_bundled(background=defer_model)
 
     # -- public API -----------------------------------------------------------
 
@@ -96,20 +123,6 @@ class MainWindow(FilesMixin):
     def session(self) -> ExplorerSession:
         """The state behind the window: classifier, prediction, hovered unit."""
         return self._session
-
-    @property
-    def last_result(self) -> Prediction | None:
-        """The prediction for the canvas as it is now; None when it is empty.
-
-        A refresh held back by the frame-rate throttle is done first, so the
-        result always matches the drawing.
-        """
-        return self._session.last_result
-
-    @property
-    def classifier(self) -> Classifier | None:
-        """The network in use, or None while it is still loading."""
-        return self._session.classifier
 
     @property
     def canvas(self) -> DrawingCanvas:
@@ -165,29 +178,44 @@ class MainWindow(FilesMixin):
     def set_theme(self, name: str) -> None:
         """Use the ``"system"``, ``"light"`` or ``"dark"`` theme, and remember it."""
         apply_theme(name)
-        for theme, act in self.action_set.themes.items():
-            act.setChecked(theme == name)
+        self.action_set.show_theme(name)
         self._settings.remember_theme(name)
-
-    @property
-    def examples(self) -> list[Example]:
-        """The example digits offered (File > Examples, and on a blank canvas)."""
-        return list(self._examples)
-
-    @Slot()
-    def reset_experiments(self) -> None:
-        """Switch every map back on and read the input as drawn."""
-        self._session.network.switch_all_on()
-        self._session.network.set_transform({})
-
-    def load_example(self, index: int) -> None:
-        """Draw example `index` (see the Examples menu) on the canvas, undoably."""
-        self._canvas.set_strokes(list(self._examples[index].strokes))
-        self.statusBar().showMessage(f"Example: {self._examples[index].source}", 5000)
 
     # -- construction ---------------------------------------------------------
 
-    def _build_widgets(self) -> None:
+    def _apply(self, remembered: Remembered) -> None:
+        """Give the window what it remembers, fitted to the screen."""
+        restored = remembered.geometry is not None and self.restoreGeometry(
+            remembered.geometry
+        )
+        if not restored:
+            self.resize(self.sizeHint())
+        fit_to_screen(self, place=restored)
+        if remembered.splitter is not None:
+            self._splitter.restoreState(remembered.splitter)
+        if remembered.pen_width is not None:
+            self._canvas.set_pen_width(remembered.pen_width)  # clamped to its range
+        maps = self.feature_maps
+        maps.show_layer(remembered.layer if remembered.layer in maps.layers() else None)
+        self.set_theme(remembered.theme)
+        problem = self._settings.problem
+        if problem is not None:
+            # Said for the whole session, beside the weights, and once in full.
+            label = QLabel("Settings not saved")
+            label.setToolTip(problem)
+            self.statusBar().addPermanentWidget(label)
+            self._session.status.say(problem, 15000)
+
+    def _remembered(self) -> Remembered:
+        """Return what the window remembers of itself as it is now."""
+        return Remembered(
+            geometry=self.saveGeometry(),
+            splitter=self._splitter.saveState(),
+            pen_width=self._canvas.pen_width(),
+            layer=self.feature_maps.shown_layer(),
+        )
+
+    def _build_widgets(self, examples: list[Example]) -> None:
         self._canvas = DrawingCanvas()
         self._canvas.setToolTip(
             "Draw a digit with the mouse or a pen. Esc clears, Ctrl+Z undoes."
@@ -217,7 +245,7 @@ class MainWindow(FilesMixin):
         left_column.addWidget(self._probabilities, 2)
 
         self._panels: dict[str, Panel] = {
-            panel.NAME: panel for panel in make_panels(self._session, self._examples)
+            panel.NAME: panel for panel in make_panels(self._session, examples)
         }
         self._tabs = QTabWidget()
         self._tabs.setDocumentMode(True)
@@ -247,11 +275,11 @@ class MainWindow(FilesMixin):
         session = self._session
         session.predictionChanged.connect(self._on_session_prediction_changed)
         session.unitChanged.connect(self._on_session_unit_changed)
-        session.classifierChanged.connect(self._on_session_classifier_changed)
-        session.message.connect(self._on_session_message)
-        session.warning.connect(self._warn)
+        session.network.classifierChanged.connect(self._on_network_classifier_changed)
+        session.status.said.connect(self._on_status_said)
+        session.status.warned.connect(self._on_status_warned)
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
-        self._panels["maps"].exampleChosen.connect(self.load_example)
+        self._panels["maps"].exampleChosen.connect(self.files.open_example)
         self._tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._on_tabs_current_changed(self._tabs.currentIndex())
 
@@ -295,18 +323,23 @@ class MainWindow(FilesMixin):
             )
 
     @Slot(object)
-    def _on_session_classifier_changed(self, classifier: Classifier | None) -> None:
+    def _on_network_classifier_changed(self, classifier: Classifier | None) -> None:
         if classifier is None:
             self._weights_label.setText("No weights loaded")
         else:
             self._weights_label.setText(f"LeNet-5 · {self._session.network.describe()}")
 
     @Slot(str, int)
-    def _on_session_message(self, text: str, milliseconds: int) -> None:
+    def _on_status_said(self, text: str, milliseconds: int) -> None:
         if text:
             self.statusBar().showMessage(text, milliseconds)
         else:
             self.statusBar().clearMessage()
+
+    @Slot(str, str)
+    def _on_status_warned(self, title: str, text: str) -> None:
+        self.statusBar().showMessage(text.splitlines()[0], 8000)
+        QMessageBox.warning(self, title, text)
 
     @Slot(int)
     def _on_tabs_current_changed(self, index: int) -> None:
@@ -327,7 +360,17 @@ class MainWindow(FilesMixin):
         self._session.shutdown()
         for panel in self._panels.values():
             panel.shutdown()
-        self._settings.save(self)
+        self._settings.save(self._remembered())
         super().closeEvent(event)
 
-    # -- helpers ------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        """Accept drags that carry local files."""
+        if self.files.dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        """Open the first dropped file."""
+        files = self.files.dropped_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.files.open_image(files[0])

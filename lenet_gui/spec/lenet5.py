@@ -134,6 +134,10 @@ class LayerSpec:
         return self.table[index]
 
 
+#: A unit: (layer, map, row, column); C5 and the full layers use row = col = 0.
+Unit = tuple[str, int, int, int]
+
+
 @dataclass(frozen=True)
 class Field:
     """A square patch of the input: rows and columns from top/left, and its side."""

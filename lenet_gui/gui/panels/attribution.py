@@ -31,12 +31,12 @@ class AttributionPanel(BackgroundPanel):
         self.view = AttributionView(self.session.spec)
         self.view.targetChanged.connect(self.changed)
         self.view.hoverInfoChanged.connect(
-            lambda text: self.session.message.emit(text, 0)
+            lambda text: self.session.status.say(text, 0)
         )
         return self.view
 
     def make_job(self) -> Callable[[], Any] | None:  # noqa: D102
-        classifier, result = self.session.classifier, self.session.result
+        classifier, result = self.session.network.classifier, self.session.result
         if classifier is None or result is None:
             return None
         target, versus = self.view.choice()

@@ -42,7 +42,7 @@ class CheckpointsPanel(Panel):
             self._offered = checkpoints
         index = network.checkpoint
         self.view.set_current(len(checkpoints) - 1 if index is None else index)
-        result, classifier = self.session.result, self.session.classifier
+        result, classifier = self.session.result, self.session.network.classifier
         if classifier is None:
             self.view.set_state(None, None, 1.0)
             return

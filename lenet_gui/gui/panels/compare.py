@@ -43,4 +43,4 @@ class ComparePanel(Panel):
 
     def _on_view_pin_requested(self) -> None:
         if not self.session.pin():
-            self.session.message.emit("Nothing to pin: draw a digit first", 5000)
+            self.session.status.say("Nothing to pin: draw a digit first")

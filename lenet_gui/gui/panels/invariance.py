@@ -39,7 +39,7 @@ class InvariancePanel(BackgroundPanel):
         return self.view
 
     def make_job(self) -> Callable[[], Any] | None:  # noqa: D102
-        classifier, drawing = self.session.classifier, self.session.drawing
+        classifier, drawing = self.session.network.classifier, self.session.drawing
         if classifier is None or drawing is None or self.session.result is None:
             return None
         network = self.session.network

@@ -18,13 +18,13 @@ class KernelsPanel(Panel):
     def build(self) -> QWidget:  # noqa: D102
         self.view = KernelView(self.session.spec)
         self.view.hoverInfoChanged.connect(
-            lambda text: self.session.message.emit(text, 0)
+            lambda text: self.session.status.say(text, 0)
         )
         self._weights_of = None
         return self.view
 
     def update_view(self) -> None:  # noqa: D102
-        classifier = self.session.classifier
+        classifier = self.session.network.classifier
         if classifier is not self._weights_of:
             # Weights change only with the classifier: read them once per change.
             self._weights_of = classifier
@@ -35,8 +35,8 @@ class KernelsPanel(Panel):
                 None
                 if classifier is None
                 else {
-                    n: layer_weights(classifier.model, n)
-                    for n in ("C1", "S2", "C3", "S4")
+                    layer.name: layer_weights(classifier.model, layer.name)
+                    for layer in self.session.spec.feature_layers
                 }
             )
         result = self.session.result

@@ -50,7 +50,7 @@ class NetworkPanel(Panel):
         info = self.session.unit_info(unit) if unit is not None else None
         if text and info is not None:
             text += " — " + info.wiring_text()
-        self.session.message.emit(text, 0)
+        self.session.status.say(text, 0)
 
     @Slot(object)
     def _on_session_unit_changed(self, info: UnitInfo | None) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QPoint, QTimer, Slot
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
-from lenet_gui.gui.panels.background import LatestJob
+from lenet_gui.gui.state.jobs import LatestJob
 
 if TYPE_CHECKING:
     from lenet_gui.gui.state.session import ExplorerSession
@@ -68,7 +68,7 @@ class Panel(QObject):
         # New predictions are listened to only while shown (set_shown): with
         # every tab listening, each live update paid for seven idle slots.
         self._listening = False
-        session.classifierChanged.connect(self.changed)
+        session.network.classifierChanged.connect(self.changed)
 
     def build(self) -> QWidget:
         """Return the panel's view; called once, when first needed."""
@@ -139,7 +139,7 @@ class BackgroundPanel(Panel):
 
     :meth:`make_job` captures what to compute from the session (on the GUI
     thread) and returns a function that computes it; that function runs on a
-    worker thread (:class:`~lenet_gui.gui.panels.background.LatestJob`), the
+    worker thread (:class:`~lenet_gui.gui.state.jobs.LatestJob`), the
     newest request always winning, and :meth:`show_result` shows its result
     back on the GUI thread. The pen never waits for it.
     """
@@ -175,7 +175,7 @@ class BackgroundPanel(Panel):
     @Slot(object, object)
     def _on_job_done(self, result: Any, error: Exception | None) -> None:
         if error is not None:
-            self.session.message.emit(f"{self.TITLE}: {error}", 8000)
+            self.session.status.say(f"{self.TITLE}: {error}", 8000)
             self.show_result(None)
         else:
             self.show_result(result)

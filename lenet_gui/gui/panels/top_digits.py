@@ -43,7 +43,7 @@ class TopDigitsPanel(BackgroundPanel):
         return self.view
 
     def make_job(self) -> Callable[[], Any] | None:  # noqa: D102
-        classifier = self.session.classifier
+        classifier = self.session.network.classifier
         if classifier is None:
             return None
         layer, index = self.view.choice()

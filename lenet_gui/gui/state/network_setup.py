@@ -8,9 +8,9 @@ asks it for every prediction. It says what changed through its signals.
 
 torch is imported only when weights are loaded, so a window can be painted
 before the ~1 s torch import (see :meth:`NetworkSetup.load_bundled`). Files
-the person picks are read on a worker thread too
-(:class:`~lenet_gui.gui.state.weights_loader.WeightsLoader`): the window keeps
-answering, and a bad file costs a message, never the weights in use.
+the person picks are read on worker threads too
+(:class:`~lenet_gui.gui.state.jobs.LatestJob`): the window keeps answering,
+and a bad file costs a message, never the weights in use.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from lenet_gui.gui.state.weights_loader import WeightsLoader, load_classifier
+from lenet_gui.gui.state.jobs import LatestJob
+from lenet_gui.gui.state.status import StatusLine
 from lenet_gui.spec.lenet5 import LENET5, NetworkSpec
 
 if TYPE_CHECKING:
@@ -60,16 +61,19 @@ class NetworkSetup(QObject):
     transformChanged = Signal(object)
     """The input's distortion changed: its settings by name, empty when the
     input is read as drawn."""
-    message = Signal(str, int)
-    """A line for the status bar: (text, milliseconds, 0 until replaced)."""
-    warning = Signal(str, str)
-    """Something went wrong that the person must read: (title, text)."""
     weightsLoaded = Signal(bool)
     """The newest load asked for ended: True, its weights are in use; False."""
 
-    def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
+    def __init__(
+        self,
+        spec: NetworkSpec = LENET5,
+        status: StatusLine | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.spec = spec
+        #: Where messages about the weights go.
+        self.status = status if status is not None else StatusLine(self)
         self._loaded: Classifier | None = None  # the weights as loaded
         self._classifier: Classifier | None = None  # in use: those, or a checkpoint
         self._checkpoints: list[CheckpointInfo] = []
@@ -77,8 +81,10 @@ class NetworkSetup(QObject):
         self._checkpoint_classifiers: dict[int, Classifier] = {}
         self._ablation: dict[str, frozenset[int]] = {}
         self._transform: dict[str, float] = {}
-        self._loader = WeightsLoader(self)
-        self._loader.loaded.connect(self._on_loaded)
+        # Each file on a thread of its own: a slow or hostile one never holds
+        # up the next one asked for, and only the newest request's outcome counts.
+        self._loader = LatestJob(self, name="load-weights", parallel=True, daemon=False)
+        self._loader.done.connect(lambda outcome, _: self._on_loaded(*outcome))
 
     # -- reading a drawing ---------------------------------------------------------
 
@@ -175,14 +181,14 @@ class NetworkSetup(QObject):
             self._checkpoints = list_checkpoints(classifier.source or BUNDLED_WEIGHTS)
         except WeightsError as error:
             self._checkpoints = []
-            self.message.emit(f"Training checkpoints unusable: {error}", 8000)
+            self.status.say(f"Training checkpoints unusable: {error}", 8000)
         self.classifierChanged.emit(classifier)
         self.checkpointChanged.emit(None)
-        self.message.emit(f"Using {describe(classifier)}", 5000)
+        self.status.say(f"Using {describe(classifier)}", 5000)
         self.changed.emit()
 
     def shutdown(self) -> None:
-        """Wait for a weights load still running."""
+        """Wait for a weights load still running (its weights are still used)."""
         self._loader.join()
 
     # -- the training run's checkpoints ----------------------------------------------
@@ -226,7 +232,7 @@ class NetworkSetup(QObject):
                 try:
                     classifier = Classifier.load(self._checkpoints[index].path)
                 except WeightsError as error:
-                    self.warning.emit("Cannot load the checkpoint", str(error))
+                    self.status.warn("Cannot load the checkpoint", str(error))
                     return False
                 self._checkpoint_classifiers[index] = classifier
         self._classifier = classifier
@@ -272,6 +278,12 @@ class NetworkSetup(QObject):
         return index in self._ablation.get(layer, ())
 
     @Slot()
+    @Slot()
+    def reset_experiments(self) -> None:
+        """Switch every map back on and read the input as drawn."""
+        self.switch_all_on()
+        self.set_transform({})
+
     def switch_all_on(self) -> None:
         """Switch every map and unit on again."""
         if self._ablation:
@@ -315,8 +327,8 @@ class NetworkSetup(QObject):
         if not background:
             self._loader.supersede()  # a load still running must not undo this
             return self._on_loaded(path, *load_classifier(path))
-        self.message.emit(f"Loading {'LeNet-5' if path is None else path.name}…", 0)
-        self._loader.start(path)
+        self.status.say(f"Loading {'LeNet-5' if path is None else path.name}…", 0)
+        self._loader.submit(lambda: (path, *load_classifier(path)))
         return True
 
     @Slot(object, object, str)
@@ -326,10 +338,10 @@ class NetworkSetup(QObject):
         if classifier is not None:
             self.use_classifier(classifier)
         elif path is not None:
-            self.warning.emit("Cannot load weights", error)
+            self.status.warn("Cannot load weights", error)
         else:
             self.classifierChanged.emit(None)
-            self.warning.emit("Cannot load the bundled weights", error + _STILL_DRAW)
+            self.status.warn("Cannot load the bundled weights", error + _STILL_DRAW)
         self.weightsLoaded.emit(classifier is not None)
         return classifier is not None
 
@@ -340,3 +352,28 @@ def describe(classifier: Classifier) -> str:
     accuracy = classifier.test_accuracy
     measured = f", {accuracy:.2%} on MNIST test" if accuracy is not None else ""
     return f"{name}{measured}"
+
+
+def load_classifier(path: Path | None) -> tuple[Classifier | None, str]:
+    """Load weights (None: the bundled ones): (classifier, "") or (None, why).
+
+    Anything that goes wrong, a bad file or a broken torch install, becomes
+    one line for the person, never an exception: the window must say so,
+    not hang at "Loading".
+    """
+    name = "the bundled weights" if path is None else path.name
+    try:
+        from lenet_gui.network.classifier import Classifier
+        from lenet_gui.network.weights import WeightsError
+    except Exception as error:  # a broken torch install
+        return None, f"{name}: cannot be loaded ({_one_line(error)})"
+    try:
+        return Classifier.load(path), ""
+    except WeightsError as error:
+        return None, str(error)
+    except Exception as error:  # reported to the person, never raised
+        return None, f"{name}: cannot be loaded ({_one_line(error)})"
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

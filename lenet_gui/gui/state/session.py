@@ -14,22 +14,19 @@ session with arrays and no window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lenet_gui.gui.state.network_setup import NetworkSetup
-from lenet_gui.spec.lenet5 import LENET5, Field, NetworkSpec
+from lenet_gui.gui.state.status import StatusLine
+from lenet_gui.spec.lenet5 import LENET5, Field, NetworkSpec, Unit
 
 if TYPE_CHECKING:
-    from lenet_gui.network.classifier import Classifier, Prediction, UnitSum
+    from lenet_gui.network.classifier import Prediction, UnitSum
 
-__all__ = ["ExplorerSession", "Unit", "UnitInfo"]
-
-#: A unit: (layer, map, row, column); C5 and the full layers use row = col = 0.
-Unit = tuple[str, int, int, int]
+__all__ = ["ExplorerSession", "UnitInfo"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +46,8 @@ class UnitInfo:
     terms : UnitSum or None
         Its sum worked through with the current numbers; None with no
         prediction.
+    spec : NetworkSpec
+        The network the unit belongs to.
     """
 
     unit: Unit
@@ -56,6 +55,12 @@ class UnitInfo:
     below: str
     maps: tuple[int, ...]
     terms: UnitSum | None
+    spec: NetworkSpec = LENET5
+
+    @property
+    def reads_whole_layer(self) -> bool:
+        """Whether the unit reads every map or unit below (C5 and up)."""
+        return not self.spec.layer(self.unit[0]).has_maps
 
     def wiring_text(self) -> str:
         """Describe what the unit reads, e.g. for the status bar."""
@@ -69,11 +74,11 @@ class UnitInfo:
             return seen
         layer = self.unit[0]
         verb = "subsamples" if layer.startswith("S") else "reads"
-        if len(self.maps) > 6:
+        if self.reads_whole_layer:
             names = f"all {len(self.maps)}"
         else:
             names = ", ".join(map(str, self.maps))
-        noun = "map" if layer in ("C1", "S2", "C3", "S4", "C5") else "unit"
+        noun = "map" if self.spec.layer(self.below).has_maps else "unit"
         plural = "s" if len(self.maps) > 1 else ""
         return f"{seen}; {verb} {self.below} {noun}{plural} {names}"
 
@@ -83,7 +88,7 @@ class UnitInfo:
         terms = self.terms
         assert terms is not None
         limit = float(abs(terms.weights).max())
-        where = f" ({row}, {col})" if layer in ("C1", "S2", "C3", "S4") else ""
+        where = f" ({row}, {col})" if self.spec.layer(layer).has_maps else ""
         name = "unit" if where == "" else "map"
         squash = "" if layer == "output" else "f"
         return (
@@ -97,8 +102,8 @@ class UnitInfo:
         """Name each map read, e.g. ``"S2 map 1"``, for the unit-sum view."""
         if self.below == "input":
             return ["input"]
-        if len(self.maps) > 6:  # C5 and up read everything below
-            noun = "maps" if self.below == "S4" else "units"
+        if self.reads_whole_layer:
+            noun = "maps" if self.spec.layer(self.below).has_maps else "units"
             return [f"{self.below} {noun} {self.maps[0]}–{self.maps[-1]}"]
         return [f"{self.below} map {k}" for k in self.maps]
 
@@ -123,23 +128,14 @@ class ExplorerSession(QObject):
     pinnedChanged = Signal(object)
     """The pinned drawing's prediction changed (a drawing was pinned, or the
     network changed): a ``Prediction``, or None when nothing is pinned."""
-    classifierChanged = Signal(object)
-    """Other weights are in use (a ``Classifier``), or None: none loaded."""
-    message = Signal(str, int)
-    """Something worth a line in the status bar: (text, milliseconds to show,
-    0 for until replaced)."""
-    warning = Signal(str, str)
-    """Something went wrong that the person must read: (title, text)."""
-    weightsLoaded = Signal(bool)
-    """A weights load asked for ended (the newest, if several were): True if
-    its weights are in use now, False if they were refused (a warning says
-    why and the weights in use stay)."""
 
     def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
         super().__init__(parent)
         self.spec = spec
+        #: What the app tells the person (the window shows it).
+        self.status = StatusLine(self)
         #: The weights in use and the experiments on them.
-        self.network = NetworkSetup(spec, self)
+        self.network = NetworkSetup(spec, self.status, self)
         self._drawing: np.ndarray | None = None
         self._result: Prediction | None = None
         self._unit: Unit | None = None
@@ -152,40 +148,7 @@ class ExplorerSession(QObject):
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(16)
         self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
-        self.network.classifierChanged.connect(self.classifierChanged)
-        self.network.message.connect(self.message)
-        self.network.warning.connect(self.warning)
-        self.network.weightsLoaded.connect(self.weightsLoaded)
         self.network.changed.connect(self._on_network_changed)
-
-    # -- the network --------------------------------------------------------------
-
-    @property
-    def classifier(self) -> Classifier | None:
-        """The classifier in use, or None while none is loaded."""
-        return self.network.classifier
-
-    @property
-    def loading(self) -> bool:
-        """Whether weights are being loaded in the background."""
-        return self.network.loading
-
-    def load_bundled(self, *, background: bool = False) -> None:
-        """Load the bundled weights (see :meth:`NetworkSetup.load_bundled`)."""
-        self.network.load_bundled(background=background)
-
-    def load_weights(self, path: str | Path, *, background: bool = True) -> bool:
-        """Switch to another weights file, checked first; keep the old on failure.
-
-        Read on a worker thread, so the window keeps answering, unless
-        `background` is False; see :meth:`NetworkSetup.load_weights`.
-        :attr:`weightsLoaded` says when it is done and how it went.
-        """
-        return self.network.load_weights(path, background=background)
-
-    def use_classifier(self, classifier: Classifier) -> None:
-        """Classify with `classifier` from now on."""
-        self.network.use_classifier(classifier)
 
     # -- the drawing and its prediction ----------------------------------------------
 
@@ -274,11 +237,11 @@ class ExplorerSession(QObject):
         layer, index, row, col = unit
         below, maps = self.spec.sources(layer, index)
         terms = None
-        if self._result is not None and self.classifier is not None:
-            terms = self.classifier.unit_sum(self._result, *unit)
-        return UnitInfo(
-            unit, self.spec.receptive_field(layer, row, col), below, maps, terms
-        )
+        classifier = self.network.classifier
+        if self._result is not None and classifier is not None:
+            terms = classifier.unit_sum(self._result, *unit)
+        field = self.spec.receptive_field(layer, row, col)
+        return UnitInfo(unit, field, below, maps, terms, self.spec)
 
     # -- comparing two drawings -------------------------------------------------
 
@@ -340,7 +303,7 @@ class ExplorerSession(QObject):
             return self.network.classify(image)
         except (ValueError, RuntimeError) as error:
             # Never let a strange drawing take the app down; keep the drawing.
-            self.message.emit(f"Could not classify the drawing: {error}", 5000)
+            self.status.say(f"Could not classify the drawing: {error}")
             return None
 
     def _emit_unit(self) -> None:

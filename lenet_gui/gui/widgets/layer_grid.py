@@ -20,10 +20,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.packed_layer import PackedLayer, Packing
 from lenet_gui.gui.widgets.themed import ThemedWidget, color_axes
+from lenet_gui.spec.lenet5 import Unit
 
 __all__ = ["ColorScale", "LayerGrid", "LayerSlot"]
-
-Unit = tuple[str, int, int, int]
 
 
 @dataclass(frozen=True)
