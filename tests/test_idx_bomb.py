@@ -1,10 +1,10 @@
 """MNIST files are read by their header first, streamed, in bounded memory.
 
-Issue 12, "Also": a 2 MB ``.gz`` took 4.2 GB because it was decompressed
-whole before its size was checked. Here gzip bombs (a few hundred kB that
-inflate to 128 MiB of zeros) with a plausible header, and headers claiming
-absurd sizes, must cost an error and a few MB, measured with tracemalloc
-(which sees Python's, zlib's and numpy's allocations).
+A small ``.gz`` can inflate to gigabytes, and a header can announce any
+size. Here gzip bombs (a few hundred kB that inflate to 128 MiB of zeros)
+with a plausible header, and headers claiming absurd sizes, must cost an
+error and a few MB, measured with tracemalloc (which sees Python's, zlib's
+and numpy's allocations).
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """The training command refuses, in one line and before training, what would lose files.
 
-Issue 12, items 3 to 5 and the flags: ``--output`` is required and an
-existing file is replaced only with ``--force``; ``--output x.json`` and
-outputs that cannot be written are refused before any data is read; the
-weights and their record are replaced whole or not at all; bad numbers are
-one-line errors. The refusals are checked with a data folder that does not
+``--output`` is required and an existing file is replaced only with
+``--force``; ``--output x.json`` and outputs that cannot be written are
+refused before any data is read; the weights and their record are replaced
+whole or not at all; bad numbers are one-line errors. The refusals are checked with a data folder that does not
 exist, so a check that came after loading the data would fail on the data
 instead.
 """

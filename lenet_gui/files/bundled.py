@@ -15,7 +15,7 @@ checkout or an editable install (``pip install -e``) has no ``_bundled/``
 (the build step does nothing in editable mode) and a ``pyproject.toml``
 beside the package, so the files are read where they are kept, in the
 top-level folders, and retraining into ``weights/`` changes what the app
-reads, as before. The choice is made once for the whole installation, never
+reads. The choice is made once for the whole installation, never
 file by file, and an installed package never looks in ``site-packages``
 itself, where a stray ``weights/`` folder could be.
 

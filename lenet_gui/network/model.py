@@ -10,7 +10,7 @@ Every layer follows the paper (section II-B, appendix A):
 - initial weights uniform in +-2.4/F, F the unit's fan-in.
 
 The one departure is the output: ten fully connected units read through a
-softmax (the seed's "O7") instead of the paper's Euclidean RBF units.
+softmax instead of the paper's Euclidean RBF units.
 
 Every size, the C3 table and the squashing constants come from the spec
 (:data:`lenet_gui.spec.lenet5.LENET5`); nothing here repeats them. The

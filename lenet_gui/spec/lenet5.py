@@ -19,7 +19,7 @@ output full          10                         all 84 F6 units
 ====== ============= ========== ====== ======== =======================
 
 Every layer up to F6 is squashed by ``f(a) = 1.7159 tanh(2a/3)``; the output
-is read through a softmax (the seed's "O7") instead of the paper's RBF units.
+is read through a softmax instead of the paper's RBF units.
 """
 
 from __future__ import annotations
