@@ -131,7 +131,7 @@ def image_formats() -> list[str]:
         dialog's filter (``"*.bmp *.jpg *.png"``).
     """
     formats = QImageReader.supportedImageFormats()
-    return sorted({bytes(name).decode("ascii").lower() for name in formats})
+    return sorted({bytes(name.data()).decode("ascii").lower() for name in formats})
 
 
 def read_image(path: str | os.PathLike[str]) -> np.ndarray:
@@ -171,7 +171,7 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
     reader = QImageReader(os.fspath(path))
     if not reader.canRead():
         raise ImageFileError(path, _unreadable_reason(path, reader))
-    name = bytes(reader.format()).decode("ascii", "replace").upper()
+    name = bytes(reader.format().data()).decode("ascii", "replace").upper()
     if name in ("SVG", "SVGZ"):
         # Before reader.size(): Qt parses the whole document to tell it.
         _check_svg(path, data)

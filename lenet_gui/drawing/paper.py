@@ -48,6 +48,8 @@ _MAX_HISTORY = 500
 _PIXEL_FORMAT = QImage.Format.Format_ARGB32_Premultiplied
 
 Point = tuple[float, float]
+#: A stroke's points in paper pixels: (x, y) pairs, or an (n, 2) array of them.
+StrokePoints = Sequence[Point] | np.ndarray
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ class Paper:
         self._push(Drawing(current.background, (*current.strokes, stroke)))
         return True
 
-    def draw_strokes(self, strokes: Iterable[Sequence[Point]]) -> bool:
+    def draw_strokes(self, strokes: Iterable[StrokePoints]) -> bool:
         """Draw whole strokes with the current pen, as a person would, one by one.
 
         Returns
@@ -222,12 +224,12 @@ class Paper:
         self._batch = self._painter()
         try:
             for points in strokes:
-                points = iter(points)
-                first = next(points, None)
+                remaining = iter(points)
+                first = next(remaining, None)
                 if first is None:
                     continue
                 self.begin_stroke(first)
-                for point in points:
+                for point in remaining:
                     self.extend_stroke(point)
                 inked |= self.end_stroke()
         finally:
@@ -417,7 +419,7 @@ def _fit_to_paper(ink: np.ndarray) -> np.ndarray:
     return background
 
 
-def render(strokes: Iterable[Sequence[Point]], width: float) -> np.ndarray:
+def render(strokes: Iterable[StrokePoints], width: float) -> np.ndarray:
     """Draw strokes on a fresh paper with one pen, as the canvas would.
 
     Parameters

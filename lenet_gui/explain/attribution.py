@@ -139,10 +139,12 @@ def integrated_gradients(
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive integer, not {steps!r}")
     side = model.spec.input_size
-    x = np.asarray(network_input)
-    if x.shape != (side, side):
-        raise ValueError(f"the network input must be ({side}, {side}), not {x.shape}")
-    x = torch.from_numpy(np.array(x, dtype=np.float32))
+    given = np.asarray(network_input)
+    if given.shape != (side, side):
+        raise ValueError(
+            f"the network input must be ({side}, {side}), not {given.shape}"
+        )
+    x = torch.from_numpy(np.array(given, dtype=np.float32))
     baseline = torch.full_like(x, model.spec.background)
 
     alpha, weight = _path(steps)

@@ -155,9 +155,7 @@ def transform_input(
         A value that is not finite, a scale or squeeze that is not positive,
         negative noise, or an input that is not (32, 32).
     """
-    params = _checked(params)
-    columns = {name: [value] for name, value in params.items()}
-    return transform_inputs(network_input, columns, seed)[0]
+    return transform_inputs(network_input, _checked(params), seed)[0]
 
 
 def transform_inputs(
@@ -382,11 +380,11 @@ def _thicken(ink: Tensor, thickness: Tensor) -> Tensor:
     largest = math.ceil(float(thickness.abs().max()))
     # levels[largest + r] is the image filtered by radius r (eroded for r < 0);
     # a side no row asks for is left as the image itself, unused.
-    levels = [ink]
+    filtered = [ink]
     for radius in range(1, largest + 1):
-        levels.append(_disc(ink, radius) if (thickness > 0).any() else ink)
-        levels.insert(0, -_disc(-ink, radius) if (thickness < 0).any() else ink)
-    levels = torch.stack(levels)  # (2 * largest + 1, N, 1, 32, 32)
+        filtered.append(_disc(ink, radius) if (thickness > 0).any() else ink)
+        filtered.insert(0, -_disc(-ink, radius) if (thickness < 0).any() else ink)
+    levels = torch.stack(filtered)  # (2 * largest + 1, N, 1, 32, 32)
     size = thickness.abs()
     whole = size.floor()
     fraction = (size - whole).float()[:, None, None, None]

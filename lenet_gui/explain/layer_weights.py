@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from lenet_gui.network.model import LeNet5, SparseConv2d, Subsampling
+from lenet_gui.network.model import LeNet5, SparseConv2d, Subsampling, layer_bias
 from lenet_gui.spec.lenet5 import Kind
 
 __all__ = ["LayerWeights", "layer_weights"]
@@ -62,18 +62,19 @@ def layer_weights(model: LeNet5, name: str) -> LayerWeights:
     spec = model.spec.layer(name)
     module = model.layer(name)
     mask = None
+    weight: torch.Tensor
     with torch.no_grad():
         if isinstance(module, Subsampling):
-            weights, biases = module.coefficient, module.bias
+            weight = module.coefficient
         elif isinstance(module, SparseConv2d):
             # As the forward pass uses them: a loaded state_dict may hold
             # non-zero kernels where the table has no connection.
-            weights, biases = module.weight * module.mask, module.bias
+            weight = module.weight * module.mask
             mask = _frozen(module.mask[:, :, 0, 0].numpy() != 0)
         else:
-            weights, biases = module.weight, module.bias
-        weights = _frozen(weights.numpy().copy())
-        biases = _frozen(biases.numpy().copy())
+            weight = module.weight
+        weights = _frozen(weight.numpy().copy())
+        biases = _frozen(layer_bias(module).numpy().copy())
     return LayerWeights(
         name=spec.name,
         kind=spec.kind,

@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import Any, BinaryIO, NoReturn, Protocol
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from lenet_gui.files.safe_read import RefusedFile, StrPath, open_regular_file
 __all__ = [
     "IDX_TYPE_NAMES",
     "MAX_IDX_BYTES",
+    "ByteStream",
     "IdxFormatError",
     "content_sha256",
     "read_idx",
@@ -45,7 +46,7 @@ __all__ = [
 _GZIP_MAGIC = b"\x1f\x8b"
 
 # IDX data type code -> big-endian dtype of the stored values.
-_IDX_DTYPES = {
+_IDX_DTYPES: dict[int, np.dtype[Any]] = {
     0x08: np.dtype(">u1"),
     0x09: np.dtype(">i1"),
     0x0B: np.dtype(">i2"),
@@ -67,6 +68,14 @@ IDX_TYPE_NAMES = {
 MAX_IDX_BYTES = 256 * 2**20
 _MAX_CONTENT = MAX_IDX_BYTES + 4 + 4 * 255  # and the largest header
 _CHUNK = 2**20
+
+
+class ByteStream(Protocol):
+    """What IDX data is read from: a file, or the gunzipped content of one."""
+
+    def read(self, size: int, /) -> bytes:
+        """Return up to `size` bytes; fewer only at the end, none past it."""
+        ...
 
 
 class IdxFormatError(ValueError):
@@ -173,7 +182,9 @@ def read_idx_checked(
     return magic, values.astype(_IDX_DTYPES[code].newbyteorder("="), copy=False)
 
 
-def _read_header(path: str | os.PathLike[str], stream: BinaryIO) -> tuple[int, tuple]:
+def _read_header(
+    path: str | os.PathLike[str], stream: ByteStream
+) -> tuple[int, tuple[int, ...]]:
     """Read and check an IDX header; return its type code and shape."""
     head = _read_up_to(stream, 4)
     if not head:
@@ -207,7 +218,7 @@ def _read_header(path: str | os.PathLike[str], stream: BinaryIO) -> tuple[int, t
 
 def _read_payload(
     path: str | os.PathLike[str],
-    stream: BinaryIO,
+    stream: ByteStream,
     size: int | None,
     code: int,
     shape: tuple[int, ...],
@@ -241,13 +252,15 @@ def _read_payload(
     return data
 
 
-def _wrong_length(path, says: str, actual: str, *, truncated: bool) -> NoReturn:
+def _wrong_length(
+    path: str | os.PathLike[str], says: str, actual: str, *, truncated: bool
+) -> NoReturn:
     """Raise the error for values that are fewer or more than announced."""
     problem = "truncated" if truncated else "trailing bytes"
     raise IdxFormatError(f"{path}: {problem}: {says}, file has {actual}")
 
 
-def _read_up_to(stream: BinaryIO, n: int) -> bytearray:
+def _read_up_to(stream: ByteStream, n: int) -> bytearray:
     """Read `n` bytes, fewer only at the end, in chunks (memory grows as read)."""
     data = bytearray()
     while len(data) < n:
@@ -261,7 +274,7 @@ def _read_up_to(stream: BinaryIO, n: int) -> bytearray:
 @contextmanager
 def _open_content(
     path: str | os.PathLike[str],
-) -> Iterator[tuple[BinaryIO, int | None]]:
+) -> Iterator[tuple[ByteStream, int | None]]:
     """Open a file's content as a stream, gunzipped if it starts with the magic.
 
     Yields the stream and, when the file is not compressed, its size (a gzip
@@ -303,7 +316,7 @@ def content_sha256(path: str | os.PathLike[str]) -> str:
         return stream_sha256(path, stream)
 
 
-def stream_sha256(source: object, stream: BinaryIO) -> str:
+def stream_sha256(source: object, stream: ByteStream) -> str:
     """Hash a stream in chunks, refusing more content than an IDX file can hold."""
     digest = hashlib.sha256()
     total = 0

@@ -57,7 +57,8 @@ _UMASK = _read_umask()
 
 def describe(error: OSError) -> str:
     """Say in plain words why a save failed, without the path or errno number."""
-    return _PLAIN.get(error.errno) or error.strerror or str(error)
+    plain = None if error.errno is None else _PLAIN.get(error.errno)
+    return plain or error.strerror or str(error)
 
 
 def write_file(path: Path | str, data: bytes) -> Path:

@@ -59,13 +59,12 @@ def _float_levels(a: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float, 
     # is read as saturated ink (+inf) on paper (-inf).
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     np.clip(x, lo, hi, out=x)
-    nan = np.isnan(x)
-    known = x[~nan]
+    nan_pixels = np.isnan(x)
+    known = x[~nan_pixels]
     if known.size == 0:
-        return x, nan, 0.0, 0.0
+        return x, nan_pixels, 0.0, 0.0
     lo, hi = float(known.min()), float(known.max())
-    if not nan.any():
-        nan = None
+    nan = nan_pixels if nan_pixels.any() else None
     if hi == lo or (lo >= 0.0 and hi <= 1.0):
         return x, nan, lo, hi
     if lo >= 0.0 and hi <= 255.0:

@@ -197,11 +197,10 @@ def _photo_ink(grey: np.ndarray) -> np.ndarray | None:
     mask = smooth > low
     if np.count_nonzero(mask) < 4:
         return None
-    mask = remove_lines(mask, smooth)
-    mask = digit_pieces(mask, smooth > threshold)
-    if mask is None:
+    pieces = digit_pieces(remove_lines(mask, smooth), smooth > threshold)
+    if pieces is None:
         return None
-    level = float(np.percentile(smooth[mask], 80.0))
+    level = float(np.percentile(smooth[pieces], 80.0))
     if level <= floor:
         return None
 
@@ -212,7 +211,7 @@ def _photo_ink(grey: np.ndarray) -> np.ndarray | None:
     full = 1.0 - lightness / full_paper
     full = box_mean(full, 1)
     ink = np.clip((full - low) / (level - low), 0.0, 1.0)
-    keep = box_any(mask, 1)
+    keep = box_any(pieces, 1)
     rows = np.minimum((np.arange(height) + 0.5) * scale, keep.shape[0] - 1)
     cols = np.minimum((np.arange(width) + 0.5) * scale, keep.shape[1] - 1)
     ink *= keep[rows.astype(np.intp)][:, cols.astype(np.intp)]

@@ -108,7 +108,7 @@ def find_lines(mask: np.ndarray, darkness: np.ndarray) -> tuple[np.ndarray, int]
     length = _band_lengths(slopes, height, width, reach, bands)
     usable = length >= 0.5 * width
     alive = np.ones(ys.size, dtype=bool)
-    candidates = []
+    candidates: list[tuple[np.ndarray, int]] = []
     while len(candidates) < 64:
         cover = np.divide(counts, length, out=np.zeros_like(counts), where=usable)
         angle, band = np.unravel_index(np.argmax(cover), cover.shape)

@@ -345,6 +345,7 @@ def _entry(folder: Path, where: str, k: int, entry: Any) -> CheckpointInfo:
     accuracy = entry.get("test_accuracy")
     if accuracy is not None and not sensible_accuracy(accuracy):
         raise bad(f"has test_accuracy {accuracy!r}, not a fraction 0 to 1")
+    recorded = None if accuracy is None else float(accuracy)
     path = folder / name
     try:
         regular_file_status(path)
@@ -358,7 +359,7 @@ def _entry(folder: Path, where: str, k: int, entry: Any) -> CheckpointInfo:
         label,
         float(passes),
         batches,
-        None if accuracy is None else float(accuracy),
+        recorded,
     )
 
 

@@ -15,7 +15,13 @@ import numpy as np
 import torch
 
 from lenet_gui.imaging.preprocess import preprocess
-from lenet_gui.network.model import Ablation, LayerSummary, LeNet5
+from lenet_gui.network.model import (
+    Ablation,
+    LayerSummary,
+    LeNet5,
+    Subsampling,
+    layer_bias,
+)
 from lenet_gui.network.weights import load_model
 from lenet_gui.network.weights_guard import recorded_accuracy, recorded_temperature
 from lenet_gui.spec.lenet5 import Kind, NetworkSpec
@@ -179,12 +185,12 @@ class Classifier:
             inputs = source[(list(maps), *window)]
         module = self._model.layer(layer)
         with torch.no_grad():
-            if spec.kind is Kind.SUBSAMPLING:
+            if isinstance(module, Subsampling):
                 weights = np.full(inputs.shape, float(module.coefficient[index]))
             else:
                 weights = module.weight[index].double().numpy()
                 weights = weights.reshape(spec.inputs, *inputs.shape[1:])[list(maps)]
-            bias = float(module.bias[index])
+            bias = float(layer_bias(module)[index])
         inputs = inputs.astype(np.float64)
         total = float((weights * inputs).sum()) + bias
         value = self.spec.squash(total) if spec.squashed else total

@@ -33,11 +33,13 @@ from lenet_gui.spec.lenet5 import LENET5, Kind, LayerSpec, NetworkSpec
 
 __all__ = [
     "Ablation",
+    "LayerModule",
     "LayerSummary",
     "LeNet5",
     "ScaledTanh",
     "SparseConv2d",
     "Subsampling",
+    "layer_bias",
 ]
 
 
@@ -128,11 +130,12 @@ class SparseConv2d(nn.Conv2d):
         if not hasattr(self, "mask"):  # nn.Conv2d.__init__ calls this early
             return
         kernel_area = self.kernel_size[0] * self.kernel_size[1]
+        bias = layer_bias(self)
         with torch.no_grad():
             for out_map, in_maps in enumerate(self.table):
                 bound = 2.4 / (len(in_maps) * kernel_area)
                 self.weight[out_map].uniform_(-bound, bound)
-                self.bias[out_map].uniform_(-bound, bound)
+                bias[out_map].uniform_(-bound, bound)
             self.weight.mul_(self.mask)
 
     def forward(self, x: Tensor) -> Tensor:  # noqa: D102
@@ -152,6 +155,22 @@ class LayerSummary:
     output_shape: tuple[int, ...]
     trainable_parameters: int
     connections: int
+
+
+#: The module of one layer: a subsampling, a convolution (sparse for C3) or a
+#: full connection.
+LayerModule = Subsampling | nn.Conv2d | nn.Linear
+
+
+def layer_bias(module: LayerModule) -> Tensor:
+    """Return a layer's biases, one per map or unit.
+
+    Every layer of LeNet-5 is built with them; torch's types allow a
+    convolution or a full connection without.
+    """
+    if module.bias is None:
+        raise ValueError(f"{type(module).__name__} layer built without biases")
+    return module.bias
 
 
 class LeNet5(nn.Module):
@@ -256,7 +275,7 @@ class LeNet5(nn.Module):
                 off[spec.name] = torch.tensor(sorted(chosen))
         return off or None
 
-    def layer(self, name: str) -> nn.Module:
+    def layer(self, name: str) -> LayerModule:
         """Return the module of the layer called `name` in the spec."""
         return getattr(self, self.spec.layer(name).name.lower())
 
@@ -310,12 +329,13 @@ class LeNet5(nn.Module):
         return rows
 
 
-def _build(spec: LayerSpec) -> nn.Module:
+def _build(spec: LayerSpec) -> LayerModule:
     """Return the module that computes one layer of the spec, initialised."""
     if spec.kind is Kind.SUBSAMPLING:
         return Subsampling(spec.maps, spec.kernel)
     if spec.kind is Kind.CONVOLUTION and spec.table is not None:
         return SparseConv2d(spec.table, spec.inputs, spec.kernel)
+    module: nn.Conv2d | nn.Linear
     if spec.kind is Kind.CONVOLUTION:
         module = nn.Conv2d(spec.inputs, spec.maps, spec.kernel, spec.stride)
     else:
@@ -330,4 +350,4 @@ def _init_uniform_by_fan_in(layer: nn.Conv2d | nn.Linear) -> None:
     bound = 2.4 / fan_in
     with torch.no_grad():
         layer.weight.uniform_(-bound, bound)
-        layer.bias.uniform_(-bound, bound)
+        layer_bias(layer).uniform_(-bound, bound)

@@ -21,13 +21,13 @@ import io
 import math
 import zipfile
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import torch
 
-from lenet_gui.network.model import LeNet5, SparseConv2d
-from lenet_gui.spec.lenet5 import Kind, NetworkSpec
+from lenet_gui.network.model import LeNet5, SparseConv2d, Subsampling, layer_bias
+from lenet_gui.spec.lenet5 import NetworkSpec
 
 __all__ = [
     "MAX_UNPACKED_BYTES",
@@ -134,14 +134,14 @@ def worst_case_sums(model: LeNet5) -> Iterator[tuple[str, float]]:
     for layer in spec.layers:
         module = model.layer(layer.name)
         with torch.no_grad():
-            if layer.kind is Kind.SUBSAMPLING:
+            if isinstance(module, Subsampling):
                 gains = module.coefficient.double().abs() * layer.kernel**2
             else:
                 weight = module.weight.double()
                 if isinstance(module, SparseConv2d):
                     weight = weight * module.mask.double()
                 gains = weight.abs().flatten(1).sum(1)
-            sums = gains * largest_input + module.bias.double().abs()
+            sums = gains * largest_input + layer_bias(module).double().abs()
         largest = float(sums.max())
         yield layer.name, largest
         largest_input = spec.amplitude if layer.squashed else largest
@@ -163,17 +163,17 @@ def recorded_temperature(metadata: Mapping[str, Any]) -> float:
     return float(value) if sensible_temperature(value) else 1.0
 
 
-def sensible_accuracy(value: object) -> bool:
+def sensible_accuracy(value: object) -> TypeGuard[float]:
     """Whether `value` can be an accuracy: a real number from 0 to 1."""
     return finite_number(value) and 0.0 <= value <= 1.0
 
 
-def sensible_temperature(value: object) -> bool:
+def sensible_temperature(value: object) -> TypeGuard[float]:
     """Whether `value` can be a softmax temperature: a number from 0.05 to 20."""
     return finite_number(value) and _TEMPERATURES[0] <= value <= _TEMPERATURES[1]
 
 
-def finite_number(value: object) -> bool:
+def finite_number(value: object) -> TypeGuard[float]:
     """Whether `value` is a finite real number (True and False are not)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False

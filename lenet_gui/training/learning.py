@@ -194,11 +194,11 @@ def evaluate_inputs(
     model: LeNet5, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 1000
 ) -> Evaluation:
     """Classify (N, 32, 32) network inputs and compare with their labels."""
-    inputs = torch.from_numpy(inputs).unsqueeze(1)  # (N, 1, 32, 32)
+    batch = torch.from_numpy(inputs).unsqueeze(1)  # (N, 1, 32, 32)
     model.eval()
     with torch.no_grad():
-        batches = range(0, len(inputs), batch_size)
+        starts = range(0, len(batch), batch_size)
         predictions = torch.cat(
-            [model(inputs[i : i + batch_size]).argmax(1) for i in batches]
+            [model(batch[i : i + batch_size]).argmax(1) for i in starts]
         )
     return Evaluation(predictions.numpy(), np.asarray(labels, dtype=np.int64))

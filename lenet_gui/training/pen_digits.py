@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +105,7 @@ class PenAugmentation:
                 f"unknown style(s) {', '.join(unknown)}; known: {', '.join(STYLES)}"
             )
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """Return the settings as a plain dict, for the weights' metadata."""
         described = asdict(self)
         described["heights"] = list(self.heights)

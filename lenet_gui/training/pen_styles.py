@@ -27,6 +27,11 @@ __all__ = [
     "style_variant",
 ]
 
+#: A digit's strokes: (n, 2) float64 arrays of (x, y) points, y down.
+Strokes = list[np.ndarray]
+#: A style variant: the digit's varied strokes, or None where it does not fit.
+Variant = Callable[[Strokes, np.random.Generator], Strokes | None]
+
 
 def bounding_box(strokes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Top-left corner and (width, height) of the strokes' bounding box."""
@@ -41,7 +46,7 @@ def _segment(start: np.ndarray, end: np.ndarray, points: int = 6) -> np.ndarray:
     return start + t * (end - start)
 
 
-def slashed_zero(strokes: list[np.ndarray], rng: np.random.Generator) -> list | None:
+def slashed_zero(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """Add a slash through a 0 (Ø), from just beyond its top right to its bottom left.
 
     The slash crosses the whole oval and ends a little outside it, as people
@@ -65,7 +70,7 @@ def _crossings(strokes: Sequence[np.ndarray], level: float) -> list[float]:
     return xs
 
 
-def barred_seven(strokes: list[np.ndarray], rng: np.random.Generator) -> list | None:
+def barred_seven(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """Add a short bar across the stem of a 7, a little above its middle.
 
     Only for a 7 that has no bar yet (a second bar is no style anyone
@@ -99,7 +104,7 @@ def _flat_length(strokes: Sequence[np.ndarray], top: float, bottom: float) -> fl
     return total
 
 
-def flagged_one(strokes: list[np.ndarray], rng: np.random.Generator) -> list | None:
+def flagged_one(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """Start a plain 1 with the up-stroke (flag) people write before the stem.
 
     The flag is 15-40 % of the height and rises at 30-60 degrees from the
@@ -118,7 +123,7 @@ def flagged_one(strokes: list[np.ndarray], rng: np.random.Generator) -> list | N
     return [np.concatenate([flag, first]), *strokes[1:]]
 
 
-def footed_one(strokes: list[np.ndarray], rng: np.random.Generator) -> list | None:
+def footed_one(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """Add a foot (base bar) under a 1 that is a single stem."""
     (x, y), (w, h) = bounding_box(strokes)
     if w > 0.5 * h:
@@ -127,10 +132,11 @@ def footed_one(strokes: list[np.ndarray], rng: np.random.Generator) -> list | No
     foot_y = float(bottom[:, 1].max())
     stem = float(bottom[bottom[:, 1] > y + 0.8 * h, 0].mean())
     half = h * rng.uniform(0.15, 0.3)
-    return [*strokes, _segment(np.array([stem - half, foot_y]), [stem + half, foot_y])]
+    foot = _segment(np.array([stem - half, foot_y]), np.array([stem + half, foot_y]))
+    return [*strokes, foot]
 
 
-def closed_four(strokes: list[np.ndarray], rng: np.random.Generator) -> list | None:
+def closed_four(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """Close an open 4: its first leg leans from the top of the stem to the corner.
 
     Only for a 4 written as an L-shaped stroke then a stem (how most of the
@@ -169,7 +175,7 @@ def closed_four(strokes: list[np.ndarray], rng: np.random.Generator) -> list | N
     return [np.concatenate([leg[:-1], ell[corner:]]), stem]
 
 
-def curled_nine(strokes: list[np.ndarray], rng: np.random.Generator) -> list | None:
+def curled_nine(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """Let the tail of a 9 curl to the left at its end, as many people write it."""
     last = strokes[-1]
     if len(last) < 2:
@@ -193,7 +199,7 @@ def curled_nine(strokes: list[np.ndarray], rng: np.random.Generator) -> list | N
 
 #: Style variants by name: (digit, function of (strokes, rng) giving the
 #: varied strokes, or None where the variant does not apply to this digit).
-STYLES: dict[str, tuple[int, Callable]] = {
+STYLES: dict[str, tuple[int, Variant]] = {
     "slashed_zero": (0, slashed_zero),
     "flagged_one": (1, flagged_one),
     "footed_one": (1, footed_one),

@@ -16,11 +16,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor
 
+from lenet_gui.files.stroke_files import PenDigit
 from lenet_gui.network.model import LeNet5
 from lenet_gui.training.calibration import (
     expected_calibration_error,
@@ -138,8 +140,8 @@ class PenTraining:
     ink: Tensor
     labels: Tensor
     per_pass: int
-    heldout: list
-    record: dict
+    heldout: list[PenDigit]
+    record: dict[str, Any]
 
 
 def prepare(args: argparse.Namespace, workers: int | None) -> PenTraining | None:
@@ -218,7 +220,7 @@ def logits_of(model: LeNet5, inputs: np.ndarray, batch_size: int = 1000) -> np.n
 
 def calibration_report(
     logits: np.ndarray, labels: np.ndarray, writers: np.ndarray
-) -> dict:
+) -> dict[str, Any]:
     """Fit a temperature, and measure calibration on writers it was not fitted on.
 
     The writers are split in two halves; T fitted on one half is scored on
@@ -261,10 +263,10 @@ VALIDATION_SEED = 0
 
 def validate(
     model: LeNet5,
-    heldout: list,
+    heldout: list[PenDigit],
     seed: int = VALIDATION_SEED,
     workers: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Read held-out writers' digits, drawn as the product is checked.
 
     Each digit is drawn once as written (no augmentation), 45-80 % of the

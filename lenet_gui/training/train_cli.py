@@ -34,6 +34,8 @@ from lenet_gui.files.idx import (
 )
 from lenet_gui.files.safe_write import check_writable, describe
 from lenet_gui.network.checkpoints import (
+    CheckpointInfo,
+    CheckpointPlan,
     checkpoint_folder,
     checkpoint_schedule,
     save_checkpoint,
@@ -390,12 +392,19 @@ class _Checkpoints:
     it off.
     """
 
-    def __init__(self, args, model, steps, test_images, test_labels) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        model: LeNet5,
+        steps: int,
+        test_images: np.ndarray,
+        test_labels: np.ndarray,
+    ) -> None:
         self._model = model
         self._test = (test_images, test_labels)
-        self._saved: list = []
+        self._saved: list[CheckpointInfo] = []
         self._seen = 0
-        self._due = {}
+        self._due: dict[int, CheckpointPlan] = {}
         if args.checkpoints:
             with _saving(checkpoint_folder(args.output)):
                 self._folder = start_checkpoint_folder(args.output)
