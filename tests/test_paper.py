@@ -1,7 +1,5 @@
 """The paper: one renderer for the live canvas and every offline drawing."""
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -116,15 +114,3 @@ def test_where_the_paper_is_shown_pixel_for_pixel_mouse_and_script_agree(qtbot):
     np.testing.assert_array_equal(
         render([paper_points], canvas.pen_width()), canvas.to_array()
     )
-
-
-def test_drawing_offline_loads_no_widgets():
-    code = (
-        "import sys; import lenet_gui.training.drawn; "
-        "from lenet_gui.drawing.paper import render; render([[(5, 5), (9, 9)]], 8); "
-        "print('PySide6.QtWidgets' in sys.modules, 'torch' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split() == ["False", "False"]

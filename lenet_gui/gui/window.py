@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from lenet_gui.drawing.examples import load_examples
 from lenet_gui.gui.actions import WindowActions
 from lenet_gui.gui.file_commands import FileCommands
+from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.panels import Panel, make_panels
 from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
             canvas=self._canvas,
             session=self._session,
             files=self.files,
-            panels=list(self._panels.values()),
+            panels=self._tabs.panels(),
             feature_maps=self.feature_maps,
             show_panel=self.show_panel,
             set_theme=self.set_theme,
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
     @property
     def feature_maps(self) -> FeatureMapPanel:
         """The feature-map panel."""
-        return self._panels["maps"].feature_maps
+        return self.panel("maps").feature_maps
 
     @property
     def splitter(self) -> QSplitter:
@@ -146,34 +146,15 @@ class MainWindow(QMainWindow):
 
     def panels(self) -> list[str]:
         """Return the names of the panels, in the order of their tabs."""
-        return list(self._panels)
+        return self._tabs.names()
 
     def panel(self, name: str) -> Panel:
-        """Return the panel (the view's controller) called `name`.
-
-        Raises
-        ------
-        KeyError
-            If there is no such panel (see :meth:`panels`).
-        """
-        try:
-            return self._panels[name]
-        except KeyError:
-            raise KeyError(
-                f"no panel {name!r}; panels are {', '.join(self._panels)}"
-            ) from None
+        """Return the panel (the view's controller) called `name` (KeyError if none)."""
+        return self._tabs.panel(name)
 
     def show_panel(self, name: str) -> QWidget:
-        """Bring a panel to the front and return its widget.
-
-        Raises
-        ------
-        KeyError
-            If there is no panel called `name` (see :meth:`panels`).
-        """
-        panel = self.panel(name)
-        self._tabs.setCurrentWidget(panel.widget)
-        return panel.widget
+        """Bring a panel to the front and return its widget (KeyError if none)."""
+        return self._tabs.show_panel(name)
 
     def set_theme(self, name: str) -> None:
         """Use the ``"system"``, ``"light"`` or ``"dark"`` theme, and remember it."""
@@ -244,14 +225,7 @@ class MainWindow(QMainWindow):
         left_column.addLayout(result_row, 2)
         left_column.addWidget(self._probabilities, 2)
 
-        self._panels: dict[str, Panel] = {
-            panel.NAME: panel for panel in make_panels(self._session, examples)
-        }
-        self._tabs = QTabWidget()
-        self._tabs.setDocumentMode(True)
-        for panel in self._panels.values():
-            index = self._tabs.addTab(panel.widget, panel.TITLE)
-            self._tabs.setTabToolTip(index, panel.TIP)
+        self._tabs = PanelTabs(make_panels(self._session, examples))
         right = QWidget()
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
@@ -279,9 +253,9 @@ class MainWindow(QMainWindow):
         session.status.said.connect(self._on_status_said)
         session.status.warned.connect(self._on_status_warned)
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
-        self._panels["maps"].exampleChosen.connect(self.files.open_example)
-        self._tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self._on_tabs_current_changed(self._tabs.currentIndex())
+        self.panel("maps").exampleChosen.connect(self.files.open_example)
+        self._tabs.shownPanelChanged.connect(self._on_tabs_shown_panel_changed)
+        self._tabs.start()
 
     # -- live update ----------------------------------------------------------
 
@@ -341,13 +315,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text.splitlines()[0], 8000)
         QMessageBox.warning(self, title, text)
 
-    @Slot(int)
-    def _on_tabs_current_changed(self, index: int) -> None:
-        current = self._tabs.widget(index)
-        for panel in self._panels.values():
-            panel.set_shown(panel.widget is current)
-            if panel.widget is current:
-                self._unit_sum.setVisible(panel.SHOWS_UNITS)
+    @Slot(object)
+    def _on_tabs_shown_panel_changed(self, panel: Panel) -> None:
+        self._unit_sum.setVisible(panel.SHOWS_UNITS)
 
     # -- settings and closing -----------------------------------------------------
 
@@ -358,8 +328,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the settings and wait for work still running."""
         self._session.shutdown()
-        for panel in self._panels.values():
-            panel.shutdown()
+        self._tabs.shutdown()
         self._settings.save(self._remembered())
         super().closeEvent(event)
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from lenet_gui.gui.state.jobs import LatestJob
 from lenet_gui.gui.state.status import StatusLine
-from lenet_gui.spec.lenet5 import LENET5, NetworkSpec
+from lenet_gui.spec.lenet5 import NetworkSpec
 
 if TYPE_CHECKING:
     from lenet_gui.network.checkpoints import CheckpointInfo
@@ -44,6 +44,8 @@ class NetworkSetup(QObject):
     ----------
     spec : NetworkSpec
         The network.
+    status : StatusLine
+        Where messages about the weights go.
     parent : QObject, optional
         The Qt parent.
     """
@@ -65,15 +67,10 @@ class NetworkSetup(QObject):
     """The newest load asked for ended: True, its weights are in use; False."""
 
     def __init__(
-        self,
-        spec: NetworkSpec = LENET5,
-        status: StatusLine | None = None,
-        parent: QObject | None = None,
+        self, spec: NetworkSpec, status: StatusLine, parent: QObject | None = None
     ):
         super().__init__(parent)
-        self.spec = spec
-        #: Where messages about the weights go.
-        self.status = status if status is not None else StatusLine(self)
+        self.spec, self.status = spec, status
         self._loaded: Classifier | None = None  # the weights as loaded
         self._classifier: Classifier | None = None  # in use: those, or a checkpoint
         self._checkpoints: list[CheckpointInfo] = []
@@ -121,16 +118,12 @@ class NetworkSetup(QObject):
         """Name the weights in use for people, e.g. "bundled weights, 99.38 %..."."""
         if self._loaded is None:
             return "no weights loaded"
-        text = describe(self._loaded)
-        if self._checkpoint is not None:
-            info = self._checkpoints[self._checkpoint]
-            measured = (
-                ""
-                if info.test_accuracy is None
-                else f", {info.test_accuracy:.2%} on MNIST test"
-            )
-            text = f"training checkpoint: {info.label}{measured}"
-        return text
+        if self._checkpoint is None:
+            return describe(self._loaded)
+        info = self._checkpoints[self._checkpoint]
+        accuracy = info.test_accuracy
+        measured = "" if accuracy is None else f", {accuracy:.2%} on MNIST test"
+        return f"training checkpoint: {info.label}{measured}"
 
     def describe_experiments(self) -> str:
         """Say which units are off and how the input is distorted ("" for none)."""
@@ -226,13 +219,10 @@ class NetworkSetup(QObject):
         else:
             classifier = self._checkpoint_classifiers.get(index)
             if classifier is None:
-                from lenet_gui.network.classifier import Classifier
-                from lenet_gui.network.weights import WeightsError
-
-                try:
-                    classifier = Classifier.load(self._checkpoints[index].path)
-                except WeightsError as error:
-                    self.status.warn("Cannot load the checkpoint", str(error))
+                path = self._checkpoints[index].path
+                classifier, error = load_classifier(path)
+                if classifier is None:
+                    self.status.warn("Cannot load the checkpoint", error)
                     return False
                 self._checkpoint_classifiers[index] = classifier
         self._classifier = classifier

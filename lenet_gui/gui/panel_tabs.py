@@ -1,0 +1,82 @@
+"""The panels' tabs: one tab per panel, and only the panel shown kept up to date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from lenet_gui.gui.panels import Panel
+
+__all__ = ["PanelTabs"]
+
+
+class PanelTabs(QTabWidget):
+    """A tab for each panel, in order; tells each panel whether it is shown.
+
+    Parameters
+    ----------
+    panels : sequence of Panel
+        The panels, in the order of their tabs.
+    parent : QWidget, optional
+        The Qt parent.
+    """
+
+    shownPanelChanged = Signal(object)
+    """Another panel is shown: the :class:`~lenet_gui.gui.panels.Panel`."""
+
+    def __init__(self, panels: Sequence[Panel], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self._panels = {panel.NAME: panel for panel in panels}
+        for panel in panels:
+            index = self.addTab(panel.widget, panel.TITLE)
+            self.setTabToolTip(index, panel.TIP)
+        self.currentChanged.connect(self._on_current_changed)
+
+    def names(self) -> list[str]:
+        """Return the names of the panels, in the order of their tabs."""
+        return list(self._panels)
+
+    def panels(self) -> list[Panel]:
+        """Return the panels, in the order of their tabs."""
+        return list(self._panels.values())
+
+    def panel(self, name: str) -> Panel:
+        """Return the panel called `name`.
+
+        Raises
+        ------
+        KeyError
+            If there is no such panel (see :meth:`names`).
+        """
+        try:
+            return self._panels[name]
+        except KeyError:
+            raise KeyError(
+                f"no panel {name!r}; panels are {', '.join(self._panels)}"
+            ) from None
+
+    def show_panel(self, name: str) -> QWidget:
+        """Bring the panel called `name` to the front and return its widget."""
+        panel = self.panel(name)
+        self.setCurrentWidget(panel.widget)
+        return panel.widget
+
+    def start(self) -> None:
+        """Show the current tab's panel (builds its view); once everything is wired."""
+        self._on_current_changed(self.currentIndex())
+
+    def shutdown(self) -> None:
+        """Stop every panel's work still running."""
+        for panel in self._panels.values():
+            panel.shutdown()
+
+    @Slot(int)
+    def _on_current_changed(self, index: int) -> None:
+        current = self.widget(index)
+        for panel in self._panels.values():
+            panel.set_shown(panel.widget is current)
+            if panel.widget is current:
+                self.shownPanelChanged.emit(panel)
