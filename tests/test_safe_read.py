@@ -106,39 +106,29 @@ def test_missing_and_too_large_files_are_refused_with_their_reason(tmp_path):
         assert len(stream.read()) == 3000
 
 
-def _json_array(path: Path) -> Path:
-    path.write_text("[]")
-    return path
+#: Each reader of a file a person names: the error it raises, and its message.
+READERS = {
+    "stroke file": (load_pen_digits, StrokeFileError, "{path}: {reason}"),
+    "digit set": (load_digit_set, DigitSetError, "{name}: {reason}"),
+    "IDX file": (read_idx, IdxFormatError, "{path}: {reason}"),
+}
 
 
-@pytest.mark.parametrize("kind", ["pipe", "dev-zero"])
-def test_stroke_files_are_refused_unless_regular(tmp_path, kind):
-    path = _special(tmp_path, kind, "pen.json")
-    error = _outcome(lambda: load_pen_digits(path), path if kind == "pipe" else None)
-    assert isinstance(error, StrokeFileError)
-    assert str(error) == f"{path}: {KINDS[kind][0]}"
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("reader", READERS)
+def test_each_reader_refuses_what_is_not_a_regular_file(tmp_path, reader, kind):
+    read, error_type, message = READERS[reader]
+    path = _special(tmp_path, kind, "digits")
+    error = _outcome(lambda: read(path), path if kind == "pipe" else None)
+    assert isinstance(error, error_type)
+    reason = KINDS[kind][0]
+    assert str(error) == message.format(path=path, name=path.name, reason=reason)
 
 
-@pytest.mark.parametrize("kind", ["pipe", "dev-zero", "folder"])
-def test_a_digit_set_is_refused_unless_regular(tmp_path, kind):
-    path = _special(tmp_path, kind, "set.npz")
-    error = _outcome(lambda: load_digit_set(path), path if kind == "pipe" else None)
-    assert isinstance(error, DigitSetError)
-    assert str(error) == f"set.npz: {KINDS[kind][0]}"
-
-
-@pytest.mark.parametrize("kind", ["pipe", "dev-zero", "folder"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_examples_that_are_not_a_regular_file_are_skipped(tmp_path, kind):
     path = _special(tmp_path, kind, "examples.json")
     assert _outcome(lambda: load_examples(path), path if kind == "pipe" else None) == []
-
-
-@pytest.mark.parametrize("kind", ["dev-zero", "folder"])
-def test_idx_files_are_refused_unless_regular(tmp_path, kind):
-    path = _special(tmp_path, kind, "images-idx3-ubyte")
-    error = _outcome(lambda: read_idx(path))
-    assert isinstance(error, IdxFormatError)
-    assert str(error) == f"{path}: {KINDS[kind][0]}"
 
 
 def test_a_save_does_not_replace_a_device_or_a_folder(tmp_path):
