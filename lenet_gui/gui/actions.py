@@ -162,7 +162,8 @@ class WindowActions(QObject):
     def _action(
         self, text: str, slot: Callable, shortcuts: Sequence = (), tip: str = ""
     ) -> QAction:
-        act = QAction(text, self._window, triggered=slot)
+        act = QAction(text, self._window)
+        act.triggered.connect(slot)
         act.setShortcuts([QKeySequence(s) for s in shortcuts])
         act.setStatusTip(tip)
         act.setToolTip(

@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # An application made before (a benchmark probing start-up) is reused.
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    assert isinstance(app, QApplication)  # not a QCoreApplication: it shows windows
     app.setApplicationName("LeNet-5 Explorer")
     app.setOrganizationName("lenet-gui")
     use_app_icon(app)

@@ -54,9 +54,10 @@ def png_bytes(image: QImage) -> bytes:
     """
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if image.isNull() or not image.save(buffer, "PNG"):
+    # The stub asks for bytes; PySide takes only str for the format here.
+    if image.isNull() or not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise OSError(errno.EINVAL, "the picture could not be made into a PNG")
-    return bytes(buffer.data())
+    return bytes(buffer.data().data())
 
 
 class FileCommands(QObject):

@@ -39,7 +39,7 @@ from lenet_gui.drawing.examples import load_examples
 from lenet_gui.gui.actions import WindowActions
 from lenet_gui.gui.file_commands import FileCommands
 from lenet_gui.gui.panel_tabs import PanelTabs
-from lenet_gui.gui.panels import Panel, make_panels
+from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
 from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
     @property
     def feature_maps(self) -> FeatureMapPanel:
         """The feature-map panel."""
-        return self.panel("maps").feature_maps
+        return self._maps.feature_maps
 
     @property
     def splitter(self) -> QSplitter:
@@ -226,6 +226,9 @@ class MainWindow(QMainWindow):
         left_column.addWidget(self._probabilities, 2)
 
         self._tabs = PanelTabs(make_panels(self._session, examples))
+        maps = self._tabs.panel("maps")
+        assert isinstance(maps, MapsPanel)
+        self._maps = maps
         right = QWidget()
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
@@ -253,7 +256,7 @@ class MainWindow(QMainWindow):
         session.status.said.connect(self._on_status_said)
         session.status.warned.connect(self._on_status_warned)
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
-        self.panel("maps").exampleChosen.connect(self.files.open_example)
+        self._maps.exampleChosen.connect(self.files.open_example)
         self._tabs.shownPanelChanged.connect(self._on_tabs_shown_panel_changed)
         self._tabs.start()
 

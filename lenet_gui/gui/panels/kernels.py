@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import Panel
 from lenet_gui.gui.widgets import KernelView
+
+if TYPE_CHECKING:
+    from lenet_gui.network.classifier import Classifier
 
 
 class KernelsPanel(Panel):
@@ -20,7 +25,7 @@ class KernelsPanel(Panel):
         self.view.hoverInfoChanged.connect(
             lambda text: self.session.status.say(text, 0)
         )
-        self._weights_of = None
+        self._weights_of: Classifier | None = None
         return self.view
 
     def update_view(self) -> None:  # noqa: D102

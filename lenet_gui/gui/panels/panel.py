@@ -63,7 +63,8 @@ class Panel(QObject):
         #: The tab's page; the view goes in it when first shown.
         self.widget = QWidget()
         self.widget.setObjectName(self.NAME)
-        QVBoxLayout(self.widget).setContentsMargins(0, 0, 0, 0)
+        self._page = QVBoxLayout(self.widget)
+        self._page.setContentsMargins(0, 0, 0, 0)
         self._built = False
         # New predictions are listened to only while shown (set_shown): with
         # every tab listening, each live update paid for seven idle slots.
@@ -83,7 +84,7 @@ class Panel(QObject):
         """Build the view now if it is not built yet."""
         if not self._built:
             self._built = True
-            self.widget.layout().addWidget(self.build())
+            self._page.addWidget(self.build())
 
     def update_view(self) -> None:
         """Show the session's current state in the widget."""

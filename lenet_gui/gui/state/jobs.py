@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -78,7 +79,7 @@ class LatestJob(QObject):
             self._newest += 1
             self._threads = [t for t in self._threads if t.is_alive()]
             if self._parallel:
-                self._start(lambda request=self._newest: self._run(request, job))
+                self._start(functools.partial(self._run, self._newest, job))
                 return
             self._pending = (self._newest, job)
             if not self._threads:

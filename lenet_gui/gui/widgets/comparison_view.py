@@ -16,7 +16,9 @@ from lenet_gui.gui.widgets.themed import ThemedWidget
 __all__ = ["ComparisonView"]
 
 #: A network state: (input, activations by layer, probabilities), or None.
-State = tuple[np.ndarray, Mapping[str, np.ndarray], np.ndarray] | None
+#: A drawing as read: (network input, activations by layer, probabilities).
+Reading = tuple[np.ndarray, Mapping[str, np.ndarray], np.ndarray]
+State = Reading | None
 
 
 class ComparisonView(ThemedWidget):
@@ -129,7 +131,7 @@ class ComparisonView(ThemedWidget):
 
     @staticmethod
     def _describe(pinned: State, now: State) -> str:
-        def reading(state: State) -> str:
+        def reading(state: Reading) -> str:
             probabilities = state[2]
             digit = int(np.argmax(probabilities))
             return f"{digit} ({100 * probabilities[digit]:.1f} %)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -260,7 +260,7 @@ class FeatureMapPanel(ThemedWidget):
         """
         self._grid.outline_maps(layer, maps)
 
-    def set_switched_off(self, ablation: Mapping[str, Sequence[int]]) -> None:
+    def set_switched_off(self, ablation: Mapping[str, Collection[int]]) -> None:
         """Hatch the maps switched off, by layer."""
         self._grid.set_switched_off(ablation)
 

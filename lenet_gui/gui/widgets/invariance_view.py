@@ -184,8 +184,9 @@ class InvarianceView(ThemedWidget):
                 line.setData(values, probabilities[:, digit], skipFiniteCheck=True)
             # The digit read at the slider's value is drawn thicker, on top.
             read = int(probabilities[np.abs(values - params[name]).argmin()].argmax())
-            if read != self._read[name]:
-                for digit in {read, self._read[name]} - {None}:
+            previous = self._read[name]
+            if read != previous:
+                for digit in (read,) if previous is None else (read, previous):
                     lines[digit].setPen(self._pens[digit][digit == read])
                     lines[digit].setZValue(1 if digit == read else 0)
                 self._read[name] = read

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -101,9 +102,8 @@ class KernelView(ThemedWidget):
                         (0, 0),
                         unit,
                         (2, layer.maps),
-                        describe=lambda m, i, j, v, n=layer.maps, s=layer.name: (
-                            f"{s} map {m % n} "
-                            f"{'coefficient' if m < n else 'bias'}" + _value(v)
+                        describe=functools.partial(
+                            _describe_coefficient, layer.name, layer.maps
                         ),
                     ),
                 ],
@@ -186,3 +186,11 @@ class KernelView(ThemedWidget):
     def _on_grid_hover_info_changed(self, text: str) -> None:
         self._hover.setText(text)
         self.hoverInfoChanged.emit(text)
+
+
+def _describe_coefficient(
+    layer: str, maps: int, index: int, row: int, col: int, value: float
+) -> str:
+    """Say which subsampling coefficient or bias square `index` is, and its value."""
+    kind = "coefficient" if index < maps else "bias"
+    return f"{layer} map {index % maps} {kind}" + _value(value)

@@ -350,18 +350,19 @@ class LayerGrid(ThemedWidget):
             self._hovered_unit = unit
             for layer in self._layers.values():
                 layer.mark(None)
-            if unit is not None:
+            if at is not None and unit is not None:
                 self._layers[at[0]].mark(at[1:])
             self.unitHovered.emit(unit)
         self._refresh_hover()
 
     def _refresh_hover(self) -> None:
         text = ""
-        unit = None if self._hover_at is None else self._unit_at(self._hover_at)
-        if unit is not None:
+        at = self._hover_at
+        unit = None if at is None else self._unit_at(at)
+        if at is not None and unit is not None:
             name, k, i, j = unit
             slot, layer = self._slots[name], self._layers[name]
-            _, row, col = self._hover_at
+            _, row, col = at
             value = float(layer.buffer[row, col]) if layer.has_values else np.nan
             text = (slot.describe or slot.default_description)(k, i, j, value)
         if text != self._hover_info:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -138,10 +138,10 @@ class NetworkView(ThemedWidget):
         layout.addWidget(self._stack, 1)
 
         self._strip.layerClicked.connect(self.show_stage)
-        for grid in (self._late, self._maps):
-            grid.unitHovered.connect(self.unitHovered)
-            grid.hoverInfoChanged.connect(self.hoverInfoChanged)
-            grid.unitContextRequested.connect(self.unitContextRequested)
+        for view in (self._late, self._maps):
+            view.unitHovered.connect(self.unitHovered)
+            view.hoverInfoChanged.connect(self.hoverInfoChanged)
+            view.unitContextRequested.connect(self.unitContextRequested)
         self._strip.hoverInfoChanged.connect(self.hoverInfoChanged)
         self._stage = ""
         self.show_stage("output")
@@ -181,6 +181,7 @@ class NetworkView(ThemedWidget):
         KeyError
             If `name` is not a stage.
         """
+        page: QWidget
         if name in (*self.LATE, "late"):
             stage, page = "late", self._late
             caption = (
@@ -230,7 +231,7 @@ class NetworkView(ThemedWidget):
         else:
             self._maps.set_activations(activations)
 
-    def set_switched_off(self, ablation: Mapping[str, Sequence[int]]) -> None:
+    def set_switched_off(self, ablation: Mapping[str, Collection[int]]) -> None:
         """Hatch the maps and units switched off, by layer, wherever they show."""
         for grid in (self._strip, self._late, self._maps):
             grid.set_switched_off(ablation)

@@ -73,7 +73,7 @@ class Packing:
         map_index.ravel()[targets] = k.ravel()
         map_row.ravel()[targets] = i.ravel()
         map_col.ravel()[targets] = j.ravel()
-        return cls(tuple(shape), targets, map_index, map_row, map_col)
+        return cls((count, height, width), targets, map_index, map_row, map_col)
 
     @property
     def packed_shape(self) -> tuple[int, int]:
