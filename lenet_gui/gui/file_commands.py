@@ -226,8 +226,8 @@ class FileCommands(QObject):
         The dialog confirms replacing only the name it returns; ``.png`` is
         added afterwards (:func:`png_path`) and, if that name exists, the
         question is asked again. No default suffix is set: a native dialog
-        may add it after its own overwrite check, which is how ``name.png``
-        was once replaced without a word.
+        may add it after its own overwrite check, and so replace
+        ``name.png`` without a word.
         """
         start = str(Path(self._last_dir()) / name)
         chosen, _ = QFileDialog.getSaveFileName(

@@ -18,8 +18,8 @@ class Panel(QObject):
     """One tab of the window: a widget and what keeps it up to date.
 
     A panel connects the session to its view. Its view is built the first
-    time it is shown (building every panel's pyqtgraph scenes up front cost
-    seconds at start-up), and it updates only while shown: changes that
+    time it is shown (every panel's pyqtgraph scenes built up front would
+    cost seconds at start-up), and it updates only while shown: changes that
     arrive while it is hidden mark it stale, and it catches up when it is
     shown again, so hidden panels cost nothing per drawing update. Panels
     whose update is costly set :attr:`LAG_MS`: their updates are then
@@ -66,8 +66,8 @@ class Panel(QObject):
         self._page = QVBoxLayout(self.widget)
         self._page.setContentsMargins(0, 0, 0, 0)
         self._built = False
-        # New predictions are listened to only while shown (set_shown): with
-        # every tab listening, each live update paid for seven idle slots.
+        # New predictions are listened to only while shown (set_shown), so
+        # that a live update pays for no slot of a hidden tab.
         self._listening = False
         session.network.classifierChanged.connect(self.changed)
 
