@@ -3,9 +3,9 @@
 ``--output`` is required and an existing file is replaced only with
 ``--force``; ``--output x.json`` and outputs that cannot be written are
 refused before any data is read; the weights and their record are replaced
-whole or not at all; bad numbers are one-line errors. The refusals are checked with a data folder that does not
-exist, so a check that came after loading the data would fail on the data
-instead.
+whole or not at all; bad numbers are one-line errors. The refusals are
+checked with a data folder that does not exist, so a check that came after
+loading the data would fail on the data instead.
 """
 
 from __future__ import annotations
