@@ -1,6 +1,5 @@
 """The paper: one renderer for the live canvas and every offline drawing."""
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
