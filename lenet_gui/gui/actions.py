@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier
 
 __all__ = ["WindowActions", "about_text"]
+
+#: What a checkable action stands for: a layer's name (None: all), a theme's.
+_Key = TypeVar("_Key")
 
 
 class WindowActions(QObject):
@@ -160,7 +163,11 @@ class WindowActions(QObject):
         self._build_toolbar()
 
     def _action(
-        self, text: str, slot: Callable, shortcuts: Sequence = (), tip: str = ""
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcuts: Sequence[str | QKeySequence.StandardKey] = (),
+        tip: str = "",
     ) -> QAction:
         act = QAction(text, self._window)
         act.triggered.connect(slot)
@@ -172,9 +179,16 @@ class WindowActions(QObject):
         self._window.addAction(act)
         return act
 
-    def _checkable(self, labels: dict, slot: Callable, extra: Callable) -> dict:
+    def _checkable(
+        self,
+        labels: dict[_Key, str],
+        slot: Callable[[_Key], object],
+        extra: Callable[
+            [_Key, int], tuple[Sequence[str | QKeySequence.StandardKey], str]
+        ],
+    ) -> dict[_Key, QAction]:
         """Make one checkable action per key, calling ``slot(key)``."""
-        actions = {}
+        actions: dict[_Key, QAction] = {}
         for position, (key, label) in enumerate(labels.items()):
             shortcuts, tip = extra(key, position)
             act = self._action(label, lambda _=False, k=key: slot(k), shortcuts, tip)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import BackgroundPanel
 from lenet_gui.gui.widgets import AttributionView
+
+if TYPE_CHECKING:
+    from lenet_gui.explain.attribution import Attribution
 
 
 class AttributionPanel(BackgroundPanel):
@@ -51,7 +54,7 @@ class AttributionPanel(BackgroundPanel):
         # torch-facing: imported once a classifier exists, not with the window.
         from lenet_gui.explain.attribution import attribute
 
-        def job():
+        def job() -> tuple[np.ndarray, Attribution]:
             attribution = attribute(
                 classifier, result, target, versus, ablation=ablation
             )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import Panel
 from lenet_gui.gui.state.session import ExplorerSession
 from lenet_gui.gui.widgets import CheckpointView
+
+if TYPE_CHECKING:
+    from lenet_gui.network.checkpoints import CheckpointInfo
 
 
 class CheckpointsPanel(Panel):
@@ -25,7 +30,7 @@ class CheckpointsPanel(Panel):
     def __init__(self, session: ExplorerSession, parent: QObject | None = None):
         super().__init__(session, parent)
         session.network.checkpointChanged.connect(self.changed)
-        self._offered: list | None = None
+        self._offered: list[CheckpointInfo] | None = None
 
     def build(self) -> QWidget:  # noqa: D102
         self.view = CheckpointView(self.session.spec)

@@ -9,13 +9,14 @@ from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import Panel
 from lenet_gui.gui.widgets import ComparisonView
+from lenet_gui.gui.widgets.comparison_view import State
 
 if TYPE_CHECKING:
     from lenet_gui.gui.state.session import ExplorerSession
     from lenet_gui.network.classifier import Prediction
 
 
-def _state(result: Prediction | None):
+def _state(result: Prediction | None) -> State:
     if result is None:
         return None
     return result.network_input, result.activations, result.probabilities

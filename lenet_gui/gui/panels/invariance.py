@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
@@ -45,7 +46,7 @@ class InvariancePanel(BackgroundPanel):
         network = self.session.network
         params, ablation = network.transform, network.ablation or None
 
-        def job():
+        def job() -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
             from lenet_gui.explain.invariance import TRANSFORMS, probability_curves
             from lenet_gui.imaging.preprocess import preprocess
 

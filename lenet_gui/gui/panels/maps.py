@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
 
@@ -54,7 +55,7 @@ class MapsPanel(Panel):
 
     def build(self) -> QWidget:  # noqa: D102
         self.feature_maps = FeatureMapPanel(self.session.spec)
-        groups: dict[str, list] = {}
+        groups: dict[str, list[tuple[str, np.ndarray]]] = {}
         for example in self._examples:
             group = "MNIST" if example.source.startswith("MNIST") else "pen"
             thumbnail = render([s.points for s in example.strokes], 24.0)

@@ -12,6 +12,7 @@ from lenet_gui.gui.state.jobs import LatestJob
 
 if TYPE_CHECKING:
     from lenet_gui.gui.state.session import ExplorerSession
+    from lenet_gui.spec.lenet5 import Unit
 
 
 class Panel(QObject):
@@ -182,7 +183,7 @@ class BackgroundPanel(Panel):
             self.show_result(result)
 
 
-def offer_switch(session: ExplorerSession, unit: tuple, where: QPoint) -> None:
+def offer_switch(session: ExplorerSession, unit: Unit, where: QPoint) -> None:
     """Offer, in a context menu, to switch a unit's map off or back on.
 
     Switching a map (C1 to S4) or a unit (C5, F6) off forces its output to 0

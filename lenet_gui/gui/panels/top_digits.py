@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QWidget
 from lenet_gui.gui.panels.panel import BackgroundPanel
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
 from lenet_gui.gui.widgets import TopDigitsView
+
+if TYPE_CHECKING:
+    from lenet_gui.explain.top_digits import TopDigit
 
 
 class TopDigitsPanel(BackgroundPanel):
@@ -48,7 +51,7 @@ class TopDigitsPanel(BackgroundPanel):
             return None
         layer, index = self.view.choice()
 
-        def job():
+        def job() -> list[TopDigit]:
             from lenet_gui.explain.top_digits import top_activating
 
             return top_activating(classifier, layer, index)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +19,23 @@ from PySide6.QtWidgets import (
 from lenet_gui.gui.widgets.themed import ThemedWidget, color_axes
 
 __all__ = ["AttributionView"]
+
+
+class _Explanation(Protocol):
+    """What the view reads of an attribution (widgets do not import explainers)."""
+
+    @property
+    def map(self) -> np.ndarray: ...
+    @property
+    def target(self) -> int: ...
+    @property
+    def versus(self) -> int | None: ...
+    @property
+    def total(self) -> float: ...
+    @property
+    def change(self) -> float: ...
+    @property
+    def method(self) -> str: ...
 
 
 def _overlay_table(color_map: str) -> np.ndarray:
@@ -145,7 +162,9 @@ class AttributionView(ThemedWidget):
         """Return the credits shown, (32, 32), or None."""
         return None if self._map is None else self._map.copy()
 
-    def set_attribution(self, network_input: np.ndarray | None, attribution) -> None:
+    def set_attribution(
+        self, network_input: np.ndarray | None, attribution: _Explanation | None
+    ) -> None:
         """Show an input and its attribution, or nothing.
 
         Parameters
@@ -192,7 +211,7 @@ class AttributionView(ThemedWidget):
         return box
 
     @staticmethod
-    def _describe(a) -> str:
+    def _describe(a: _Explanation) -> str:
         if a.versus is None:
             why = f"Why {a.target}: red pixels raise logit {a.target}, blue lower it"
         else:
@@ -208,7 +227,7 @@ class AttributionView(ThemedWidget):
     def _on_choice_changed(self) -> None:
         self.targetChanged.emit(*self.choice())
 
-    def _on_mouse_moved(self, scene_pos) -> None:
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         text = ""
         if self._map is not None:
             for box in (self._overlay_box, self._alone_box):

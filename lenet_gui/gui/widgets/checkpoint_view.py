@@ -137,7 +137,10 @@ class CheckpointView(ThemedWidget):
         self._show_current()
 
     def set_state(
-        self, activations: Mapping[str, np.ndarray] | None, c1_kernels, limit: float
+        self,
+        activations: Mapping[str, np.ndarray] | None,
+        c1_kernels: np.ndarray | None,
+        limit: float,
     ) -> None:
         """Show the drawing's maps and C1's (6, 5, 5) kernels at this checkpoint."""
         self._maps.set_activations(activations)

@@ -167,7 +167,9 @@ class InvarianceView(ThemedWidget):
         self.set_params({})
         self.paramsChanged.emit(self.params())
 
-    def set_curves(self, curves: Mapping[str, tuple[np.ndarray, np.ndarray]] | None):
+    def set_curves(
+        self, curves: Mapping[str, tuple[np.ndarray, np.ndarray]] | None
+    ) -> None:
         """Show each transform's sweep: (values (n,), probabilities (n, 10)).
 
         None clears every plot.

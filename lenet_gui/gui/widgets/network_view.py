@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -236,7 +236,7 @@ class NetworkView(ThemedWidget):
         for grid in (self._strip, self._late, self._maps):
             grid.set_switched_off(ablation)
 
-    def outline_maps(self, layer: str | None, maps=()) -> None:
+    def outline_maps(self, layer: str | None, maps: Sequence[int] = ()) -> None:
         """Frame maps feeding a hovered unit, where the large view shows them."""
         if layer in self._maps.layers():
             self._maps.outline_maps(layer, maps)

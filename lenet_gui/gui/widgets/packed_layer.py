@@ -125,7 +125,7 @@ class PackedLayer:
     """
 
     def __init__(
-        self, title: str, packing: Packing, lut: np.ndarray, levels: tuple
+        self, title: str, packing: Packing, lut: np.ndarray, levels: tuple[float, float]
     ) -> None:
         self.packing = packing
         self.levels = levels

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
+if TYPE_CHECKING:
+    import pyqtgraph as pg
+
 __all__ = ["ThemedWidget", "color_axes", "color_plots"]
 
 
-def color_axes(items: Iterable, sides: Iterable[str], color: QColor) -> None:
+def color_axes(items: Iterable[Any], sides: Iterable[str], color: QColor) -> None:
     """Draw the axes of pyqtgraph plots or colour bars in the palette's text colour.
 
     Parameters
@@ -31,7 +35,9 @@ def color_axes(items: Iterable, sides: Iterable[str], color: QColor) -> None:
             axis.setTextPen(color)
 
 
-def color_plots(graphics, plots: Iterable, palette: QPalette) -> QColor:
+def color_plots(
+    graphics: pg.GraphicsView, plots: Iterable[Any], palette: QPalette
+) -> QColor:
     """Paint pyqtgraph plots in a palette: the Base background, text-coloured axes.
 
     Parameters
