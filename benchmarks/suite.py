@@ -5,7 +5,8 @@
 parent: starts its child processes), ``report(result, ctx)`` (its rows and
 notes) and, unless it is training, ``child(args)`` (what runs in the child,
 ``--child NAME``). The exit status is 1 when a figure misses its target
-(:mod:`benchmarks.targets`), 2 when a measure could not run.
+(:mod:`benchmarks.targets`), 2 when a measure could not run. ``--self-test``
+runs the suite's own checks instead (:mod:`benchmarks.self_test`).
 
 Only the standard library is imported at module level: the start-up child
 runs through here and must cost what ``main.py`` costs.
@@ -120,6 +121,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--markdown", metavar="FILE", help="also write the results as Markdown"
     )
     p.add_argument("--json", metavar="FILE", help="also write the raw results as JSON")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the suite itself (statistics, targets, reports) and exit; "
+        "measures nothing",
+    )
     p.add_argument("--rate", type=float, default=250.0, help=argparse.SUPPRESS)
     p.add_argument("--duration", type=float, default=3.0, help=argparse.SUPPRESS)
     p.add_argument("--child", help=argparse.SUPPRESS)
@@ -195,6 +202,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.child:
         return run_child_measure(args)
+    if args.self_test:
+        from benchmarks.self_test import run
+
+        return run()
 
     import tempfile
 

@@ -1,4 +1,4 @@
-"""What the accuracy benchmarks share: intervals, samples and contact sheets.
+"""What the accuracy studies share: intervals, samples and contact sheets.
 
 ``drawn_digits``, ``real_digits`` and ``photo_digits`` each report an
 accuracy with its 95 % interval (:func:`wilson`), show an evenly spread
@@ -52,7 +52,7 @@ def thumbnail(paper: np.ndarray, size: int) -> np.ndarray:
 
 
 def input_ink(network_input: np.ndarray) -> np.ndarray:
-    """A network input as ink in [0, 1]: 0 the background, 1 full ink."""
+    """Return a network input as ink in [0, 1]: 0 the background, 1 full ink."""
     return (network_input - BACKGROUND) / (INK - BACKGROUND)
 
 

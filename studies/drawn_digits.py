@@ -2,19 +2,20 @@
 
 Each MNIST test digit is thinned to its skeleton, traced into pen strokes
 and drawn on the real ``MainWindow`` canvas with mouse press, move and
-release events (``benchmarks/stroke_replay.py``), at a random height (25 %
+release events (``lenet_gui/gui/replay.py``), at a random height (25 %
 to 85 % of the paper) and position, once with the default pen and once with
-a random pen (8 to 48 paper px). The app's reading (``window.last_result``) is compared
-with two baselines computed on the same canvases with the same network: (a) a
-plain area-average resize of the paper to 28x28, and (b) MNIST-style
-preprocessing without stroke-width normalisation; and with the network's
-reading of the original MNIST image. A contact sheet shows failures: the
-MNIST image, the canvas and the network input of each.
+a random pen (8 to 48 paper px). The app's reading
+(``window.session.last_result``) is compared with two baselines computed on
+the same canvases with the same network: (a) a plain area-average resize of
+the paper to 28x28, and (b) MNIST-style preprocessing without stroke-width
+normalisation; and with the network's reading of the original MNIST image.
+A contact sheet shows failures: the MNIST image, the canvas and the network
+input of each.
 
 Run from the repository root::
 
-    python -m benchmarks.drawn_digits --count 1000    # about a minute
-    python -m benchmarks.drawn_digits --count 10000   # the whole test set, ~9 min
+    python -m studies.drawn_digits --count 1000    # about a minute
+    python -m studies.drawn_digits --count 10000   # the whole test set, ~9 min
 
 MNIST comes from ``--data DIR`` or the environment variable ``LENET_MNIST``;
 with neither, the 2,000 test digits bundled for the tests
@@ -43,15 +44,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from benchmarks.accuracy import (
-    contact_sheet,
-    ink_image,
-    input_ink,
-    spread,
-    thumbnail,
-    wilson,
-)
-from benchmarks.stroke_replay import real_window, replay_and_read
 from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui import MainWindow
 from lenet_gui.gui.widgets import DrawingCanvas
@@ -59,6 +51,15 @@ from lenet_gui.imaging.preprocess import from_mnist, preprocess, stroke_width
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
 from lenet_gui.training.skeletons import BOLD_WIDTH, digit_strokes, place_strokes
+from studies.accuracy import (
+    contact_sheet,
+    ink_image,
+    input_ink,
+    spread,
+    thumbnail,
+    wilson,
+)
+from studies.window import real_window, replay_and_read
 
 _ROOT = Path(__file__).resolve().parents[1]
 #: Environment variable naming the MNIST directory, as ``--data`` does.
@@ -123,7 +124,7 @@ def draw_and_read(
     """Draw strokes with a pen on a cleared canvas; read them three ways."""
     result = replay_and_read(window, transform, strokes, pen)
     paper = window.canvas.to_array()
-    classifier = window.classifier
+    classifier = window.session.network.classifier
     return (
         -1 if result is None else result.digit,
         _read(classifier, preprocess(paper, normalize_stroke=False)),
@@ -151,7 +152,7 @@ def run(
     trials: dict[str, list[Trial]] = {"default pen": [], "random pen": []}
     for index in indices:
         image = images[index]
-        original = _read(window.classifier, from_mnist(image[None])[0])
+        original = _read(window.session.network.classifier, from_mnist(image[None])[0])
         source_width = stroke_width(image / 255)
         rng = np.random.default_rng((seed, int(index)))
         height = rng.uniform(*heights)
@@ -274,9 +275,9 @@ def failure_sheet(failures: list[Trial], path: Path, columns: int = 4) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark from the command line; return the exit status."""
+    """Run the study from the command line; return the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.drawn_digits",
+        prog="python -m studies.drawn_digits",
         description=__doc__.splitlines()[0],
     )
     parser.add_argument(
@@ -353,7 +354,7 @@ def _describe(
     )
     print(
         f"weights:  {args.weights} (modified {stamp}, recorded MNIST test "
-        f"accuracy {window.classifier.test_accuracy})"
+        f"accuracy {window.session.network.classifier.test_accuracy})"
     )
     subset = (
         f" (the subset bundled for the tests: pass --data or set {DATA_VARIABLE} "

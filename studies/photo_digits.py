@@ -1,6 +1,6 @@
 """How well the app reads photos and scans of digits written on paper.
 
-Photo-like pictures (``benchmarks/photo_scene.py``: grey or cream paper,
+Photo-like pictures (``studies/photo_scene.py``: grey or cream paper,
 uneven light, shadows, noise, blur, ruled paper one time in three, slight
 rotation and perspective, colour or grey, JPEG at phone qualities) are made of
 
@@ -22,13 +22,13 @@ also read three other ways, with the same network:
 
 Run from the repository root::
 
-    python -m benchmarks.photo_digits --count 500            # ~10 min
-    python -m benchmarks.photo_digits --writers w25-w30 --weights my.pt
+    python -m studies.photo_digits --count 500            # ~10 min
+    python -m studies.photo_digits --writers w25-w30 --weights my.pt
 
 It prints accuracy overall and by condition, per digit, the confusions, the
 time to load a 12-megapixel photo, and writes a contact sheet of misses.
-The digits and their readings are ``benchmarks/photo_trials.py``, the tables
-and the contact sheet ``benchmarks/photo_report.py``.
+The digits and their readings are ``studies/photo_trials.py``, the tables
+and the contact sheet ``studies/photo_report.py``.
 """
 
 from __future__ import annotations
@@ -48,22 +48,22 @@ import numpy as np
 import torch
 from PySide6.QtGui import QGuiApplication
 
-from benchmarks.accuracy import spread
-from benchmarks.photo_report import miss_sheet, report
-from benchmarks.photo_scene import Photo, photograph, save_photo
-from benchmarks.photo_trials import (
-    MNIST_VARIABLE,
-    STROKES_VARIABLE,
-    Trial,
-    make_trials,
-    read_all,
-)
 from lenet_gui.drawing.image_file import read_image, read_ink
 from lenet_gui.gui.predict_cli import run_predict
 from lenet_gui.imaging.photo import is_clean
 from lenet_gui.imaging.preprocess import to_ink
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
+from studies.accuracy import spread
+from studies.photo_report import miss_sheet, report
+from studies.photo_scene import Photo, photograph, save_photo
+from studies.photo_trials import (
+    MNIST_VARIABLE,
+    STROKES_VARIABLE,
+    Trial,
+    make_trials,
+    read_all,
+)
 
 # --- a 12-megapixel photo -------------------------------------------------------------
 
@@ -120,9 +120,9 @@ def time_large_photo(folder: Path, trial: Trial, repeats: int = 5) -> dict[str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark from the command line; return the exit status."""
+    """Run the study from the command line; return the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.photo_digits", description=__doc__.splitlines()[0]
+        prog="python -m studies.photo_digits", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--strokes",

@@ -1,8 +1,8 @@
-"""The digit's ink for the photo benchmark, as coverage in [0, 1].
+"""The digit's ink for the photo study, as coverage in [0, 1].
 
 Real pen trajectories (pendigits) smoothed by a spline and drawn with a round
 pen of some width, or an MNIST digit enlarged and sharpened back to a crisp
-edge: what :func:`benchmarks.photo_scene.photograph` lays on paper. Also the
+edge: what :func:`studies.photo_scene.photograph` lays on paper. Also the
 resizing the scene samples it with (:func:`zoom`, :func:`bilinear`). Only
 numpy and QtGui are used.
 """

@@ -1,4 +1,4 @@
-"""The photo benchmark's report: accuracy tables and a contact sheet of misses.
+"""The photo study's report: accuracy tables and a contact sheet of misses.
 
 :func:`report` prints each reader's accuracy overall, by condition of the
 photo and by digit, with the confusions; :func:`miss_sheet` draws each miss
@@ -15,11 +15,11 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from benchmarks.accuracy import contact_sheet, ink_image, input_ink, wilson
-from benchmarks.photo_scene import LEVELS
-from benchmarks.photo_trials import READERS, Trial
 from lenet_gui.drawing.image_file import read_ink
 from lenet_gui.network.classifier import Classifier
+from studies.accuracy import contact_sheet, ink_image, input_ink, wilson
+from studies.photo_scene import LEVELS
+from studies.photo_trials import READERS, Trial
 
 _THUMB = 120  # side of each picture on the contact sheet
 

@@ -1,6 +1,6 @@
-"""Photo-like pictures of a digit written on paper, for the photo benchmark.
+"""Photo-like pictures of a digit written on paper, for the photo study.
 
-A digit's ink (:mod:`benchmarks.photo_ink`: pen trajectories drawn with a pen
+A digit's ink (:mod:`studies.photo_ink`: pen trajectories drawn with a pen
 of some width, or an MNIST digit enlarged) is laid on a sheet of paper and
 photographed, in a simple physical model of what a phone camera or a scanner
 does:
@@ -17,7 +17,7 @@ does:
   noise; JPEG at phone qualities. Half the pictures are colour, half grey.
 
 Each factor's strength is drawn within one of three levels (``LEVELS``), so
-the benchmark can report accuracy by level. Only numpy and QtGui are used.
+the study can report accuracy by level. Only numpy and QtGui are used.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QImage
 
-from benchmarks.photo_ink import bilinear, zoom
+from studies.photo_ink import bilinear, zoom
 
 __all__ = ["LEVELS", "Photo", "photograph", "save_photo"]
 
@@ -118,7 +118,7 @@ def photograph(
     ----------
     ink : np.ndarray
         2-D coverage in [0, 1] of the digit, e.g. from
-        :func:`~benchmarks.photo_ink.ink_from_strokes`.
+        :func:`~studies.photo_ink.ink_from_strokes`.
     rng : numpy.random.Generator
         Source of every random choice.
     size : (int, int), optional
@@ -287,7 +287,7 @@ def _sample_inside(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.
 
 
 def _paper(size: tuple[int, int], kind: str, rng) -> np.ndarray:
-    """A sheet of paper's reflectance, (height, width, 3) float32, faintly textured."""
+    """Return a faintly textured sheet of paper's reflectance, (height, width, 3)."""
     base = np.asarray(_PAPERS[kind], dtype=np.float32) * rng.uniform(0.96, 1.03)
     texture = 1.0 + 0.008 * _smooth_field(size, 6.0, rng)
     texture += 0.01 * _smooth_field(size, max(size) / 4, rng)
@@ -403,7 +403,7 @@ def _illumination(size: tuple[int, int], strength: int, rng) -> np.ndarray:
 
 
 def _shadow(size: tuple[int, int], strength: int, rng) -> np.ndarray:
-    """A soft shadow (a hand, a phone) over part of the page, (height, width)."""
+    """Return a soft shadow (a hand, a phone) over part of the page, (h, w)."""
     x, y = _coordinates(size)
     angle = rng.uniform(0, 2 * np.pi)
     # A curved edge: a circle's boundary, the shadow inside it.

@@ -1,7 +1,7 @@
-"""The photo benchmark's trials: which digits, their photos, and what reads them.
+"""The photo study's trials: which digits, their photos, and what reads them.
 
 Each :class:`Trial` is one digit (pendigits pen trajectories or an MNIST test
-digit) photographed by :func:`benchmarks.photo_scene.photograph` and written
+digit) photographed by :func:`studies.photo_scene.photograph` and written
 as a JPEG file (:func:`make_trials`), then read by each of :data:`READERS`
 (:func:`read_all`): the app's ``--predict``, plain ``predict(read_image)``,
 the same ink clean, and the same strokes on the app's canvas.
@@ -20,14 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.photo_ink import catmull_rom, ink_from_mnist, ink_from_strokes
-from benchmarks.photo_scene import Photo, photograph, save_photo
 from lenet_gui.drawing.image_file import read_image
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
 from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui.predict_cli import run_predict
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.training.skeletons import place_strokes
+from studies.photo_ink import catmull_rom, ink_from_mnist, ink_from_strokes
+from studies.photo_scene import Photo, photograph, save_photo
 
 #: Environment variables naming the data when no option does.
 STROKES_VARIABLE = "LENET_STROKES"

@@ -1,4 +1,4 @@
-"""Real handwriting benchmark: digits by writers the network never trained on.
+"""Real handwriting study: digits by writers the network never trained on.
 
 Pen trajectories recorded from real writers (a stroke file, as the training
 command's ``--strokes`` reads) are split BY WRITER, never by digit: a model
@@ -15,7 +15,7 @@ is measured only on writers it has not seen. Each digit is drawn as written
 Offline, every digit goes through the app's renderer and preprocessing
 (:func:`lenet_gui.drawing.paper.render`, :func:`preprocess`); a sample of
 the headline digits is also replayed as mouse events on the real window
-(``MainWindow``) and read from ``window.last_result``. It reports accuracy
+(``MainWindow``) and read from ``window.session.last_result``. It reports accuracy
 overall, per digit and per writer, the commonest confusions, the softmax
 temperature fitted on these writers with the expected calibration error
 before and after, and writes contact sheets of the misreads (canvas, the
@@ -27,9 +27,9 @@ of the training command); otherwise ``--holdout N`` picked by
 With ``--folds K``, it first trains K models with the training command, each
 leaving one group of writers out, and pools their out-of-fold readings.
 
-    python -m benchmarks.real_digits --strokes FILE [--weights W] [--gui 300]
-    python -m benchmarks.real_digits --data DIR     (every *.json in DIR)
-    LENET_STROKES=FILE python -m benchmarks.real_digits
+    python -m studies.real_digits --strokes FILE [--weights W] [--gui 300]
+    python -m studies.real_digits --data DIR     (every *.json in DIR)
+    LENET_STROKES=FILE python -m studies.real_digits
 """
 
 from __future__ import annotations
@@ -45,14 +45,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from benchmarks.real_folds import fold_writers, train_folds
-from benchmarks.real_readings import HEADLINE, Readings, measure, pooled, redraw
-from benchmarks.real_report import (
-    calibration,
-    misread_sheet,
-    offline_sheet,
-    print_report,
-)
 from lenet_gui.files.stroke_files import (
     PenDigit,
     StrokeFileError,
@@ -67,6 +59,14 @@ from lenet_gui.network.weights import (
 )
 from lenet_gui.training.pen_digits import as_written
 from lenet_gui.training.pen_training import VALIDATION_SEED
+from studies.real_folds import fold_writers, train_folds
+from studies.real_readings import HEADLINE, Readings, measure, pooled, redraw
+from studies.real_report import (
+    calibration,
+    misread_sheet,
+    offline_sheet,
+    print_report,
+)
 
 ENVIRONMENT = "LENET_STROKES"
 
@@ -83,7 +83,7 @@ def through_window(
     count; writes their contact sheet to `path`.
     """
     # The window and its widgets only when they are used.
-    from benchmarks.stroke_replay import real_window, replay_and_read
+    from studies.window import real_window, replay_and_read
 
     pick = np.sort(
         np.random.default_rng(seed).choice(
@@ -132,7 +132,7 @@ def through_window(
 
 
 def stroke_files(args: argparse.Namespace) -> list[Path]:
-    """The stroke files from --strokes, --data or the environment."""
+    """Return the stroke files from --strokes, --data or the environment."""
     if args.strokes:
         return list(args.strokes)
     if args.data:
@@ -150,7 +150,7 @@ def stroke_files(args: argparse.Namespace) -> list[Path]:
 def chosen_writers(
     args: argparse.Namespace, digits: list[PenDigit], metadata: dict
 ) -> list[str]:
-    """The writers to measure on: recorded as held out, else picked as asked."""
+    """Return the writers to measure on: recorded as held out, else as asked."""
     if args.all_writers:
         return sorted({d.writer for d in digits})
     if args.writers:
@@ -164,7 +164,7 @@ def chosen_writers(
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.real_digits", description=__doc__.splitlines()[0]
+        prog="python -m studies.real_digits", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--strokes", type=Path, nargs="+", metavar="FILE")
     parser.add_argument("--data", type=Path, help="folder of .json stroke files")
@@ -234,7 +234,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; return the exit status."""
+    """Run the study; return the exit status."""
     args = parse_args(argv)
     torch.set_num_threads(1)
     # Text on the contact sheets needs an application (for its fonts), and the

@@ -1,4 +1,4 @@
-"""The real-handwriting benchmark's folds: a model trained without each group.
+"""The real-handwriting study's folds: a model trained without each group.
 
 With ``--folds K`` the writers split into K groups (:func:`fold_writers`),
 and the training command trains one model without each group

@@ -1,4 +1,4 @@
-"""The real-handwriting benchmark's readings: each condition's digits, drawn and read.
+"""The real-handwriting study's readings: each condition's digits, drawn and read.
 
 Every held-out digit is drawn as written (no augmentation) under each
 condition (:func:`conditions`: headline, small, random pen, and one row per
@@ -18,12 +18,8 @@ import torch
 
 from lenet_gui.drawing.paper import render
 from lenet_gui.files.stroke_files import PenDigit
-from lenet_gui.training.pen_digits import (
-    as_written,
-    mouse_points,
-    pen_drawing,
-    pen_inputs,
-)
+from lenet_gui.training.drawn import mouse_points
+from lenet_gui.training.pen_digits import as_written, pen_drawing, pen_inputs
 from lenet_gui.training.pen_styles import STYLES
 from lenet_gui.training.pen_training import logits_of
 
@@ -70,7 +66,7 @@ class Readings:
 
 
 def styled(digits: list[PenDigit], name: str, seed: int) -> list[PenDigit]:
-    """The digits of the style's class with the style added, where it fits."""
+    """Return the digits of the style's class with the style added where it fits."""
     label, vary = STYLES[name]
     out = []
     for k, digit in enumerate(digits):

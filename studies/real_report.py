@@ -1,4 +1,4 @@
-"""The real-handwriting benchmark's report: tables, calibration, contact sheets.
+"""The real-handwriting study's report: tables, calibration, contact sheets.
 
 :func:`print_report` prints each condition's accuracy with its 95 %
 interval, and the headline row per digit, per writer and its confusions;
@@ -14,18 +14,18 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.accuracy import (
+from lenet_gui.imaging.preprocess import preprocess
+from lenet_gui.training.calibration import expected_calibration_error, softmax
+from lenet_gui.training.pen_digits import as_written
+from lenet_gui.training.pen_training import calibration_report
+from studies.accuracy import (
     contact_sheet,
     ink_image,
     input_ink,
     thumbnail,
     wilson,
 )
-from benchmarks.real_readings import HEADLINE, Readings, redraw
-from lenet_gui.imaging.preprocess import preprocess
-from lenet_gui.training.calibration import expected_calibration_error, softmax
-from lenet_gui.training.pen_digits import as_written
-from lenet_gui.training.pen_training import calibration_report
+from studies.real_readings import HEADLINE, Readings, redraw
 
 _THUMB = 112
 

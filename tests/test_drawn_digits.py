@@ -1,9 +1,9 @@
 """Digits drawn with the mouse are read correctly: MNIST skeletons replayed.
 
-A quick in-suite version of ``python -m benchmarks.drawn_digits``: test digits
-thinned to skeletons, traced into strokes and drawn on the real main window's
-canvas with mouse events, at varied sizes and positions, with the default pen.
-The mouse replay is the benchmark's own (``benchmarks/stroke_replay.py``).
+Test digits thinned to skeletons, traced into strokes and drawn on the real
+main window's canvas with mouse events (``lenet_gui/gui/replay.py``), at
+varied sizes and positions, with the default pen: sixty of the digits the
+study ``python -m studies.drawn_digits`` measures in thousands.
 """
 
 from pathlib import Path
@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.stroke_replay import replay, widget_transform
 from lenet_gui.files.idx import load_mnist
 from lenet_gui.gui import MainWindow
+from lenet_gui.gui.replay import replay, widget_transform
 from lenet_gui.gui.widgets import DrawingCanvas
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.training.skeletons import digit_strokes, place_strokes
@@ -63,7 +63,7 @@ def draw(window, transform, image, index):
     strokes = place_strokes(digit_strokes(image), height, PAPER, 24.0, rng)
     window.canvas.clear()
     replay(window.canvas, strokes, transform)
-    return window.last_result
+    return window.session.last_result
 
 
 def test_drawn_digits_are_read_correctly(window, mnist, chosen):
@@ -79,7 +79,7 @@ def test_drawn_digits_are_read_correctly(window, mnist, chosen):
     # the 95 % interval around 97 % is about +-4.5 points. 0.95 (at most three
     # errors) still catches a real regression (basic preprocessing without
     # stroke normalisation reads ~94 %, a plain resize ~70 %) without tying
-    # the test to the exact weights; the benchmark measures the real figure.
+    # the test to the exact weights; the study measures the real figure.
     assert accuracy >= 0.95, f"{accuracy:.1%} read correctly; wrong: {wrong}"
 
 
