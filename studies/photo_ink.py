@@ -1,9 +1,10 @@
 """The digit's ink for the photo study, as coverage in [0, 1].
 
 Real pen trajectories (pendigits) smoothed by a spline and drawn with a round
-pen of some width, or an MNIST digit enlarged and sharpened back to a crisp
-edge: what :func:`studies.photo_scene.photograph` lays on paper. Also the
-resizing the scene samples it with (:func:`zoom`, :func:`bilinear`). Only
+pen of some width on the app's own paper (:func:`lenet_gui.drawing.paper.render`,
+as the canvas draws them), or an MNIST digit enlarged by the app's
+resampling (:mod:`lenet_gui.imaging.resampling`) and sharpened back to a
+crisp edge: what :func:`studies.photo_scene.photograph` lays on paper. Only
 numpy and QtGui are used.
 """
 
@@ -12,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
-__all__ = [
-    "bilinear",
-    "catmull_rom",
-    "ink_from_mnist",
-    "ink_from_strokes",
-    "zoom",
-]
+from lenet_gui.drawing.paper import PAPER_SIZE, render
+from lenet_gui.imaging.resampling import scaled
+
+__all__ = ["INK_HEIGHT", "catmull_rom", "ink_from_mnist", "ink_from_strokes", "zoom"]
+
+#: Height of a pen digit on the paper it is drawn on, in paper pixels: the
+#: paper has room for a digit 1.2 times as wide as tall, drawn with a pen of
+#: 10 % of its height, and a margin of the pen around it.
+INK_HEIGHT = 300.0
 
 
 def catmull_rom(points: np.ndarray, steps: int = 8) -> np.ndarray:
@@ -65,60 +66,45 @@ def catmull_rom(points: np.ndarray, steps: int = 8) -> np.ndarray:
     return np.vstack(out)
 
 
-def ink_from_strokes(
-    strokes: Sequence[np.ndarray], height: float, pen: float
-) -> np.ndarray:
-    """Draw pen trajectories as ink coverage, the digit `height` pixels tall.
+def ink_from_strokes(strokes: Sequence[np.ndarray], pen_fraction: float) -> np.ndarray:
+    """Draw pen trajectories as ink coverage, :data:`INK_HEIGHT` pixels tall.
+
+    The trajectories are smoothed (:func:`catmull_rom`), scaled to the height
+    (a very wide one to 1.2 times it), drawn on the app's paper with its pen
+    and cut out with a margin of the pen.
 
     Parameters
     ----------
     strokes : sequence of np.ndarray
         (n, 2) point arrays, x right and y down, in any unit.
-    height : float
-        Height of the trajectories' bounding box in the output, pixels.
-    pen : float
-        Pen width, pixels.
+    pen_fraction : float
+        Pen width as a fraction of the digit's height, up to 0.1.
 
     Returns
     -------
     np.ndarray
         2-D float32 coverage in [0, 1], the digit with a margin of the pen.
+
+    Raises
+    ------
+    ValueError
+        If the digit with that pen and its margin would not fit on the paper.
     """
     smooth = [catmull_rom(s) for s in strokes]
     points = np.concatenate(smooth)
     low, high = points.min(axis=0), points.max(axis=0)
-    scale = height / max(high[1] - low[1], 1e-6)
-    if (high[0] - low[0]) * scale > 1.2 * height:
+    scale = INK_HEIGHT / max(high[1] - low[1], 1e-6)
+    if (high[0] - low[0]) * scale > 1.2 * INK_HEIGHT:
         # A very wide trajectory (a flat 1 written sideways) stays on the page.
-        scale = 1.2 * height / (high[0] - low[0])
+        scale = 1.2 * INK_HEIGHT / (high[0] - low[0])
+    pen = pen_fraction * INK_HEIGHT
     margin = pen + 2.0
     width = int(np.ceil((high[0] - low[0]) * scale + 2 * margin))
     tall = int(np.ceil((high[1] - low[1]) * scale + 2 * margin))
-    pixels = np.zeros((tall, width, 4), dtype=np.uint8)
-    image = QImage(
-        pixels.data, width, tall, 4 * width, QImage.Format.Format_ARGB32_Premultiplied
-    )
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(
-        QPen(
-            QColor(255, 255, 255),
-            pen,
-            Qt.PenStyle.SolidLine,
-            Qt.PenCapStyle.RoundCap,
-            Qt.PenJoinStyle.RoundJoin,
-        )
-    )
-    for stroke in smooth:
-        xy = (stroke - low) * scale + margin
-        path = QPainterPath(QPointF(*xy[0]))
-        if len(xy) == 1:
-            path.lineTo(QPointF(xy[0][0] + 0.01, xy[0][1]))
-        for x, y in xy[1:]:
-            path.lineTo(QPointF(x, y))
-        painter.drawPath(path)
-    painter.end()
-    return pixels[..., 3].astype(np.float32) / 255.0
+    if max(width, tall) > PAPER_SIZE:
+        raise ValueError(f"a pen of {pen_fraction:.1%} of the height is too wide")
+    paper = render([(s - low) * scale + margin for s in smooth], pen)
+    return paper[:tall, :width].astype(np.float32) / 255.0
 
 
 def ink_from_mnist(image: np.ndarray, height: float) -> np.ndarray:
@@ -149,38 +135,10 @@ def ink_from_mnist(image: np.ndarray, height: float) -> np.ndarray:
     return np.clip((big - 0.45) * 4.0 + 0.5, 0.0, 1.0).astype(np.float32)
 
 
-# --- resizing -------------------------------------------------------------------------
-
-
 def zoom(image: np.ndarray, factor: float) -> np.ndarray:
-    """Resize a 2-D image by `factor`, bilinear (area averaging when shrinking)."""
-    height, width = image.shape
-    out_h = max(1, int(round(height * factor)))
-    out_w = max(1, int(round(width * factor)))
-    if factor < 1.0:
-        # Box-average first so shrinking does not alias thin strokes.
-        k = int(1.0 / factor)
-        if k > 1:
-            h2, w2 = height // k * k, width // k * k
-            image = image[:h2, :w2].reshape(h2 // k, k, w2 // k, k).mean(axis=(1, 3))
-            height, width = image.shape
-    ys = (np.arange(out_h) + 0.5) * height / out_h - 0.5
-    xs = (np.arange(out_w) + 0.5) * width / out_w - 0.5
-    return bilinear(image, ys[:, None], xs[None, :])
-
-
-def bilinear(image: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """Sample `image` (2-D or 3-D) at fractional coordinates, edges clamped."""
-    height, width = image.shape[:2]
-    ys = np.clip(ys, 0.0, height - 1.0)
-    xs = np.clip(xs, 0.0, width - 1.0)
-    y0 = np.minimum(np.floor(ys).astype(np.intp), height - 2 if height > 1 else 0)
-    x0 = np.minimum(np.floor(xs).astype(np.intp), width - 2 if width > 1 else 0)
-    fy, fx = ys - y0, xs - x0
-    y1 = np.minimum(y0 + 1, height - 1)
-    x1 = np.minimum(x0 + 1, width - 1)
-    if image.ndim == 3:
-        fy, fx = fy[..., None], fx[..., None]
-    top = image[y0, x0] * (1 - fx) + image[y0, x1] * fx
-    bottom = image[y1, x0] * (1 - fx) + image[y1, x1] * fx
-    return top * (1 - fy) + bottom * fy
+    """Scale a 2-D image by `factor` with the app's resampling, whole pixels."""
+    size = (
+        max(1, round(image.shape[0] * factor)),
+        max(1, round(image.shape[1] * factor)),
+    )
+    return scaled(image.astype(np.float32), factor, size)

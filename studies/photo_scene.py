@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QImage
 
-from studies.photo_ink import bilinear, zoom
+from lenet_gui.imaging.resampling import resample, taps
+from studies.photo_ink import zoom
 
 __all__ = ["LEVELS", "Photo", "photograph", "save_photo"]
 
@@ -264,14 +265,28 @@ def _smooth_field(shape: tuple[int, int], scale: float, rng) -> np.ndarray:
         max(2, int(shape[1] / scale) + 2),
     )
     field = rng.normal(0.0, 1.0, coarse).astype(np.float32)
-    ys = np.linspace(0.5, coarse[0] - 1.5, shape[0], dtype=np.float32)[:, None]
-    xs = np.linspace(0.5, coarse[1] - 1.5, shape[1], dtype=np.float32)[None, :]
-    out = bilinear(field, ys, xs)
+    out = resample(field, *map(_spread, coarse, shape))
     return (out - out.mean()) / (out.std() + 1e-9)
 
 
+def _spread(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """Taps enlarging `n_in` pixels bilinearly to `n_out` between the outer ones.
+
+    Output pixel centres run evenly from the centre of the second input pixel
+    to that of the last but one, so that every output pixel lies between two
+    input pixels (:func:`~lenet_gui.imaging.resampling.taps`).
+    """
+    scale = max(n_out - 1, 1) / max(n_in - 2, 1)
+    return taps(n_in, n_out, scale, 0.5 - scale)
+
+
 def _sample_inside(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Bilinear samples of a 2-D image at pixel centres, 0 outside it."""
+    """Bilinear samples of a 2-D image at pixel centres, 0 outside it.
+
+    The camera's projection takes each picture pixel to a point of the sheet
+    anywhere between the ink's pixels, so the ink is looked up point by point
+    here rather than resampled row by row.
+    """
     out = np.zeros(rows.shape, dtype=np.float32)
     inside = (
         (rows > -1) & (rows < image.shape[0]) & (cols > -1) & (cols < image.shape[1])
@@ -282,7 +297,14 @@ def _sample_inside(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.
     c = np.flatnonzero(inside.any(axis=0))
     box = (slice(r[0], r[-1] + 1), slice(c[0], c[-1] + 1))
     padded = np.pad(image, 1)
-    out[box] = bilinear(padded, rows[box] + 0.5, cols[box] + 0.5)
+    ys = np.clip(rows[box] + 0.5, 0.0, padded.shape[0] - 1.0)
+    xs = np.clip(cols[box] + 0.5, 0.0, padded.shape[1] - 1.0)
+    y0 = np.minimum(ys.astype(np.intp), padded.shape[0] - 2)
+    x0 = np.minimum(xs.astype(np.intp), padded.shape[1] - 2)
+    fy, fx = ys - y0, xs - x0
+    top = padded[y0, x0] * (1 - fx) + padded[y0, x0 + 1] * fx
+    bottom = padded[y0 + 1, x0] * (1 - fx) + padded[y0 + 1, x0 + 1] * fx
+    out[box] = top * (1 - fy) + bottom * fy
     return out
 
 

@@ -102,9 +102,7 @@ def make_trials(args: argparse.Namespace, folder: Path, rng_seed: int) -> list[T
             record = records[index]
             rng = np.random.default_rng((rng_seed, 1, int(index)))
             strokes = [np.asarray(s, dtype=np.float64) for s in record["strokes"]]
-            height = 400.0
-            pen = height * rng.uniform(*PEN_FRACTION)
-            ink = ink_from_strokes(strokes, height, pen)
+            ink = ink_from_strokes(strokes, rng.uniform(*PEN_FRACTION))
             trials.append(
                 _photographed(
                     "strokes",
