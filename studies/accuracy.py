@@ -22,7 +22,15 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from lenet_gui.drawing.paper import PAPER_SIZE
 from lenet_gui.imaging.preprocess import BACKGROUND, INK
 
-__all__ = ["contact_sheet", "ink_image", "input_ink", "spread", "thumbnail", "wilson"]
+__all__ = [
+    "accuracy_row",
+    "contact_sheet",
+    "ink_image",
+    "input_ink",
+    "spread",
+    "thumbnail",
+    "wilson",
+]
 
 T = TypeVar("T")
 #: Height of a tile's caption, above its pictures, in pixels.
@@ -36,6 +44,29 @@ def wilson(correct: int, n: int) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def accuracy_row(
+    name: str, width: int, readers: Sequence[Sequence[bool]], app: Sequence[bool]
+) -> str:
+    """Format a table row: its name, the count, each reader's accuracy, an interval.
+
+    Parameters
+    ----------
+    name : str
+        What the row counts, in a column `width` characters wide.
+    width : int
+        Width of the name column.
+    readers : sequence of sequences of bool
+        For each reader, whether each of its readings was right; a reader
+        with no readings shows ``-``.
+    app : sequence of bool
+        Whether the app read each one right: the count and the 95 % interval.
+    """
+    cells = [f"{np.mean(r):>9.1%}" if len(r) else f"{'-':>9}" for r in readers]
+    low, high = wilson(int(np.sum(app)), len(app))
+    interval = f"   {low:.1%}-{high:.1%}"
+    return f"  {name:<{width}}{len(app):>6}" + "".join(cells) + interval
 
 
 def spread(items: list[T], count: int) -> list[T]:

@@ -52,12 +52,12 @@ from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
 from lenet_gui.training.skeletons import BOLD_WIDTH, digit_strokes, place_strokes
 from studies.accuracy import (
+    accuracy_row,
     contact_sheet,
     ink_image,
     input_ink,
     spread,
     thumbnail,
-    wilson,
 )
 from studies.window import real_window, replay_and_read
 
@@ -188,16 +188,10 @@ def run(
 
 def _row(name: str, trials: list[Trial]) -> str:
     """Format one table row: accuracy of each reader, and the app's interval."""
-    n = len(trials)
-    if n == 0:
+    if not trials:
         return f"  {name:<22}{'-':>8}"
-    cells = []
-    for reader in READERS:
-        correct = sum(getattr(t, reader) == t.label for t in trials)
-        cells.append(f"{correct / n:>9.1%}")
-    correct = sum(t.app == t.label for t in trials)
-    low, high = wilson(correct, n)
-    return f"  {name:<22}{n:>6}" + "".join(cells) + f"   {low:.1%}-{high:.1%}"
+    readers = [[getattr(t, r) == t.label for t in trials] for r in READERS]
+    return accuracy_row(name, 22, readers, [t.app == t.label for t in trials])
 
 
 def report(trials: dict[str, list[Trial]], heights: tuple[float, float]) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage
 
 from lenet_gui.drawing.image_file import read_ink
 from lenet_gui.network.classifier import Classifier
-from studies.accuracy import contact_sheet, ink_image, input_ink, wilson
+from studies.accuracy import accuracy_row, contact_sheet, ink_image, input_ink
 from studies.photo_scene import LEVELS
 from studies.photo_trials import READERS, Trial
 
@@ -28,19 +28,14 @@ _THUMB = 120  # side of each picture on the contact sheet
 
 
 def _row(name: str, trials: list[Trial]) -> str:
-    n = len(trials)
-    if n == 0:
+    if not trials:
         return f"  {name:<26}{0:>6}"
-    cells = []
-    for reader in READERS:
-        group = trials if reader != "canvas" else [t for t in trials if t.strokes]
-        if not group:
-            cells.append(f"{'-':>9}")
-            continue
-        correct = sum(getattr(t, reader) == t.label for t in group)
-        cells.append(f"{correct / len(group):>9.1%}")
-    low, high = wilson(sum(t.app == t.label for t in trials), n)
-    return f"  {name:<26}{n:>6}" + "".join(cells) + f"   {low:.1%}-{high:.1%}"
+    # Only pen trajectories are drawn on the canvas.
+    readers = [
+        [getattr(t, r) == t.label for t in trials if r != "canvas" or t.strokes]
+        for r in READERS
+    ]
+    return accuracy_row(name, 26, readers, [t.app == t.label for t in trials])
 
 
 CONDITIONS: list[tuple[str, Callable[[Trial], str]]] = [
