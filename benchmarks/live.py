@@ -80,8 +80,8 @@ def _instrumented(window) -> list[tuple[object, str, str]]:
     return [
         (window.session, "refresh", "refresh (all)"),
         (window.canvas, "to_array", "canvas.to_array"),
-        (window.classifier, "predict", "predict"),
-        (window.classifier, "classify_input", FORWARD),
+        (window.session.network.classifier, "predict", "predict"),
+        (window.session.network.classifier, "classify_input", FORWARD),
         (window.findChild(PredictionLabel), "set_prediction", SETTERS[0]),
         (chart, "set_probabilities", SETTERS[1]),
         (window.input_view, "set_input", SETTERS[2]),
@@ -242,7 +242,7 @@ def child(args) -> dict:
 
         driver.run_updates(args.runs, unpaced, paced=False)
         bare, bare1 = _bare_forward(
-            window.last_result.network_input, args.weights, args.runs
+            window.session.last_result.network_input, args.weights, args.runs
         )
         result.update(
             back_to_back_ms=back_to_back,

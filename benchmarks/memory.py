@@ -36,7 +36,7 @@ def child(args) -> dict:
     window.show()
     driver = Driver(app, window)
     deadline = time.perf_counter() + 60
-    while window.classifier is None and time.perf_counter() < deadline:
+    while window.session.network.classifier is None and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.002)
     driver.settle(0.5)

@@ -84,8 +84,9 @@ def _probe(app, stamps: dict, window_class):
             self.window = window
             session = window.session
             session.predictionChanged.connect(self.predicted)
-            session.classifierChanged.connect(self.classifier_changed)
-            if window.classifier is not None:  # loaded before the window showed
+            session.network.classifierChanged.connect(self.classifier_changed)
+            # Weights loaded before the window showed.
+            if window.session.network.classifier is not None:
                 stamps["ready"] = time.time()
             QTimer.singleShot(60_000, app.quit)
 
@@ -98,7 +99,10 @@ def _probe(app, stamps: dict, window_class):
         def predicted(self, _result):
             # The session's first prediction with a model: the refresh it
             # makes on taking the classifier, after the window's own slots.
-            if "ready" not in stamps and self.window.classifier is not None:
+            if (
+                "ready" not in stamps
+                and self.window.session.network.classifier is not None
+            ):
                 stamps["ready"] = time.time()
                 self.maybe_quit()
 

@@ -53,7 +53,7 @@ def shown_matches(window, shown) -> dict:
 
     from lenet_gui.gui.widgets import ProbabilityChart
 
-    reference = window.classifier.predict(window.canvas.to_array())
+    reference = window.session.network.classifier.predict(window.canvas.to_array())
     dirty = window.session.pending  # read before last_result would catch up
     out = {
         "dirty": dirty,

@@ -68,9 +68,9 @@ def main(argv: list[str] | None = None) -> int:
             app.processEvents()
             time.sleep(0.02)
         if example is not None:
-            window.load_example(example)
+            window.files.open_example(example)
         window.show_panel(view)
-        window.last_result  # noqa: B018 - runs the pending refresh
+        window.session.last_result  # noqa: B018 - runs the pending refresh
         _wait_until_settled(app, window)
         window.grab().save(str(args.out / file_name))
         print(f"{args.out / file_name}: {view}, {theme}")

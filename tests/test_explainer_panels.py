@@ -54,7 +54,8 @@ def test_kernels_panel_shows_the_state_dict(example_window):
     np.testing.assert_allclose(s2[1], state["s2.bias"].numpy())
     maps = view.grid("C1").layer("C1 maps")
     np.testing.assert_array_equal(
-        maps.buffer, maps.packing.pack(example_window.session.last_result.activations["C1"])
+        maps.buffer,
+        maps.packing.pack(example_window.session.last_result.activations["C1"]),
     )
 
 
@@ -179,8 +180,13 @@ def test_checkpoint_slider_reads_with_the_checkpoints_tensors(
     trained = example_window.session.last_result.probabilities.copy()
     slider.setValue(0)
     start = torch.load(infos[0].path, weights_only=True)
-    for name, tensor in example_window.session.network.classifier.model.state_dict().items():
+    for (
+        name,
+        tensor,
+    ) in example_window.session.network.classifier.model.state_dict().items():
         assert torch.equal(tensor, start[name]), name
     assert not np.allclose(example_window.session.last_result.probabilities, trained)
     slider.setValue(1)
-    np.testing.assert_array_equal(example_window.session.last_result.probabilities, trained)
+    np.testing.assert_array_equal(
+        example_window.session.last_result.probabilities, trained
+    )

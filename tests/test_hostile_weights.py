@@ -190,7 +190,9 @@ def _pipe_watchdog(fifo: Path, seconds: float) -> Iterator[threading.Event]:
 def _load_by_menu(qtbot, window: MainWindow, monkeypatch, path: Path) -> bool:
     """File > Load Weights…, picking `path`; wait for it, return whether in use."""
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
+    with qtbot.waitSignal(
+        window.session.network.weightsLoaded, timeout=30_000
+    ) as loaded:
         window.action_set.weights.trigger()
     return loaded.args[0]
 

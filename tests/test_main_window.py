@@ -141,7 +141,9 @@ def test_result_follows_the_stroke_while_drawing(window, qtbot):
     # Without waiting: last_result must already describe the whole drawing.
     fresh = window.session.network.classifier.predict(canvas.to_array())
     assert window.session.last_result.digit == fresh.digit
-    np.testing.assert_allclose(window.session.last_result.probabilities, fresh.probabilities)
+    np.testing.assert_allclose(
+        window.session.last_result.probabilities, fresh.probabilities
+    )
     QTest.mouseRelease(canvas, LEFT, NO_MOD, at(SEVEN[-1]))
 
 
@@ -245,7 +247,9 @@ def test_a_bad_file_keeps_the_drawing(window, tmp_path, warnings):
     assert len(warnings) == 1 and "broken.png" in warnings[0]
     assert "\n" not in warnings[0]
     assert np.array_equal(window.canvas.to_array(), before)
-    np.testing.assert_array_equal(window.session.last_result.probabilities, probabilities)
+    np.testing.assert_array_equal(
+        window.session.last_result.probabilities, probabilities
+    )
 
 
 def test_save_drawing_and_export_feature_maps(window, tmp_path):
@@ -264,7 +268,9 @@ def test_save_drawing_and_export_feature_maps(window, tmp_path):
 
 def _load_weights(qtbot, window, path) -> bool:
     """Load weights as the window does (in the background) and wait for them."""
-    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
+    with qtbot.waitSignal(
+        window.session.network.weightsLoaded, timeout=30_000
+    ) as loaded:
         window.session.network.load_weights(path)
     return loaded.args[0]
 
@@ -369,7 +375,9 @@ def test_deferred_model_loading_predicts_once_ready(qtbot, warnings):
     qtbot.addWidget(window)
     window.show()
     draw(window, ONE)  # drawing works before the model is there
-    qtbot.waitUntil(lambda: window.session.network.classifier is not None, timeout=20000)
+    qtbot.waitUntil(
+        lambda: window.session.network.classifier is not None, timeout=20000
+    )
     assert window.session.last_result.digit == 1
     window.close()
     assert not window.session.network.loading

@@ -512,7 +512,9 @@ def test_soak_ten_thousand_events(qtbot, window, messages, soak_files):
     for position in positions[1:]:
         QTest.mouseMove(window.canvas, position)
     QTest.mouseRelease(window.canvas, LEFT, NO_MOD, positions[-1])
-    assert window.session.last_result is not None and window.session.last_result.digit == 1
+    assert (
+        window.session.last_result is not None and window.session.last_result.digit == 1
+    )
 
 
 # --- closing in the middle of things --------------------------------------------------
@@ -561,7 +563,9 @@ def test_closing_while_the_weights_load_waits_for_them(
         assert window.close()
         assert non_daemon_threads() == []
         # The loaded model arrives after the close: harmless.
-        qtbot.waitUntil(lambda: window.session.network.classifier is not None, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: window.session.network.classifier is not None, timeout=10_000
+        )
     assert exceptions == []
     assert messages.warnings == []
 

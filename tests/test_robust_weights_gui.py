@@ -228,7 +228,9 @@ def test_app_starts_without_usable_bundled_weights(
     # A good file then brings predictions, on the same drawing.
     good = tmp_path / "good.pt"
     shutil.copy(BUNDLED_WEIGHTS, good)
-    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
+    with qtbot.waitSignal(
+        window.session.network.weightsLoaded, timeout=30_000
+    ) as loaded:
         window.session.network.load_weights(good)  # read in the background
     assert loaded.args == [True]
     assert np.array_equal(window.canvas.to_array(), drawing)
@@ -263,7 +265,9 @@ def test_deferred_start_keeps_drawing_while_bad_weights_load(
     assert "refused" in messages.warnings[0][1]
     assert np.array_equal(window.canvas.to_array(), drawing)
     assert window.canvas.can_undo()
-    assert window.session.network.classifier is None and window.session.last_result is None
+    assert (
+        window.session.network.classifier is None and window.session.last_result is None
+    )
     assert not marker.exists()
 
 
@@ -294,7 +298,9 @@ def test_files_opened_and_bad_files_refused_while_the_weights_load(
         assert np.array_equal(window.canvas.to_array(), loaded)
     finally:
         release.set()
-    qtbot.waitUntil(lambda: window.session.network.classifier is not None, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: window.session.network.classifier is not None, timeout=30_000
+    )
     assert np.array_equal(window.canvas.to_array(), loaded)
     assert window.session.last_result is not None
     assert_result_matches_canvas(window)
@@ -319,7 +325,9 @@ def _load_by_menu(qtbot, window: MainWindow, monkeypatch, path: Path) -> bool:
     )
     (file_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
     (action,) = [a for a in file_menu.actions() if a.text() == "Load &Weights…"]
-    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
+    with qtbot.waitSignal(
+        window.session.network.weightsLoaded, timeout=30_000
+    ) as loaded:
         action.trigger()
     return loaded.args[0]
 
@@ -376,7 +384,9 @@ def test_good_weights_switch_and_show_their_accuracy(
     assert window.statusBar().currentMessage() == f"Using {expected}"
     # The drawing is read again by the new weights (untrained: another answer).
     assert_result_matches_canvas(window)
-    assert not np.allclose(window.session.last_result.probabilities, before.probabilities)
+    assert not np.allclose(
+        window.session.last_result.probabilities, before.probabilities
+    )
     switched = window.session.network.classifier
 
     # A bad file after that keeps the new weights, not the bundled ones.
@@ -408,7 +418,9 @@ def test_every_weights_file_is_read_with_weights_only(
 
     monkeypatch.setattr(torch, "load", spy)
     other = show_window(qtbot, MainWindow(defer_model=True))
-    qtbot.waitUntil(lambda: other.session.network.classifier is not None, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: other.session.network.classifier is not None, timeout=30_000
+    )
     show_window(qtbot, MainWindow())
     evil, _ = _make("malicious-state-dict", tmp_path, marker)
     assert not _load_by_menu(qtbot, window, monkeypatch, evil)

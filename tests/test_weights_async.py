@@ -97,7 +97,9 @@ def test_a_file_picked_is_read_while_the_window_keeps_working(
     assert window.session.network.classifier is classifier
     assert_result_matches_canvas(window)
 
-    with qtbot.waitSignal(window.session.network.weightsLoaded, timeout=30_000) as loaded:
+    with qtbot.waitSignal(
+        window.session.network.weightsLoaded, timeout=30_000
+    ) as loaded:
         gates[bomb.name].set()
     assert loaded.args == [False]
     assert window.session.network.classifier is classifier

@@ -257,7 +257,7 @@ def calibration_report(
 
 
 #: Seed of the drawing of held-out digits, here and in the benchmark
-#: (``benchmarks/real_digits.py``), so both report the same figure.
+#: (``studies/real_digits.py``), so both report the same figure.
 VALIDATION_SEED = 0
 
 
