@@ -116,7 +116,8 @@ class WindowActions(QObject):
             "&Reset Experiments",
             network.reset_experiments,
             ["Ctrl+R"],
-            "Switch every map back on and read the input as drawn",
+            "Undo every experiment: every map back on, the input as drawn, "
+            "the bundled weights at the end of their training",
         )
         self.layers = self._checkable(
             {None: "&All Layers"} | {n: f"Layer {n}" for n in feature_maps.layers()},
@@ -152,12 +153,8 @@ class WindowActions(QObject):
         self._on_layer_shown(feature_maps.shown_layer())
         canvas.undoAvailableChanged.connect(self.undo.setEnabled)
         canvas.redoAvailableChanged.connect(self.redo.setEnabled)
-        # A permanent line in the status bar while an experiment runs.
-        self.experiments_label = QLabel()
-        self.experiments_label.setObjectName("experiments")
-        window.statusBar().addPermanentWidget(self.experiments_label)
-        network.ablationChanged.connect(self._on_experiments_changed)
-        network.transformChanged.connect(self._on_experiments_changed)
+        # Reset is offered while anything changes the reading (said beside it).
+        network.changed.connect(self._on_experiments_changed)
         self._on_experiments_changed()
         self._build_menus()
         self._build_toolbar()
@@ -274,11 +271,7 @@ class WindowActions(QObject):
         self.pen_label.setText(f" {round(width)} px")
 
     def _on_experiments_changed(self, *_: object) -> None:
-        text = self._session.network.describe_experiments()
-        self.reset.setEnabled(bool(text))
-        self.experiments_label.setText(
-            f"Experiment: {text} (Ctrl+R resets)" if text else ""
-        )
+        self.reset.setEnabled(bool(self._session.network.experiments()))
 
 
 def about_text(classifier: Classifier | None) -> str:

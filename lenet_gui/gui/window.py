@@ -52,6 +52,7 @@ from lenet_gui.gui.widgets import (
     ProbabilityChart,
     UnitSumView,
 )
+from lenet_gui.gui.widgets.experiments_bar import ExperimentsBar
 from lenet_gui.spec.lenet5 import LENET5
 
 if TYPE_CHECKING:
@@ -144,6 +145,10 @@ class MainWindow(QMainWindow):
         """The view of the 32x32 network input."""
         return self._input_view
 
+    def experiments(self) -> list[str]:
+        """Say what changes the reading now, a short line each; [] when nothing."""
+        return self._session.network.experiments()
+
     def panels(self) -> list[str]:
         """Return the names of the panels, in the order of their tabs."""
         return self._tabs.names()
@@ -211,6 +216,7 @@ class MainWindow(QMainWindow):
             "Hover a unit: a pink frame shows the patch it sees."
         )
         self._unit_sum = UnitSumView(LENET5)
+        self._experiments = ExperimentsBar()
 
         # Left: what the person does and what the network concludes. Right:
         # how it got there, one panel at a time, most of the room for it.
@@ -223,6 +229,7 @@ class MainWindow(QMainWindow):
         left_column.setContentsMargins(0, 0, 0, 0)
         left_column.addWidget(self._canvas, 5)
         left_column.addLayout(result_row, 2)
+        left_column.addWidget(self._experiments)
         left_column.addWidget(self._probabilities, 2)
 
         self._tabs = PanelTabs(make_panels(self._session, examples))
@@ -253,6 +260,8 @@ class MainWindow(QMainWindow):
         session.predictionChanged.connect(self._on_session_prediction_changed)
         session.unitChanged.connect(self._on_session_unit_changed)
         session.network.classifierChanged.connect(self._on_network_classifier_changed)
+        session.network.changed.connect(self._on_network_changed)
+        self._experiments.resetRequested.connect(session.network.reset_experiments)
         session.status.said.connect(self._on_status_said)
         session.status.warned.connect(self._on_status_warned)
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
@@ -305,6 +314,10 @@ class MainWindow(QMainWindow):
             self._weights_label.setText("No weights loaded")
         else:
             self._weights_label.setText(f"LeNet-5 · {self._session.network.describe()}")
+
+    @Slot()
+    def _on_network_changed(self) -> None:
+        self._experiments.set_experiments(self._session.network.experiments())
 
     @Slot(str, int)
     def _on_status_said(self, text: str, milliseconds: int) -> None:

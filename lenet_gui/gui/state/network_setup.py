@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from lenet_gui.gui.state.experiments import describe_experiments
 from lenet_gui.gui.state.jobs import LatestJob
 from lenet_gui.gui.state.status import StatusLine
 from lenet_gui.spec.lenet5 import NetworkSpec
@@ -125,16 +126,16 @@ class NetworkSetup(QObject):
         measured = "" if accuracy is None else f", {accuracy:.2%} on MNIST test"
         return f"training checkpoint: {info.label}{measured}"
 
-    def describe_experiments(self) -> str:
-        """Say which units are off and how the input is distorted ("" for none)."""
-        parts = []
-        for layer, maps in self._ablation.items():
-            noun = "maps" if self.spec.layer(layer).has_maps else "units"
-            parts.append(f"{layer} {noun} {', '.join(map(str, sorted(maps)))} off")
-        if self._transform:
-            settings = ", ".join(f"{k} {v:g}" for k, v in self._transform.items())
-            parts.append(f"input {settings}")
-        return "; ".join(parts)
+    def experiments(self) -> list[str]:
+        """Name what makes the reading differ from the plain one ([]: nothing)."""
+        return describe_experiments(
+            self.spec,
+            transform=self._transform,
+            ablation=self._ablation,
+            checkpoint=self._checkpoint,
+            checkpoints=self._checkpoints,
+            weights_file=_weights_file(self._loaded),
+        )
 
     # -- weights ------------------------------------------------------------------
 
@@ -268,11 +269,13 @@ class NetworkSetup(QObject):
         return index in self._ablation.get(layer, ())
 
     @Slot()
-    @Slot()
     def reset_experiments(self) -> None:
-        """Switch every map back on and read the input as drawn."""
+        """Read as drawn, every unit on, with the bundled final weights."""
         self.switch_all_on()
         self.set_transform({})
+        self.use_checkpoint(None)
+        if _weights_file(self._loaded) is not None:
+            self.load_bundled()
 
     def switch_all_on(self) -> None:
         """Switch every map and unit on again."""
@@ -342,6 +345,20 @@ def describe(classifier: Classifier) -> str:
     accuracy = classifier.test_accuracy
     measured = f", {accuracy:.2%} on MNIST test" if accuracy is not None else ""
     return f"{name}{measured}"
+
+
+def _weights_file(classifier: Classifier | None) -> str | None:
+    """Return the name of the weights file in use, None for the bundled one."""
+    if classifier is None or classifier.source is None:
+        return None
+    from lenet_gui.network.weights import BUNDLED_WEIGHTS
+
+    try:
+        if classifier.source.resolve() == Path(BUNDLED_WEIGHTS).resolve():
+            return None
+    except OSError:
+        pass
+    return classifier.source.name
 
 
 def load_classifier(path: Path | None) -> tuple[Classifier | None, str]:
