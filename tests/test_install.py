@@ -212,7 +212,7 @@ def test_installed_wheel_finds_every_resource(installed, tmp_path):
     recorded = json.loads((REPO / "weights" / "lenet5.json").read_text())
     assert found["accuracy"] == recorded["test_accuracy"]  # the metadata was read
     assert found["checkpoints"] == 11
-    assert found["examples"] == 20
+    assert found["examples"] == 24
     assert found["digits"] == 2000
     assert found["icon"] == list(ICON_SIZES)
 

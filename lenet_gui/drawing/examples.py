@@ -1,10 +1,12 @@
 """Example digits to start from: MNIST digits and real pen trajectories as strokes.
 
 ``resources/examples.json`` (made by ``resources/make_examples.py``) holds
-ten MNIST test digits traced into pen strokes and ten digits written with a
-stylus by real people (UCI pen-digits), placed on the paper as a person
-would draw them. They load onto the canvas as strokes, so undo and further
-drawing work on them.
+ten MNIST test digits traced into pen strokes, ten digits written with a
+stylus by real people (UCI pen-digits) and a few instructive ones (a 1 that
+looks like a 7), placed on the paper as a person would draw them. Each says
+what it is ("MNIST test #35, written as a 2", "pen digit, writer 14, written
+as a 4"). They load onto the canvas as strokes, so undo and further drawing
+work on them.
 """
 
 from __future__ import annotations
@@ -17,21 +19,47 @@ from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, Stroke
 from lenet_gui.files.bundled import bundled_file
 from lenet_gui.files.safe_read import read_regular_file
 
-__all__ = ["EXAMPLES_FILE", "Example", "load_examples"]
+__all__ = ["EXAMPLES_FILE", "KINDS", "Example", "load_examples"]
 
 #: The examples shipped with the app.
 EXAMPLES_FILE = bundled_file("resources/examples.json")
-# Largest examples file read: the twenty examples take 31 KB.
+# Largest examples file read: the 24 examples take 34 KB.
 _MAX_BYTES = 1 << 20
+
+
+#: The kinds of example, in the order they are offered, with their titles.
+KINDS = {
+    "mnist": "MNIST test digits, traced into strokes",
+    "pen": "Digits written with a pen by people (UCI pen-digits)",
+    "lesson": "Written in ways that could mislead a person; the network reads "
+    "them right",
+}
 
 
 @dataclass(frozen=True)
 class Example:
-    """One example digit: what it is, where it comes from, and its strokes."""
+    """One example digit: what it is, where it comes from, and its strokes.
+
+    Attributes
+    ----------
+    label : int
+        The digit it is.
+    source : str
+        What it is, for people: "MNIST test #35, written as a 2", "pen
+        digit, writer 21: a 1 with a long flag, that looks like a 7".
+    strokes : tuple of Stroke
+        The pen strokes, on the paper.
+    kind : str
+        ``"mnist"``, ``"pen"`` or ``"lesson"`` (see :data:`KINDS`).
+    caption : str
+        A few words under its thumbnail ("#35", "writer 14", "1, not 7").
+    """
 
     label: int
     source: str
     strokes: tuple[Stroke, ...]
+    kind: str = "pen"
+    caption: str = ""
 
 
 def load_examples(path: Path = EXAMPLES_FILE) -> list[Example]:
@@ -54,8 +82,15 @@ def load_examples(path: Path = EXAMPLES_FILE) -> list[Example]:
                 for points in entry["strokes"]
                 if len(points) > 0
             )
-            example = Example(int(entry["label"]), str(entry["source"]), strokes)
-        except (KeyError, TypeError, ValueError):
+            kind = str(entry.get("kind", "pen"))
+            example = Example(
+                int(entry["label"]),
+                str(entry["source"]),
+                strokes,
+                kind if kind in KINDS else "pen",
+                str(entry.get("caption", "")),
+            )
+        except (AttributeError, KeyError, TypeError, ValueError):
             continue
         if strokes:
             examples.append(example)

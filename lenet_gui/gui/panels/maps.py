@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
 
-from lenet_gui.drawing.examples import Example
+from lenet_gui.drawing.examples import KINDS, Example
 from lenet_gui.drawing.paper import render
 from lenet_gui.gui.panels.panel import Panel, offer_switch
 from lenet_gui.gui.widgets import FeatureMapPanel, WelcomeView
@@ -55,18 +55,15 @@ class MapsPanel(Panel):
 
     def build(self) -> QWidget:  # noqa: D102
         self.feature_maps = FeatureMapPanel(self.session.spec)
-        groups: dict[str, list[tuple[str, np.ndarray]]] = {}
+        groups: dict[str, list[tuple[str, str, np.ndarray]]] = {}
         for example in self._examples:
-            group = "MNIST" if example.source.startswith("MNIST") else "pen"
             thumbnail = render([s.points for s in example.strokes], 24.0)
-            groups.setdefault(group, []).append(
-                (f"{example.label}: {example.source}", thumbnail)
+            groups.setdefault(example.kind, []).append(
+                (example.source, example.caption, thumbnail)
             )
-        titles = {
-            "MNIST": "MNIST test digits, traced into strokes",
-            "pen": "Digits written with a pen by people (UCI pen-digits)",
-        }
-        self.welcome = WelcomeView([(titles[k], v) for k, v in groups.items()])
+        self.welcome = WelcomeView(
+            [(KINDS[kind], groups[kind]) for kind in KINDS if kind in groups]
+        )
         self.welcome.exampleChosen.connect(self.exampleChosen)
         self.feature_maps.unitHovered.connect(self.session.hover)
         self.feature_maps.unitContextRequested.connect(

@@ -23,9 +23,10 @@ class WelcomeView(ThemedWidget):
 
     Parameters
     ----------
-    groups : sequence of (str, sequence of (str, np.ndarray))
-        Titled rows of examples: each a tooltip and a thumbnail, a 2-D uint8
-        ink image (255 ink on 0 paper), shown dark on light paper.
+    groups : sequence of (str, sequence of (str, str, np.ndarray))
+        Titled rows of examples: each what it is (its tooltip), a caption of
+        a few words shown under it, and a thumbnail, a 2-D uint8 ink image
+        (255 ink on 0 paper), shown dark on light paper.
     parent : QWidget, optional
         The parent widget.
     """
@@ -40,7 +41,7 @@ class WelcomeView(ThemedWidget):
 
     def __init__(
         self,
-        groups: Sequence[tuple[str, Sequence[tuple[str, np.ndarray]]]],
+        groups: Sequence[tuple[str, Sequence[tuple[str, str, np.ndarray]]]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -66,9 +67,15 @@ class WelcomeView(ThemedWidget):
             layout.addWidget(caption)
             grid = QGridLayout()
             grid.setSpacing(4)
-            for column, (tip, thumbnail) in enumerate(examples):
+            for column, (tip, words, thumbnail) in enumerate(examples):
                 button = QToolButton()
                 button.setIcon(QIcon(self._picture(thumbnail)))
+                button.setText(words)
+                button.setToolButtonStyle(
+                    Qt.ToolButtonStyle.ToolButtonTextUnderIcon
+                    if words
+                    else Qt.ToolButtonStyle.ToolButtonIconOnly
+                )
                 button.setIconSize(QSize(self.THUMBNAIL, self.THUMBNAIL))
                 button.setToolTip(tip)
                 button.setAccessibleName(tip)
