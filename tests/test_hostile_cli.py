@@ -108,19 +108,19 @@ def test_svg_with_text_then_png_gives_a_line_each(tmp_path, seven, platform):
         (["--predict", "{seven}", "--wieghts", "x.pt"], "--wieghts"),
         (["--predict", "-dash.png"], "put -- before"),
         (["--predict"], "at least one"),
-        (["{seven}"], "without --predict"),
+        (["{seven}", "{seven}"], "opens one image, not 2"),
         (["--bogus"], "--bogus"),
         (["--pred", "{seven}"], "--pred"),
         (["--predict", "{seven}", "--weights"], "--weights"),
         (["-platform"], "-platform"),
         (["-reverse"], "-reverse"),
-        (["two\nlines.png"], "two\\nlines.png"),
+        (["two\nlines.png", "b.png"], "two\\nlines.png"),
     ],
     ids=[
         "misspelt --weights",
         "file starting with a dash",
         "--predict alone",
-        "file without --predict",
+        "two files without --predict",
         "unknown option, no window",
         "abbreviation",
         "--weights without a file",
@@ -181,8 +181,10 @@ def test_options_and_files_in_any_order(argv, files, weights):
 def test_qt_platform_and_style_are_taken_for_the_window():
     args = parse_arguments(["-platform", "offscreen", "-style", "fusion"])
     assert (args.predict, args.platform, args.style) == (False, "offscreen", "fusion")
-    with pytest.raises(UsageError, match="without --predict"):
-        parse_arguments(["-platform", "offscreen", "x.png"])
+    args = parse_arguments(["-platform", "offscreen", "x.png"])
+    assert (args.predict, args.platform, args.files) == (False, "offscreen", ["x.png"])
+    with pytest.raises(UsageError, match="opens one image"):
+        parse_arguments(["-platform", "offscreen", "x.png", "y.png"])
 
 
 def test_help_documents_the_exit_statuses(capsys):

@@ -88,7 +88,12 @@ def _parser() -> argparse.ArgumentParser:
         "-platform", metavar="NAME", help="Qt platform plugin for the window"
     )
     parser.add_argument("-style", metavar="NAME", help="Qt style for the window")
-    parser.add_argument("files", nargs="*", metavar="FILE", help="image files")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="image files to classify; without --predict, one image to open",
+    )
     return parser
 
 
@@ -107,8 +112,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     Raises
     ------
     UsageError
-        An unknown option, a missing value, files without ``--predict`` or
-        ``--predict`` without files.
+        An unknown option, a missing value, more than one file without
+        ``--predict`` (one file is opened in the window) or ``--predict``
+        without files.
     """
     options, files = list(argv), []
     if "--" in options:
@@ -116,10 +122,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         options, files = options[:cut], options[cut + 1 :]
     args = _parser().parse_intermixed_args(options)
     args.files = [*args.files, *files]
-    if args.files and not args.predict:
+    if len(args.files) > 1 and not args.predict:
         raise UsageError(
-            f"file names given without --predict: {' '.join(args.files)} "
-            f"(to classify them: lenet-gui --predict FILE ...)"
+            f"the window opens one image, not {len(args.files)}: "
+            f"{' '.join(args.files)} (to classify them: lenet-gui --predict FILE ...)"
         )
     if args.predict and not args.files:
         raise UsageError("--predict needs at least one image file")
@@ -201,4 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.weights:
         window.session.network.load_weights(args.weights)
     window.show()
+    if args.files:
+        # A file that cannot be used is said over the window, the canvas empty.
+        window.files.open_image(args.files[0])
     return app.exec()

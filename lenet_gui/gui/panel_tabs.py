@@ -79,4 +79,6 @@ class PanelTabs(QTabWidget):
         for panel in self._panels.values():
             panel.set_shown(panel.widget is current)
             if panel.widget is current:
+                # What another tab said (a hovered unit, a credit) is not of this one.
+                panel.session.status.leave(panel.NAME)
                 self.shownPanelChanged.emit(panel)

@@ -33,9 +33,7 @@ class AttributionPanel(BackgroundPanel):
     def build(self) -> QWidget:  # noqa: D102
         self.view = AttributionView(self.session.spec)
         self.view.targetChanged.connect(self.changed)
-        self.view.hoverInfoChanged.connect(
-            lambda text: self.session.status.say(text, 0)
-        )
+        self.view.hoverInfoChanged.connect(lambda text: self.say(text, 0))
         return self.view
 
     def make_job(self) -> Callable[[], Any] | None:  # noqa: D102

@@ -26,6 +26,12 @@ class InvariancePanel(BackgroundPanel):
     TITLE = "Invariance"
     TIP = "Shift, scale, rotate, squeeze, thicken or add noise; see where it breaks"
     LAG_MS = 60
+    EMPTY_HINT = (
+        "Nothing drawn yet. Draw a digit on the paper at the left, or pick an "
+        "example on the Maps tab: the sliders then shift, scale, rotate, "
+        "squeeze, thicken or add noise to it, and the curves show how sure the "
+        "network is of each digit across each slider's range."
+    )
 
     def __init__(self, session: ExplorerSession, parent: QObject | None = None):
         super().__init__(session, parent)

@@ -22,9 +22,7 @@ class KernelsPanel(Panel):
 
     def build(self) -> QWidget:  # noqa: D102
         self.view = KernelView(self.session.spec)
-        self.view.hoverInfoChanged.connect(
-            lambda text: self.session.status.say(text, 0)
-        )
+        self.view.hoverInfoChanged.connect(lambda text: self.say(text, 0))
         self._weights_of: Classifier | None = None
         return self.view
 

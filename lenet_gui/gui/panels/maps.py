@@ -95,7 +95,7 @@ class MapsPanel(Panel):
         info = self.session.unit_info(self.feature_maps.hovered_unit())
         if text and info is not None:
             text += " — " + info.wiring_text()
-        self.session.status.say(text, 0)
+        self.say(text, 0)
 
     @Slot(object)
     def _on_session_unit_changed(self, info: UnitInfo | None) -> None:

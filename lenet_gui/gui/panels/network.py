@@ -21,6 +21,11 @@ class NetworkPanel(Panel):
     TITLE = "Network"
     TIP = "Every stage from input to output; C5, F6 and the ten outputs live"
     SHOWS_UNITS = True
+    EMPTY_HINT = (
+        "Nothing drawn yet. Draw a digit on the paper at the left, or pick an "
+        "example on the Maps tab: every stage below, from the 32×32 input to "
+        "the ten outputs, then shows what the network computes from it."
+    )
 
     def build(self) -> QWidget:  # noqa: D102
         self.view = NetworkView(self.session.spec)
@@ -50,7 +55,7 @@ class NetworkPanel(Panel):
         info = self.session.unit_info(unit) if unit is not None else None
         if text and info is not None:
             text += " — " + info.wiring_text()
-        self.session.status.say(text, 0)
+        self.say(text, 0)
 
     @Slot(object)
     def _on_session_unit_changed(self, info: UnitInfo | None) -> None:

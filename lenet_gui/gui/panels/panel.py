@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Slot
-from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
 from lenet_gui.gui.state.jobs import LatestJob
 
@@ -51,6 +51,8 @@ class Panel(QObject):
     """Whether hovering this panel's units explains them in the unit-sum view."""
     FOLLOWS_DRAWING = True
     """Whether the panel shows something of the drawing (else only of the weights)."""
+    EMPTY_HINT = ""
+    """What to do, said above the view while the canvas is empty ("": nothing)."""
 
     def __init__(self, session: ExplorerSession, parent: QObject | None = None):
         # A child of the session by default, so it goes with the window.
@@ -67,10 +69,15 @@ class Panel(QObject):
         self._page = QVBoxLayout(self.widget)
         self._page.setContentsMargins(0, 0, 0, 0)
         self._built = False
+        self._hint: QLabel | None = None
         # New predictions are listened to only while shown (set_shown), so
         # that a live update pays for no slot of a hidden tab.
         self._listening = False
         session.network.classifierChanged.connect(self.changed)
+
+    def say(self, text: str, milliseconds: int = 5000) -> None:
+        """Say `text` in the status bar, as this tab's: cleared on another tab."""
+        self.session.status.say(text, milliseconds, owner=self.NAME)
 
     def build(self) -> QWidget:
         """Return the panel's view; called once, when first needed."""
@@ -85,7 +92,16 @@ class Panel(QObject):
         """Build the view now if it is not built yet."""
         if not self._built:
             self._built = True
-            self._page.addWidget(self.build())
+            if self.EMPTY_HINT:
+                self._hint = QLabel(self.EMPTY_HINT)
+                self._hint.setObjectName("emptyHint")
+                self._hint.setWordWrap(True)
+                self._hint.setContentsMargins(12, 10, 12, 10)
+                font = self._hint.font()
+                font.setPointSizeF(font.pointSizeF() * 1.15)
+                self._hint.setFont(font)
+                self._page.addWidget(self._hint)
+            self._page.addWidget(self.build(), 1)
 
     def update_view(self) -> None:
         """Show the session's current state in the widget."""
@@ -133,6 +149,8 @@ class Panel(QObject):
     def _update_now(self) -> None:
         self._timer.stop()
         self._stale = False
+        if self._hint is not None:
+            self._hint.setVisible(self.session.blank)
         self.update_view()
 
 
@@ -177,7 +195,7 @@ class BackgroundPanel(Panel):
     @Slot(object, object)
     def _on_job_done(self, result: Any, error: Exception | None) -> None:
         if error is not None:
-            self.session.status.say(f"{self.TITLE}: {error}", 8000)
+            self.say(f"{self.TITLE}: {error}", 8000)
             self.show_result(None)
         else:
             self.show_result(result)
