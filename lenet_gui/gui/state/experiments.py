@@ -105,7 +105,9 @@ def describe_transform(transform: Mapping[str, float]) -> list[str]:
 def _describe_checkpoint(index: int, checkpoints: Sequence[CheckpointInfo]) -> str:
     info = checkpoints[index]
     accuracy = info.test_accuracy
-    measured = "" if accuracy is None else f", {accuracy:.1%} right on MNIST test"
+    measured = (
+        "" if accuracy is None else f", {accuracy * 100:.1f} % right on MNIST test"
+    )
     return (
         f"Network from training checkpoint {index + 1} of {len(checkpoints)} "
         f"({info.label}{measured})"

@@ -63,6 +63,7 @@ class WelcomeView(ThemedWidget):
         index = 0
         for title, examples in groups:
             caption = QLabel(title)
+            caption.setWordWrap(True)
             self._captions.append(caption)
             layout.addWidget(caption)
             grid = QGridLayout()
@@ -71,6 +72,9 @@ class WelcomeView(ThemedWidget):
                 button = QToolButton()
                 button.setIcon(QIcon(self._picture(thumbnail)))
                 button.setText(words)
+                small = button.font()
+                small.setPointSizeF(small.pointSizeF() * 0.85)
+                button.setFont(small)
                 button.setToolButtonStyle(
                     Qt.ToolButtonStyle.ToolButtonTextUnderIcon
                     if words
