@@ -9,6 +9,7 @@ def test_exports_the_widgets():
         "CheckpointView",
         "ComparisonView",
         "DrawingCanvas",
+        "ExperimentsBar",
         "FeatureMapPanel",
         "InvarianceView",
         "KernelView",
