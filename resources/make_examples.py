@@ -39,7 +39,7 @@ HEIGHT = 0.62  # of the paper's side, as a person draws a digit
 #: MNIST test-set index of the example of each digit, 0 to 9.
 MNIST_PICKS = (10, 14, 35, 32, 6, 23, 50, 0, 179, 99)
 #: Index in the pen-digits file of the example of each digit, 0 to 9.
-PEN_PICKS = (7, 29, 1, 35, 37, 8, 24, 32, 0, 10)
+PEN_PICKS = (7, 29, 1, 35, 37, 8, 24, 126, 0, 10)
 #: Instructive pen digits: (index in the pen-digits file, what it teaches,
 #: the caption under its thumbnail).
 LESSONS = (
