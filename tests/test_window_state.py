@@ -109,13 +109,15 @@ def test_main_with_an_image_opens_the_window_with_it_read(
     assert result.confidence > 0.9
 
 
-@pytest.mark.parametrize("kind", ["missing", "not an image", "blank"])
+@pytest.mark.parametrize("kind", ["missing", "not an image", "blank", "a folder"])
 def test_main_with_a_bad_file_opens_the_window_empty_and_says_why(
     started, qtbot, tmp_path, messages, kind
 ):
     path = tmp_path / "digit.png"
     if kind == "not an image":
         path.write_bytes(b"this is not a picture")
+    elif kind == "a folder":
+        path.mkdir()
     elif kind == "blank":
         white = QImage(64, 64, QImage.Format.Format_Grayscale8)
         white.fill(255)
