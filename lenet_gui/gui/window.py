@@ -40,6 +40,7 @@ from lenet_gui.gui.actions import WindowActions
 from lenet_gui.gui.file_commands import FileCommands
 from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
+from lenet_gui.gui.panels.my_digits import MyDigitsPanel
 from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
@@ -52,6 +53,7 @@ from lenet_gui.gui.widgets import (
     ProbabilityChart,
     UnitSumView,
 )
+from lenet_gui.gui.widgets.correction_bar import CorrectionBar
 from lenet_gui.spec.lenet5 import LENET5
 
 if TYPE_CHECKING:
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
             "Hover a unit: a pink frame shows the patch it sees."
         )
         self._unit_sum = UnitSumView(LENET5)
+        self._correction = CorrectionBar()
 
         # Left: what the person does and what the network concludes. Right:
         # how it got there, one panel at a time, most of the room for it.
@@ -224,6 +227,7 @@ class MainWindow(QMainWindow):
         left_column.addWidget(self._canvas, 5)
         left_column.addLayout(result_row, 2)
         left_column.addWidget(self._probabilities, 2)
+        left_column.addWidget(self._correction)
 
         self._tabs = PanelTabs(make_panels(self._session, examples))
         maps = self._tabs.panel("maps")
@@ -258,6 +262,7 @@ class MainWindow(QMainWindow):
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
         self._maps.exampleChosen.connect(self.files.open_example)
         self._tabs.shownPanelChanged.connect(self._on_tabs_shown_panel_changed)
+        self._correction.corrected.connect(self._on_correction_corrected)
         self._tabs.start()
 
     # -- live update ----------------------------------------------------------
@@ -268,6 +273,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_session_prediction_changed(self, result: Prediction | None) -> None:
+        self._correction.set_reading(None if result is None else result.digit)
         if result is None:
             self._prediction.set_prediction(None, None)
             self._probabilities.set_probabilities(None)
@@ -281,6 +287,12 @@ class MainWindow(QMainWindow):
             )
             self._probabilities.set_probabilities(result.probabilities)
             self._input_view.set_input(result.network_input)
+
+    @Slot(int)
+    def _on_correction_corrected(self, digit: int) -> None:
+        my_digits = self._tabs.panel(MyDigitsPanel.NAME)
+        assert isinstance(my_digits, MyDigitsPanel)
+        my_digits.keep(self._canvas.paper.current, digit)
 
     @Slot(object)
     def _on_session_unit_changed(self, info: UnitInfo | None) -> None:
