@@ -246,7 +246,9 @@ def run_adaptation(
     after = evaluate(model, mnist_images, mnist_labels)
     taught_after = None
     if folds >= 2:
-        taught_after = _cross_validate(base, digits, schedule, seed, folds, tell)
+        taught_after = _cross_validate(
+            base, digits, schedule, seed, folds, tell, cancelled
+        )
     return AdaptationResult(
         model=model,
         taught_before=_score(base, inputs, labels),
@@ -267,6 +269,7 @@ def _cross_validate(
     seed: int,
     folds: int,
     tell: Callable[[str], None],
+    cancelled: Callable[[], bool] | None = None,
 ) -> Score:
     """Read each fold of the taught digits with weights adapted on the others."""
     assigned = fold_of(digits, folds)
@@ -277,7 +280,7 @@ def _cross_validate(
         if not held or not learnt:
             continue
         tell(f"checking on held-back digits: fold {fold + 1} of {folds}...")
-        model = adapt(base, learnt, schedule, seed + 1 + fold)
+        model = adapt(base, learnt, schedule, seed + 1 + fold, cancelled=cancelled)
         score = _score(model, *taught_inputs(held))
         correct += score.correct
         n += score.n

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
 
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
+from lenet_gui.gui.panels.adapt_control import SCHEDULE_CHOICES, AdaptControl
 from lenet_gui.gui.panels.panel import Panel
-from lenet_gui.gui.state.my_digits import MyDigits, MyDigitsError
+from lenet_gui.gui.state.my_digits import MyDigits, MyDigitsError, my_weights_path
+from lenet_gui.gui.widgets.adapt_view import AdaptView
 from lenet_gui.gui.widgets.my_digits_view import MyDigitsView
 
 if TYPE_CHECKING:
@@ -65,11 +67,26 @@ class MyDigitsPanel(Panel):
         self.view.removeRequested.connect(self._on_view_remove_requested)
         self.view.importRequested.connect(self._on_view_import_requested)
         self.view.exportRequested.connect(self._on_view_export_requested)
-        return self.view
+        self.adapt_view = AdaptView(SCHEDULE_CHOICES)
+        #: Adapt to my handwriting: runs, follows and cancels adaptations.
+        self.adapting = AdaptControl(
+            self.session, self.adapt_view, self._digits, my_weights_path, self
+        )
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 8)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.adapt_view)
+        return page
 
     def update_view(self) -> None:  # noqa: D102
         digits = self._digits()
         self.view.set_digits([picture_of(d) for d in digits], [d.label for d in digits])
+
+    def shutdown(self) -> None:  # noqa: D102
+        if self.built:
+            self.adapting.shutdown()
+        super().shutdown()
 
     def keep(self, drawing: Drawing, label: int) -> bool:
         """Keep the canvas's drawing as an example of `label`; say what happened."""

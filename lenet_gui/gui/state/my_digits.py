@@ -35,6 +35,7 @@ __all__ = [
     "MyDigits",
     "MyDigitsError",
     "default_path",
+    "my_weights_path",
 ]
 
 #: Most digits kept (and imported): a person's own handful, not a data set.
@@ -57,6 +58,18 @@ def default_path() -> Path:
         QStandardPaths.StandardLocation.AppDataLocation
     )
     return Path(folder or Path.home() / ".lenet-gui") / "my-digits.json"
+
+
+def my_weights_path() -> Path:
+    """Return where "my weights" are kept: beside the settings file.
+
+    The settings are ``QSettings("lenet-gui", "LeNet-5 Explorer")``'s file in
+    the configuration folder (:func:`lenet_gui.gui.settings.settings_path`),
+    e.g. ``~/.config/lenet-gui/my-weights.pt``; read from the environment at
+    each call.
+    """
+    location = QStandardPaths.StandardLocation.GenericConfigLocation
+    return Path(QStandardPaths.writableLocation(location), "lenet-gui", "my-weights.pt")
 
 
 def _as_json(digits: Sequence[PenDigit]) -> bytes:

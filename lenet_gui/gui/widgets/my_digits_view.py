@@ -57,6 +57,7 @@ class MyDigitsView(ThemedWidget):
         self._grid.setResizeMode(QListWidget.ResizeMode.Adjust)
         self._grid.setMovement(QListWidget.Movement.Static)
         self._grid.setSpacing(4)
+        self._grid.setMinimumHeight(self.THUMBNAIL + 30)  # one row at least
         self._grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self._grid.itemSelectionChanged.connect(self._on_selection_changed)
         self._relabel = QPushButton("Change label")
