@@ -25,8 +25,10 @@ import copy
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
@@ -218,23 +220,33 @@ def replay_digits() -> DigitSet:
 
 
 def _draw_variants(
-    digits: Sequence[PenDigit], seed: int, schedule: Schedule, workers: int
+    digits: Sequence[PenDigit],
+    seed: int,
+    schedule: Schedule,
+    workers: int,
+    separate_process: bool = False,
 ) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Draw every pass's new variants of the taught digits, as ink and labels."""
+    """Draw every pass's new variants of the taught digits, as ink and labels.
+
+    With `separate_process`, in one fresh process (spawned, not forked),
+    so that a window's thread does not wait for this one's interpreter lock.
+    """
     # QtGui is needed only here, through the paper.
     from lenet_gui.training.pen_digits import PenAugmentation, pen_inputs
 
     aug = PenAugmentation()
+    calls = [
+        (list(digits), seed, schedule.copies, aug, workers, number * schedule.copies)
+        for number in range(schedule.passes)
+    ]
+    if separate_process:
+        context = get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            drawn = list(pool.map(pen_inputs, *zip(*calls, strict=True)))
+    else:
+        drawn = [pen_inputs(*call) for call in calls]
     passes = []
-    for number in range(schedule.passes):
-        inputs, labels, _ = pen_inputs(
-            digits,
-            seed,
-            schedule.copies,
-            aug,
-            workers,
-            first_copy=number * schedule.copies,
-        )
+    for inputs, labels, _ in drawn:
         passes.append((ink_from_inputs(inputs), torch.from_numpy(labels).long()))
     if not any(len(labels) for _, labels in passes):
         raise AdaptationError("none of the digits holds enough ink to be drawn")
@@ -248,6 +260,7 @@ def adapt(
     seed: int = 0,
     *,
     workers: int = 1,
+    separate_process: bool = False,
     batch_size: int = 64,
     on_step: Callable[[Step, LeNet5], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -268,6 +281,8 @@ def adapt(
         and seed give the same weights.
     workers : int
         Processes that draw the variants (1: this process).
+    separate_process : bool
+        Draw them in a fresh process (for a window: see :func:`_draw_variants`).
     batch_size : int
     on_step : callable, optional
         Called after each batch with the progress and the model being
@@ -289,7 +304,7 @@ def adapt(
     """
     check_taught(digits)
     generator = torch.Generator().manual_seed(seed)
-    variants = _draw_variants(digits, seed, schedule, workers)
+    variants = _draw_variants(digits, seed, schedule, workers, separate_process)
     replay = replay_digits()
     replay_ink = ink_tensor(np.array(replay.images))
     replay_labels = torch.from_numpy(np.array(replay.labels)).long()

@@ -205,6 +205,7 @@ def run_adaptation(
     seed: int = 0,
     *,
     folds: int = 0,
+    separate_process: bool = False,
     on_step: Callable[[Step, LeNet5], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     say: Callable[[str], None] | None = None,
@@ -217,6 +218,8 @@ def run_adaptation(
         0: no cross-validation; 2 or more: the taught digits are read, fold
         by fold, by weights adapted without that fold (`folds` more
         adaptations, each on the other folds).
+    separate_process : bool
+        Draw the digits' variants in a fresh process (for a window).
     on_step, cancelled
         As for :func:`~lenet_gui.training.adaptation.adapt`, for the
         adaptation that is kept.
@@ -242,12 +245,20 @@ def run_adaptation(
     mnist_images, mnist_labels = np.asarray(mnist.images), np.asarray(mnist.labels)
     before = evaluate(base, mnist_images, mnist_labels)
     tell("adapting the weights to your digits...")
-    model = adapt(base, digits, schedule, seed, on_step=on_step, cancelled=cancelled)
+    model = adapt(
+        base,
+        digits,
+        schedule,
+        seed,
+        separate_process=separate_process,
+        on_step=on_step,
+        cancelled=cancelled,
+    )
     after = evaluate(model, mnist_images, mnist_labels)
     taught_after = None
     if folds >= 2:
         taught_after = _cross_validate(
-            base, digits, schedule, seed, folds, tell, cancelled
+            base, digits, schedule, seed, folds, tell, cancelled, separate_process
         )
     return AdaptationResult(
         model=model,
@@ -270,6 +281,7 @@ def _cross_validate(
     folds: int,
     tell: Callable[[str], None],
     cancelled: Callable[[], bool] | None = None,
+    separate_process: bool = False,
 ) -> Score:
     """Read each fold of the taught digits with weights adapted on the others."""
     assigned = fold_of(digits, folds)
@@ -280,7 +292,14 @@ def _cross_validate(
         if not held or not learnt:
             continue
         tell(f"checking on held-back digits: fold {fold + 1} of {folds}...")
-        model = adapt(base, learnt, schedule, seed + 1 + fold, cancelled=cancelled)
+        model = adapt(
+            base,
+            learnt,
+            schedule,
+            seed + 1 + fold,
+            separate_process=separate_process,
+            cancelled=cancelled,
+        )
         score = _score(model, *taught_inputs(held))
         correct += score.correct
         n += score.n

@@ -128,6 +128,7 @@ class AdaptationJob(QObject):
             digits,
             chosen,
             folds=folds if counts.max() >= 2 else 0,
+            separate_process=True,
             on_step=on_step,
             cancelled=self._cancel.is_set,
             say=self.said.emit,

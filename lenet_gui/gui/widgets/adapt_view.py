@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +29,8 @@ from lenet_gui.gui.widgets.themed import ThemedWidget, color_plots
 __all__ = ["AdaptView"]
 
 _KERNEL_PIXELS = 40
+#: Least time between two redraws of the curve and kernels, in milliseconds.
+_REDRAW_MS = 150
 
 
 class AdaptView(ThemedWidget):
@@ -123,6 +125,11 @@ class AdaptView(ThemedWidget):
         layout.addWidget(self._report)
         layout.addLayout(choice)
         self._steps: list[tuple[float, float]] = []
+        self._latest_kernels: np.ndarray | None = None
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(_REDRAW_MS)
+        self._redraw.timeout.connect(self._draw_steps)
         self.set_running(False)
         self.set_report("")
         self._finish_building()
@@ -134,8 +141,11 @@ class AdaptView(ThemedWidget):
         self._cancel.setEnabled(running)
         if running:
             self._steps = []
+            self._latest_kernels = None
             self._loss.setData([], [])
             self._accuracy.setData([], [])
+        else:
+            self._draw_steps()
 
     def set_weights_choice(self, mine_available: bool, using_mine: bool) -> None:
         """Show which weights read, and whether my weights exist to switch to."""
@@ -143,8 +153,20 @@ class AdaptView(ThemedWidget):
         self._bundled.setEnabled(using_mine)
 
     def add_step(self, loss: float, accuracy: float, kernels: np.ndarray) -> None:
-        """Add one batch to the curve and show C1's (6, 5, 5) kernels."""
+        """Add one batch to the curve and show C1's (6, 5, 5) kernels.
+
+        Drawn at most every :data:`_REDRAW_MS` (and once after the last
+        batch), so that learning fast never holds up the pen.
+        """
         self._steps.append((loss, accuracy))
+        self._latest_kernels = kernels
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    def _draw_steps(self) -> None:
+        kernels = self._latest_kernels
+        if kernels is None or not self._steps:
+            return
         steps = np.asarray(self._steps)
         x = np.arange(1, len(steps) + 1)
         self._loss.setData(x, steps[:, 0])
