@@ -103,3 +103,20 @@ def test_adapting_without_digits_says_what_to_do(qtbot, window):
     panel = panel_of(window)
     assert not panel.adapting.adapt("quick")
     assert not panel.adapting.job.running
+
+
+def test_the_caption_and_the_menu_say_and_switch_which_weights_read(qtbot, window):
+    label = window._prediction
+    assert label.weights_caption() == "read by bundled weights"
+    actions = window.action_set
+    actions.my_weights.trigger()  # none yet: said, nothing changes
+    assert window.session.network.classifier.source is None
+    panel = panel_of(window)
+    panel.import_file(SAMPLE)
+    assert panel.adapting.adapt("quick")
+    qtbot.waitUntil(lambda: not panel.adapting.job.running, timeout=300_000)
+    assert label.weights_caption() == "read by my weights"
+    actions.bundled_weights.trigger()
+    assert label.weights_caption() == "read by bundled weights"
+    actions.my_weights.trigger()
+    assert window.session.network.classifier.source == my_weights_path()

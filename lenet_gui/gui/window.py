@@ -43,6 +43,7 @@ from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
 from lenet_gui.gui.panels.my_digits import MyDigitsPanel
 from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
+from lenet_gui.gui.state.my_digits import weights_name
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
 from lenet_gui.gui.theme import apply_theme
 from lenet_gui.gui.widgets import (
@@ -317,6 +318,7 @@ class MainWindow(QMainWindow):
             self._weights_label.setText("No weights loaded")
         else:
             self._weights_label.setText(f"LeNet-5 · {self._session.network.describe()}")
+        self._prediction.set_weights(weights_name(classifier))
 
     @Slot(str, int)
     def _on_status_said(self, text: str, milliseconds: int) -> None:

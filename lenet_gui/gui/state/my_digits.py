@@ -21,6 +21,7 @@ import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QStandardPaths, Signal
@@ -29,6 +30,9 @@ from lenet_gui.files.safe_read import RefusedFile, regular_file_status
 from lenet_gui.files.safe_write import describe, write_file
 from lenet_gui.files.stroke_files import PenDigit, StrokeFileError, load_pen_digits
 
+if TYPE_CHECKING:
+    from lenet_gui.network.classifier import Classifier
+
 __all__ = [
     "MAX_MY_DIGITS",
     "MAX_MY_DIGITS_BYTES",
@@ -36,6 +40,7 @@ __all__ = [
     "MyDigitsError",
     "default_path",
     "my_weights_path",
+    "weights_name",
 ]
 
 #: Most digits kept (and imported): a person's own handful, not a data set.
@@ -70,6 +75,17 @@ def my_weights_path() -> Path:
     """
     location = QStandardPaths.StandardLocation.GenericConfigLocation
     return Path(QStandardPaths.writableLocation(location), "lenet-gui", "my-weights.pt")
+
+
+def weights_name(classifier: Classifier | None) -> str:
+    """Name the weights a classifier reads with, e.g. "my weights"."""
+    if classifier is None:
+        return ""
+    if classifier.source is None:
+        return "bundled weights"
+    if classifier.source == my_weights_path():
+        return "my weights"
+    return classifier.source.name
 
 
 def _as_json(digits: Sequence[PenDigit]) -> bytes:
