@@ -3,7 +3,7 @@
 When the network misreads a drawing and the person says what it is ("Not a
 4? It's a 9"), the drawing's strokes are kept here with that label, in the
 person's data folder (``QStandardPaths.AppDataLocation``, e.g.
-``~/.local/share/LeNet-5 Explorer/my-digits.json``), in the JSON shape of
+``~/.local/share/lenet-gui/LeNet-5 Explorer/my-digits.json``), in the JSON shape of
 stroke files (label, writer, strokes; see
 :mod:`lenet_gui.files.stroke_files`), so that the same file can be exported,
 imported and taught from the command line (``python -m lenet_gui.adapt``).
