@@ -7,15 +7,20 @@ input refused in one line, without a traceback, before anything is written.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QImage
 
+from lenet_gui.drawing.image_file import read_ink
 from lenet_gui.explain.top_digits import load_digit_set
 from lenet_gui.files.stroke_files import load_pen_digits
+from lenet_gui.gui.predict_cli import run_predict
+from lenet_gui.network.classifier import Classifier
 from lenet_gui.network.weights import load_model
 from lenet_gui.training import adapt_cli
 from lenet_gui.training.learning import evaluate
@@ -68,6 +73,19 @@ def test_adapts_writes_weights_that_load_and_prints_their_own_figures(
         adapted.c1.weight.detach().numpy(), base.c1.weight.detach().numpy()
     )
     assert output.with_suffix(".json").read_bytes() == strokes_before
+    # They read in --predict, as the network reads the same digit.
+    image = tmp_path / "digit.png"
+    QImage(
+        np.ascontiguousarray(255 - sample.images[0]).data,
+        28,
+        28,
+        28,
+        QImage.Format.Format_Grayscale8,
+    ).save(str(image))
+    out, err = io.StringIO(), io.StringIO()
+    assert run_predict([str(image)], str(output), out, err) == 0, err.getvalue()
+    predicted = json.loads(out.getvalue())
+    assert predicted["digit"] == Classifier.load(output).predict(read_ink(image)).digit
     # Without --force an existing file stays.
     before = output.read_bytes()
     status, _, err = run(capsys, "--strokes", str(strokes), "--output", str(output))
