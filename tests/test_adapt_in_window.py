@@ -101,6 +101,7 @@ def test_cancel_saves_nothing_and_keeps_the_weights(qtbot, window):
 
 def test_adapting_without_digits_says_what_to_do(qtbot, window):
     panel = panel_of(window)
+    assert not panel.adapt_view._adapt.isEnabled()
     assert not panel.adapting.adapt("quick")
     assert not panel.adapting.job.running
 

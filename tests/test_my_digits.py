@@ -147,4 +147,4 @@ def test_an_empty_canvas_offers_no_correction(qtbot, data_home, warnings):
     assert window.session.last_result is None
     bar = window._correction
     qtbot.waitUntil(lambda: bar.reading() is None)
-    assert bar.question() == "Read wrong? It's a"
+    assert bar.question() == "Wrong? It's a"

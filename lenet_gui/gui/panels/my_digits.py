@@ -82,6 +82,8 @@ class MyDigitsPanel(Panel):
     def update_view(self) -> None:  # noqa: D102
         digits = self._digits()
         self.view.set_digits([picture_of(d) for d in digits], [d.label for d in digits])
+        if not self.adapting.job.running:
+            self.adapt_view.set_running(False, can_adapt=bool(digits))
 
     def shutdown(self) -> None:  # noqa: D102
         if self.built:

@@ -58,7 +58,7 @@ class CorrectionBar(QWidget):
         """Show the question for the digit read; None disables the buttons."""
         self._reading = digit
         if digit is None:
-            self._question.setText("Read wrong? It's a")
+            self._question.setText("Wrong? It's a")
         else:
             self._question.setText(f"Not a {digit}? It's a")
         for d, button in enumerate(self._buttons):
