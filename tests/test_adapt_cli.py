@@ -187,3 +187,24 @@ def test_bad_base_weights_are_one_line(tmp_path, capsys):
     )
     assert status == 1 and err.count("\n") == 1 and "base.pt" in err
     assert not output.exists()
+
+
+def test_an_adaptation_that_costs_mnist_accuracy_is_refused_and_not_written(
+    tmp_path, capsys, monkeypatch, one_torch_thread
+):
+    from lenet_gui.training import adaptation, adaptation_check
+
+    # Short, and any cost at all refused (-1 point allowed: even a gain is refused).
+    monkeypatch.setitem(
+        adaptation.SCHEDULES, "quick", adaptation.Schedule("quick", 1, 2, 1e-3)
+    )
+    monkeypatch.setattr(adaptation_check, "MNIST_COST_LIMIT", -0.01)
+    strokes = one_writer(tmp_path)
+    output = tmp_path / "refused.pt"
+    status, out, err = run(capsys, "--strokes", str(strokes), "--output", str(output))
+    assert status == 1
+    assert err.startswith("error: refused:") and err.count("\n") == 1
+    assert "MNIST test digits" in err and "nothing was written" in err
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["refused"] is True and summary["saved"] is None
+    assert not output.exists() and not output.with_suffix(".json").exists()

@@ -121,3 +121,23 @@ def test_the_caption_and_the_menu_say_and_switch_which_weights_read(qtbot, windo
     assert label.weights_caption() == "read by bundled weights"
     actions.my_weights.trigger()
     assert window.session.network.classifier.source == my_weights_path()
+
+
+def test_a_refused_adaptation_says_why_and_keeps_the_weights(
+    qtbot, window, monkeypatch
+):
+    from lenet_gui.training import adaptation_check
+
+    monkeypatch.setattr(adaptation_check, "MNIST_COST_LIMIT", -0.01)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text)
+    )
+    panel = panel_of(window)
+    panel.import_file(SAMPLE)
+    assert panel.adapting.adapt("quick")
+    qtbot.waitUntil(lambda: not panel.adapting.job.running, timeout=300_000)
+    assert "Refused" in panel.adapt_view.report()
+    assert len(shown) == 1 and "MNIST test digits" in shown[0]
+    assert not my_weights_path().exists()
+    assert window.session.network.classifier.source is None
