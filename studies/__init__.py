@@ -12,6 +12,9 @@ Each study is its own command and prints its accuracy with a 95 % interval:
   :mod:`~studies.photo_report`);
 - ``python -m studies.drawn_digits``: MNIST test digits redrawn from their
   skeletons with mouse events on the real window.
+- ``python -m studies.adaptation``: writers the weights never saw, taught 2
+  of each digit through ``python -m lenet_gui.adapt``, their other digits read
+  before and after.
 
 They share :mod:`~studies.accuracy` (intervals, samples, contact sheets) and
 :mod:`~studies.window` (the real window, read after a mouse replay).

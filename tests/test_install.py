@@ -50,6 +50,7 @@ RUNTIME_FILES = [
     *CHECKPOINTS,
     "resources/examples.json",
     "resources/mnist-test-sample.npz",
+    "resources/mnist-train-replay.npz",
     "resources/lenet-gui.desktop",
     "resources/icons/lenet-gui.svg",
     *ICONS,
@@ -58,6 +59,7 @@ SCRIPTS = {
     "lenet-gui": "lenet_gui.gui.cli:main",
     "lenet-train": "lenet_gui.training.train_cli:main",
     "lenet-evaluate": "lenet_gui.training.evaluate_cli:main",
+    "lenet-adapt": "lenet_gui.training.adapt_cli:main",
 }
 TIMEOUT = 120  # seconds for one build or run; all of it takes about 30 s
 
@@ -245,7 +247,9 @@ def test_installed_wheel_classifies_a_digit_from_any_folder(
 
 @pytest.mark.install
 @pytest.mark.parametrize(
-    ("script", "option"), [("lenet-train", "--output"), ("lenet-evaluate", "--data")]
+    ("script", "option"),
+    [("lenet-train", "--output"), ("lenet-evaluate", "--data")]
+    + [("lenet-adapt", "--strokes")],
 )
 def test_installed_training_and_evaluation_scripts_run(
     installed, tmp_path, script, option

@@ -18,6 +18,7 @@ MAX_CLASS_LINES = 300
 # The package's entry points: `python -m lenet_gui`, and the documented
 # `python -m lenet_gui.train / .evaluate / .desktop` commands.
 ENTRY_POINTS = {"__init__.py", "__main__.py", "train.py", "evaluate.py", "desktop.py"}
+ENTRY_POINTS |= {"adapt.py"}  # python -m lenet_gui.adapt
 
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 

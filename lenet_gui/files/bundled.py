@@ -44,6 +44,7 @@ BUNDLED = (
     "weights/lenet5.checkpoints/",
     "resources/examples.json",
     "resources/mnist-test-sample.npz",
+    "resources/mnist-train-replay.npz",
     "resources/lenet-gui.desktop",
     "resources/icons/lenet-gui.svg",
     *(f"resources/icons/lenet-gui-{size}.png" for size in ICON_SIZES),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSlider
 
 from lenet_gui.gui.file_commands import FileCommands
 from lenet_gui.gui.panels import Panel
+from lenet_gui.gui.state.my_digits import my_weights_path
 from lenet_gui.gui.state.session import ExplorerSession
 from lenet_gui.gui.theme import THEMES
 from lenet_gui.gui.widgets import DrawingCanvas, FeatureMapPanel
@@ -95,6 +96,18 @@ class WindowActions(QObject):
             files.ask_load_weights,
             ["Ctrl+L"],
             "Use another LeNet-5 weights file (.pt state_dict)",
+        )
+        self.bundled_weights = action(
+            "Read with &Bundled Weights",
+            lambda: network.load_bundled(),
+            [],
+            "Read with the weights the app ships with",
+        )
+        self.my_weights = action(
+            "Read with &My Weights",
+            self._use_my_weights,
+            [],
+            "Read with the weights adapted to your handwriting (My digits tab)",
         )
         self.quit = action(
             "&Quit", window.close, [QKeySequence.StandardKey.Quit], "Quit"
@@ -193,6 +206,15 @@ class WindowActions(QObject):
             actions[key] = act
         return actions
 
+    def _use_my_weights(self) -> None:
+        path = my_weights_path()
+        if not path.is_file():
+            self._session.status.say(
+                "No weights of your own yet: adapt to your handwriting in My digits"
+            )
+            return
+        self._session.network.load_weights(path, background=False)
+
     def _build_menus(self) -> None:
         menus = self._window.menuBar()
         file_menu = menus.addMenu("&File")
@@ -202,6 +224,7 @@ class WindowActions(QObject):
         examples.setEnabled(bool(self.examples))
         file_menu.addSeparator()
         file_menu.addAction(self.weights)
+        file_menu.addActions([self.bundled_weights, self.my_weights])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit = menus.addMenu("&Edit")

@@ -40,8 +40,10 @@ from lenet_gui.gui.actions import WindowActions
 from lenet_gui.gui.file_commands import FileCommands
 from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
+from lenet_gui.gui.panels.my_digits import MyDigitsPanel
 from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
+from lenet_gui.gui.state.my_digits import weights_name
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
 from lenet_gui.gui.theme import apply_theme
 from lenet_gui.gui.widgets import (
@@ -53,6 +55,7 @@ from lenet_gui.gui.widgets import (
     UnitSumView,
 )
 from lenet_gui.gui.widgets.experiments_bar import ExperimentsBar
+from lenet_gui.gui.widgets.correction_bar import CorrectionBar
 from lenet_gui.spec.lenet5 import LENET5
 
 if TYPE_CHECKING:
@@ -217,6 +220,7 @@ class MainWindow(QMainWindow):
         )
         self._unit_sum = UnitSumView(LENET5)
         self._experiments = ExperimentsBar()
+        self._correction = CorrectionBar()
 
         # Left: what the person does and what the network concludes. Right:
         # how it got there, one panel at a time, most of the room for it.
@@ -231,6 +235,7 @@ class MainWindow(QMainWindow):
         left_column.addLayout(result_row, 2)
         left_column.addWidget(self._experiments)
         left_column.addWidget(self._probabilities, 2)
+        left_column.addWidget(self._correction)
 
         self._tabs = PanelTabs(make_panels(self._session, examples))
         maps = self._tabs.panel("maps")
@@ -267,6 +272,7 @@ class MainWindow(QMainWindow):
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
         self._maps.exampleChosen.connect(self.files.open_example)
         self._tabs.shownPanelChanged.connect(self._on_tabs_shown_panel_changed)
+        self._correction.corrected.connect(self._on_correction_corrected)
         self._tabs.start()
 
     # -- live update ----------------------------------------------------------
@@ -277,6 +283,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_session_prediction_changed(self, result: Prediction | None) -> None:
+        self._correction.set_reading(None if result is None else result.digit)
         if result is None:
             self._prediction.set_prediction(None, None)
             self._probabilities.set_probabilities(None)
@@ -290,6 +297,12 @@ class MainWindow(QMainWindow):
             )
             self._probabilities.set_probabilities(result.probabilities)
             self._input_view.set_input(result.network_input)
+
+    @Slot(int)
+    def _on_correction_corrected(self, digit: int) -> None:
+        my_digits = self._tabs.panel(MyDigitsPanel.NAME)
+        assert isinstance(my_digits, MyDigitsPanel)
+        my_digits.keep(self._canvas.paper.current, digit)
 
     @Slot(object)
     def _on_session_unit_changed(self, info: UnitInfo | None) -> None:
@@ -314,6 +327,7 @@ class MainWindow(QMainWindow):
             self._weights_label.setText("No weights loaded")
         else:
             self._weights_label.setText(f"LeNet-5 · {self._session.network.describe()}")
+        self._prediction.set_weights(weights_name(classifier))
 
     @Slot()
     def _on_network_changed(self) -> None:

@@ -16,6 +16,7 @@ from lenet_gui.gui.panels.compare import ComparePanel
 from lenet_gui.gui.panels.invariance import InvariancePanel
 from lenet_gui.gui.panels.kernels import KernelsPanel
 from lenet_gui.gui.panels.maps import MapsPanel
+from lenet_gui.gui.panels.my_digits import MyDigitsPanel
 from lenet_gui.gui.panels.network import NetworkPanel
 from lenet_gui.gui.panels.panel import Panel
 from lenet_gui.gui.panels.top_digits import TopDigitsPanel
@@ -29,6 +30,7 @@ __all__ = [
     "InvariancePanel",
     "KernelsPanel",
     "MapsPanel",
+    "MyDigitsPanel",
     "NetworkPanel",
     "Panel",
     "TopDigitsPanel",
@@ -47,4 +49,5 @@ def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[P
         InvariancePanel(session),
         ComparePanel(session),
         CheckpointsPanel(session),
+        MyDigitsPanel(session),
     ]

@@ -69,6 +69,12 @@ class PredictionLabel(ThemedWidget):
         confidence_font.setPointSizeF(confidence_font.pointSizeF() * 1.4)
         self._confidence_label.setFont(confidence_font)
 
+        # Which weights read the drawing: the bundled ones, "my weights" or a file.
+        self._weights_label = QLabel("")
+        self._weights_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._weights_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._weights_label.setObjectName("predictionWeights")
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(0)
@@ -80,11 +86,20 @@ class PredictionLabel(ThemedWidget):
         reading.addStretch(1)
         layout.addLayout(reading)
         layout.addWidget(self._confidence_label)
+        layout.addWidget(self._weights_label)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self._has_prediction = False
         self.set_prediction(None, None)
         self._finish_building()
+
+    def set_weights(self, name: str) -> None:
+        """Say under the reading which weights read it, e.g. "my weights"."""
+        self._weights_label.setText(f"read by {name}" if name else "")
+
+    def weights_caption(self) -> str:
+        """Return the caption naming the weights that read the drawing."""
+        return self._weights_label.text()
 
     def set_prediction(
         self,
