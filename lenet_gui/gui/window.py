@@ -54,8 +54,8 @@ from lenet_gui.gui.widgets import (
     ProbabilityChart,
     UnitSumView,
 )
-from lenet_gui.gui.widgets.experiments_bar import ExperimentsBar
 from lenet_gui.gui.widgets.correction_bar import CorrectionBar
+from lenet_gui.gui.widgets.experiments_bar import ExperimentsBar
 from lenet_gui.spec.lenet5 import LENET5
 
 if TYPE_CHECKING:
