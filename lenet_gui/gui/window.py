@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
         self._maps.exampleChosen.connect(self.files.open_example)
         self._tabs.shownPanelChanged.connect(self._on_tabs_shown_panel_changed)
+        session.stepThroughRequested.connect(lambda _: self.show_panel("convolution"))
         self._tabs.start()
 
     # -- live update ----------------------------------------------------------

@@ -128,6 +128,8 @@ class ExplorerSession(QObject):
     pinnedChanged = Signal(object)
     """The pinned drawing's prediction changed (a drawing was pinned, or the
     network changed): a ``Prediction``, or None when nothing is pinned."""
+    stepThroughRequested = Signal(object)
+    """The person asked to step through a unit's sum: the ``Unit``."""
 
     def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
         super().__init__(parent)
@@ -228,6 +230,11 @@ class ExplorerSession(QObject):
             return
         self._unit = unit
         self._emit_unit()
+
+    @Slot(object)
+    def step_through(self, unit: Unit) -> None:
+        """Ask for a unit's sum to be stepped through, window place by place."""
+        self.stepThroughRequested.emit(unit)
 
     def unit_info(self, unit: Unit | None = None) -> UnitInfo | None:
         """Return what is known about a unit (the hovered one by default)."""
