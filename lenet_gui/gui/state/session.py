@@ -48,6 +48,8 @@ class UnitInfo:
         prediction.
     spec : NetworkSpec
         The network the unit belongs to.
+    probability : float or None
+        For an output unit, the probability the softmax gives its digit.
     """
 
     unit: Unit
@@ -56,6 +58,7 @@ class UnitInfo:
     maps: tuple[int, ...]
     terms: UnitSum | None
     spec: NetworkSpec = LENET5
+    probability: float | None = None
 
     @property
     def reads_whole_layer(self) -> bool:
@@ -90,6 +93,12 @@ class UnitInfo:
         limit = float(abs(terms.weights).max())
         where = f" ({row}, {col})" if self.spec.layer(layer).has_maps else ""
         name = "unit" if where == "" else "map"
+        if layer == self.spec.layers[-1].name and self.probability is not None:
+            # The output's sums are logits; the softmax makes them probabilities.
+            return (
+                f"output {index} (digit {index}): logit {terms.total:.2f} "
+                f"\N{RIGHTWARDS ARROW} {100 * self.probability:.1f} % after softmax"
+            )
         squash = "" if layer == "output" else "f"
         return (
             f"{layer} {name} {index}{where} = {squash}(\N{GREEK CAPITAL LETTER SIGMA} "
@@ -248,7 +257,10 @@ class ExplorerSession(QObject):
         if self._result is not None and classifier is not None:
             terms = classifier.unit_sum(self._result, *unit)
         field = self.spec.receptive_field(layer, row, col)
-        return UnitInfo(unit, field, below, maps, terms, self.spec)
+        probability = None
+        if self._result is not None and layer == self.spec.layers[-1].name:
+            probability = float(self._result.probabilities[index])
+        return UnitInfo(unit, field, below, maps, terms, self.spec, probability)
 
     # -- comparing two drawings -------------------------------------------------
 

@@ -14,7 +14,7 @@ from lenet_gui.gui.widgets.window_sum_text import (
     landing_text,
 )
 
-__all__ = ["WindowPainter"]
+__all__ = ["GridColors", "WindowPainter", "paint_number_grid", "paint_products"]
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 WRAP = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
@@ -33,6 +33,88 @@ def fitted_font(base: QFont, texts: list[str], width: float, largest: float) -> 
         if size <= 9 or all(metrics.horizontalAdvance(t) <= width for t in texts):
             return font
         size -= 1
+
+
+@dataclass(frozen=True)
+class GridColors:
+    """The font and colours of number grids: text, signs, cell lines."""
+
+    base: QFont
+    text: QColor
+    positive: QColor
+    negative: QColor
+    grid: QColor
+
+
+def paint_products(
+    painter: QPainter,
+    grids: tuple[np.ndarray, np.ndarray, np.ndarray],
+    titles: list[str],
+    band: QRectF,
+    colors: GridColors,
+) -> None:
+    """Paint three (k, k) grids of numbers as ``x × w = x·w``, titled, in `band`."""
+    k = grids[0].shape[0]
+    operator = max(band.width() * 0.04, 14.0)
+    title = max(14.0, band.height() * 0.11)
+    cell = min((band.width() - 2 * operator) / (3 * k), (band.height() - title) / k)
+    cell = min(cell, 90.0)
+    used = 3 * k * cell + 2 * operator
+    x = band.left() + (band.width() - used) / 2
+    title_font = fitted_font(colors.base, titles, k * cell + operator, title * 0.72)
+    for n, (values, heading) in enumerate(zip(grids, titles, strict=True)):
+        area = QRectF(x, band.top() + title, k * cell, k * cell)
+        painter.setPen(colors.text)
+        painter.setFont(title_font)
+        room = QRectF(
+            area.left() - operator / 2, band.top(), area.width() + operator, title
+        )
+        elided = painter.fontMetrics().elidedText(
+            heading, Qt.TextElideMode.ElideRight, int(room.width())
+        )
+        painter.drawText(room, CENTER, elided)
+        paint_number_grid(painter, values, area, cell, colors)
+        x = area.right()
+        if n < 2:
+            painter.setPen(colors.text)
+            symbol = "\N{MULTIPLICATION SIGN}" if n == 0 else "="
+            painter.setFont(
+                fitted_font(colors.base, [symbol], operator, min(cell * 0.6, 40))
+            )
+            painter.drawText(
+                QRectF(x, area.top(), operator, area.height()), CENTER, symbol
+            )
+            x += operator
+
+
+def paint_number_grid(
+    painter: QPainter,
+    values: np.ndarray,
+    area: QRectF,
+    cell: float,
+    colors: GridColors,
+) -> None:
+    """Paint a grid of numbers, each coloured by its sign on a faint tint."""
+    texts = [grid_text(v, plus=False) for v in values.ravel()]
+    font = fitted_font(colors.base, texts, cell * 0.9, min(cell * 0.32, 30))
+    if font.pixelSize() <= 9:
+        # Too narrow for two decimals: one, still readable.
+        texts = [grid_text(v, 1, plus=False) for v in values.ravel()]
+        font = fitted_font(colors.base, texts, cell * 0.92, min(cell * 0.32, 30))
+    font.setBold(True)
+    painter.setFont(font)
+    for (r, c), value in np.ndenumerate(values):
+        box = QRectF(area.left() + c * cell, area.top() + r * cell, cell, cell)
+        sign = colors.positive if value > 0 else colors.negative
+        tint = QColor(sign)
+        tint.setAlphaF(min(abs(float(value)) / 2.0, 1.0) * 0.3)
+        painter.fillRect(box, tint)
+        painter.setPen(QPen(colors.grid, 1.0))
+        painter.drawRect(box)
+        shown = texts[r * values.shape[1] + c]
+        zero = shown.strip("0.") == ""
+        painter.setPen(colors.text if zero else sign)
+        painter.drawText(box, CENTER, shown)
 
 
 @dataclass
@@ -176,16 +258,11 @@ class WindowPainter:
 
     def paint_grids(self, painter: QPainter, step: WindowNumbers, band: QRectF) -> None:
         """Paint x, w and x·w of the focused map read, side by side."""
-        k = step.size
-        operator = max(band.width() * 0.04, 14.0)
-        title = max(14.0, band.height() * 0.11)
-        cell = min((band.width() - 2 * operator) / (3 * k), (band.height() - title) / k)
-        cell = min(cell, 90.0)
         focus = self.focus
         where = (
             "input" if step.below == "input" else f"{step.below} map {step.maps[focus]}"
         )
-        last = k - 1
+        last = step.size - 1
         titles = [
             f"x: {where}, rows {step.top}\N{EN DASH}{step.top + last}, "
             f"columns {step.left}\N{EN DASH}{step.left + last}",
@@ -193,57 +270,12 @@ class WindowPainter:
             "x\N{MIDDLE DOT}w: products",
         ]
         grids = (step.inputs[focus], step.weights[focus], step.products[focus])
-        used = 3 * k * cell + 2 * operator
-        x = band.left() + (band.width() - used) / 2
-        title_font = fitted_font(self.base, titles, k * cell + operator, title * 0.72)
-        for n, (values, heading) in enumerate(zip(grids, titles, strict=True)):
-            area = QRectF(x, band.top() + title, k * cell, k * cell)
-            painter.setPen(self.text)
-            painter.setFont(title_font)
-            room = QRectF(
-                area.left() - operator / 2, band.top(), area.width() + operator, title
-            )
-            elided = painter.fontMetrics().elidedText(
-                heading, Qt.TextElideMode.ElideRight, int(room.width())
-            )
-            painter.drawText(room, CENTER, elided)
-            self.paint_grid(painter, values, area, cell)
-            x = area.right()
-            if n < 2:
-                painter.setPen(self.text)
-                symbol = "\N{MULTIPLICATION SIGN}" if n == 0 else "="
-                painter.setFont(
-                    fitted_font(self.base, [symbol], operator, min(cell * 0.6, 40))
-                )
-                painter.drawText(
-                    QRectF(x, area.top(), operator, area.height()), CENTER, symbol
-                )
-                x += operator
+        paint_products(painter, grids, titles, band, self.colors)
 
-    def paint_grid(
-        self, painter: QPainter, values: np.ndarray, area: QRectF, cell: float
-    ) -> None:
-        """Paint a grid of numbers, each coloured by its sign on a faint tint."""
-        texts = [grid_text(v, plus=False) for v in values.ravel()]
-        font = fitted_font(self.base, texts, cell * 0.9, min(cell * 0.32, 30))
-        if font.pixelSize() <= 9:
-            # Too narrow for two decimals: one, still readable.
-            texts = [grid_text(v, 1, plus=False) for v in values.ravel()]
-            font = fitted_font(self.base, texts, cell * 0.92, min(cell * 0.32, 30))
-        font.setBold(True)
-        painter.setFont(font)
-        for (r, c), value in np.ndenumerate(values):
-            box = QRectF(area.left() + c * cell, area.top() + r * cell, cell, cell)
-            sign = self.positive if value > 0 else self.negative
-            tint = QColor(sign)
-            tint.setAlphaF(min(abs(float(value)) / 2.0, 1.0) * 0.3)
-            painter.fillRect(box, tint)
-            painter.setPen(QPen(self.grid, 1.0))
-            painter.drawRect(box)
-            shown = texts[r * values.shape[1] + c]
-            zero = shown.strip("0.") == ""
-            painter.setPen(self.text if zero else sign)
-            painter.drawText(box, CENTER, shown)
+    @property
+    def colors(self) -> GridColors:
+        """The colours of the number grids."""
+        return GridColors(self.base, self.text, self.positive, self.negative, self.grid)
 
     def paint_lines(self, painter: QPainter, lines: list[str], band: QRectF) -> None:
         """Paint the sum's lines, as large as fits, wrapped when narrow."""
