@@ -139,6 +139,7 @@ class ConvolutionCanvas(QWidget):
             positive=positive,
             negative=negative,
             grid=palette.color(QPalette.ColorRole.Mid),
+            background=palette.color(QPalette.ColorRole.Base),
             images=[image for image, _ in self._images],
             output=self._output_image[0],
             focus=self._focus,

@@ -110,7 +110,12 @@ class UnitNumbers(QWidget):
             else (QColor(190, 30, 30), QColor(20, 80, 200))
         )
         colors = GridColors(
-            self.font(), text, positive, negative, palette.color(QPalette.ColorRole.Mid)
+            self.font(),
+            text,
+            positive,
+            negative,
+            palette.color(QPalette.ColorRole.Mid),
+            palette.color(QPalette.ColorRole.Window),
         )
         if self.shows_grids():
             top = self._choice.geometry().bottom() + 4.0

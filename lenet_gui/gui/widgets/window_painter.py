@@ -44,6 +44,17 @@ class GridColors:
     positive: QColor
     negative: QColor
     grid: QColor
+    background: QColor
+
+
+def _mixed(base: QColor, tint: QColor, amount: float) -> QColor:
+    """Return `base` with `amount` (0 to 1) of `tint` mixed in."""
+    keep = 1.0 - amount
+    return QColor(
+        int(base.red() * keep + tint.red() * amount),
+        int(base.green() * keep + tint.green() * amount),
+        int(base.blue() * keep + tint.blue() * amount),
+    )
 
 
 def paint_products(
@@ -106,9 +117,10 @@ def paint_number_grid(
     for (r, c), value in np.ndenumerate(values):
         box = QRectF(area.left() + c * cell, area.top() + r * cell, cell, cell)
         sign = colors.positive if value > 0 else colors.negative
-        tint = QColor(sign)
-        tint.setAlphaF(min(abs(float(value)) / 2.0, 1.0) * 0.3)
-        painter.fillRect(box, tint)
+        # The sign's colour mixed into the background, opaque: blending a
+        # translucent fill costs far more per cell.
+        mix = min(abs(float(value)) / 2.0, 1.0) * 0.3
+        painter.fillRect(box, _mixed(colors.background, sign, mix))
         painter.setPen(QPen(colors.grid, 1.0))
         painter.drawRect(box)
         shown = texts[r * values.shape[1] + c]
@@ -125,9 +137,9 @@ class WindowPainter:
     ----------
     base : QFont
         The widget's font, scaled for each part.
-    text, highlight, positive, negative, grid : QColor
+    text, highlight, positive, negative, grid, background : QColor
         Text; the window's frames and lines; positive and negative numbers;
-        the lines between cells.
+        the lines between cells; what the cells are painted on.
     images : list of QImage
         The maps read, coloured; then `output`, the unit's output map.
     output : QImage
@@ -141,6 +153,7 @@ class WindowPainter:
     positive: QColor
     negative: QColor
     grid: QColor
+    background: QColor
     images: list[QImage]
     output: QImage
     focus: int
@@ -275,7 +288,14 @@ class WindowPainter:
     @property
     def colors(self) -> GridColors:
         """The colours of the number grids."""
-        return GridColors(self.base, self.text, self.positive, self.negative, self.grid)
+        return GridColors(
+            self.base,
+            self.text,
+            self.positive,
+            self.negative,
+            self.grid,
+            self.background,
+        )
 
     def paint_lines(self, painter: QPainter, lines: list[str], band: QRectF) -> None:
         """Paint the sum's lines, as large as fits, wrapped when narrow."""
