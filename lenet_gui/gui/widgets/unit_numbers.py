@@ -9,7 +9,11 @@ from PySide6.QtCore import QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from lenet_gui.gui.widgets.window_painter import GridColors, paint_products
+from lenet_gui.gui.widgets.window_painter import (
+    GridColors,
+    fitted_font,
+    paint_products,
+)
 from lenet_gui.gui.widgets.window_sum_text import grid_text
 
 __all__ = ["UnitNumbers"]
@@ -36,6 +40,7 @@ class UnitNumbers(QWidget):
         self.setAccessibleName("The hovered unit's sum in numbers")
         self._choice = QComboBox()
         self._choice.setToolTip("Which map read to show the numbers of")
+        self._choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._choice.currentIndexChanged.connect(self._on_choice_changed)
         self._choice_label = QLabel("Numbers of")
         top = QHBoxLayout()
@@ -124,11 +129,9 @@ class UnitNumbers(QWidget):
             paint_products(painter, self.grids(), titles, band, colors)
         else:
             painter.setPen(text)
-            font = self.font()
-            font.setPixelSize(
-                max(min(int(self.height() / (len(self._lines) + 1)), 18), 10)
-            )
-            painter.setFont(font)
+            largest = min(self.height() / (len(self._lines) + 1), 18.0)
+            width = self.width() - 12.0
+            painter.setFont(fitted_font(self.font(), self._lines, width, largest))
             painter.drawText(
                 QRectF(self.rect()).adjusted(6, 4, -6, -4),
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
