@@ -60,7 +60,8 @@ class ConvolutionView(ThemedWidget):
     KEYS = (
         "\N{LEFTWARDS ARROW} \N{RIGHTWARDS ARROW} \N{UPWARDS ARROW} "
         "\N{DOWNWARDS ARROW} move the window \N{MIDDLE DOT} Space plays or pauses "
-        "\N{MIDDLE DOT} click a map to move the window there and show its numbers"
+        "\N{MIDDLE DOT} click a map to move the window there and show its numbers "
+        "\N{MIDDLE DOT} red numbers are positive, blue negative"
     )
 
     MINIMUM_SIZE_HINT = QSize(380, 380)
