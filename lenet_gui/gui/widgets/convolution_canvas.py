@@ -127,7 +127,11 @@ class ConvolutionCanvas(QWidget):
         if step is None:
             painter.setPen(text)
             painter.setFont(self._font(18))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.EMPTY_TEXT)
+            painter.drawText(
+                QRectF(self.rect()).adjusted(12, 0, -12, 0),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.EMPTY_TEXT,
+            )
             painter.end()
             return
         assert self._output_image is not None
