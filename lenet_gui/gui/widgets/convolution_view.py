@@ -92,6 +92,9 @@ class ConvolutionView(ThemedWidget):
         self.back_button.setToolTip("Move the window one place back (Left arrow)")
         self.next_button.setToolTip("Move the window one place on (Right arrow)")
         self.play_button.setToolTip("Slide the window across the map (Space)")
+        for button in (self.back_button, self.play_button, self.next_button):
+            # A click leaves the keys with the canvas: the arrows keep stepping.
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(1, 20)
         self.speed.setValue(4)
