@@ -172,6 +172,9 @@ def test_a_unit_of_the_maps_opens_in_the_step_through_view(example_window, qtbot
     lines = panel.view.lines()
     assert lines[-1].endswith(f"C3 map 7 (2, 5) = {grid_text(expected.value)}")
     assert grid_text(expected.map_sums.sum()) in lines[0]
+    # One term per S2 map of Table I, each the sum of that map's products.
+    for m, part in zip(expected.maps, expected.map_sums, strict=True):
+        assert f"{grid_text(abs(part), plus=False)} (map {m})" in lines[0]
     assert f"a = {grid_text(expected.total)}" in lines[1]
 
 

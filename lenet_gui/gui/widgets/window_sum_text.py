@@ -123,11 +123,16 @@ def sum_lines(step: WindowNumbers, switched_off: bool = False) -> list[str]:
             f"{grid_text(float(sums[0]))}"
         )
     elif len(sums) <= 6:
-        terms = " + ".join(
-            f"{grid_text(s)} ({step.below} {m})"
-            for s, m in zip(sums, step.maps, strict=True)
+        # "+0.25 (map 0) − 0.94 (map 5)": each term after the first with its sign.
+        terms = f"{grid_text(sums[0])} (map {step.maps[0]})"
+        for value, m in zip(sums[1:], step.maps[1:], strict=True):
+            sign = MINUS if grid_text(value)[0] == MINUS else "+"
+            digits = grid_text(abs(float(value)), plus=False)
+            terms += f" {sign} {digits} (map {m})"
+        first = (
+            f"{SIGMA} x{DOT}w over {step.below} maps = {terms} = "
+            f"{grid_text(float(sums.sum()))}"
         )
-        first = f"{SIGMA} x{DOT}w = {terms} = {grid_text(float(sums.sum()))}"
     else:
         first = (
             f"{SIGMA} x{DOT}w over all {len(sums)} {step.below} maps "
