@@ -49,6 +49,7 @@ VIEWS = (
     "invariance",
     "compare",
     "checkpoints",
+    "convolution",
 )
 
 #: The measures, in the order they run and are reported.

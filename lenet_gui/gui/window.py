@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
         self._maps.exampleChosen.connect(self.files.open_example)
         self._tabs.shownPanelChanged.connect(self._on_tabs_shown_panel_changed)
         self._correction.corrected.connect(self._on_correction_corrected)
+        session.stepThroughRequested.connect(lambda _: self.show_panel("convolution"))
         self._tabs.start()
 
     # -- live update ----------------------------------------------------------

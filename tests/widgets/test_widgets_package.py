@@ -8,6 +8,7 @@ def test_exports_the_widgets():
         "AttributionView",
         "CheckpointView",
         "ComparisonView",
+        "ConvolutionView",
         "DrawingCanvas",
         "ExperimentsBar",
         "FeatureMapPanel",

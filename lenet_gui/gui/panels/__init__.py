@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from lenet_gui.gui.panels.attribution import AttributionPanel
 from lenet_gui.gui.panels.checkpoints import CheckpointsPanel
 from lenet_gui.gui.panels.compare import ComparePanel
+from lenet_gui.gui.panels.convolution import ConvolutionPanel
 from lenet_gui.gui.panels.invariance import InvariancePanel
 from lenet_gui.gui.panels.kernels import KernelsPanel
 from lenet_gui.gui.panels.maps import MapsPanel
@@ -49,5 +50,6 @@ def make_panels(session: ExplorerSession, examples: Sequence[Example]) -> list[P
         InvariancePanel(session),
         ComparePanel(session),
         CheckpointsPanel(session),
+        ConvolutionPanel(session),
         MyDigitsPanel(session),
     ]

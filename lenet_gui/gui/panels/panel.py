@@ -9,10 +9,15 @@ from PySide6.QtCore import QObject, QPoint, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
 from lenet_gui.gui.state.jobs import LatestJob
+from lenet_gui.spec.lenet5 import Kind
 
 if TYPE_CHECKING:
     from lenet_gui.gui.state.session import ExplorerSession
     from lenet_gui.spec.lenet5 import Unit
+
+
+STEP_THROUGH = "Step through this unit's sum"
+"""The context-menu entry that opens a unit in the step-through view."""
 
 
 class Panel(QObject):
@@ -204,6 +209,8 @@ class BackgroundPanel(Panel):
 def offer_switch(session: ExplorerSession, unit: Unit, where: QPoint) -> None:
     """Offer, in a context menu, to switch a unit's map off or back on.
 
+    Units with a window (C1 to C5) are also offered to the step-through view.
+
     Switching a map (C1 to S4) or a unit (C5, F6) off forces its output to 0
     for the layers above: the experiment that shows what it contributes.
     """
@@ -214,13 +221,18 @@ def offer_switch(session: ExplorerSession, unit: Unit, where: QPoint) -> None:
     noun = "map" if session.spec.layer(layer).has_maps else "unit"
     off = network.is_switched_off(layer, index)
     menu = QMenu()
+    # Units with a window (C1 to C5) can have their sum stepped through.
+    stepped = session.spec.layer(layer).kind is not Kind.FULL
+    step = menu.addAction(STEP_THROUGH) if stepped else None
     toggle = menu.addAction(
         f"Switch {layer} {noun} {index} {'back on' if off else 'off'}"
     )
     everything = menu.addAction("Switch everything back on")
     everything.setEnabled(bool(network.ablation))
     chosen = menu.exec(where)
-    if chosen is toggle:
+    if step is not None and chosen is step:
+        session.step_through(unit)
+    elif chosen is toggle:
         network.set_switched_off(layer, index, not off)
     elif chosen is everything:
         network.switch_all_on()

@@ -48,6 +48,8 @@ class UnitInfo:
         prediction.
     spec : NetworkSpec
         The network the unit belongs to.
+    probability : float or None
+        For an output unit, the probability the softmax gives its digit.
     """
 
     unit: Unit
@@ -56,6 +58,7 @@ class UnitInfo:
     maps: tuple[int, ...]
     terms: UnitSum | None
     spec: NetworkSpec = LENET5
+    probability: float | None = None
 
     @property
     def reads_whole_layer(self) -> bool:
@@ -90,6 +93,12 @@ class UnitInfo:
         limit = float(abs(terms.weights).max())
         where = f" ({row}, {col})" if self.spec.layer(layer).has_maps else ""
         name = "unit" if where == "" else "map"
+        if layer == self.spec.layers[-1].name and self.probability is not None:
+            # The output's sums are logits; the softmax makes them probabilities.
+            return (
+                f"output {index} (digit {index}): logit {terms.total:.2f} "
+                f"\N{RIGHTWARDS ARROW} {100 * self.probability:.1f} % after softmax"
+            )
         squash = "" if layer == "output" else "f"
         return (
             f"{layer} {name} {index}{where} = {squash}(\N{GREEK CAPITAL LETTER SIGMA} "
@@ -128,6 +137,8 @@ class ExplorerSession(QObject):
     pinnedChanged = Signal(object)
     """The pinned drawing's prediction changed (a drawing was pinned, or the
     network changed): a ``Prediction``, or None when nothing is pinned."""
+    stepThroughRequested = Signal(object)
+    """The person asked to step through a unit's sum: the ``Unit``."""
 
     def __init__(self, spec: NetworkSpec = LENET5, parent: QObject | None = None):
         super().__init__(parent)
@@ -229,6 +240,11 @@ class ExplorerSession(QObject):
         self._unit = unit
         self._emit_unit()
 
+    @Slot(object)
+    def step_through(self, unit: Unit) -> None:
+        """Ask for a unit's sum to be stepped through, window place by place."""
+        self.stepThroughRequested.emit(unit)
+
     def unit_info(self, unit: Unit | None = None) -> UnitInfo | None:
         """Return what is known about a unit (the hovered one by default)."""
         unit = self._unit if unit is None else unit
@@ -241,7 +257,10 @@ class ExplorerSession(QObject):
         if self._result is not None and classifier is not None:
             terms = classifier.unit_sum(self._result, *unit)
         field = self.spec.receptive_field(layer, row, col)
-        return UnitInfo(unit, field, below, maps, terms, self.spec)
+        probability = None
+        if self._result is not None and layer == self.spec.layers[-1].name:
+            probability = float(self._result.probabilities[index])
+        return UnitInfo(unit, field, below, maps, terms, self.spec, probability)
 
     # -- comparing two drawings -------------------------------------------------
 

@@ -106,10 +106,8 @@ class FeatureMapPanel(ThemedWidget):
             [scale],
         )
         self._shown: str | None = None
-        self._grid.setToolTip(
-            "Hover a unit to see its sum worked through; double-click a layer to "
-            "show it alone; right-click a map to switch it off"
-        )
+        # What hovering, double-clicking and right-clicking do is said once, in
+        # the unit-sum view's heading, not in a tooltip over the maps.
         self._grid.unitHovered.connect(self.unitHovered)
         self._grid.hoverInfoChanged.connect(self._on_grid_hover_info_changed)
         self._grid.layerDoubleClicked.connect(self._on_grid_layer_double_clicked)

@@ -7,12 +7,19 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lenet_gui.gui.widgets.packed_layer import Packing
 from lenet_gui.gui.widgets.themed import ThemedWidget
+from lenet_gui.gui.widgets.unit_numbers import UnitNumbers
 
 
 class UnitSumView(ThemedWidget):
@@ -22,7 +29,9 @@ class UnitSumView(ThemedWidget):
     reads there (the 5x5 patch of a convolution, the 2x2 block of a
     subsampling), on the right the weights applied to them. Values use the
     feature maps' fixed colours; weights their own symmetric scale, given in
-    the heading with the bias and the sum.
+    the heading with the bias and the sum. The Numbers button adds the same
+    terms in numbers below: x, w and x·w as grids, or a unit's largest
+    products when it reads more than a few maps.
 
     Parameters
     ----------
@@ -37,8 +46,12 @@ class UnitSumView(ThemedWidget):
     """Most maps any feature-map unit reads (C3's last map reads all six S2 maps)."""
     COLOR_MAP = "CET-D1"
     """Diverging colour map, the feature-map panel's."""
-    HINT = "Hover a unit of a layer to see how its value is computed."
-    """Heading shown while no unit is shown."""
+    HINT = (
+        "Hover a unit to see how its value is computed \N{MIDDLE DOT} double-click "
+        "a layer to show it alone \N{MIDDLE DOT} right-click a unit to step "
+        "through its sum or switch its map off"
+    )
+    """Heading shown while no unit is shown: the one place this is said."""
 
     SIZE_HINT = QSize(480, 130)
     MINIMUM_SIZE_HINT = QSize(240, 100)
@@ -50,9 +63,25 @@ class UnitSumView(ThemedWidget):
         # A fixed height, so the panels above never move while a person draws.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._graphics = graphics = pg.GraphicsLayoutWidget()
+        self.numbers_button = QToolButton()
+        self.numbers_button.setText("Numbers")
+        self.numbers_button.setCheckable(True)
+        self.numbers_button.setToolTip(
+            "Show the values x, weights w and x·w in numbers"
+        )
+        self.numbers_button.toggled.connect(self._on_numbers_button_toggled)
+        self.numbers = UnitNumbers()
+        self.numbers.setVisible(False)
+        self._terms: tuple[list[str], np.ndarray, np.ndarray] | None = None
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(graphics, 1)
+        row.addWidget(self.numbers_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(graphics)
+        layout.setSpacing(0)
+        layout.addLayout(row, 1)
+        layout.addWidget(self.numbers)
         graphics.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         graphics.ci.setContentsMargins(2, 2, 2, 2)
         graphics.ci.setSpacing(1)
@@ -131,6 +160,9 @@ class UnitSumView(ThemedWidget):
                 f"captions, at most {self.MAX_COLUMNS}; got {count} captions, "
                 f"{inputs.shape} and {weights.shape}"
             )
+        self._terms = (list(captions), inputs, weights)
+        if self.numbers.isVisible():
+            self.numbers.set_terms(*self._terms)
         # One symmetric scale for all of this unit's weights, so they compare.
         limit = float(np.abs(weights).max()) or 1.0
         if count < inputs.shape[0]:
@@ -150,6 +182,20 @@ class UnitSumView(ThemedWidget):
             return
         self._heading.setText(self.HINT)
         self._show_columns(0)
+        self._terms = None
+        self.numbers.set_terms([], np.zeros((0, 1, 1)), np.zeros((0, 1, 1)))
+
+    def sizeHint(self) -> QSize:  # noqa: D102
+        hint = QSize(self.SIZE_HINT)
+        if self.numbers_button.isChecked():
+            hint.setHeight(hint.height() + self.numbers.sizeHint().height())
+        return hint
+
+    def minimumSizeHint(self) -> QSize:  # noqa: D102
+        hint = QSize(self.MINIMUM_SIZE_HINT)
+        if self.numbers_button.isChecked():
+            hint.setHeight(hint.height() + 120)
+        return hint
 
     def heading(self) -> str:
         """Return the heading shown."""
@@ -158,6 +204,13 @@ class UnitSumView(ThemedWidget):
     def shown_columns(self) -> int:
         """Return how many maps are shown (0 when no unit is)."""
         return self._shown
+
+    @Slot(bool)
+    def _on_numbers_button_toggled(self, shown: bool) -> None:
+        self.numbers.setVisible(shown)
+        if shown and self._terms is not None:
+            self.numbers.set_terms(*self._terms)
+        self.updateGeometry()
 
     def _add_image(self) -> pg.ImageItem:
         view = self._graphics.addViewBox(
