@@ -73,7 +73,7 @@ class CheckpointView(ThemedWidget):
                           (c1.maps, c1.kernel, c1.kernel), (0, 0),
                           ColorScale((-1.0, 1.0)), (1, c1.maps)),
             ],
-            [ColorScale((-1.0, 1.0))],
+            [ColorScale((-1.0, 1.0), title="weight")],
         )  # fmt: skip
         self._kernels.setMaximumHeight(110)
         self._maps = FeatureMapPanel(spec, selector=False)

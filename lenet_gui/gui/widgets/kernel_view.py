@@ -51,8 +51,8 @@ class KernelView(ThemedWidget):
         c1, s2, c3, s4 = (spec.layer(name) for name in ("C1", "S2", "C3", "S4"))
         self._c3_sources = c3.inputs
         self._mask = np.ones((c3.maps, c3.inputs), dtype=bool)
-        unit = ColorScale((-1.0, 1.0))
-        maps = ColorScale((-spec.amplitude, spec.amplitude))
+        unit = ColorScale((-1.0, 1.0), title="weight")
+        maps = ColorScale((-spec.amplitude, spec.amplitude), title="unit output")
         k = c1.kernel
         self._c1 = LayerGrid(
             [
