@@ -25,6 +25,7 @@ class CheckpointsPanel(Panel):
 
     NAME = "checkpoints"
     TITLE = "Training"
+    SHORT_TITLE = "Train"
     TIP = "Scrub through checkpoints of the training run: watch the network learn"
 
     def __init__(self, session: ExplorerSession, parent: QObject | None = None):
