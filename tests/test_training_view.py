@@ -48,5 +48,6 @@ def test_random_kernels_are_shown_on_the_trained_scale(
     start = layer_weights(network.classifier.model, "C1")
     assert start.limit < trained / 2  # random kernels are weak...
     assert kernels.levels == pytest.approx((-trained, trained))  # ...and look it
-    axis = view._plot_widget.getPlotItem().getAxis("bottom")
-    assert [label for _, label in axis._tickLevels[0]] == ["1", "2"]
+    plot = view._plot_widget.getPlotItem()
+    assert [label for _, label in plot.getAxis("bottom")._tickLevels[0]] == ["1", "2"]
+    assert len(plot.getAxis("left")._tickLevels[0]) == 3

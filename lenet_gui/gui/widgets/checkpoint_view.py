@@ -59,7 +59,9 @@ class CheckpointView(ThemedWidget):
         plot.hideButtons()
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
-        plot.setLabel("left", "MNIST test accuracy")
+        plot.setLabel("left", "accuracy")
+        # Three ticks, which never run together however small the chart.
+        plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "50 %"), (1.0, "100 %")]])
         plot.setLabel("bottom", "checkpoint (1: random weights)")
         plot.setYRange(0.0, 1.0, padding=0.02)
         self._curve = plot.plot(symbol="o", symbolSize=5)
