@@ -130,13 +130,9 @@ class ComparisonView(ThemedWidget):
         stage = QHBoxLayout()
         stage.addWidget(QLabel("Stage:"))
         stage.addWidget(self._stage)
-        stage.addWidget(
-            QLabel(
-                "pinned \N{MIDDLE DOT} now \N{MIDDLE DOT} now "
-                "\N{MINUS SIGN} pinned (red: higher now, blue: lower)"
-            ),
-            1,
-        )
+        meaning = QLabel("difference: red higher now, blue lower")
+        meaning.setWordWrap(True)
+        stage.addWidget(meaning, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
