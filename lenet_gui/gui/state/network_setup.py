@@ -127,11 +127,10 @@ class NetworkSetup(QObject):
 
     def describe_experiments(self) -> str:
         """Say which units are off and how the input is distorted ("" for none)."""
-        parts = [
-            f"{layer} {_noun(self.spec.layer(layer).has_maps, len(maps))} "
-            f"{', '.join(map(str, sorted(maps)))} off"
-            for layer, maps in self._ablation.items()
-        ]
+        parts = []
+        for layer, maps in self._ablation.items():
+            noun = "maps" if self.spec.layer(layer).has_maps else "units"
+            parts.append(f"{layer} {noun} {', '.join(map(str, sorted(maps)))} off")
         if self._transform:
             settings = ", ".join(f"{k} {v:g}" for k, v in self._transform.items())
             parts.append(f"input {settings}")
@@ -335,11 +334,6 @@ class NetworkSetup(QObject):
             self.status.warn("Cannot load the bundled weights", error + _STILL_DRAW)
         self.weightsLoaded.emit(classifier is not None)
         return classifier is not None
-
-
-def _noun(has_maps: bool, count: int) -> str:
-    """Return "map", "maps", "unit" or "units"."""
-    return ("map" if has_maps else "unit") + ("" if count == 1 else "s")
 
 
 def describe(classifier: Classifier) -> str:
