@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from lenet_gui.explain.top_digits import (
     DIGIT_SET,
@@ -81,16 +82,49 @@ def test_single_unit_layers_rank_by_the_unit(classifier, layer, index):
         assert [digit.label for digit in found] == [3, 3, 3, 3]
 
 
-def test_the_ranking_is_by_each_digits_strongest_unit(classifier, small_set):
-    inputs = from_mnist(small_set.images)
-    strongest = np.array(
-        [classifier.classify_input(x).activations["C3"][6].max() for x in inputs]
+def _c3_sums_by_hand(classifier, inputs, index):
+    """C3 map `index`'s sums before squashing: Table I's S2 maps, convolved."""
+    import torch.nn.functional as F
+
+    model = classifier.model
+    s2 = torch.stack(
+        [
+            torch.from_numpy(classifier.classify_input(x).activations["S2"])
+            for x in inputs
+        ]
     )
+    kernel = (model.c3.weight * model.c3.mask)[index : index + 1].detach()
+    bias = model.c3.bias[index : index + 1].detach()
+    return F.conv2d(s2, kernel, bias)[:, 0].numpy()
+
+
+def test_the_ranking_is_by_each_digits_strongest_sum(classifier, small_set):
+    inputs = from_mnist(small_set.images)
+    sums = _c3_sums_by_hand(classifier, inputs, 6)
+    strongest = sums.reshape(len(inputs), -1).max(axis=1)
     found = top_activating(classifier, "C3", 6, k=5, digits=small_set)
     expected = np.argsort(-strongest, kind="stable")[:5]
     assert [digit.index for digit in found] == list(expected)
+    for digit, n in zip(found, expected, strict=True):
+        assert digit.sum == pytest.approx(strongest[n], abs=1e-4)
+        row, col = digit.unit
+        assert sums[n, row, col] == pytest.approx(digit.sum, abs=1e-4)
     everything = top_activating(classifier, "C3", 6, k=500, digits=small_set)
     assert len(everything) == 120
+
+
+def test_saturated_maps_are_ranked_by_the_sum(classifier):
+    # C1 map 2 squashes most top digits to the same float32 output; the
+    # sums before squashing still tell them apart, strongest first.
+    found = top_activating(classifier, "C1", 2, k=9)
+    sums = [digit.sum for digit in found]
+    assert sums == sorted(sums, reverse=True)
+    assert len(set(sums)) == len(sums)
+    amplitude, slope = LENET5.amplitude, LENET5.slope
+    for digit in found:
+        assert digit.value == pytest.approx(
+            amplitude * np.tanh(slope * digit.sum), abs=1e-5
+        )
 
 
 def test_thumbnail_fields_are_the_input_fields_moved_and_clipped(classifier):
@@ -109,16 +143,17 @@ def test_thumbnail_fields_are_the_input_fields_moved_and_clipped(classifier):
 
 
 def test_one_pass_per_classifier_then_instant(monkeypatch, small_set):
+    import lenet_gui.explain.top_digits as top_digits
+
     classifier = Classifier.load()
-    model = classifier.model
     calls = []
-    forward = model.forward_with_activations
+    forward = top_digits.layer_sums
 
-    def counting(x, ablation=None):
+    def counting(network, x):
         calls.append(len(x))
-        return forward(x, ablation)
+        return forward(network, x)
 
-    monkeypatch.setattr(model, "forward_with_activations", counting)
+    monkeypatch.setattr(top_digits, "layer_sums", counting)
     top_activating(classifier, "C1", 0, digits=small_set)
     assert calls == [120]
     for layer, index in (("S4", 2), ("C3", 9), ("F6", 0)):

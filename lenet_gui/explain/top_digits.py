@@ -5,6 +5,12 @@ made by ``resources/make_top_digit_set.py``). :func:`top_activating` ranks
 them by a map's strongest unit and returns the best few with the unit and the
 patch of the digit it sees, for thumbnails.
 
+Units are ranked by their sum before squashing (``sum w·x + b``), not by
+their output ``f(sum)``: the squashing flattens near its ceiling of 1.7159,
+and in float32 many digits reach exactly the same output (nine of nine at
+1.713 for C1 map 2), so an order by output would mean nothing. The squashing
+is increasing, so the strongest unit is the same either way.
+
 The first call for a classifier runs all the digits through it, in batched
 forward passes of 500, and keeps, for every map of every layer, each digit's strongest
 unit and where it is (about 14 KB a layer for C1 to S4). Later calls, for any
@@ -44,6 +50,7 @@ __all__ = [
     "DigitSetError",
     "Patch",
     "TopDigit",
+    "layer_sums",
     "load_digit_set",
     "top_activating",
 ]
@@ -112,6 +119,9 @@ class TopDigit:
     value : float
         The strongest output of the map for this digit: the activation at
         `unit`, after squashing.
+    sum : float
+        That unit's sum before squashing (``sum w·x + b``), by which digits
+        are ranked; equal to `value` in layers not squashed (the output).
     unit : tuple of int
         (row, col) of that unit in the map; (0, 0) for C5, F6 and the output.
     field : Field
@@ -128,6 +138,7 @@ class TopDigit:
     unit: tuple[int, int]
     field: Field
     thumbnail_field: Patch
+    sum: float
 
 
 def load_digit_set(path: Path | str | None = None) -> DigitSet:
@@ -206,7 +217,8 @@ def _read_digit_set(path: Path) -> DigitSet:
 class _Strongest:
     """Each digit's strongest unit in each map of one layer."""
 
-    values: np.ndarray  # (N, maps) float32
+    sums: np.ndarray  # (N, maps) float32, before squashing
+    values: np.ndarray  # (N, maps) float32, after squashing, at the same unit
     places: np.ndarray  # (N, maps) flat index of the unit within its map
 
 
@@ -242,7 +254,7 @@ def top_activating(
     Returns
     -------
     list of TopDigit
-        Strongest first; ties keep the set's order.
+        Strongest sum before squashing first; ties keep the set's order.
 
     Raises
     ------
@@ -261,8 +273,8 @@ def top_activating(
         raise ValueError(f"k must be a positive integer, not {k!r}")
     digits = load_digit_set() if digits is None else digits
     strongest = _strongest(classifier, digits)[spec.name]
-    values = strongest.values[:, map_index]
-    order = np.argsort(-values, kind="stable")[:k]
+    sums, values = strongest.sums[:, map_index], strongest.values[:, map_index]
+    order = np.argsort(-sums, kind="stable")[:k]
     side = max(spec.side, 1)
     margin = classifier.spec.margin
     found = []
@@ -278,8 +290,43 @@ def top_activating(
                 unit=(row, col),
                 field=field,
                 thumbnail_field=_on_thumbnail(field, margin),
+                sum=float(sums[n]),
             )
         )
+    return found
+
+
+def layer_sums(
+    classifier: Classifier, inputs: torch.Tensor
+) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """Return every layer's sums before squashing and its outputs, by name.
+
+    The same steps as the forward pass, keeping each layer's sum as well.
+
+    Parameters
+    ----------
+    classifier : Classifier
+        The network (no map switched off).
+    inputs : torch.Tensor
+        (N, 1, 32, 32) inputs in network levels.
+
+    Returns
+    -------
+    dict of str to (Tensor, Tensor)
+        For each layer, (sums, outputs), shaped as
+        ``forward_with_activations`` shapes the outputs; a layer not
+        squashed (the output) has its sums as outputs.
+    """
+    model = classifier.model
+    found: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+    x = inputs
+    with torch.inference_mode():
+        for spec in model.spec.layers:
+            total = model.layer(spec.name)(x)
+            x = model.squash(total) if spec.squashed else total
+            if not spec.has_maps:
+                total, x = total.flatten(1), x.flatten(1)
+            found[spec.name] = (total, x)
     return found
 
 
@@ -288,19 +335,18 @@ def _strongest(classifier: Classifier, digits: DigitSet) -> dict[str, _Strongest
     by_set = _CACHE.setdefault(classifier, weakref.WeakKeyDictionary())
     if digits not in by_set:
         inputs = torch.from_numpy(from_mnist(digits.images)).unsqueeze(1)
-        parts: dict[str, list[tuple[torch.Tensor, torch.Tensor]]] = {}
-        with torch.inference_mode():
-            for start in range(0, len(inputs), _BATCH):
-                _, activations = classifier.model.forward_with_activations(
-                    inputs[start : start + _BATCH]
-                )
-                for name, value in activations.items():
-                    flat = value.reshape(value.shape[0], value.shape[1], -1)
-                    parts.setdefault(name, []).append(flat.max(dim=2))  # over units
+        parts: dict[str, list[tuple[torch.Tensor, ...]]] = {}
+        for start in range(0, len(inputs), _BATCH):
+            batch = layer_sums(classifier, inputs[start : start + _BATCH])
+            for name, (total, value) in batch.items():
+                shape = (total.shape[0], total.shape[1], -1)
+                total, value = total.reshape(shape), value.reshape(shape)
+                best, place = total.max(dim=2)  # over the units of each map
+                at = value.gather(2, place.unsqueeze(2)).squeeze(2)
+                parts.setdefault(name, []).append((best, at, place))
         by_set[digits] = {
             name: _Strongest(
-                torch.cat([best for best, _ in pieces]).numpy(),
-                torch.cat([place for _, place in pieces]).numpy(),
+                *(torch.cat([piece[k] for piece in pieces]).numpy() for k in range(3))
             )
             for name, pieces in parts.items()
         }

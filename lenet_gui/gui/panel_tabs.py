@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from lenet_gui.gui.panels import Panel
@@ -26,6 +27,12 @@ class PanelTabs(QTabWidget):
     shownPanelChanged = Signal(object)
     """Another panel is shown: the :class:`~lenet_gui.gui.panels.Panel`."""
 
+    COMPACT = (
+        "QTabBar::tab { padding: 3px 5px; }"
+        "QTabBar::tab:selected { border-bottom: 2px solid palette(highlight); }"
+    )
+    """Tabs with less padding, when the usual ones do not all fit."""
+
     def __init__(self, panels: Sequence[Panel], parent: QWidget | None = None):
         super().__init__(parent)
         self.setDocumentMode(True)
@@ -34,6 +41,33 @@ class PanelTabs(QTabWidget):
             index = self.addTab(panel.widget, panel.TITLE)
             self.setTabToolTip(index, panel.TIP)
         self.currentChanged.connect(self._on_current_changed)
+        self._compact = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: D102
+        super().resizeEvent(event)
+        self._fit_tabs()
+
+    def _fit_tabs(self) -> None:
+        """Keep every tab in sight: less padding and shorter titles when narrow.
+
+        Scroll arrows, which hide tabs, come back only if even those do not fit.
+        """
+        bar = self.tabBar()
+        if self._compact:  # measured at the usual size
+            self._compact = False
+            bar.setStyleSheet("")
+            for index, panel in enumerate(self._panels.values()):
+                self.setTabText(index, panel.TITLE)
+        if self._tabs_width() <= self.width():
+            return
+        self._compact = True
+        bar.setStyleSheet(self.COMPACT)
+        for index, panel in enumerate(self._panels.values()):
+            self.setTabText(index, panel.SHORT_TITLE or panel.TITLE)
+
+    def _tabs_width(self) -> int:
+        bar = self.tabBar()
+        return sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
 
     def names(self) -> list[str]:
         """Return the names of the panels, in the order of their tabs."""

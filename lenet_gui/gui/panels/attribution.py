@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import BackgroundPanel
-from lenet_gui.gui.widgets import AttributionView
+from lenet_gui.gui.widgets import AttributionView, PredictionLabel
 
 if TYPE_CHECKING:
     from lenet_gui.explain.attribution import Attribution
@@ -30,6 +30,10 @@ class AttributionPanel(BackgroundPanel):
     TIP = "Which pixels made the network read this digit, or one digit over another"
     LAG_MS = 30
 
+    UNSURE = PredictionLabel.AMBIGUOUS
+    """A runner-up at least this likely makes the reading unsure, as the
+    prediction says ("1, or 7?"): the default contrast is then with it."""
+
     def build(self) -> QWidget:  # noqa: D102
         self.view = AttributionView(self.session.spec)
         self.view.targetChanged.connect(self.changed)
@@ -38,15 +42,15 @@ class AttributionPanel(BackgroundPanel):
 
     def make_job(self) -> Callable[[], Any] | None:  # noqa: D102
         classifier, result = self.session.network.classifier, self.session.result
+        if result is None:
+            # A new drawing starts from the default question, so a digit
+            # chosen for the last one never lingers.
+            self.view.reset_choice()
         if classifier is None or result is None:
             return None
-        target, versus = self.view.choice()
-        target = result.digit if target is None else target
-        if versus == -1:  # the runner-up to the digit explained
-            order = [int(d) for d in np.argsort(result.probabilities)[::-1]]
-            versus = next(d for d in order if d != target)
-        elif versus == target:
-            versus = None
+        target, versus = contrast(
+            result.probabilities, result.digit, *self.view.choice()
+        )
         ablation = self.session.network.ablation or None
 
         # torch-facing: imported once a classifier exists, not with the window.
@@ -65,3 +69,35 @@ class AttributionPanel(BackgroundPanel):
             self.view.set_attribution(None, None)
         else:
             self.view.set_attribution(*result)
+
+
+def contrast(
+    probabilities: np.ndarray, read: int, target: int | None, versus: int | None
+) -> tuple[int, int | None]:
+    """Return the digit to explain and the one to contrast it with, if any.
+
+    Parameters
+    ----------
+    probabilities : np.ndarray
+        The ten probabilities of the reading.
+    read : int
+        The digit read.
+    target : int or None
+        The digit chosen, or None for the digit read.
+    versus : int or None
+        A digit, None for no contrast, -1 for the runner-up to `target`, or
+        ``AttributionView.RUNNER_UP_IF_UNSURE`` for the runner-up only when
+        the reading is unsure: its second most likely digit is at least
+        ``AttributionPanel.UNSURE`` likely, as "1, or 7?" says.
+    """
+    order = [int(d) for d in np.argsort(-np.asarray(probabilities), kind="stable")]
+    target = int(read) if target is None else int(target)
+    runner_up = next(d for d in order if d != target)
+    if versus == AttributionView.RUNNER_UP_IF_UNSURE:
+        second = float(probabilities[next(d for d in order if d != read)])
+        versus = runner_up if second >= AttributionPanel.UNSURE else None
+    elif versus == -1:
+        versus = runner_up
+    if versus == target:
+        versus = None
+    return target, versus

@@ -25,12 +25,14 @@ class CheckpointsPanel(Panel):
 
     NAME = "checkpoints"
     TITLE = "Training"
+    SHORT_TITLE = "Train"
     TIP = "Scrub through checkpoints of the training run: watch the network learn"
 
     def __init__(self, session: ExplorerSession, parent: QObject | None = None):
         super().__init__(session, parent)
         session.network.checkpointChanged.connect(self.changed)
         self._offered: list[CheckpointInfo] | None = None
+        self._trained_limit: float | None = None
 
     def build(self) -> QWidget:  # noqa: D102
         self.view = CheckpointView(self.session.spec)
@@ -56,5 +58,20 @@ class CheckpointsPanel(Panel):
 
         c1 = layer_weights(classifier.model, "C1")
         self.view.set_state(
-            None if result is None else result.activations, c1.weights[:, 0], c1.limit
+            None if result is None else result.activations,
+            c1.weights[:, 0],
+            self._kernel_scale(c1.limit),
         )
+
+    def _kernel_scale(self, limit: float) -> float:
+        """Return one colour scale for C1's kernels at every checkpoint.
+
+        The trained weights' largest kernel weight (widened only if a
+        checkpoint's is larger), so the small random kernels of the start
+        look as weak as they are instead of being stretched to full colour.
+        The trained weights are the ones in use when no checkpoint is, as
+        when weights are loaded, before the slider can move.
+        """
+        if self.session.network.checkpoint is None:
+            self._trained_limit = limit
+        return max(self._trained_limit or limit, limit)

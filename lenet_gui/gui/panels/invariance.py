@@ -24,6 +24,7 @@ class InvariancePanel(BackgroundPanel):
 
     NAME = "invariance"
     TITLE = "Invariance"
+    SHORT_TITLE = "Invar."
     TIP = "Shift, scale, rotate, squeeze, thicken or add noise; see where it breaks"
     LAG_MS = 60
     EMPTY_HINT = (

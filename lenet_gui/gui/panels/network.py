@@ -19,6 +19,7 @@ class NetworkPanel(Panel):
 
     NAME = "network"
     TITLE = "Network"
+    SHORT_TITLE = "Net"
     TIP = "Every stage from input to output; C5, F6 and the ten outputs live"
     SHOWS_UNITS = True
     EMPTY_HINT = (

@@ -48,6 +48,9 @@ class Panel(QObject):
     """The panel's name, for ``MainWindow.show_panel`` and as its widget's name."""
     TITLE = ""
     """The tab's title."""
+    SHORT_TITLE = ""
+    """A shorter title for the tab when the window is too narrow for all the
+    titles; empty keeps :attr:`TITLE`."""
     TIP = ""
     """What the panel shows, in a sentence, for the tab's tooltip."""
     LAG_MS = 0

@@ -6,12 +6,13 @@ from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -50,8 +51,10 @@ class AttributionView(ThemedWidget):
 
     Red pixels raise the score explained, blue ones lower it. The score is a
     digit's logit ("why 7"), or the difference of two ("why 7 and not 1").
-    Colours are on a fixed scale, so they do not flicker while the person
-    draws; the caption gives the sum, which the method guarantees.
+    Colours run to the largest credit shown, so even a weak explanation is
+    seen, and the titled colour bar says how large that is. The caption
+    starts with one plain sentence; how the credits are computed, and that
+    they add up to the score's change, is one click away.
 
     Parameters
     ----------
@@ -63,15 +66,16 @@ class AttributionView(ThemedWidget):
 
     targetChanged = Signal(object, object)
     """The person chose what to explain: (digit or None for the predicted
-    one, versus digit, or None for no contrast, or -1 for the runner-up)."""
+    one, versus digit, or None for no contrast, or -1 for the runner-up, or
+    :attr:`RUNNER_UP_IF_UNSURE`)."""
     hoverInfoChanged = Signal(str)
     """The hover text changed: a pixel's credit (``""`` off the pictures)."""
 
-    LIMITS = {"single": 1.0, "contrast": 1.5}
-    """Colour scale, in logit units per pixel: a digit's own logit, and a
-    difference of two. Measured on the first 200 bundled MNIST test digits
-    (integrated gradients, bundled weights): nonzero credits have their 99th
-    percentile at 0.80 and 1.23, so a few pixels saturate."""
+    RUNNER_UP_IF_UNSURE = -2
+    """The contrast chosen by default: the runner-up when the reading is
+    unsure ("1, or 7?"), else none."""
+    BAR_TITLE = "credit per pixel"
+    """The colour bar's title."""
     SIZE_HINT = QSize(700, 520)
     MINIMUM_SIZE_HINT = QSize(320, 260)
 
@@ -88,6 +92,7 @@ class AttributionView(ThemedWidget):
         for digit in range(10):
             self._target.addItem(f"digit {digit}", digit)
         self._versus = QComboBox()
+        self._versus.addItem("runner-up if unsure", self.RUNNER_UP_IF_UNSURE)
         self._versus.addItem("nothing else", None)
         self._versus.addItem("the runner-up", -1)
         for digit in range(10):
@@ -102,6 +107,16 @@ class AttributionView(ThemedWidget):
         bar.addStretch(1)
         self._caption = QLabel()
         self._caption.setWordWrap(True)
+        self._how = QToolButton()
+        self._how.setText("How is this computed?")
+        self._how.setCheckable(True)
+        self._how.setAutoRaise(True)
+        self._how.setArrowType(Qt.ArrowType.RightArrow)
+        self._how.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._how.toggled.connect(self._on_how_toggled)
+        self._details = QLabel()
+        self._details.setWordWrap(True)
+        self._details.setVisible(False)
 
         self._graphics = pg.GraphicsLayoutWidget()
         self._graphics.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
@@ -127,6 +142,7 @@ class AttributionView(ThemedWidget):
         self._bar = pg.ColorBarItem(
             values=(-1.0, 1.0),
             colorMap=pg.colormap.get("CET-D1"),
+            label=self.BAR_TITLE,
             width=10,
             interactive=False,
             colorMapMenu=False,
@@ -138,6 +154,8 @@ class AttributionView(ThemedWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self._caption)
+        layout.addWidget(self._how)
+        layout.addWidget(self._details)
         layout.addWidget(self._graphics, 1)
         self.set_attribution(None, None)
         self._finish_building()
@@ -162,6 +180,22 @@ class AttributionView(ThemedWidget):
         """Return the credits shown, (32, 32), or None."""
         return None if self._map is None else self._map.copy()
 
+    def color_limit(self) -> float | None:
+        """Return the colour scale's end: the largest credit's size, or None."""
+        return None if self._map is None else float(self._bar.levels()[1])
+
+    def caption(self) -> str:
+        """Return the caption's plain sentences."""
+        return self._caption.text()
+
+    def details(self) -> str:
+        """Return how the credits were computed (shown on request)."""
+        return self._details.text()
+
+    def reset_choice(self) -> None:
+        """Go back to explaining the digit read, against the runner-up if unsure."""
+        self.set_choice(None, self.RUNNER_UP_IF_UNSURE)
+
     def set_attribution(
         self, network_input: np.ndarray | None, attribution: _Explanation | None
     ) -> None:
@@ -183,17 +217,20 @@ class AttributionView(ThemedWidget):
             self._caption.setText(
                 "Draw a digit: this panel shows which pixels made LeNet-5 read it."
             )
+            self._details.setText("")
+            self._show_scale(False)
             return
-        mode = "single" if attribution.versus is None else "contrast"
-        limit = self.LIMITS[mode]
+        self._show_scale(True)
         self._map = np.asarray(attribution.map, dtype=np.float64)
         self._input.setImage(
             np.asarray(network_input), autoLevels=False, levels=self._levels
         )
+        limit = self._limit(self._map)
         for item in (self._overlay, self._alone):
             item.setImage(self._map, autoLevels=False, levels=(-limit, limit))
         self._bar.setLevels((-limit, limit))
-        self._caption.setText(self._describe(attribution))
+        self._caption.setText(self._describe(attribution, limit))
+        self._details.setText(self._explain_method(attribution))
 
     # ------------------------------------------------------------------- private
 
@@ -211,18 +248,53 @@ class AttributionView(ThemedWidget):
         return box
 
     @staticmethod
-    def _describe(a: _Explanation) -> str:
+    def _limit(credits: np.ndarray) -> float:
+        """Return the colour scale's end: the largest credit, never 0."""
+        largest = float(np.abs(credits).max()) if credits.size else 0.0
+        return largest if np.isfinite(largest) and largest > 1e-6 else 1e-6
+
+    @staticmethod
+    def _describe(a: _Explanation, limit: float) -> str:
         if a.versus is None:
-            why = f"Why {a.target}: red pixels raise logit {a.target}, blue lower it"
+            why = (
+                f"Red pixels made it look more like a {a.target}; "
+                f"blue pixels made it look less like one."
+            )
         else:
             why = (
-                f"Why {a.target} and not {a.versus}: red pixels push towards "
-                f"{a.target} over {a.versus}, blue towards {a.versus}"
+                f"Red pixels made it look more like a {a.target} than a "
+                f"{a.versus}; blue pixels made it look more like a {a.versus}."
             )
         return (
-            f"{why}. The credits add up to {a.total:+.2f}, the score's change "
-            f"from blank paper ({a.change:+.2f}). {a.method}."
+            f"{why} The stronger the colour, the larger the pixel's share; "
+            f"the strongest pixel's credit is {limit:.2f}."
         )
+
+    @staticmethod
+    def _explain_method(a: _Explanation) -> str:
+        score = f"the network's score for {a.target} (its logit, before softmax)"
+        if a.versus is not None:
+            score = (
+                f"the network's score for {a.target} minus its score for "
+                f"{a.versus} (logits, before softmax)"
+            )
+        return (
+            f"The drawing is faded in from blank paper, and each pixel is "
+            f"credited with how much {score} rose as that pixel appeared. "
+            f"The credits add up to {a.total:+.2f}, the score's change from "
+            f"blank paper ({a.change:+.2f}). {a.method}."
+        )
+
+    def _show_scale(self, shown: bool) -> None:
+        """Show the colour bar and the method's details button, or hide them."""
+        self._bar.setVisible(shown)
+        self._how.setVisible(shown)
+        self._details.setVisible(shown and self._how.isChecked())
+
+    def _on_how_toggled(self, shown: bool) -> None:
+        self._details.setVisible(shown)
+        arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        self._how.setArrowType(arrow)
 
     def _on_choice_changed(self) -> None:
         self.targetChanged.emit(*self.choice())
@@ -246,4 +318,4 @@ class AttributionView(ThemedWidget):
         for title in self._titles:
             title.setAttr("color", text.name())
             title.setText(title.text)
-        color_axes([self._bar], ["right"], text)
+        color_axes([self._bar], ["right", "left"], text)

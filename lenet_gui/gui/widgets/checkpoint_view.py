@@ -59,8 +59,10 @@ class CheckpointView(ThemedWidget):
         plot.hideButtons()
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
-        plot.setLabel("left", "MNIST test accuracy")
-        plot.setLabel("bottom", "checkpoint")
+        plot.setLabel("left", "accuracy")
+        # Three ticks, which never run together however small the chart.
+        plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "50 %"), (1.0, "100 %")]])
+        plot.setLabel("bottom", "checkpoint (1: random weights)")
         plot.setYRange(0.0, 1.0, padding=0.02)
         self._curve = plot.plot(symbol="o", symbolSize=5)
         self._marker = pg.InfiniteLine(angle=90, movable=False)
@@ -69,11 +71,12 @@ class CheckpointView(ThemedWidget):
         c1 = spec.layer("C1")
         self._kernels = LayerGrid(
             [
-                LayerSlot("C1 kernels", "C1's kernels at this checkpoint",
+                LayerSlot("C1 kernels",
+                          "C1's kernels at this checkpoint, on the trained ones' scale",
                           (c1.maps, c1.kernel, c1.kernel), (0, 0),
                           ColorScale((-1.0, 1.0)), (1, c1.maps)),
             ],
-            [ColorScale((-1.0, 1.0))],
+            [ColorScale((-1.0, 1.0), title="weight")],
         )  # fmt: skip
         self._kernels.setMaximumHeight(110)
         self._maps = FeatureMapPanel(spec, selector=False)
@@ -124,9 +127,8 @@ class CheckpointView(ThemedWidget):
         else:
             self._curve.setData([], [])
         axis = self._plot_widget.getPlotItem().getAxis("bottom")
-        axis.setTicks(
-            [[(k, _short(label)) for k, (label, _, _) in enumerate(self._entries)]]
-        )
+        # Numbers, which never run together; the text above names the one shown.
+        axis.setTicks([[(k, str(k + 1)) for k in range(len(self._entries))]])
         self._show_current()
 
     def set_current(self, index: int) -> None:
@@ -188,8 +190,3 @@ class CheckpointView(ThemedWidget):
         self._curve.setPen(pg.mkPen(accent, width=2))
         self._curve.setSymbolBrush(accent)
         self._marker.setPen(pg.mkPen(text, width=1, style=Qt.PenStyle.DashLine))
-
-
-def _short(label: str) -> str:
-    """Shorten a checkpoint's label for a tick: "after 35 batches" -> "35 b"."""
-    return label.replace("after ", "").replace(" batches", " b").replace(" batch", " b")

@@ -7,10 +7,19 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lenet_gui.gui.widgets.feature_map_panel import FeatureMapPanel
 from lenet_gui.gui.widgets.layer_grid import ColorScale, LayerGrid, LayerSlot
+from lenet_gui.gui.widgets.probability_chart import ProbabilityChart
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
 __all__ = ["ComparisonView"]
@@ -22,12 +31,13 @@ State = Reading | None
 
 
 class ComparisonView(ThemedWidget):
-    """A pinned drawing, the drawing now, and now minus pinned, for every stage.
+    """A pinned drawing, the drawing now, and now minus pinned, one stage at a time.
 
-    Rows are the stages (input, C1 to F6, output probabilities); columns the
-    pinned drawing, the current one and their difference, each on fixed
-    colour levels (the difference on the same symmetric levels as its
-    stage, so equal colours mean equal changes).
+    Both readings are shown as labelled bar charts of the ten probabilities.
+    Below them, for the stage chosen (the input, or C1 to F6), three large
+    pictures: the pinned drawing's, the current one's and their difference,
+    on fixed colour levels (the difference on the same symmetric levels as
+    its stage, so equal colours mean equal changes) with titled colour bars.
 
     Parameters
     ----------
@@ -44,18 +54,23 @@ class ComparisonView(ThemedWidget):
 
     COLUMNS = ("pinned", "now", "now \N{MINUS SIGN} pinned")
     """What each column shows."""
+    FIRST_STAGE = "C1"
+    """The stage shown at first."""
     SIZE_HINT = QSize(700, 560)
     MINIMUM_SIZE_HINT = QSize(320, 300)
 
     def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Comparison of two drawings")
-        hidden = ColorScale((-spec.amplitude, spec.amplitude))
+        hidden = ColorScale(
+            (-spec.amplitude, spec.amplitude),
+            title="unit output, or its change",
+        )
         span = spec.ink - spec.background
         scales = {
             "input": (
-                ColorScale((spec.background, spec.ink), "CET-L1"),
-                ColorScale((-span, span)),
+                ColorScale((spec.background, spec.ink), "CET-L1", title="ink"),
+                ColorScale((-span, span), title="change of ink"),
             ),
             "output": (ColorScale((0.0, 1.0), "viridis"), ColorScale((-1.0, 1.0))),
         }
@@ -84,7 +99,23 @@ class ComparisonView(ThemedWidget):
                     )
                 )
         self._stages = [name for name, _, _ in stages]
-        self._grid = LayerGrid(slots)
+        self._grid = LayerGrid(slots, [hidden, *scales["input"]])
+        self._stage = QComboBox()
+        for name in self._stages[:-1]:  # the output is the charts above
+            self._stage.addItem(name)
+        self._stage.setCurrentText(self.FIRST_STAGE)
+        self._stage.setToolTip("The stage of the network shown large below")
+        self._stage.currentTextChanged.connect(self.show_stage)
+        self._charts = [ProbabilityChart(), ProbabilityChart()]
+        self._chart_titles = [QLabel(), QLabel()]
+        readings = QGridLayout()
+        for col, (title, chart) in enumerate(
+            zip(self._chart_titles, self._charts, strict=True)
+        ):
+            chart.setMinimumHeight(90)
+            chart.setMaximumHeight(130)
+            readings.addWidget(title, 0, col)
+            readings.addWidget(chart, 1, col)
         self._summary = QLabel()
         self._summary.setWordWrap(True)
         self._pin = QPushButton("Pin This Drawing")
@@ -96,10 +127,19 @@ class ComparisonView(ThemedWidget):
         bar.addWidget(self._pin)
         bar.addWidget(self._unpin)
         bar.addWidget(self._summary, 1)
+        stage = QHBoxLayout()
+        stage.addWidget(QLabel("Stage:"))
+        stage.addWidget(self._stage)
+        meaning = QLabel("difference: red higher now, blue lower")
+        meaning.setWordWrap(True)
+        stage.addWidget(meaning, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addLayout(readings)
+        layout.addLayout(stage)
         layout.addWidget(self._grid, 1)
+        self.show_stage(self.FIRST_STAGE)
         self.set_states(None, None)
         self._finish_building()
 
@@ -107,6 +147,21 @@ class ComparisonView(ThemedWidget):
     def grid(self) -> LayerGrid:
         """The pictures (for pictures and tests)."""
         return self._grid
+
+    def stage(self) -> str:
+        """Return the stage shown."""
+        return self._stage.currentText()
+
+    def show_stage(self, name: str) -> None:
+        """Show one stage (``"input"``, ``"C1"`` ... ``"F6"``) large."""
+        if self._stage.currentText() != name:
+            self._stage.setCurrentText(name)  # comes back here
+            return
+        self._grid.set_visible_layers([f"{name} {column}" for column in self.COLUMNS])
+
+    def chart(self, which: int) -> ProbabilityChart:
+        """Return the chart of the pinned (0) or current (1) reading."""
+        return self._charts[which]
 
     def set_states(self, pinned: State, now: State) -> None:
         """Show a pinned state and the state now; either may be None."""
@@ -121,6 +176,18 @@ class ComparisonView(ThemedWidget):
             self._grid.set_values(f"{name} {self.COLUMNS[2]}", difference)
         self._unpin.setEnabled(pinned is not None)
         self._summary.setText(self._describe(pinned, now))
+        for which, (state, chart, title) in enumerate(
+            zip((pinned, now), self._charts, self._chart_titles, strict=True)
+        ):
+            chart.set_probabilities(None if state is None else state[2])
+            name = ("Pinned", "Now")[which]
+            if state is None:
+                title.setText(f"<b>{name}</b>: nothing")
+            else:
+                digit = int(np.argmax(state[2]))
+                title.setText(
+                    f"<b>{name}</b>: {digit} at {100 * state[2][digit]:.1f} %"
+                )
 
     @staticmethod
     def _values(state: State) -> dict[str, np.ndarray] | None:
@@ -131,16 +198,9 @@ class ComparisonView(ThemedWidget):
 
     @staticmethod
     def _describe(pinned: State, now: State) -> str:
-        def reading(state: Reading) -> str:
-            probabilities = state[2]
-            digit = int(np.argmax(probabilities))
-            return f"{digit} ({100 * probabilities[digit]:.1f} %)"
-
         if pinned is None:
             return (
-                "Pin a drawing, then draw another: every stage of both is shown "
-                "side by side, with their difference."
+                "Pin a drawing, then draw another: both readings and every "
+                "stage of both are shown side by side, with their difference."
             )
-        if now is None:
-            return f"Pinned: {reading(pinned)}. Now: no digit."
-        return f"Pinned: {reading(pinned)}. Now: {reading(now)}."
+        return "" if now is not None else "Draw another digit to compare with it."

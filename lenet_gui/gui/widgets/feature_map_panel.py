@@ -85,7 +85,7 @@ class FeatureMapPanel(ThemedWidget):
         self.setAccessibleName("Feature maps")
         #: Fixed colour levels: the same colours for the same values, always.
         self.levels = (-spec.amplitude, spec.amplitude)
-        scale = ColorScale(self.levels, self.COLOR_MAP)
+        scale = ColorScale(self.levels, self.COLOR_MAP, title="unit output")
         self._shapes = MappingProxyType(
             {layer.name: layer.shape for layer in spec.feature_layers}
         )

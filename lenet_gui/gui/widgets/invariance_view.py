@@ -7,26 +7,23 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSlider,
     QVBoxLayout,
     QWidget,
 )
 
+from lenet_gui.gui.widgets.sweep_plot import DIGIT_COLORS, SweepPlot
 from lenet_gui.gui.widgets.themed import ThemedWidget, color_plots
 
-__all__ = ["InvarianceView"]
-
-#: One colour per digit, distinct on light and dark backgrounds (Tableau 10).
-DIGIT_COLORS = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-)  # fmt: skip
+__all__ = ["DIGIT_COLORS", "InvarianceView"]
 
 
 class InvarianceView(ThemedWidget):
@@ -34,7 +31,11 @@ class InvarianceView(ThemedWidget):
 
     Each curve plot sweeps one distortion across its slider's range, the
     others held where their sliders are, and marks the slider's value with a
-    vertical line, so the person sees where the reading breaks.
+    vertical line, so the person sees where the reading breaks. Each curve is
+    labelled with its digit where it peaks; the digit read now is thick, with
+    a dot where the slider is; pointing at a plot reads it out in words. The
+    plots go in two columns when there is room, else one, and scroll rather
+    than shrink below legibility.
 
     Parameters
     ----------
@@ -48,8 +49,16 @@ class InvarianceView(ThemedWidget):
     paramsChanged = Signal(object)
     """The sliders moved: the settings by name (every transform)."""
 
+    HOVER_HINT = "Point at a plot to read it."
+
     SIZE_HINT = QSize(700, 560)
     MINIMUM_SIZE_HINT = QSize(320, 300)
+    PLOT_HEIGHT = 130
+    """Least height of a plot, in pixels: below it the plots scroll."""
+    TWO_COLUMNS = 460
+    """Least width of the plots' area for two columns of plots."""
+    SLIDER_WIDTH = 72
+    """Least width of a slider."""
 
     def __init__(self, transforms: Sequence[Any], parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,17 +66,8 @@ class InvarianceView(ThemedWidget):
         self._transforms = {t.name: t for t in transforms}
         self._sliders: dict[str, QSlider] = {}
         self._readouts: dict[str, QLabel] = {}
-        self._plots: dict[str, pg.PlotItem] = {}
-        self._curves: dict[str, list[pg.PlotCurveItem]] = {}
-        # Each digit's pens: (thin, thick); the digit read is drawn thick.
-        self._pens = [
-            (pg.mkPen(color, width=1.5), pg.mkPen(color, width=3.5))
-            for color in DIGIT_COLORS
-        ]
-        # The digit drawn thick in each plot, to change only what changes.
-        self._read: dict[str, int | None] = {}
-        self._markers: dict[str, pg.InfiniteLine] = {}
-
+        self._plots: dict[str, SweepPlot] = {}
+        self._columns = 0
         controls = QGridLayout()
         controls.setVerticalSpacing(2)
         self._graphics = pg.GraphicsLayoutWidget()
@@ -78,8 +78,9 @@ class InvarianceView(ThemedWidget):
             slider.setToolTip(t.description)
             slider.setObjectName(t.name)
             slider.valueChanged.connect(self._on_slider_changed)
+            slider.setMinimumWidth(self.SLIDER_WIDTH)
             readout = QLabel()
-            readout.setMinimumWidth(64)
+            readout.setMinimumWidth(56)
             name = QLabel(t.label)
             name.setToolTip(t.description)
             controls.addWidget(name, row, 0)
@@ -87,27 +88,8 @@ class InvarianceView(ThemedWidget):
             controls.addWidget(readout, row, 2)
             self._sliders[t.name] = slider
             self._readouts[t.name] = readout
-
-            plot = self._graphics.addPlot(row=row // 2, col=row % 2)
-            plot.hideButtons()
-            plot.setMenuEnabled(False)
-            plot.setMouseEnabled(x=False, y=False)
-            plot.setXRange(t.low, t.high, padding=0.0)
-            plot.setYRange(0.0, 1.0, padding=0.05)
-            plot.getAxis("left").setTicks([[(0.0, "0"), (1.0, "1")]])
-            plot.getAxis("bottom").enableAutoSIPrefix(False)
-            plot.setLabel("bottom", f"{t.label} ({t.unit})")
-            plot.getAxis("bottom").setHeight(32)
-            # Bare curve items: a sweep redraws 70 curves, and plot()'s data
-            # items add a layer of bookkeeping to every one of them.
-            self._curves[t.name] = [pg.PlotCurveItem(pen=pen) for pen, _ in self._pens]
-            for line in self._curves[t.name]:
-                plot.addItem(line)
-            self._read[t.name] = None
-            marker = pg.InfiniteLine(angle=90, movable=False)
-            plot.addItem(marker)
-            self._plots[t.name] = plot
-            self._markers[t.name] = marker
+            self._plots[t.name] = SweepPlot(pg.PlotItem(), t)
+        self._arrange(2)
         self._reset = QPushButton("Reset")
         self._reset.setToolTip("Put every slider back where it leaves the input alone")
         self._reset.clicked.connect(self.reset)
@@ -116,23 +98,41 @@ class InvarianceView(ThemedWidget):
         self._legend = QLabel()
         self._legend.setTextFormat(Qt.TextFormat.RichText)
         self._legend.setWordWrap(True)
+        self._now = QLabel()
+        self._now.setWordWrap(True)
+        self._hover = QLabel(self.HOVER_HINT)
+        self._hover.setWordWrap(True)
         self._caption = QLabel(
             "Move a slider: the drawing's input is distorted, and every view "
-            "follows. The curves show the ten probabilities across each "
+            "follows. Each plot shows the ten probabilities across one "
             "slider's whole range, the others held where they are."
         )
         self._caption.setWordWrap(True)
+        self._graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        scroll = QScrollArea()
+        scroll.setWidget(self._graphics)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll = scroll
+        scroll.installEventFilter(self)
         left = QVBoxLayout()
         left.addWidget(self._caption)
-        left.addLayout(controls, 1)
+        left.addLayout(controls)
+        left.addWidget(self._now)
         left.addWidget(self._legend)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self._hover)
+        right.addWidget(scroll, 1)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(left, 0, 0)
-        layout.addWidget(self._graphics, 0, 1)
-        layout.setColumnStretch(0, 2)
-        layout.setColumnStretch(1, 4)
+        layout.addLayout(right, 0, 1)
+        layout.setColumnStretch(0, 1)
+        layout.setColumnStretch(1, 3)
         self._update_readouts()
+        self._say_now(None)
         self._finish_building()
 
     # ------------------------------------------------------------------ public API
@@ -175,32 +175,30 @@ class InvarianceView(ThemedWidget):
         None clears every plot.
         """
         params = self.params()
-        for name, lines in self._curves.items():
+        for name, plot in self._plots.items():
             sweep = None if curves is None else curves.get(name)
             if sweep is None:
-                for line in lines:
-                    line.setData([], [])
-                continue
-            values, probabilities = sweep
-            for digit, line in enumerate(lines):
-                line.setData(values, probabilities[:, digit], skipFiniteCheck=True)
-            # The digit read at the slider's value is drawn thicker, on top.
-            read = int(probabilities[np.abs(values - params[name]).argmin()].argmax())
-            previous = self._read[name]
-            if read != previous:
-                for digit in (read,) if previous is None else (read, previous):
-                    lines[digit].setPen(self._pens[digit][digit == read])
-                    lines[digit].setZValue(1 if digit == read else 0)
-                self._read[name] = read
+                plot.clear()
+            else:
+                plot.show(*sweep, params[name])
+        self._say_now(curves)
         self._update_readouts()
 
     def curves(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Return the sweep shown for `name`, or None."""
-        lines = self._curves[name]
-        x, _ = lines[0].getData()
-        if x is None or len(x) == 0:
-            return None
-        return np.asarray(x), np.column_stack([line.getData()[1] for line in lines])
+        return self._plots[name].sweep()
+
+    def plot(self, name: str) -> SweepPlot:
+        """Return the plot of transform `name` (for pictures and tests)."""
+        return self._plots[name]
+
+    def reading_now(self) -> str:
+        """Return what the view says of the reading where the sliders are."""
+        return self._now.text()
+
+    def hover_text(self) -> str:
+        """Return the readout of the point last pointed at."""
+        return self._hover.text()
 
     # ------------------------------------------------------------------- private
 
@@ -220,16 +218,63 @@ class InvarianceView(ThemedWidget):
         for name, value in self.params().items():
             t = self._transforms[name]
             self._readouts[name].setText(f"{value:g} {t.unit}")
-            self._markers[name].setValue(value)
+            self._plots[name].marker.setValue(value)
+
+    def _say_now(
+        self, curves: Mapping[str, tuple[np.ndarray, np.ndarray]] | None
+    ) -> None:
+        """Say the reading where the sliders are, from any sweep (all agree)."""
+        params = self.params()
+        for name, (values, probabilities) in (curves or {}).items():
+            at = int(np.abs(values - params[name]).argmin())
+            digit = int(probabilities[at].argmax())
+            color = DIGIT_COLORS[digit]
+            self._now.setText(
+                f"Now: <b style='color:{color}'>{digit}</b> at "
+                f"{100 * probabilities[at, digit]:.0f} % \N{EM DASH} its curve is "
+                "thick, with a dot where each slider is (dashed line)."
+            )
+            return
+        self._now.setText("Draw a digit to see its curves.")
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        for plot in self._plots.values():
+            box = plot.plot.getViewBox()
+            if box.sceneBoundingRect().contains(scene_pos):
+                text = plot.describe(box.mapSceneToView(scene_pos).x())
+                self._hover.setText(text or self.HOVER_HINT)
+                return
+
+    def _arrange(self, columns: int) -> None:
+        """Lay the plots out in `columns` columns (1 or 2)."""
+        if columns == self._columns:
+            return
+        layout = self._graphics.ci
+        for plot in self._plots.values():
+            if plot.plot.scene() is not None:
+                layout.removeItem(plot.plot)
+        for k, plot in enumerate(self._plots.values()):
+            layout.addItem(plot.plot, row=k // columns, col=k % columns)
+        rows = -(-len(self._plots) // columns)
+        self._graphics.setMinimumHeight(rows * self.PLOT_HEIGHT)
+        self._columns = columns
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102
+        if watched is self._scroll and event.type() == QEvent.Type.Resize:
+            width = self._scroll.width()
+            self._arrange(2 if width >= self.TWO_COLUMNS else 1)
+        return super().eventFilter(watched, event)
 
     def _apply_palette(self) -> None:
-        text = color_plots(self._graphics, self._plots.values(), self.palette())
+        text = color_plots(
+            self._graphics, [p.plot for p in self._plots.values()], self.palette()
+        )
         muted = QColor(text)
         muted.setAlphaF(0.6)
-        for marker in self._markers.values():
-            marker.setPen(pg.mkPen(muted, width=1, style=Qt.PenStyle.DashLine))
+        for plot in self._plots.values():
+            plot.set_marker_pen(muted)
         swatches = " ".join(
-            f'<span style="color:{c}">\N{EM DASH}\N{EM DASH}</span>&nbsp;{d}'
+            f'<span style="color:{c}"><b>\N{EM DASH}\N{EM DASH}&nbsp;{d}</b></span>'
             for d, c in enumerate(DIGIT_COLORS)
         )
         self._legend.setText(f"Digits: {swatches}")

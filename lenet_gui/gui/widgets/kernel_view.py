@@ -8,9 +8,11 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from lenet_gui.gui.widgets.layer_grid import ColorScale, LayerGrid, LayerSlot
+from lenet_gui.gui.widgets.map_numbers import MapNumbers
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
 __all__ = ["KernelView"]
@@ -51,8 +53,8 @@ class KernelView(ThemedWidget):
         c1, s2, c3, s4 = (spec.layer(name) for name in ("C1", "S2", "C3", "S4"))
         self._c3_sources = c3.inputs
         self._mask = np.ones((c3.maps, c3.inputs), dtype=bool)
-        unit = ColorScale((-1.0, 1.0))
-        maps = ColorScale((-spec.amplitude, spec.amplitude))
+        unit = ColorScale((-1.0, 1.0), title="weight")
+        maps = ColorScale((-spec.amplitude, spec.amplitude), title="unit output")
         k = c1.kernel
         self._c1 = LayerGrid(
             [
@@ -80,8 +82,8 @@ class KernelView(ThemedWidget):
             [
                 LayerSlot(
                     "C3 kernels",
-                    f"C3 kernels: {c3.maps} maps (rows) {_TIMES} "
-                    f"{c3.inputs} S2 maps (columns)",
+                    f"C3 kernels: C3 maps 0-{c3.maps - 1} (rows) {_TIMES} "
+                    f"S2 maps 0-{c3.inputs - 1} (columns)",
                     (c3.maps * c3.inputs, k, k),
                     (0, 0),
                     unit,
@@ -97,7 +99,8 @@ class KernelView(ThemedWidget):
                 [
                     LayerSlot(
                         f"{layer.name} weights",
-                        f"{layer.name}: coefficient (top), bias (bottom)",
+                        f"{layer.name} maps 0-{layer.maps - 1}: coefficient (top), "
+                        "bias (bottom)",
                         (2 * layer.maps,),
                         (0, 0),
                         unit,
@@ -112,6 +115,14 @@ class KernelView(ThemedWidget):
             grid.setMaximumHeight(110)
             self._subsampling[layer.name] = grid
         self._grids = [self._c1, self._c3, *self._subsampling.values()]
+        numbers = [str(k) for k in range(c3.maps)], [str(k) for k in range(c3.inputs)]
+        self._numbers = [
+            MapNumbers(self._c3.layer("C3 kernels"), *numbers, left=7.0, top=4.0)
+        ]
+        for layer in (s2, s4):
+            strip = self._subsampling[layer.name].layer(f"{layer.name} weights")
+            columns = [str(k) for k in range(layer.maps)]
+            self._numbers.append(MapNumbers(strip, [], columns, left=0.0, top=0.8))
 
         self._hover = QLabel()
         self._hover.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -182,6 +193,15 @@ class KernelView(ThemedWidget):
             f"C3 map {c3_map} \N{LEFTWARDS ARROW} S2 map {s2_map}, "
             f"kernel ({row}, {col}){_value(value)}"
         )
+
+    def map_numbers(self) -> list[MapNumbers]:
+        """Return the numbers of C3's grid and of S2's and S4's strips."""
+        return list(self._numbers)
+
+    def _apply_palette(self) -> None:
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        for numbers in self._numbers:
+            numbers.set_color(text)
 
     def _on_grid_hover_info_changed(self, text: str) -> None:
         self._hover.setText(text)

@@ -9,8 +9,9 @@ under the pointer framed, its value in the hover text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,13 +25,20 @@ from lenet_gui.spec.lenet5 import Unit
 
 __all__ = ["ColorScale", "LayerGrid", "LayerSlot"]
 
+_UNLIMITED = 16777215.0  # Qt's largest widget size
+
 
 @dataclass(frozen=True)
 class ColorScale:
-    """Fixed colour levels and the colour map that paints them."""
+    """Fixed colour levels, the colour map that paints them, and what they measure.
+
+    The title is the colour bar's; scales that differ only by title are equal,
+    so a layer is matched to its bar by levels and colour map alone.
+    """
 
     levels: tuple[float, float]
     color_map: str = "CET-D1"
+    title: str = field(default="", compare=False)
 
     def lookup_table(self) -> np.ndarray:
         """Return the 256-entry RGB lookup table of the colour map."""
@@ -165,6 +173,7 @@ class LayerGrid(ThemedWidget):
             pg.ColorBarItem(
                 values=scale.levels,
                 colorMap=pg.colormap.get(scale.color_map),
+                label=scale.title or None,
                 width=10,
                 interactive=False,
                 colorMapMenu=False,
@@ -249,11 +258,11 @@ class LayerGrid(ThemedWidget):
             layer.set_visible(visible)
             if visible:
                 shown_rows.add(self._slots[name].position[0] + 1)
-        # Rows of shown pictures share the height; label rows keep only the
-        # height of their text, and rows of hidden pictures none at all.
-        for slot in self._slots.values():
-            row = slot.position[0] + 1
-            self._grid.layout.setRowStretchFactor(row, int(row in shown_rows))
+        _share_rows(self._grid.layout, self._slots.values(), shown_rows)
+        # Only the colour bars of the layers shown.
+        used = {id(self._bar_of[name]) for name in self._visible}
+        for bar in self._color_bars:
+            bar.setVisible(id(bar) in used)
         self._set_hover(None)
 
     def outline_maps(self, layer: str | None, maps: Sequence[int] = ()) -> None:
@@ -378,4 +387,19 @@ class LayerGrid(ThemedWidget):
             layer.label.setText(layer.label.text)
         for label in self._unit_labels:
             label.setColor(text)
-        color_axes(self._color_bars, ["right"], text)
+        color_axes(self._color_bars, ["right", "left"], text)
+
+
+def _share_rows(layout: Any, slots: Iterable[LayerSlot], shown_rows: set[int]) -> None:
+    """Give the height to the rows of shown pictures, none to hidden layers.
+
+    Rows of shown pictures share the height; label rows keep only the height
+    of their text; the rows of hidden layers get none at all (a hidden item
+    still takes its height in a graphics layout, so their height is capped).
+    """
+    for slot in slots:
+        row = slot.position[0] + 1
+        shown = row in shown_rows
+        layout.setRowStretchFactor(row, int(shown))
+        for taken in (row - 1, row):
+            layout.setRowMaximumHeight(taken, _UNLIMITED if shown else 0)

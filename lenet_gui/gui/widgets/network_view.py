@@ -55,9 +55,9 @@ class NetworkView(ThemedWidget):
     def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("The whole network")
-        hidden = ColorScale((-spec.amplitude, spec.amplitude))
-        ink = ColorScale((spec.background, spec.ink), "CET-L1")
-        chance = ColorScale((0.0, 1.0), "viridis")
+        hidden = ColorScale((-spec.amplitude, spec.amplitude), title="unit output")
+        ink = ColorScale((spec.background, spec.ink), "CET-L1", title="ink")
+        chance = ColorScale((0.0, 1.0), "viridis", title="probability")
         side = spec.input_size
         strip_slots = [
             LayerSlot("input", "input", (1, side, side), (0, 0), ink, (1, 1))

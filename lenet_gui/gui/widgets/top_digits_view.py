@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -18,18 +17,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lenet_gui.gui.widgets.packed_layer import OUTLINE_COLOR
+from lenet_gui.gui.widgets.array_picture import ArrayPicture, diverging_rgb, ink_rgb
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
 __all__ = ["TopDigitsView"]
 
+_MINUS = "\N{MINUS SIGN}"
+
 
 class TopDigitsView(ThemedWidget):
-    """The digits that drive one map hardest, each with the patch framed.
+    """The digits that drive one map hardest, beside the map's weights and yours.
 
     For the map chosen, every bundled MNIST test digit's strongest unit in
-    that map is ranked; the top nine are shown with the patch of the digit
-    that unit sees framed, and the value it reached.
+    that map is ranked by its sum before squashing; the top nine are shown
+    with the patch of the digit that unit sees framed, and that sum. Beside
+    them, the map's kernel (or its coefficient and bias) and the person's own
+    drawing's map, its strongest unit framed and its sum given, so the two
+    can be compared.
 
     Parameters
     ----------
@@ -45,7 +49,9 @@ class TopDigitsView(ThemedWidget):
     COUNT = 9
     """Digits shown."""
     PICTURE = 112
-    """Side of each digit's picture, in pixels (4 per MNIST pixel)."""
+    """Preferred side of each digit's picture, in pixels (4 per MNIST pixel)."""
+    SIDE_WIDTH = 150
+    """Width of the column with the map's weights and the person's map."""
     SIZE_HINT = QSize(700, 520)
     MINIMUM_SIZE_HINT = QSize(320, 300)
 
@@ -55,6 +61,9 @@ class TopDigitsView(ThemedWidget):
         super().__init__(parent)
         self.setAccessibleName("What each map looks for")
         self._maps = dict(layers)
+        self._digits: list[Any] = []
+        self._own_values: np.ndarray | None = None
+        self._own_sums: np.ndarray | None = None
         self._layer = QComboBox()
         for name in self._maps:
             self._layer.addItem(name)
@@ -70,28 +79,59 @@ class TopDigitsView(ThemedWidget):
         self._caption = QLabel()
         self._caption.setWordWrap(True)
         grid = QGridLayout()
-        grid.setSpacing(8)
-        self._pictures: list[QLabel] = []
+        grid.setSpacing(6)
+        self._pictures: list[ArrayPicture] = []
         self._texts: list[QLabel] = []
         for k in range(self.COUNT):
-            picture, text = QLabel(), QLabel()
-            picture.setFixedSize(self.PICTURE, self.PICTURE)
+            picture, text = ArrayPicture(self.PICTURE, 44), QLabel()
             text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            cell = QVBoxLayout()
-            cell.addWidget(picture, 0, Qt.AlignmentFlag.AlignHCenter)
-            cell.addWidget(text)
-            grid.addLayout(cell, k // 3, k % 3)
+            grid.addWidget(picture, 2 * (k // 3), k % 3)
+            grid.addWidget(text, 2 * (k // 3) + 1, k % 3)
+            grid.setRowStretch(2 * (k // 3), 1)
             self._pictures.append(picture)
             self._texts.append(text)
+        row = QHBoxLayout()
+        row.addWidget(self._build_side())
+        row.addLayout(grid, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self._caption)
-        layout.addLayout(grid)
-        layout.addStretch(1)
+        layout.addLayout(row, 1)
         self._on_layer_changed(self._layer.currentText())
         self.set_digits(None)
+        self.set_weights(None, (), "", 1.0, 0.0)
+        self.set_own_map(None, None, 1.0)
         self._finish_building()
+
+    def _build_side(self) -> QWidget:
+        side = QWidget()
+        side.setMaximumWidth(self.SIDE_WIDTH)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        self._weights_title = QLabel()
+        self._weights_title.setWordWrap(True)
+        kernels = QGridLayout()
+        kernels.setSpacing(3)
+        self._kernels = [ArrayPicture(44, 22) for _ in range(6)]
+        for k, picture in enumerate(self._kernels):
+            kernels.addWidget(picture, k // 3, k % 3)
+        self._weights_text = QLabel()
+        self._weights_text.setWordWrap(True)
+        self._own_title = QLabel("<b>Your drawing</b> in this map:")
+        self._own_title.setWordWrap(True)
+        self._own = ArrayPicture(self.SIDE_WIDTH - 10, 56)
+        self._own_text = QLabel()
+        self._own_text.setWordWrap(True)
+        column.addWidget(self._weights_title)
+        column.addLayout(kernels)
+        column.addWidget(self._weights_text)
+        column.addSpacing(8)
+        column.addWidget(self._own_title)
+        column.addWidget(self._own)
+        column.addWidget(self._own_text)
+        column.addStretch(1)
+        return side
 
     def choice(self) -> tuple[str, int]:
         """Return the layer and map chosen."""
@@ -110,46 +150,151 @@ class TopDigitsView(ThemedWidget):
     def set_digits(self, digits: Sequence[Any] | None) -> None:
         """Show the top digits, or none.
 
-        Each has ``image`` (28, 28), ``label``, ``index``, ``value`` and
-        ``thumbnail_field`` (``top``, ``left``, ``height``, ``width``).
+        Each has ``image`` (28, 28), ``label``, ``index``, ``value`` (after
+        squashing), ``sum`` (before), ``unit`` and ``thumbnail_field``
+        (``top``, ``left``, ``height``, ``width``).
         """
         digits = list(digits or [])[: self.COUNT]
+        self._digits = digits
         layer, index = self.choice()
         if digits:
             self._caption.setText(
-                f"The {len(digits)} bundled MNIST test digits that drive {layer} map "
-                f"{index} hardest, strongest first; the frame is the patch its "
-                "strongest unit sees."
+                f"The {len(digits)} bundled MNIST test digits that drive {layer} "
+                f"map {index} hardest, strongest first. Under each: the digit, "
+                "and the sum \N{GREEK CAPITAL LETTER SIGMA} w\N{MIDDLE DOT}x + b "
+                "of the map's strongest unit before squashing, which ranks them; "
+                "the frame is the patch that unit sees."
             )
         else:
-            self._caption.setText("Computing…")
+            self._caption.setText("Finding the digits\N{HORIZONTAL ELLIPSIS}")
         for k, (picture, text) in enumerate(
             zip(self._pictures, self._texts, strict=True)
         ):
             if k < len(digits):
                 digit = digits[k]
-                picture.setPixmap(self._picture(digit.image, digit.thumbnail_field))
-                text.setText(f"{digit.label} (#{digit.index}): {digit.value:.3f}")
+                field = digit.thumbnail_field
+                frame = QRectF(field.left, field.top, field.width, field.height)
+                picture.set_rgb(ink_rgb(digit.image), frame)
+                text.setText(f"{digit.label}: {_signed(digit.sum)}")
+                tip = (
+                    f"MNIST test digit #{digit.index}, a {digit.label}. Its "
+                    f"strongest unit of {layer} map {index} (row {digit.unit[0]}, "
+                    f"column {digit.unit[1]}) sums to {_signed(digit.sum, 3)}, "
+                    f"{_signed(digit.value, 3)} after squashing."
+                )
+                picture.setToolTip(tip)
+                text.setToolTip(tip)
             else:
-                picture.clear()
+                picture.set_rgb(None)
+                picture.setToolTip("")
                 text.clear()
+        self._compare_own()
 
-    def _picture(self, image: np.ndarray, field: Any) -> QPixmap:
-        ink = np.ascontiguousarray(255 - np.asarray(image, dtype=np.uint8))
-        height, width = ink.shape
-        grey = QImage(ink.data, width, height, width, QImage.Format.Format_Grayscale8)
-        pixmap = QPixmap.fromImage(
-            grey.scaled(self.PICTURE, self.PICTURE, Qt.AspectRatioMode.KeepAspectRatio)
+    def shown_sums(self) -> list[float]:
+        """Return the sums shown under the digits, strongest first."""
+        return [float(digit.sum) for digit in self._digits]
+
+    def set_weights(
+        self,
+        kernels: np.ndarray | None,
+        sources: Sequence[int],
+        below: str,
+        limit: float,
+        bias: float,
+        coefficient: float | None = None,
+    ) -> None:
+        """Show the map's weights: its kernels, or its coefficient, and bias.
+
+        Parameters
+        ----------
+        kernels : np.ndarray or None
+            (k, 5, 5), one kernel per map of the layer below it reads; None
+            for a subsampling map (or nothing chosen yet).
+        sources : sequence of int
+            Which maps of `below` the kernels read, in order.
+        below : str
+            The layer (or "input") the map reads.
+        limit : float
+            The colour scale's end, shared by the layer's kernels.
+        bias : float
+            The map's bias.
+        coefficient : float, optional
+            A subsampling map's coefficient.
+        """
+        count = 0 if kernels is None else len(kernels)
+        for k, picture in enumerate(self._kernels):
+            picture.setVisible(k < count)
+            picture.set_preferred_side(100 if count == 1 else 44)
+            if kernels is not None and k < count:
+                picture.set_rgb(diverging_rgb(kernels[k], limit))
+                picture.setToolTip(
+                    f"The 5\N{MULTIPLICATION SIGN}5 kernel on {below} map {sources[k]}"
+                )
+        if coefficient is not None:
+            self._weights_title.setText("<b>Its weights</b>:")
+            self._weights_text.setText(
+                f"each unit is {_signed(coefficient, 3)} \N{MULTIPLICATION SIGN} "
+                f"(the sum of a 2\N{MULTIPLICATION SIGN}2 patch of {below} map "
+                f"{sources[0] if sources else ''}) + bias {_signed(bias, 3)}"
+            )
+        elif kernels is not None:
+            noun = "kernel" if count == 1 else f"{count} kernels"
+            self._weights_title.setText(f"<b>Its {noun}</b>:")
+            maps = ", ".join(str(j) for j in sources)
+            self._weights_text.setText(
+                f"on {below}"
+                + (f" maps {maps}" if below != "input" else "")
+                + f"; bias {_signed(bias, 3)}. Blue {_signed(-limit, 2)}, white 0, "
+                f"red {_signed(limit, 2)}."
+            )
+        else:
+            self._weights_title.setText("")
+            self._weights_text.setText("")
+
+    def set_own_map(
+        self, values: np.ndarray | None, sums: np.ndarray | None, limit: float
+    ) -> None:
+        """Show the person's drawing's map (after squashing) and its sums, or none.
+
+        Parameters
+        ----------
+        values, sums : np.ndarray or None
+            (side, side) outputs and sums before squashing of the chosen map.
+        limit : float
+            The outputs' colour scale end (the squashing's amplitude).
+        """
+        self._own_values, self._own_sums = values, sums
+        self._own.setVisible(values is not None and sums is not None)
+        if values is None or sums is None:
+            self._own.set_rgb(None)
+            self._own_text.setText("Draw a digit to see what it does to this map.")
+            return
+        row, col = np.unravel_index(int(np.argmax(sums)), sums.shape)
+        self._own.set_rgb(
+            diverging_rgb(values, limit), QRectF(float(col), float(row), 1.0, 1.0)
         )
-        scale = self.PICTURE / width
-        painter = QPainter(pixmap)
-        painter.setPen(QPen(QColor(OUTLINE_COLOR), 2))
-        painter.drawRect(
-            QRectF(field.left * scale, field.top * scale,
-                   field.width * scale, field.height * scale).adjusted(1, 1, -1, -1)
-        )  # fmt: skip
-        painter.end()
-        return pixmap
+        self._own.setToolTip(
+            f"Red units respond, blue ones are pushed down; "
+            f"{_signed(-limit, 2)} to {_signed(limit, 2)} as in Maps."
+        )
+        self._compare_own()
+
+    def own_sum(self) -> float | None:
+        """Return the person's strongest sum in the map shown, or None."""
+        return None if self._own_sums is None else float(np.max(self._own_sums))
+
+    def _compare_own(self) -> None:
+        strongest = self.own_sum()
+        if strongest is None or self._own_sums is None:
+            return
+        text = f"strongest unit (framed): {_signed(strongest)}"
+        if self._digits:
+            last = float(self._digits[-1].sum)
+            text += (
+                f", {'above' if strongest >= last else 'below'} the weakest "
+                f"digit shown ({_signed(last)})"
+            )
+        self._own_text.setText(text)
 
     def _on_layer_changed(self, layer: str) -> None:
         self._map.blockSignals(True)
@@ -159,3 +304,8 @@ class TopDigitsView(ThemedWidget):
 
     def _on_choice_changed(self) -> None:
         self.mapChosen.emit(*self.choice())
+
+
+def _signed(value: float, places: int = 2) -> str:
+    """Return a number with its sign, a true minus sign for negatives."""
+    return f"{value:+.{places}f}".replace("-", _MINUS)

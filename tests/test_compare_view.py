@@ -1,0 +1,37 @@
+"""Compare: both readings as labelled bars, one stage large, titled colour bars."""
+
+import numpy as np
+
+from lenet_gui.gui.widgets import ComparisonView
+
+
+def test_both_readings_and_one_stage_large(window):
+    view = window.show_panel("compare").findChild(ComparisonView)
+    window.files.open_example(7)
+    assert window.session.pin()
+    pinned = window.session.last_result
+    window.files.open_example(1)
+    now = window.session.last_result
+    for which, reading in ((0, pinned), (1, now)):
+        chart = view.chart(which)
+        heights = chart.plot_widget.getPlotItem().items[0].opts["height"]
+        np.testing.assert_allclose(heights, reading.probabilities)
+    assert view.stage() == "C1"
+    grid = view.grid
+    shown = {name for name in grid.names() if grid.layer(name).view.isVisible()}
+    assert shown == {f"C1 {column}" for column in ComparisonView.COLUMNS}
+    view.show_stage("input")
+    shown = {name for name in grid.names() if grid.layer(name).view.isVisible()}
+    assert shown == {f"input {column}" for column in ComparisonView.COLUMNS}
+    difference = grid.layer("input now \N{MINUS SIGN} pinned")
+    np.testing.assert_allclose(
+        difference.buffer,
+        difference.packing.pack(now.network_input - pinned.network_input),
+        atol=1e-6,
+    )
+    bars = [item for item in grid.graphics.scene().items() if hasattr(item, "axis")]
+    titles = {bar.getAxis("left").labelText for bar in bars if bar.isVisible()}
+    assert titles == {"ink", "change of ink"}
+    view.show_stage("S4")
+    titles = {bar.getAxis("left").labelText for bar in bars if bar.isVisible()}
+    assert titles == {"unit output, or its change"}
