@@ -37,7 +37,9 @@ from PySide6.QtWidgets import (
 
 from lenet_gui.drawing.examples import load_examples
 from lenet_gui.gui.actions import WindowActions
+from lenet_gui.gui.figures import FigureCommands
 from lenet_gui.gui.file_commands import FileCommands
+from lenet_gui.gui.guide import Guide
 from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
 from lenet_gui.gui.screen import fit_to_screen
@@ -93,6 +95,8 @@ class MainWindow(QMainWindow):
             examples,
             self._tabs.currentWidget,
         )
+        #: The views' explanations and tour; figures for slides.
+        self.guide, self.figures = _teaching(self, self._settings, self._tabs)
         #: The window's actions, menus and toolbar.
         self.action_set = WindowActions(
             self,
@@ -103,9 +107,12 @@ class MainWindow(QMainWindow):
             feature_maps=self.feature_maps,
             show_panel=self.show_panel,
             set_theme=self.set_theme,
+            guide=self.guide,
+            figures=self.figures,
         )
         self._connect()
         self._apply(self._settings.load())
+        self.guide.offer_tour_once()
         screen = self.screen()
         rate = screen.refreshRate() if screen is not None else 60.0
         self._session.set_frame_interval(
@@ -346,3 +353,29 @@ class MainWindow(QMainWindow):
         if files:
             event.acceptProposedAction()
             self.files.open_image(files[0])
+
+
+def _teaching(
+    window: MainWindow, settings: WindowSettings, tabs: PanelTabs
+) -> tuple[Guide, FigureCommands]:
+    """Make the window's explanations, glossary and tour, and its figure commands."""
+    canvas, session = window.canvas, window.session
+    guide = Guide(
+        window,
+        session=session,
+        settings=settings,
+        tabs=tabs,
+        canvas=canvas,
+        input_view=window.input_view,
+        reading=[window._prediction, window._probabilities],  # noqa: SLF001
+        files=window.files,
+    )
+    figures = FigureCommands(
+        window,
+        canvas=canvas,
+        session=session,
+        tabs=tabs,
+        probabilities=window._probabilities,  # noqa: SLF001
+        settings=settings,
+    )
+    return guide, figures
