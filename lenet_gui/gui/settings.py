@@ -206,9 +206,10 @@ class WindowSettings:
         return default
 
     def remember_flag(self, key: str, value: bool) -> None:
-        """Remember the yes-or-no setting `key`."""
+        """Remember the yes-or-no setting `key` (written at once)."""
         if self._settings is not None:
             self._settings.setValue(key, value)
+            self._settings.sync()
 
     def number(self, key: str) -> float | None:
         """Return the number remembered as `key`; None when none usable is."""
