@@ -14,13 +14,14 @@ from lenet_gui.gui.file_commands import FileCommands
 from lenet_gui.gui.guide import Guide
 from lenet_gui.gui.panels import Panel
 from lenet_gui.gui.state.session import ExplorerSession
+from lenet_gui.gui.text_size import TextSize
 from lenet_gui.gui.theme import THEMES
 from lenet_gui.gui.widgets import DrawingCanvas, FeatureMapPanel
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier
 
-__all__ = ["WindowActions", "about_text", "teaching_actions"]
+__all__ = ["WindowActions", "about_text", "teaching_actions", "text_size_actions"]
 
 #: What a checkable action stands for: a layer's name (None: all), a theme's.
 _Key = TypeVar("_Key")
@@ -52,8 +53,8 @@ class WindowActions(QObject):
         Brings a panel to the front by name.
     set_theme : callable
         Uses a theme by name.
-    guide, figures : Guide, FigureCommands, optional
-        The explanations, glossary and tour; Export and Copy Figure.
+    guide, figures, text_size : Guide, FigureCommands, TextSize, optional
+        The explanations, glossary and tour; Export and Copy Figure; text size.
     """
 
     def __init__(
@@ -69,6 +70,7 @@ class WindowActions(QObject):
         set_theme: Callable[[str], None],
         guide: Guide | None = None,
         figures: FigureCommands | None = None,
+        text_size: TextSize | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -157,6 +159,7 @@ class WindowActions(QObject):
         self.guide_actions, self.figure_actions = teaching_actions(
             self._action, guide, figures
         )
+        self.text_actions = text_size_actions(self._action, text_size)
         feature_maps.shownLayerChanged.connect(self._on_layer_shown)
         self._on_layer_shown(feature_maps.shown_layer())
         canvas.undoAvailableChanged.connect(self.undo.setEnabled)
@@ -230,6 +233,7 @@ class WindowActions(QObject):
         view.addActions(list(self.themes.values()))
         view.addSeparator()
         view.addActions(self.guide_actions[:1])
+        view.addActions(self.text_actions)
         help_menu = menus.addMenu("&Help")
         help_menu.addActions(self.guide_actions[1:])
         help_menu.addAction(self.about)
@@ -371,3 +375,23 @@ def teaching_actions(
         )
         figure_actions = [export, copy]
     return guide_actions, figure_actions
+
+
+def text_size_actions(
+    action: Callable[..., QAction], text_size: TextSize | None
+) -> list[QAction]:
+    """Make View > Larger Text, Smaller Text and Actual Size (none without sizes)."""
+    if text_size is None:
+        return []
+    return [
+        action(
+            "&Larger Text",
+            text_size.larger,
+            ["Ctrl+=", "Ctrl++"],
+            "Make all text larger, for a projector",
+        ),
+        action("&Smaller Text", text_size.smaller, ["Ctrl+-"], "Make all text smaller"),
+        action(
+            "Actual &Size", text_size.actual_size, [], "Give the text its usual size"
+        ),
+    ]

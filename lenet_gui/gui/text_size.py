@@ -1,1 +1,133 @@
-"""Larger and smaller text for a projector: the whole window's fonts, remembered."""
+"""Larger and smaller text for a projector: every font of the window, remembered.
+
+View › Larger Text, Smaller Text and Actual Size step through
+:data:`TEXT_SCALES`. The application's font is scaled, and so are the fonts
+some widgets set for themselves (the large digit read) and the point sizes
+of the views' titles and axes, so everything the window writes grows
+together.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
+
+from lenet_gui.gui.settings import WindowSettings
+
+__all__ = ["TEXT_SCALES", "TextSize"]
+
+#: The sizes text can take, times the system's size; 1.0 is actual size.
+TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5)
+
+_KEY = "view/text_scale"
+_BASE = "lenetBasePointSize"  # a widget's own font size at actual size
+_POINTS = re.compile(r"^\s*([0-9.]+)\s*pt\s*$")
+
+
+class TextSize(QObject):
+    """The window's text size, one of :data:`TEXT_SCALES`.
+
+    Parameters
+    ----------
+    window : QWidget
+        The window whose text is scaled (its dialogs too).
+    settings : WindowSettings
+        Where the size is remembered.
+    """
+
+    scaleChanged = Signal(float)
+    """The text size changed: the new scale."""
+
+    def __init__(self, window: QWidget, settings: WindowSettings) -> None:
+        super().__init__(window)
+        self._window = window
+        self._settings = settings
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "a QApplication must exist"
+        self._app_font = QFont(app.font())
+        remembered = settings.number(_KEY)
+        self._scale = 1.0
+        if remembered is not None:
+            self._scale = min(TEXT_SCALES, key=lambda s: abs(s - remembered))
+
+    def scale(self) -> float:
+        """Return the text scale in use (1.0: actual size)."""
+        return self._scale
+
+    @Slot()
+    def larger(self) -> None:
+        """Make the text one step larger (no larger than the last step)."""
+        self._step(+1)
+
+    @Slot()
+    def smaller(self) -> None:
+        """Make the text one step smaller (no smaller than the first step)."""
+        self._step(-1)
+
+    @Slot()
+    def actual_size(self) -> None:
+        """Give the text its actual size."""
+        self.set_scale(1.0)
+
+    def set_scale(self, scale: float) -> None:
+        """Use the step of :data:`TEXT_SCALES` nearest `scale`, and remember it."""
+        self._scale = min(TEXT_SCALES, key=lambda s: abs(s - scale))
+        self._settings.remember_number(_KEY, self._scale)
+        self.apply()
+        self.scaleChanged.emit(self._scale)
+
+    def _step(self, by: int) -> None:
+        index = TEXT_SCALES.index(self._scale) + by
+        self.set_scale(TEXT_SCALES[max(0, min(index, len(TEXT_SCALES) - 1))])
+
+    @Slot()
+    @Slot(object)
+    def apply(self, *_: object) -> None:
+        """Give every text of the window the scale in use (views built since too)."""
+        scale = self._scale
+        app_font = QFont(self._app_font)
+        app_font.setPointSizeF(self._app_font.pointSizeF() * scale)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        if app.font() != app_font:
+            app.setFont(app_font)
+        for widget in [self._window, *self._window.findChildren(QWidget)]:
+            if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+                self._scale_own_font(widget, scale)
+            if isinstance(widget, QGraphicsView) and widget.scene() is not None:
+                self._scale_scene(widget, scale)
+
+    @staticmethod
+    def _scale_own_font(widget: QWidget, scale: float) -> None:
+        base = widget.property(_BASE)
+        if not isinstance(base, float):
+            base = widget.font().pointSizeF()
+            if base <= 0:
+                return
+            widget.setProperty(_BASE, float(base))
+        font = QFont(widget.font())
+        if abs(font.pointSizeF() - base * scale) > 0.01:
+            font.setPointSizeF(base * scale)
+            widget.setFont(font)
+
+    @staticmethod
+    def _scale_scene(view: QGraphicsView, scale: float) -> None:
+        for item in view.scene().items():
+            if isinstance(item, pg.LabelItem):
+                base = getattr(item, _BASE, None)
+                if base is None:
+                    found = _POINTS.match(str(item.opts.get("size", "")))
+                    if found is None:
+                        continue
+                    base = float(found.group(1))
+                    setattr(item, _BASE, base)
+                size = f"{base * scale:.1f}pt"
+                if item.opts.get("size") != size:
+                    item.setText(item.text, size=size)
+            elif isinstance(item, pg.AxisItem):
+                item.picture = None  # ticks are laid out again in the new font
+                item.update()

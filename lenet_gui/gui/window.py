@@ -45,6 +45,7 @@ from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
 from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
+from lenet_gui.gui.text_size import TextSize
 from lenet_gui.gui.theme import apply_theme
 from lenet_gui.gui.widgets import (
     DrawingCanvas,
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         )
         #: The views' explanations and tour; figures for slides.
         self.guide, self.figures = _teaching(self, self._settings, self._tabs)
+        self.text_size = TextSize(self, self._settings)
         #: The window's actions, menus and toolbar.
         self.action_set = WindowActions(
             self,
@@ -109,10 +111,13 @@ class MainWindow(QMainWindow):
             set_theme=self.set_theme,
             guide=self.guide,
             figures=self.figures,
+            text_size=self.text_size,
         )
         self._connect()
         self._apply(self._settings.load())
         self.guide.offer_tour_once()
+        self._tabs.shownPanelChanged.connect(self.text_size.apply)
+        self.text_size.apply()
         screen = self.screen()
         rate = screen.refreshRate() if screen is not None else 60.0
         self._session.set_frame_interval(

@@ -17,7 +17,6 @@ __all__ = [
     "TourStep",
     "glossary",
     "glossary_link",
-    "layer_size_label",
     "tour_steps",
     "view_explanations",
 ]
@@ -39,16 +38,6 @@ def _maps(spec: Any, name: str) -> str:
     return f"{layer.maps} maps of {layer.side}{_TIMES}{layer.side} units"
 
 
-def layer_size_label(spec: Any, name: str) -> str:
-    """Explain a layer's "6@28×28" label in words: what each number means."""
-    layer = spec.layer(name)
-    side = f"{layer.side}{_TIMES}{layer.side}"
-    return (
-        f"{name} \N{MIDDLE DOT} {layer.maps}@{side} means {layer.maps} feature maps, "
-        f"each a grid of {side} units"
-    )
-
-
 def _c3_reads(spec: Any) -> str:
     """Return "3 to 6" for the number of S2 maps each C3 map reads."""
     counts = sorted({len(sources) for sources in spec.layer("C3").table})
@@ -68,7 +57,8 @@ def view_explanations(spec: Any) -> dict[str, str]:
     return {
         "maps": (
             f"Each small square is a {g('feature map')}: one pattern detector slid "
-            f"over your digit, red where it finds its pattern, blue where it finds "
+            f"over your digit (a {g('convolution')}), red where it finds its pattern, "
+            "blue where it finds "
             f"the opposite. The label C1 \N{MIDDLE DOT} "
             f"{c1.maps}@{c1.side}{_TIMES}{c1.side} means {_maps(spec, 'C1')}; each "
             f"C1 unit looks at a {kernel} patch of the {side}{_TIMES}{side} input "
@@ -80,7 +70,8 @@ def view_explanations(spec: Any) -> dict[str, str]:
             f"four layers of {g('feature map', 'feature maps')}, then {c5.name}'s "
             f"{c5.maps} units and {f6.name}'s {f6.maps}, each reading everything "
             f"before it. The last {output.maps} units are the {g('logit', 'scores')} "
-            f"of the ten digits, which the {g('softmax')} turns into probabilities. "
+            f"of the ten digits, which the {g('softmax')} turns into "
+            f"{g('calibration', 'calibrated')} probabilities. "
             "Click a stage to see it large."
         ),
         "kernels": (
