@@ -55,6 +55,7 @@ from lenet_gui.gui.widgets import (
     ProbabilityChart,
     UnitSumView,
 )
+from lenet_gui.gui.widgets.drop_highlight import DropHighlight
 from lenet_gui.spec.lenet5 import LENET5
 
 if TYPE_CHECKING:
@@ -363,7 +364,7 @@ class MainWindow(QMainWindow):
 def _teaching(
     window: MainWindow, settings: WindowSettings, tabs: PanelTabs
 ) -> tuple[Guide, FigureCommands]:
-    """Make the window's explanations, glossary and tour, and its figure commands."""
+    """Make the window's explanations, tour, figure commands and drop highlight."""
     canvas, session = window.canvas, window.session
     guide = Guide(
         window,
@@ -383,4 +384,5 @@ def _teaching(
         probabilities=window._probabilities,  # noqa: SLF001
         settings=settings,
     )
+    DropHighlight(window, canvas, lambda data: bool(window.files.dropped_files(data)))
     return guide, figures

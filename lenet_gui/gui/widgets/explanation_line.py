@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from lenet_gui.gui.widgets.explanations import GLOSSARY_SCHEME
 
-__all__ = ["ExplanationLine"]
+__all__ = ["ExplanationLine", "relink"]
+
+
+def relink(label: QLabel) -> None:
+    """Lay a rich-text label out anew, so its links take the palette's link colour."""
+    text = label.text()
+    label.clear()
+    label.setText(text)
 
 
 class ExplanationLine(QFrame):
@@ -52,6 +59,12 @@ class ExplanationLine(QFrame):
         row.setContentsMargins(6, 3, 3, 3)
         row.addWidget(self.label, 1)
         row.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Lay the text out again in a new theme, so its links take its colour."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            relink(self.label)
 
     @Slot(str)
     def _on_label_link_activated(self, link: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRect, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lenet_gui.gui.widgets.explanation_line import relink
 from lenet_gui.gui.widgets.explanations import GLOSSARY_SCHEME, TourStep
 
 __all__ = ["TourCard", "TourHighlight"]
@@ -134,6 +135,12 @@ class TourCard(QFrame):
         column.addLayout(buttons)
         self.next_button.setDefault(True)
         self.hide()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Lay the text out again in a new theme, so its links take its colour."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            relink(self.text)
 
     # -- what is shown ----------------------------------------------------------------
 
