@@ -190,3 +190,19 @@ def test_the_tour_on_an_empty_canvas_offers_an_example(window, qtbot):
     assert card.index() == 0
     card.close_button.click()
     assert not card.isVisible()
+
+
+def test_a_narrow_view_shows_the_first_sentence_and_more_on_demand(window, qtbot):
+    line = window.guide.lines["maps"]
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: line.shortened)
+    text = line.label.text()
+    assert "feature map" in text and "hover a unit" not in text
+    line.label.linkActivated.emit("more:")
+    assert "hover a unit to see its sum" in line.label.text()
+    assert not line.shortened and "Less" in line.label.text()
+    line.label.linkActivated.emit("less:")
+    assert line.shortened
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: "hover a unit" in line.label.text())
+    assert "More" not in line.label.text() and "Less" not in line.label.text()
