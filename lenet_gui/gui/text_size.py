@@ -25,6 +25,7 @@ TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5)
 
 _KEY = "view/text_scale"
 _BASE = "lenetBasePointSize"  # a widget's own font size at actual size
+_DRAWN = "lenetTextScale"  # the scale an axis's ticks were last laid out at
 _POINTS = re.compile(r"^\s*([0-9.]+)\s*pt\s*$")
 
 
@@ -51,6 +52,7 @@ class TextSize(QObject):
         self._app_font = QFont(app.font())
         remembered = settings.number(_KEY)
         self._scale = 1.0
+        self._scaled = False
         if remembered is not None:
             self._scale = min(TEXT_SCALES, key=lambda s: abs(s - remembered))
 
@@ -89,6 +91,9 @@ class TextSize(QObject):
     def apply(self, *_: object) -> None:
         """Give every text of the window the scale in use (views built since too)."""
         scale = self._scale
+        if scale == 1.0 and not self._scaled:
+            return  # nothing was ever scaled: nothing to do
+        self._scaled = True
         app_font = QFont(self._app_font)
         app_font.setPointSizeF(self._app_font.pointSizeF() * scale)
         app = QApplication.instance()
@@ -128,6 +133,7 @@ class TextSize(QObject):
                 size = f"{base * scale:.1f}pt"
                 if item.opts.get("size") != size:
                     item.setText(item.text, size=size)
-            elif isinstance(item, pg.AxisItem):
+            elif isinstance(item, pg.AxisItem) and getattr(item, _DRAWN, 1.0) != scale:
+                setattr(item, _DRAWN, scale)
                 item.picture = None  # ticks are laid out again in the new font
                 item.update()
