@@ -174,3 +174,16 @@ def test_figure_path_adds_the_chosen_format(tmp_path):
     )
     (tmp_path / "b.png").write_bytes(b"")
     assert figure_path(tmp_path / "b") == (tmp_path / "b.png", True)
+
+
+def test_a_view_just_changed_is_drawn_as_it_will_be_shown(example_window, qtbot):
+    window = example_window
+    _settle(qtbot)
+    maps = window.feature_maps
+    maps.show_layer("S4")
+    _settle(qtbot)
+    maps.show_layer(None)  # then at once, before any repaint, the figure
+    at_once = figure_image(window.figures.figure())
+    _settle(qtbot)
+    settled = figure_image(window.figures.figure())
+    assert at_once == settled

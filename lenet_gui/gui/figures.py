@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -104,6 +104,7 @@ class FigureCommands(QObject):
 
     def figure(self) -> Figure:
         """Return the figure of the window as it is now."""
+        QCoreApplication.sendPostedEvents()  # layouts settled, as a repaint would
         page = self._tabs.currentWidget()
         name = page.objectName() if page is not None else ""
         title = self._tabs.panel(name).TITLE if name in self._tabs.names() else ""
