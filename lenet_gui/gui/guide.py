@@ -91,11 +91,12 @@ class Guide(QObject):
             layout = panel.widget.layout()
             if text is None or layout is None:
                 continue
-            line = ExplanationLine(text)
-            line.setVisible(shown)
+            line = ExplanationLine(text, panel.widget)
             line.termRequested.connect(self.show_glossary)
             line.hideRequested.connect(self._on_line_hide_requested)
             layout.insertWidget(0, line)  # type: ignore[attr-defined]
+            if not shown:  # shown with its page otherwise, polished only then
+                line.hide()
             self.lines[panel.NAME] = line
         self._explanations_shown = shown
         self._glossary_entries = glossary(spec)
