@@ -155,7 +155,8 @@ def test_the_tour_walks_every_layer_framing_what_it_speaks_of(
                 .mean(axis=1)
             )
             k = int(means.argmax())
-            assert f"{target} map {k} is the most active (mean {means[k]:+.2f})" in note
+            assert f"{target} map {k} (counted from 0, row by row)" in note
+            assert f"most active (mean {means[k]:+.2f})" in note
         elif target in ("C5", "F6"):
             assert window.panel("network").shown
             values = expected.activations[target]

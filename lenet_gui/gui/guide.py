@@ -324,8 +324,8 @@ def tour_note(
         means = values.reshape(values.shape[0], -1).mean(axis=1)
         k = int(means.argmax())
         return (
-            f"On your digit, {target} map {k} is the most active "
-            f"(mean {means[k]:+.2f})."
+            f"On your digit, {target} map {k} (counted from 0, row by row) is the "
+            f"most active (mean {means[k]:+.2f})."
         )
     k = int(values.argmax())
     return f"On your digit, {target} unit {k} is the most active ({values[k]:+.2f})."

@@ -51,7 +51,7 @@ class ExplanationLine(QFrame):
     hideRequested = Signal()
     """The person asked to hide the explanations."""
 
-    MAX_LINES = 3
+    MAX_LINES = 4
     """Most lines the whole text may take before it is shortened."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
