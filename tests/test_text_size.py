@@ -69,6 +69,15 @@ def test_the_size_is_remembered_and_reaches_views_built_later(sized_window, qtbo
     again.show_panel("network")  # built now, after the size was set
     sizes = _labels_pt(again)
     assert sizes and min(sizes) >= 8 * chosen - 0.05
+    again.show_panel("invariance")  # its axis titles made in the scaled font
+    titles = [
+        item.label.font().pointSizeF()
+        for view in again.findChildren(QGraphicsView)
+        for item in view.scene().items()
+        if isinstance(item, pg.AxisItem) and item.label is not None
+    ]
+    assert titles
+    assert max(titles) == pytest.approx(base * chosen)  # scaled once, not twice
     again.text_size.actual_size()
 
 

@@ -53,6 +53,9 @@ class TextSize(QObject):
         remembered = settings.number(_KEY)
         self._scale = 1.0
         self._scaled = False
+        # The scale the application font had when the widgets not yet seen were
+        # made: their own fonts, derived from it then, are divided by it.
+        self._made_at = 1.0
         if remembered is not None:
             self._scale = min(TEXT_SCALES, key=lambda s: abs(s - remembered))
 
@@ -100,40 +103,63 @@ class TextSize(QObject):
         assert isinstance(app, QApplication)
         if app.font() != app_font:
             app.setFont(app_font)
+        made_at, self._made_at = self._made_at, scale
         for widget in [self._window, *self._window.findChildren(QWidget)]:
             if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
-                self._scale_own_font(widget, scale)
+                _scale_own_font(widget, scale, made_at)
             if isinstance(widget, QGraphicsView) and widget.scene() is not None:
-                self._scale_scene(widget, scale)
+                _scale_scene(widget, scale, made_at)
 
-    @staticmethod
-    def _scale_own_font(widget: QWidget, scale: float) -> None:
-        base = widget.property(_BASE)
-        if not isinstance(base, float):
-            base = widget.font().pointSizeF()
-            if base <= 0:
-                return
-            widget.setProperty(_BASE, float(base))
-        font = QFont(widget.font())
-        if abs(font.pointSizeF() - base * scale) > 0.01:
-            font.setPointSizeF(base * scale)
-            widget.setFont(font)
 
-    @staticmethod
-    def _scale_scene(view: QGraphicsView, scale: float) -> None:
-        for item in view.scene().items():
-            if isinstance(item, pg.LabelItem):
-                base = getattr(item, _BASE, None)
-                if base is None:
-                    found = _POINTS.match(str(item.opts.get("size", "")))
-                    if found is None:
-                        continue
-                    base = float(found.group(1))
-                    setattr(item, _BASE, base)
-                size = f"{base * scale:.1f}pt"
-                if item.opts.get("size") != size:
-                    item.setText(item.text, size=size)
-            elif isinstance(item, pg.AxisItem) and getattr(item, _DRAWN, 1.0) != scale:
-                setattr(item, _DRAWN, scale)
-                item.picture = None  # ticks are laid out again in the new font
-                item.update()
+def _scale_own_font(widget: QWidget, scale: float, made_at: float) -> None:
+    """Scale a font a widget set for itself; first seen, its size at `made_at`."""
+    base = widget.property(_BASE)
+    if not isinstance(base, float):
+        base = widget.font().pointSizeF() / made_at
+        if base <= 0:
+            return
+        widget.setProperty(_BASE, float(base))
+    font = QFont(widget.font())
+    if abs(font.pointSizeF() - base * scale) > 0.01:
+        font.setPointSizeF(base * scale)
+        widget.setFont(font)
+
+
+def _scale_scene(view: QGraphicsView, scale: float, made_at: float) -> None:
+    """Scale the titles and axes of a pyqtgraph view."""
+    for item in view.scene().items():
+        if isinstance(item, pg.LabelItem):
+            base = getattr(item, _BASE, None)
+            if base is None:
+                found = _POINTS.match(str(item.opts.get("size", "")))
+                if found is None:
+                    continue
+                base = float(found.group(1))
+                setattr(item, _BASE, base)
+            size = f"{base * scale:.1f}pt"
+            if item.opts.get("size") != size:
+                item.setText(item.text, size=size)
+        elif isinstance(item, pg.AxisItem) and getattr(item, _DRAWN, 1.0) != scale:
+            setattr(item, _DRAWN, scale)
+            _scale_axis_title(item, scale, made_at)
+            item.picture = None  # ticks are laid out again in the new font
+            item.update()
+
+
+def _scale_axis_title(axis: pg.AxisItem, scale: float, made_at: float) -> None:
+    """Give an axis's title ("digit", "Rotate (°)") the scaled size, and room for it."""
+    title = axis.label
+    if title is None:
+        return
+    base = getattr(axis, _BASE, None)
+    if base is None:
+        base = title.font().pointSizeF() / made_at
+        if base <= 0:
+            return
+        setattr(axis, _BASE, base)
+    font = QFont(title.font())
+    font.setPointSizeF(base * scale)
+    title.setFont(font)
+    update = getattr(axis, "_updateLabel", None)  # pyqtgraph's own re-layout
+    if callable(update):
+        update()
