@@ -97,3 +97,28 @@ def test_nothing_is_cut_at_the_largest_size_at_1366x768(sized_window, qtbot):
         if line is not None:  # the explanation is whole, not cut off
             label = line.label
             assert label.height() >= label.heightForWidth(label.width())
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [("1e308", TEXT_SCALES[-1]), ("-5", TEXT_SCALES[0]), ("nan", 1.0), ("big", 1.0)],
+)
+def test_a_hand_edited_size_stays_within_the_steps(
+    qtbot, messages, classifier, stored, expected
+):
+    from PySide6.QtCore import QSettings
+
+    from lenet_gui.gui.settings import SETTINGS_SCOPE
+
+    settings = QSettings(*SETTINGS_SCOPE)
+    settings.setValue("view/text_scale", stored)
+    settings.setValue("view/explanations", "maybe")
+    settings.sync()
+    base = QApplication.font().pointSizeF()
+    window = show_window(qtbot, MainWindow(classifier))
+    try:
+        assert window.text_size.scale() == expected
+        assert QApplication.font().pointSizeF() == pytest.approx(base * expected)
+        assert window.guide.explanations_shown()  # not a yes or no: the default
+    finally:
+        window.text_size.actual_size()

@@ -57,7 +57,7 @@ class TextSize(QObject):
         # made: their own fonts, derived from it then, are divided by it.
         self._made_at = 1.0
         if remembered is not None:
-            self._scale = min(TEXT_SCALES, key=lambda s: abs(s - remembered))
+            self._scale = _nearest_step(remembered)
 
     def scale(self) -> float:
         """Return the text scale in use (1.0: actual size)."""
@@ -80,7 +80,7 @@ class TextSize(QObject):
 
     def set_scale(self, scale: float) -> None:
         """Use the step of :data:`TEXT_SCALES` nearest `scale`, and remember it."""
-        self._scale = min(TEXT_SCALES, key=lambda s: abs(s - scale))
+        self._scale = _nearest_step(scale)
         self._settings.remember_number(_KEY, self._scale)
         self.apply()
         self.scaleChanged.emit(self._scale)
@@ -109,6 +109,12 @@ class TextSize(QObject):
                 _scale_own_font(widget, scale, made_at)
             if isinstance(widget, QGraphicsView) and widget.scene() is not None:
                 _scale_scene(widget, scale, made_at)
+
+
+def _nearest_step(scale: float) -> float:
+    """Return the step of :data:`TEXT_SCALES` nearest `scale`, bounded by the steps."""
+    bounded = min(max(scale, TEXT_SCALES[0]), TEXT_SCALES[-1])
+    return min(TEXT_SCALES, key=lambda step: abs(step - bounded))
 
 
 def _scale_own_font(widget: QWidget, scale: float, made_at: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QUrl, Slot
+from PySide6.QtCore import QEvent, QUrl, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -69,6 +69,12 @@ class GlossaryView(QDialog):
         if key not in self._entries:
             raise KeyError(f"no term {term!r} in the glossary")
         return key
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Show the term again in a new theme, so its links take the theme's colour."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._on_terms_current_row_changed(self.terms.currentRow())
 
     @Slot(int)
     def _on_terms_current_row_changed(self, row: int) -> None:
