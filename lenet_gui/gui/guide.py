@@ -184,35 +184,47 @@ class Guide(QObject):
         index = self.card.index()
         if index < 0:
             return self._canvas
-        return self._bring_into_view(self.card.steps()[index].target)
+        return self._widget_for(self.card.steps()[index].target)
 
     def _maps(self) -> MapsPanel:
         panel = self._tabs.panel("maps")
         assert isinstance(panel, MapsPanel)
         return panel
 
-    def _bring_into_view(self, target: str) -> QWidget:
-        """Show the view that holds `target` and return the widget to frame."""
+    def _network(self) -> NetworkPanel:
+        panel = self._tabs.panel("network")
+        assert isinstance(panel, NetworkPanel)
+        return panel
+
+    def _is_map_layer(self, target: str) -> bool:
+        return target in (layer.name for layer in self._session.spec.feature_layers)
+
+    def _widget_for(self, target: str) -> QWidget:
+        """Return the widget that shows `target` (the canvas, a view, the reading)."""
         if target == "canvas":
             return self._canvas
         if target == "input":
             return self._input_view
         if target == "output":
             return self._reading[-1] if self._reading else self._canvas
-        maps = self._maps()
-        if target in (layer.name for layer in self._session.spec.feature_layers):
-            self._tabs.show_panel("maps")
-            maps.feature_maps.show_layer(target)
-            return maps.widget
-        network = self._tabs.panel("network")
-        assert isinstance(network, NetworkPanel)
-        self._tabs.show_panel("network")
-        network.view.show_stage("late")
+        if self._is_map_layer(target):
+            return self._maps().widget
+        network = self._network()
+        network.ensure_built()
         return network.view.late_layers
+
+    def _bring_into_view(self, target: str) -> None:
+        """Show the view that holds `target`: its tab, and the layer large."""
+        if self._is_map_layer(target):
+            self._tabs.show_panel("maps")
+            self._maps().feature_maps.show_layer(target)
+        elif target not in ("canvas", "input", "output"):  # C5, F6: the network
+            self._tabs.show_panel("network")
+            self._network().view.show_stage("late")
 
     @Slot(int)
     def _on_card_step_shown(self, index: int) -> None:
-        self.tour_target()  # brings it into view
+        self._bring_into_view(self.card.steps()[index].target)
         self._update_note()
         self.highlight.show()
         self._frame()
