@@ -9,17 +9,20 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSlider
 
+from lenet_gui.gui.figures import FigureCommands
 from lenet_gui.gui.file_commands import FileCommands
+from lenet_gui.gui.guide import Guide
 from lenet_gui.gui.panels import Panel
 from lenet_gui.gui.state.my_digits import my_weights_path
 from lenet_gui.gui.state.session import ExplorerSession
+from lenet_gui.gui.text_size import TextSize
 from lenet_gui.gui.theme import THEMES
 from lenet_gui.gui.widgets import DrawingCanvas, FeatureMapPanel
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier
 
-__all__ = ["WindowActions", "about_text"]
+__all__ = ["WindowActions", "about_text", "teaching_actions", "text_size_actions"]
 
 #: What a checkable action stands for: a layer's name (None: all), a theme's.
 _Key = TypeVar("_Key")
@@ -51,6 +54,8 @@ class WindowActions(QObject):
         Brings a panel to the front by name.
     set_theme : callable
         Uses a theme by name.
+    guide, figures, text_size : Guide, FigureCommands, TextSize, optional
+        The explanations, glossary and tour; Export and Copy Figure; text size.
     """
 
     def __init__(
@@ -64,6 +69,9 @@ class WindowActions(QObject):
         feature_maps: FeatureMapPanel,
         show_panel: Callable[[str], Any],
         set_theme: Callable[[str], None],
+        guide: Guide | None = None,
+        figures: FigureCommands | None = None,
+        text_size: TextSize | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -162,6 +170,10 @@ class WindowActions(QObject):
             lambda theme, key: ((), f"Colours: {theme}"),
         )
         self.about = action("&About LeNet-5 Explorer", self._on_about_triggered)
+        self.guide_actions, self.figure_actions = teaching_actions(
+            self._action, guide, figures
+        )
+        self.text_actions = text_size_actions(self._action, text_size)
         feature_maps.shownLayerChanged.connect(self._on_layer_shown)
         self._on_layer_shown(feature_maps.shown_layer())
         canvas.undoAvailableChanged.connect(self.undo.setEnabled)
@@ -219,6 +231,7 @@ class WindowActions(QObject):
         menus = self._window.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addActions([self.open, self.save, self.export])
+        file_menu.addActions(self.figure_actions[:1])
         examples = file_menu.addMenu("E&xamples")
         examples.addActions(self.examples)
         examples.setEnabled(bool(self.examples))
@@ -229,6 +242,7 @@ class WindowActions(QObject):
         file_menu.addAction(self.quit)
         edit = menus.addMenu("&Edit")
         edit.addActions([self.undo, self.redo, self.clear])
+        edit.addActions(self.figure_actions[1:])
         edit.addSeparator()
         edit.addActions([self.pin, self.reset])
         view = menus.addMenu("&View")
@@ -237,7 +251,12 @@ class WindowActions(QObject):
         view.addActions(list(self.layers.values()))
         view.addSeparator()
         view.addActions(list(self.themes.values()))
-        menus.addMenu("&Help").addAction(self.about)
+        view.addSeparator()
+        view.addActions(self.guide_actions[:1])
+        view.addActions(self.text_actions)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addActions(self.guide_actions[1:])
+        help_menu.addAction(self.about)
 
     def show_theme(self, name: str) -> None:
         """Check the theme action of `name` (the theme in use)."""
@@ -318,3 +337,77 @@ def about_text(classifier: Classifier | None) -> str:
         "<th>parameters</th><th>connections</th></tr>"
         f"{rows}</table>"
     )
+
+
+def teaching_actions(
+    action: Callable[..., QAction],
+    guide: Guide | None,
+    figures: FigureCommands | None,
+) -> tuple[list[QAction], list[QAction]]:
+    """Make the actions of the explanations, the tour, the glossary and figures.
+
+    Returns ``[What Am I Looking At?, Guided Tour, Glossary]`` and ``[Export
+    Figure, Copy Figure]``, each empty without its part; `action` makes one
+    (text, slot, shortcuts, tip).
+    """
+    guide_actions: list[QAction] = []
+    figure_actions: list[QAction] = []
+    if guide is not None:
+        shown = action(
+            "&What Am I Looking At?",
+            guide.set_explanations_shown,
+            [],
+            "Show a few plain words above each view on what it shows",
+        )
+        shown.setCheckable(True)
+        shown.setChecked(guide.explanations_shown())
+        guide.explanationsShownChanged.connect(shown.setChecked)
+        tour = action(
+            "Guided &Tour",
+            guide.start_tour,
+            ["F1"],
+            "A walk from your drawing through every layer to the reading",
+        )
+        words = action(
+            "&Glossary",
+            lambda _=False: guide.show_glossary(),
+            [],
+            "The words of the views, explained: feature map, kernel, logit, ...",
+        )
+        guide_actions = [shown, tour, words]
+    if figures is not None:
+        export = action(
+            "Export &Figure…",
+            figures.ask_export_figure,
+            ["Ctrl+Shift+E"],
+            "Save the drawing, the reading and the view as one titled "
+            "picture for slides (PNG at 2x, SVG or PDF)",
+        )
+        copy = action(
+            "Copy &Figure",
+            figures.copy_figure,
+            ["Ctrl+Shift+C"],
+            "Copy the drawing, the reading and the view as one picture",
+        )
+        figure_actions = [export, copy]
+    return guide_actions, figure_actions
+
+
+def text_size_actions(
+    action: Callable[..., QAction], text_size: TextSize | None
+) -> list[QAction]:
+    """Make View > Larger Text, Smaller Text and Actual Size (none without sizes)."""
+    if text_size is None:
+        return []
+    return [
+        action(
+            "&Larger Text",
+            text_size.larger,
+            ["Ctrl+=", "Ctrl++"],
+            "Make all text larger, for a projector",
+        ),
+        action("&Smaller Text", text_size.smaller, ["Ctrl+-"], "Make all text smaller"),
+        action(
+            "Actual &Size", text_size.actual_size, [], "Give the text its usual size"
+        ),
+    ]

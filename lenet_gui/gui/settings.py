@@ -196,6 +196,30 @@ class WindowSettings:
         if self._settings is not None:
             self._settings.setValue("view/theme", name)
 
+    def flag(self, key: str, default: bool) -> bool:
+        """Return the yes-or-no setting `key` (``"tour/offered"``), else `default`."""
+        value = self._value(key)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        return default
+
+    def remember_flag(self, key: str, value: bool) -> None:
+        """Remember the yes-or-no setting `key` (written at once)."""
+        if self._settings is not None:
+            self._settings.setValue(key, value)
+            self._settings.sync()
+
+    def number(self, key: str) -> float | None:
+        """Return the number remembered as `key`; None when none usable is."""
+        return self._number(key)
+
+    def remember_number(self, key: str, value: float) -> None:
+        """Remember the number `key`."""
+        if self._settings is not None:
+            self._settings.setValue(key, value)
+
     def last_folder(self) -> str:
         """Return the folder a file was last opened from or saved to.
 

@@ -37,7 +37,9 @@ from PySide6.QtWidgets import (
 
 from lenet_gui.drawing.examples import load_examples
 from lenet_gui.gui.actions import WindowActions
+from lenet_gui.gui.figures import FigureCommands
 from lenet_gui.gui.file_commands import FileCommands
+from lenet_gui.gui.guide import Guide
 from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
 from lenet_gui.gui.panels.my_digits import MyDigitsPanel
@@ -45,6 +47,7 @@ from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
 from lenet_gui.gui.state.my_digits import weights_name
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
+from lenet_gui.gui.text_size import TextSize
 from lenet_gui.gui.theme import apply_theme
 from lenet_gui.gui.widgets import (
     DrawingCanvas,
@@ -55,6 +58,7 @@ from lenet_gui.gui.widgets import (
     UnitSumView,
 )
 from lenet_gui.gui.widgets.correction_bar import CorrectionBar
+from lenet_gui.gui.widgets.drop_highlight import DropHighlight
 from lenet_gui.gui.widgets.experiments_bar import ExperimentsBar
 from lenet_gui.spec.lenet5 import LENET5
 
@@ -97,6 +101,9 @@ class MainWindow(QMainWindow):
             examples,
             self._tabs.currentWidget,
         )
+        #: The views' explanations and tour; figures for slides.
+        self.guide, self.figures = _teaching(self, self._settings, self._tabs)
+        self.text_size = TextSize(self, self._settings)
         #: The window's actions, menus and toolbar.
         self.action_set = WindowActions(
             self,
@@ -107,9 +114,15 @@ class MainWindow(QMainWindow):
             feature_maps=self.feature_maps,
             show_panel=self.show_panel,
             set_theme=self.set_theme,
+            guide=self.guide,
+            figures=self.figures,
+            text_size=self.text_size,
         )
         self._connect()
         self._apply(self._settings.load())
+        self.guide.offer_tour_once()
+        self._tabs.shownPanelChanged.connect(self.text_size.apply)
+        self.text_size.apply()
         screen = self.screen()
         rate = screen.refreshRate() if screen is not None else 60.0
         self._session.set_frame_interval(
@@ -374,3 +387,30 @@ class MainWindow(QMainWindow):
         if files:
             event.acceptProposedAction()
             self.files.open_image(files[0])
+
+
+def _teaching(
+    window: MainWindow, settings: WindowSettings, tabs: PanelTabs
+) -> tuple[Guide, FigureCommands]:
+    """Make the window's explanations, tour, figure commands and drop highlight."""
+    canvas, session = window.canvas, window.session
+    guide = Guide(
+        window,
+        session=session,
+        settings=settings,
+        tabs=tabs,
+        canvas=canvas,
+        input_view=window.input_view,
+        reading=[window._prediction, window._probabilities],  # noqa: SLF001
+        files=window.files,
+    )
+    figures = FigureCommands(
+        window,
+        canvas=canvas,
+        session=session,
+        tabs=tabs,
+        probabilities=window._probabilities,  # noqa: SLF001
+        settings=settings,
+    )
+    DropHighlight(window, canvas, lambda data: bool(window.files.dropped_files(data)))
+    return guide, figures
