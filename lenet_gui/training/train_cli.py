@@ -102,6 +102,15 @@ def _real_number(low: float, high: float, *, above_low: bool) -> Callable[[str],
 
 
 _POSITIVE = _whole_number(1)
+#: torch threads a run uses unless --threads says otherwise. Fixed, not one per
+#: core: the sums of a training step depend on how many threads share them, so
+#: a default that followed the machine (or the cores a busy machine leaves
+#: free) would give other weights for the same seed.
+TRAINING_THREADS = 2
+#: Most torch threads and drawing processes: far beyond any gain on a desktop,
+#: low enough that a typo cannot start a thousand processes.
+MAX_THREADS = 64
+MAX_WORKERS = 64
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -136,18 +145,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--workers",
-        type=_POSITIVE,
+        type=_whole_number(1, MAX_WORKERS),
         default=None,
-        help="processes that draw the digits (default: one per CPU)",
+        help="processes that draw the digits (default: one per CPU); the "
+        "weights are the same whatever the number",
     )
     parser.add_argument(
         "--limit", type=_POSITIVE, default=None, help="train on the first N digits only"
     )
     parser.add_argument(
         "--threads",
-        type=_POSITIVE,
-        default=None,
-        help="torch CPU threads (default: all)",
+        type=_whole_number(1, MAX_THREADS),
+        default=TRAINING_THREADS,
+        help="torch CPU threads (default: %(default)s on any machine, so that a "
+        "seed gives the same weights; another number gives other weights)",
     )
     parser.add_argument(
         "--output",
@@ -267,8 +278,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
     """Load the data, train, evaluate and save; return the exit status."""
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
     generator = seed_everything(args.seed)
     try:
         if args.download:
