@@ -19,7 +19,12 @@ from pathlib import Path
 import pytest
 
 from lenet_gui.files.idx import load_mnist, write_idx
-from lenet_gui.training.train_cli import MAX_THREADS, MAX_WORKERS, main
+from lenet_gui.training.train_cli import (
+    MAX_STROKE_COPIES,
+    MAX_THREADS,
+    MAX_WORKERS,
+    main,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 MNIST_DIR = REPO / "tests" / "data" / "mnist"
@@ -93,9 +98,14 @@ def test_the_same_seed_gives_the_same_bytes_whatever_the_load_and_workers(
 
 
 @pytest.mark.parametrize(
-    ("option", "high"), [("--workers", MAX_WORKERS), ("--threads", MAX_THREADS)]
+    ("option", "high"),
+    [
+        ("--workers", MAX_WORKERS),
+        ("--threads", MAX_THREADS),
+        ("--stroke-copies", MAX_STROKE_COPIES),
+    ],
 )
-def test_a_thousand_workers_or_threads_is_refused_in_one_line(
+def test_a_thousand_workers_threads_or_copies_is_refused_in_one_line(
     option, high, tmp_path, capsys
 ):
     with pytest.raises(SystemExit) as exit_:

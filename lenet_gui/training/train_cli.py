@@ -111,6 +111,9 @@ TRAINING_THREADS = 2
 #: low enough that a typo cannot start a thousand processes.
 MAX_THREADS = 64
 MAX_WORKERS = 64
+#: Most variants drawn of each pen digit: 32 of the whole UCI training set take
+#: about 1 GB; more would only exhaust memory before the first pass.
+MAX_STROKE_COPIES = 32
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -182,9 +185,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     # The pen options belong to lenet_gui.training.pen_training; their ranges are
     # checked here, with the others.
-    if args.stroke_copies < 1:
+    if not 1 <= args.stroke_copies <= MAX_STROKE_COPIES:
         parser.error(
-            f"argument --stroke-copies: must be from 1, not {args.stroke_copies}"
+            f"argument --stroke-copies: must be from 1 to {MAX_STROKE_COPIES}, "
+            f"not {args.stroke_copies}"
         )
     per_pass = args.strokes_per_pass
     if not (math.isfinite(per_pass) and per_pass >= 0):
