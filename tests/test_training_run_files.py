@@ -222,3 +222,18 @@ def test_checkpoints_are_never_listed_beside_other_weights(tmp_path):
         list_checkpoints(weights)
     index = json.loads((folder / "index.json").read_text())
     assert index["weights_sha256"] and index["checkpoints"][0]["file"] == "00.pt"
+
+
+def test_no_checkpoints_never_leaves_old_checkpoints_beside_new_weights(
+    small_mnist, tmp_path, capsys
+):
+    weights = old_run(tmp_path)
+    before = snapshot(tmp_path)
+    status = train_cli.main(
+        train_args(small_mnist, weights, "--force", "--no-checkpoints", "--epochs", "1")
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1
+    assert "holds an earlier run's checkpoints" in err
+    assert snapshot(tmp_path) == before

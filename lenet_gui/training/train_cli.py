@@ -224,7 +224,13 @@ def check_output(args: argparse.Namespace) -> str | None:
         except OSError as error:
             return f"cannot write {path}: {describe(error)}"
     existing = [str(path) for path in (output, record) if os.path.lexists(path)]
-    if args.checkpoints and holds_checkpoints(folder):
+    if holds_checkpoints(folder):
+        if not args.checkpoints:
+            return (
+                f"{folder} holds an earlier run's checkpoints, which would be left "
+                "beside the new weights (remove it, or train without "
+                "--no-checkpoints to replace it)"
+            )
         existing.append(str(folder))
     if existing and not args.force:
         verb = "exists" if len(existing) == 1 else "exist"
