@@ -184,9 +184,9 @@ def test_a_hostile_mnist_file_stops_training_in_one_line(kind, small_mnist, tmp_
         os.mkfifo(target)
     elif kind == "dev-zero":
         target.symlink_to("/dev/zero")
-    else:  # raw IDX announcing 60000 x 10**6 x 28 bytes
-        header = bytes([0, 0, 8, 3]) + (60000).to_bytes(4, "big")
-        header += (10**6).to_bytes(4, "big") + (28).to_bytes(4, "big")
+    else:  # raw IDX announcing 10**9 digits of 28 x 28 (784 GB)
+        header = bytes([0, 0, 8, 3]) + (10**9).to_bytes(4, "big")
+        header += (28).to_bytes(4, "big") + (28).to_bytes(4, "big")
         target.write_bytes(header + b"\0" * 1000)
     result = train(
         "--data", str(data), "--output", str(tmp_path / "w.pt"), "--epochs", "1",
@@ -194,3 +194,9 @@ def test_a_hostile_mnist_file_stops_training_in_one_line(kind, small_mnist, tmp_
     )  # fmt: skip
     line = one_line_error(result)
     assert line.startswith("error: ") and "train-images" in line, line
+    expected = {
+        "fifo": "not a regular file (a named pipe)",
+        "dev-zero": "not a regular file (a device)",
+        "huge-header": "too large",
+    }
+    assert expected[kind] in line, line
