@@ -23,6 +23,7 @@ import numpy as np
 from lenet_gui.drawing.image_file import read_image
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
 from lenet_gui.files.idx import load_mnist
+from lenet_gui.files.stroke_files import StrokeFileError, load_pen_digits
 from lenet_gui.gui.predict_cli import run_predict
 from lenet_gui.network.classifier import Classifier
 from lenet_gui.training.skeletons import place_strokes
@@ -89,10 +90,14 @@ def make_trials(args: argparse.Namespace, folder: Path, rng_seed: int) -> list[T
     trials: list[Trial] = []
     strokes_file = _data_path(args.strokes, STROKES_VARIABLE)
     if strokes_file is not None:
-        records = json.loads(strokes_file.read_text())
+        # Read and checked as training reads them: bounded, one line if unusable.
+        try:
+            records = load_pen_digits(strokes_file)
+        except StrokeFileError as error:
+            raise SystemExit(f"error: {error}") from None
         if args.writers:
             wanted = parse_writers(args.writers)
-            records = [r for r in records if r["writer"] in wanted]
+            records = [r for r in records if r.writer in wanted]
         if not records:
             raise SystemExit(f"no pen trajectories of writers {args.writers}")
         pick = np.random.default_rng(rng_seed).choice(
@@ -101,14 +106,14 @@ def make_trials(args: argparse.Namespace, folder: Path, rng_seed: int) -> list[T
         for index in np.sort(pick):
             record = records[index]
             rng = np.random.default_rng((rng_seed, 1, int(index)))
-            strokes = [np.asarray(s, dtype=np.float64) for s in record["strokes"]]
+            strokes = list(record.strokes)
             ink = ink_from_strokes(strokes, rng.uniform(*PEN_FRACTION))
             trials.append(
                 _photographed(
                     "strokes",
                     int(index),
-                    record["writer"],
-                    record["label"],
+                    record.writer,
+                    record.label,
                     ink,
                     strokes,
                     rng,

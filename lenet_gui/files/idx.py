@@ -33,6 +33,7 @@ from lenet_gui.files.idx_format import (
     stream_sha256,
     write_idx,
 )
+from lenet_gui.files.safe_read import RefusedFile, regular_file_status
 from lenet_gui.files.safe_write import write_file
 from lenet_gui.spec.lenet5 import MNIST_SIDE
 
@@ -266,6 +267,14 @@ def _find_mnist_file(data_dir: Path, name: str) -> Path:
     """Like :func:`_existing_mnist_file`, but a missing file is an error."""
     path = _existing_mnist_file(data_dir, name)
     if path is None:
+        for candidate in (data_dir / f"{name}.gz", data_dir / name):
+            # There, but a pipe, a device, a folder or a broken link: say so
+            # rather than "not found".
+            if os.path.lexists(candidate):
+                try:
+                    regular_file_status(candidate)
+                except RefusedFile as refused:
+                    raise IdxFormatError(f"{candidate}: {refused.reason}") from None
         raise IdxFormatError(
             f"MNIST file {name}.gz not found: looked for {name}.gz and {name} "
             f"in {data_dir.resolve()}. Fetch them with "

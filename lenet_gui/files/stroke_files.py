@@ -6,34 +6,39 @@ its label, its writer and its pen-down strokes. :func:`load_pen_digits`
 reads such files and checks every field, naming the file and the digit of
 anything wrong (:class:`StrokeFileError`); :func:`pick_writers` chooses the
 writers to hold out of training, since digits of one writer look alike.
-Files are opened by :func:`~lenet_gui.files.safe_read.read_regular_file`:
-a named pipe or a device under a stroke file's name is refused, not read.
+Files are read by :func:`~lenet_gui.files.bounded_json.read_json`: a named
+pipe or a device under a stroke file's name is refused, not read, and a file
+too large, nested too deep or holding a number too long for a coordinate is
+refused in one line before it can exhaust memory or the parser.
 
 Uses numpy only.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.files.bounded_json import UnusableJson, read_json
 
 __all__ = [
     "MAX_STROKE_FILE_BYTES",
+    "MAX_STROKE_FILE_DEPTH",
     "PenDigit",
     "StrokeFileError",
     "load_pen_digits",
     "pick_writers",
 ]
 
-#: Largest stroke file read: 256 MiB, some fifty times a file of the whole UCI
-#: set (10,992 digits at about 400 bytes each).
-MAX_STROKE_FILE_BYTES = 256 * 2**20
+#: Largest stroke file read: 32 MiB, some seven times a file of the whole UCI
+#: set (10,992 digits at about 400 bytes each). Parsed, JSON takes up to about
+#: fifteen times its size in memory, so this keeps a stroke file under 0.5 GB.
+MAX_STROKE_FILE_BYTES = 32 * 2**20
+#: Deepest nesting read: a stroke file needs 4 (digits, strokes, points, x y).
+MAX_STROKE_FILE_DEPTH = 8
 
 # Largest coordinate accepted in a stroke file: far beyond any tablet or
 # screen, small enough that nothing overflows later.
@@ -95,18 +100,11 @@ def load_pen_digits(paths: Path | str | Iterable[Path | str]) -> list[PenDigit]:
 
 def _load_file(path: Path) -> list[PenDigit]:
     try:
-        text = read_regular_file(path, MAX_STROKE_FILE_BYTES).decode("utf-8")
-    except RefusedFile as refused:
-        raise StrokeFileError(f"{path}: {refused.reason}") from None
-    except UnicodeDecodeError as error:
-        raise StrokeFileError(f"{path}: cannot be read ({error})") from None
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise StrokeFileError(
-            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: "
-            f"{error.msg})"
-        ) from None
+        items = read_json(
+            path, MAX_STROKE_FILE_BYTES, MAX_STROKE_FILE_DEPTH, allow_nan=True
+        )
+    except UnusableJson as error:
+        raise StrokeFileError(f"{path}: {error.reason}") from None
     if not isinstance(items, list):
         raise StrokeFileError(
             f"{path}: must hold a JSON array of digits, not a {type(items).__name__}"
@@ -125,7 +123,9 @@ def _parse_digit(path: Path, k: int, item: object) -> PenDigit:
         raise StrokeFileError(f"{where}: missing {', '.join(missing)}")
     label, writer, strokes = item["label"], item["writer"], item["strokes"]
     if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label <= 9:
-        raise StrokeFileError(f"{where}: label must be an integer 0-9, got {label!r}")
+        raise StrokeFileError(
+            f"{where}: label must be an integer 0-9, got {_short(label)}"
+        )
     if not isinstance(writer, str) or not writer.strip():
         raise StrokeFileError(f"{where}: writer must be a non-empty string")
     if not isinstance(strokes, list) or not strokes:
@@ -147,7 +147,7 @@ def _parse_digit(path: Path, k: int, item: object) -> PenDigit:
             ):
                 raise StrokeFileError(
                     f"{where}, stroke {s}: every point must be [x, y] numbers, "
-                    f"got {point!r}"
+                    f"got {_short(point)}"
                 )
         array = np.array(stroke, dtype=np.float64)
         if not np.isfinite(array).all() or np.abs(array).max() > _MAX_COORDINATE:
@@ -157,6 +157,12 @@ def _parse_digit(path: Path, k: int, item: object) -> PenDigit:
             )
         arrays.append(array)
     return PenDigit(label=label, writer=writer, strokes=tuple(arrays))
+
+
+def _short(value: object) -> str:
+    """Return `value`'s repr on one line, cut to at most 60 characters."""
+    text = repr(value).replace("\n", " ")
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _kind(value: object) -> str:

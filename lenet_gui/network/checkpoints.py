@@ -31,12 +31,11 @@ checked loading. The training command saves them like this::
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ import torch
 
 from lenet_gui.files.safe_read import (
     RefusedFile,
+    open_regular_file,
     read_regular_file,
     regular_file_status,
 )
@@ -60,6 +60,7 @@ __all__ = [
     "CheckpointPlan",
     "checkpoint_folder",
     "checkpoint_schedule",
+    "file_sha256",
     "list_checkpoints",
     "save_checkpoint",
     "start_checkpoint_folder",
@@ -227,13 +228,27 @@ def save_checkpoint(
     return CheckpointInfo(path, plan.label, plan.passes, plan.batches, test_accuracy)
 
 
-def write_index(folder: Path | str, checkpoints: Sequence[CheckpointInfo]) -> Path:
+def write_index(
+    folder: Path | str,
+    checkpoints: Sequence[CheckpointInfo],
+    weights_sha256: str | None = None,
+) -> Path:
     """Write the folder's index listing `checkpoints`, replacing it atomically.
+
+    Parameters
+    ----------
+    folder : Path or str
+    checkpoints : sequence of CheckpointInfo
+    weights_sha256 : str, optional
+        The sha256 of the weights file the run ended with, once it is saved:
+        :func:`list_checkpoints` then lists these checkpoints only beside
+        those very weights.
 
     Returns
     -------
     Path
-        The index file.
+        The index file, with the permissions of a new file (0644 under the
+        usual umask), as the checkpoints have.
     """
     folder = Path(folder)
     entries = [
@@ -246,19 +261,35 @@ def write_index(folder: Path | str, checkpoints: Sequence[CheckpointInfo]) -> Pa
         }
         for info in checkpoints
     ]
-    document = {"format": _FORMAT, "version": _VERSION, "checkpoints": entries}
+    document: dict[str, Any] = {"format": _FORMAT, "version": _VERSION}
+    if weights_sha256 is not None:
+        document["weights_sha256"] = weights_sha256
+    document["checkpoints"] = entries
     text = json.dumps(document, indent=2) + "\n"
-    # A reader (the app, while training runs) sees the old index or the new
-    # one, never half of one.
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".index-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-        os.replace(temporary, folder / INDEX)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # Written whole, then renamed: a reader (the app, while training runs)
+    # sees the old index or the new one, never half of one.
+    write_file(folder / INDEX, text.encode())
     return folder / INDEX
+
+
+def file_sha256(path: Path | str) -> str:
+    """Return the sha256 of a regular file, read in pieces.
+
+    Raises
+    ------
+    RefusedFile
+        Missing, unreadable or not a regular file.
+    """
+    digest = hashlib.sha256()
+    with open_regular_file(path) as stream:
+        try:
+            for piece in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(piece)
+        except OSError as error:
+            raise RefusedFile(
+                f"cannot be read ({error.strerror})", "unreadable"
+            ) from error
+    return digest.hexdigest()
 
 
 def list_checkpoints(weights: Path | str) -> list[CheckpointInfo]:
@@ -315,11 +346,36 @@ def list_checkpoints(weights: Path | str) -> list[CheckpointInfo]:
             f"{where}: version {document.get('version')!r}, "
             f"this app reads version {_VERSION}"
         )
+    _check_weights_match(weights, folder, document.get("weights_sha256", None))
     entries = document.get("checkpoints")
     if not isinstance(entries, list):
         raise WeightsError(f"{where}: no list of checkpoints")
     checkpoints = [_entry(folder, where, k, entry) for k, entry in enumerate(entries)]
     return sorted(checkpoints, key=lambda info: info.batches)
+
+
+def _check_weights_match(weights: Path | str, folder: Path, recorded: Any) -> None:
+    """Refuse checkpoints whose index names other weights than `weights`.
+
+    An index without ``weights_sha256`` (written before training recorded it,
+    or by a run still going) is taken as it is.
+    """
+    if recorded is None:
+        return
+    name = Path(weights).name
+    if not isinstance(recorded, str):
+        raise WeightsError(f"{folder.name}/{INDEX}: weights_sha256 is not a text")
+    try:
+        actual = file_sha256(weights)
+    except RefusedFile as refused:
+        raise WeightsError(
+            f"{folder.name}: not shown, since {name} beside it is {refused.reason}"
+        ) from refused
+    if actual != recorded:
+        raise WeightsError(
+            f"{folder.name}: not shown, since these checkpoints belong to other "
+            f"weights than {name}"
+        )
 
 
 def _entry(folder: Path, where: str, k: int, entry: Any) -> CheckpointInfo:

@@ -33,15 +33,8 @@ from lenet_gui.files.idx import (
     sha256_of_data,
 )
 from lenet_gui.files.safe_write import check_writable, describe
-from lenet_gui.network.checkpoints import (
-    CheckpointInfo,
-    CheckpointPlan,
-    checkpoint_folder,
-    checkpoint_schedule,
-    save_checkpoint,
-    start_checkpoint_folder,
-    write_index,
-)
+from lenet_gui.network.checkpoint_staging import holds_checkpoints
+from lenet_gui.network.checkpoints import checkpoint_folder
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import metadata_path, save_weights
 from lenet_gui.training.distortions import Distortion
@@ -57,6 +50,12 @@ from lenet_gui.training.learning import (
 from lenet_gui.training.pen_training import add_arguments as add_pen_arguments
 from lenet_gui.training.pen_training import prepare as prepare_pen_digits
 from lenet_gui.training.pen_training import validate as validate_pen_digits
+from lenet_gui.training.run_output import (
+    RunCheckpoints,
+    Stopped,
+    stopping_on_signals,
+    uninterrupted,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -103,6 +102,18 @@ def _real_number(low: float, high: float, *, above_low: bool) -> Callable[[str],
 
 
 _POSITIVE = _whole_number(1)
+#: torch threads a run uses unless --threads says otherwise. Fixed, not one per
+#: core: the sums of a training step depend on how many threads share them, so
+#: a default that followed the machine (or the cores a busy machine leaves
+#: free) would give other weights for the same seed.
+TRAINING_THREADS = 2
+#: Most torch threads and drawing processes: far beyond any gain on a desktop,
+#: low enough that a typo cannot start a thousand processes.
+MAX_THREADS = 64
+MAX_WORKERS = 64
+#: Most variants drawn of each pen digit: 32 of the whole UCI training set take
+#: about 1 GB; more would only exhaust memory before the first pass.
+MAX_STROKE_COPIES = 32
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -137,18 +148,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--workers",
-        type=_POSITIVE,
+        type=_whole_number(1, MAX_WORKERS),
         default=None,
-        help="processes that draw the digits (default: one per CPU)",
+        help="processes that draw the digits (default: one per CPU); the "
+        "weights are the same whatever the number",
     )
     parser.add_argument(
         "--limit", type=_POSITIVE, default=None, help="train on the first N digits only"
     )
     parser.add_argument(
         "--threads",
-        type=_POSITIVE,
-        default=None,
-        help="torch CPU threads (default: all)",
+        type=_whole_number(1, MAX_THREADS),
+        default=TRAINING_THREADS,
+        help="torch CPU threads (default: %(default)s on any machine, so that a "
+        "seed gives the same weights; another number gives other weights)",
     )
     parser.add_argument(
         "--output",
@@ -172,9 +185,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     # The pen options belong to lenet_gui.training.pen_training; their ranges are
     # checked here, with the others.
-    if args.stroke_copies < 1:
+    if not 1 <= args.stroke_copies <= MAX_STROKE_COPIES:
         parser.error(
-            f"argument --stroke-copies: must be from 1, not {args.stroke_copies}"
+            f"argument --stroke-copies: must be from 1 to {MAX_STROKE_COPIES}, "
+            f"not {args.stroke_copies}"
         )
     per_pass = args.strokes_per_pass
     if not (math.isfinite(per_pass) and per_pass >= 0):
@@ -210,9 +224,23 @@ def check_output(args: argparse.Namespace) -> str | None:
         except OSError as error:
             return f"cannot write {path}: {describe(error)}"
     existing = [str(path) for path in (output, record) if os.path.lexists(path)]
+    if holds_checkpoints(folder):
+        if not args.checkpoints:
+            return (
+                f"{folder} holds an earlier run's checkpoints, which would be left "
+                "beside the new weights (remove it, or train without "
+                "--no-checkpoints to replace it)"
+            )
+        existing.append(str(folder))
     if existing and not args.force:
         verb = "exists" if len(existing) == 1 else "exist"
-        return f"{' and '.join(existing)} already {verb} (add --force to replace)"
+        alone = ""
+        if str(folder) in existing and not os.path.lexists(output):
+            alone = f"; {folder.name} has no weights beside it"
+        return (
+            f"{' and '.join(existing)} already {verb}{alone} "
+            "(add --force to replace once the new weights are saved)"
+        )
     return None
 
 
@@ -240,20 +268,27 @@ def main(argv: list[str] | None = None) -> int:
     if problem is not None:
         print(f"error: {problem}; nothing was trained", file=sys.stderr)
         return 1
+    old = f"{args.output.name}, {metadata_path(args.output).name}"
+    if args.checkpoints:
+        old += f" and {checkpoint_folder(args.output).name}"
     try:
-        return _train(args, argv)
+        with stopping_on_signals():
+            return _train(args, argv)
     except _CannotSave as error:
         # A disk that filled up during training: one line. The weights and
         # record are replaced only once both new ones are whole.
-        old = f"{args.output.name} and {metadata_path(args.output).name}"
         print(f"error: {error}; any earlier {old} are unchanged", file=sys.stderr)
         return 1
+    except Stopped as stop:
+        print(
+            f"{stop}: nothing saved; any earlier {old} are unchanged", file=sys.stderr
+        )
+        return stop.exit_status
 
 
 def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
     """Load the data, train, evaluate and save; return the exit status."""
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
     generator = seed_everything(args.seed)
     try:
         if args.download:
@@ -286,148 +321,128 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     started = time.perf_counter()
     history = []
-    checkpoints = _Checkpoints(args, model, steps, test_images, test_labels)
-    for epoch in range(1, args.epochs + 1):
-        with tqdm(
-            total=steps, desc=f"epoch {epoch}/{args.epochs}", unit="batch"
-        ) as bar:
-
-            def show(loss: float, accuracy: float, bar: tqdm = bar) -> None:
-                bar.set_postfix(
-                    loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", refresh=False
-                )
-                bar.update()
-                checkpoints.after_batch()
-
-            pass_ink, pass_labels = with_drawn(
-                ink, labels, drawn_ink, drawn_labels, drawn_per_pass, generator
-            )
-            if pen is not None:
-                pass_ink, pass_labels = with_drawn(
-                    pass_ink, pass_labels, pen.ink, pen.labels, pen_per_pass, generator
-                )
-            loss, accuracy = train_epoch(
-                model,
-                pass_ink,
-                pass_labels,
-                optimizer,
-                scheduler,
-                generator,
-                batch_size=args.batch_size,
-                distortion=distortion,
-                on_batch=show,
-            )
-            test_accuracy = evaluate(model, test_images, test_labels).accuracy
-            bar.set_postfix(
-                loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", test=f"{test_accuracy:.4f}"
-            )
-        history.append(
-            {
-                "epoch": epoch,
-                "loss": round(loss, 6),
-                "train_accuracy": round(accuracy, 6),
-                "test_accuracy": test_accuracy,
-                "seconds": round(time.perf_counter() - started, 1),
-            }
+    with _saving(checkpoint_folder(args.output)):
+        checkpoints = RunCheckpoints(
+            args.output,
+            args.checkpoints,
+            model,
+            steps,
+            args.epochs,
+            (test_images, test_labels),
         )
-    seconds = time.perf_counter() - started
+    try:
+        for epoch in range(1, args.epochs + 1):
+            with tqdm(
+                total=steps, desc=f"epoch {epoch}/{args.epochs}", unit="batch"
+            ) as bar:
 
-    result = evaluate(model, test_images, test_labels)
-    print(f"test accuracy: {result.accuracy:.4%} on {result.n} digits")
-    metadata = {
-        "test_accuracy": result.accuracy,
-        "test_images": result.n,
-        "epochs": args.epochs,
-        "batch_size": args.batch_size,
-        "seed": args.seed,
-        "optimizer": f"Adam, one-cycle learning rate, peak {args.lr}",
-        "loss": "softmax cross-entropy",
-        "augmentation": None if distortion is None else distortion.describe(),
-        "training_images": len(labels),
-        "drawn_fraction": args.drawn,
-        "drawn_digits": len(drawn_labels),
-        "drawn_per_pass": drawn_per_pass,
-        "drawing_seconds": round(drawing_seconds, 1),
-        "training_seconds": round(seconds, 1),
-        "torch_version": torch.__version__,
-        "python_version": platform.python_version(),
-        "threads": torch.get_num_threads(),
-        "data_sha256": sha256_of_data(args.data),
-        "command": shlex.join(
-            [
-                "python",
-                "-m",
-                "lenet_gui.training.train_cli",
-                *(sys.argv[1:] if argv is None else argv),
-            ]
-        ),
-        "history": history,
-    }
-    if pen is not None:
-        metadata["strokes"] = pen.record
-        if pen.heldout:
-            validation = validate_pen_digits(model, pen.heldout, workers=args.workers)
-            metadata["validation"] = validation
-            # Fitted on writers the model never saw: the softmax temperature
-            # for these weights (the app does not apply it yet).
-            metadata["temperature"] = validation["temperature"]
-            print(
-                f"held-out writers: {validation['accuracy']:.2%} of "
-                f"{validation['n']} digits; temperature {validation['temperature']}, "
-                f"ECE {validation['ece_before']:.4f} -> {validation['ece_after']:.4f}"
+                def show(loss: float, accuracy: float, bar: tqdm = bar) -> None:
+                    bar.set_postfix(
+                        loss=f"{loss:.4f}", acc=f"{accuracy:.4f}", refresh=False
+                    )
+                    bar.update()
+                    with _saving(checkpoint_folder(args.output)):
+                        checkpoints.after_batch()
+
+                pass_ink, pass_labels = with_drawn(
+                    ink, labels, drawn_ink, drawn_labels, drawn_per_pass, generator
+                )
+                if pen is not None:
+                    pass_ink, pass_labels = with_drawn(
+                        pass_ink,
+                        pass_labels,
+                        pen.ink,
+                        pen.labels,
+                        pen_per_pass,
+                        generator,
+                    )
+                loss, accuracy = train_epoch(
+                    model,
+                    pass_ink,
+                    pass_labels,
+                    optimizer,
+                    scheduler,
+                    generator,
+                    batch_size=args.batch_size,
+                    distortion=distortion,
+                    on_batch=show,
+                )
+                test_accuracy = evaluate(model, test_images, test_labels).accuracy
+                bar.set_postfix(
+                    loss=f"{loss:.4f}",
+                    acc=f"{accuracy:.4f}",
+                    test=f"{test_accuracy:.4f}",
+                )
+            history.append(
+                {
+                    "epoch": epoch,
+                    "loss": round(loss, 6),
+                    "train_accuracy": round(accuracy, 6),
+                    "test_accuracy": test_accuracy,
+                    "seconds": round(time.perf_counter() - started, 1),
+                }
             )
-    with _saving(args.output):
-        save_weights(model, args.output, metadata)
-    print(f"saved {args.output} and {metadata_path(args.output)}")
-    return 0
+        seconds = time.perf_counter() - started
 
-
-class _Checkpoints:
-    """Saves about a dozen checkpoints of the run beside the weights.
-
-    On the schedule of :func:`~lenet_gui.network.checkpoints.checkpoint_schedule`
-    (the start, three points in pass 1, then passes 1, 2, 3, 5, 8, 12, 16 and
-    20 of 20), each with its MNIST test accuracy (about 0.5 s to measure),
-    so the app can show training change the maps. ``--no-checkpoints`` turns
-    it off.
-    """
-
-    def __init__(
-        self,
-        args: argparse.Namespace,
-        model: LeNet5,
-        steps: int,
-        test_images: np.ndarray,
-        test_labels: np.ndarray,
-    ) -> None:
-        self._model = model
-        self._test = (test_images, test_labels)
-        self._saved: list[CheckpointInfo] = []
-        self._seen = 0
-        self._due: dict[int, CheckpointPlan] = {}
-        if args.checkpoints:
+        result = evaluate(model, test_images, test_labels)
+        print(f"test accuracy: {result.accuracy:.4%} on {result.n} digits")
+        metadata = {
+            "test_accuracy": result.accuracy,
+            "test_images": result.n,
+            "epochs": args.epochs,
+            "batch_size": args.batch_size,
+            "seed": args.seed,
+            "optimizer": f"Adam, one-cycle learning rate, peak {args.lr}",
+            "loss": "softmax cross-entropy",
+            "augmentation": None if distortion is None else distortion.describe(),
+            "training_images": len(labels),
+            "drawn_fraction": args.drawn,
+            "drawn_digits": len(drawn_labels),
+            "drawn_per_pass": drawn_per_pass,
+            "drawing_seconds": round(drawing_seconds, 1),
+            "training_seconds": round(seconds, 1),
+            "torch_version": torch.__version__,
+            "python_version": platform.python_version(),
+            "threads": torch.get_num_threads(),
+            "data_sha256": sha256_of_data(args.data),
+            "command": shlex.join(
+                [
+                    "python",
+                    "-m",
+                    "lenet_gui.training.train_cli",
+                    *(sys.argv[1:] if argv is None else argv),
+                ]
+            ),
+            "history": history,
+        }
+        if pen is not None:
+            metadata["strokes"] = pen.record
+            if pen.heldout:
+                validation = validate_pen_digits(
+                    model, pen.heldout, workers=args.workers
+                )
+                metadata["validation"] = validation
+                # Fitted on writers the model never saw: the softmax temperature
+                # for these weights (the app does not apply it yet).
+                metadata["temperature"] = validation["temperature"]
+                ece = f"{validation['ece_before']:.4f} -> {validation['ece_after']:.4f}"
+                print(
+                    f"held-out writers: {validation['accuracy']:.2%} of "
+                    f"{validation['n']} digits; temperature "
+                    f"{validation['temperature']}, ECE {ece}"
+                )
+        with uninterrupted():
+            with _saving(args.output):
+                save_weights(model, args.output, metadata)
             with _saving(checkpoint_folder(args.output)):
-                self._folder = start_checkpoint_folder(args.output)
-            self._due = {p.batches: p for p in checkpoint_schedule(args.epochs, steps)}
-            self._save_if_due()  # the start: the initial random weights
-
-    def after_batch(self) -> None:
-        """Count a batch done, and save a checkpoint if one is due now."""
-        self._seen += 1
-        self._save_if_due()
-
-    def _save_if_due(self) -> None:
-        plan = self._due.get(self._seen)
-        if plan is None:
-            return
-        accuracy = evaluate(self._model, *self._test).accuracy
-        self._model.train()  # evaluate() left it in evaluation mode
-        with _saving(self._folder):
-            info = save_checkpoint(
-                self._model, self._folder, len(self._saved), plan, accuracy
-            )
-            self._saved.append(info)
-            write_index(self._folder, self._saved)
+                replaced = checkpoints.install()
+        print(f"saved {args.output} and {metadata_path(args.output)}")
+        if args.checkpoints:
+            earlier = " (the earlier ones replaced)" if replaced else ""
+            print(f"checkpoints in {checkpoint_folder(args.output)}{earlier}")
+        return 0
+    finally:
+        checkpoints.discard()
 
 
 def _draw(

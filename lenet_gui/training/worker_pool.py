@@ -10,6 +10,7 @@ that draws it: the inputs are the same whatever the number of workers.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -57,10 +58,26 @@ def draw_chunks(
     else:
         # Fresh interpreters, not forks: a fork of a process whose torch threads
         # have run can hang.
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(
+            min(workers, len(tasks)),
+            mp_context=get_context("spawn"),
+            initializer=_leave_interrupts_to_the_parent,
+        )
+        try:
+            # map yields in the order of the tasks, whatever order they finish in.
             results = list(pool.map(draw_chunk, *zip(*tasks, strict=True)))
+        except BaseException:
+            # Stopped (Ctrl-C, SIGTERM) or failed: drop the chunks not started.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     if not results:
         return np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32), np.zeros(0, bool)
     inputs = np.concatenate([chunk for chunk, _ in results])
     drawn = np.concatenate([mask for _, mask in results])
     return inputs, drawn
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ignore Ctrl-C in a worker: the command stops them, in one line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

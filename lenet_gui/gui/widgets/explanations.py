@@ -112,6 +112,19 @@ def view_explanations(spec: Any) -> dict[str, str]:
             "\N{RIGHT DOUBLE QUOTATION MARK} stands for batches (groups of training "
             "digits seen so far), and the curve is the accuracy on MNIST's test digits."
         ),
+        "convolution": (
+            f"One unit's sum, worked out in numbers: its {kernel} window of inputs x, "
+            f"the {g('kernel')}'s weights w, each product x\N{MIDDLE DOT}w, their sum "
+            f"plus the bias, and the {g('squashing function')} that gives the unit's "
+            "value. Step (arrow keys) or play (Space) to slide the window across the "
+            f"input and watch the {g('feature map')} fill in, one unit at a time."
+        ),
+        "my_digits": (
+            "The digits you taught the network: when it misreads you, tell it the "
+            "right digit under the reading and the drawing is kept here. With one or "
+            "two of each digit, Adapt fine-tunes a copy of the network to your "
+            "handwriting in seconds, without forgetting MNIST."
+        ),
     }
 
 
