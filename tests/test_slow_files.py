@@ -1,0 +1,86 @@
+"""Files that are slow to decode: --predict gives up on them, the window stays live."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from lenet_gui.drawing.timed_read import TimedRead, give_up_reason
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def slow_svg(path: Path, blurs: int, side: int = 1024) -> Path:
+    """An SVG of full-canvas rectangles, each blurred: Qt spends ~0.3-0.7 s on each."""
+    rects = "".join(
+        f'<rect width="{side}" height="{side}" fill="black" filter="url(#b)"/>'
+        for _ in range(blurs)
+    )
+    path.write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}">'
+        f'<filter id="b"><feGaussianBlur stdDeviation="3"/></filter>{rects}</svg>'
+    )
+    return path
+
+
+def digit_png(path: Path) -> Path:
+    ink = np.full((28, 28), 255, dtype=np.uint8)
+    ink[4:24, 12:16] = 0
+    QImage(ink.data, 28, 28, 28, QImage.Format.Format_Grayscale8).save(str(path))
+    return path
+
+
+PREDICT = """
+import sys, threading
+from lenet_gui.drawing import timed_read
+from lenet_gui.gui import predict_cli
+from lenet_gui.gui.cli import main
+
+real_read_ink = timed_read.read_ink
+
+
+def read_ink(path):  # a decoder that never returns on "hang.png"
+    if str(path).endswith("hang.png"):
+        threading.Event().wait()
+    return real_read_ink(path)
+
+
+timed_read.read_ink = read_ink
+predict_cli.DECODE_SECONDS = 2.0
+sys.exit(main(["--predict", *sys.argv[1:]]))
+"""
+
+
+def test_predict_gives_up_on_a_file_that_never_decodes_and_goes_on(tmp_path):
+    hang = digit_png(tmp_path / "hang.png")
+    good = digit_png(tmp_path / "one.png")
+    done = subprocess.run(
+        [sys.executable, "-c", PREDICT, str(hang), str(good)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+    )
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert lines[0] == {"file": str(hang), "error": give_up_reason(2.0)}
+    assert lines[1]["file"] == str(good) and lines[1]["digit"] == 1
+
+
+def test_a_real_slow_svg_is_given_up_on_while_qt_still_decodes_it(tmp_path):
+    slow = slow_svg(tmp_path / "slow.svg", 3)
+    read = TimedRead(slow)
+    assert not read.wait(0.05)  # the caller is free again after its budget
+    assert not read.done()  # while Qt still blurs
+    with pytest.raises(RuntimeError):
+        read.result()
+    assert read.wait(300)  # left alone, it ends, and its result is dropped
+    assert read.result().shape
