@@ -84,3 +84,59 @@ def test_a_real_slow_svg_is_given_up_on_while_qt_still_decodes_it(tmp_path):
         read.result()
     assert read.wait(300)  # left alone, it ends, and its result is dropped
     assert read.result().shape
+
+
+def find_progress_dialog(window):
+    from PySide6.QtWidgets import QProgressDialog
+
+    found = [w for w in window.findChildren(QProgressDialog) if w.isVisible()]
+    return found[0] if found else None
+
+
+def test_the_window_stays_live_while_a_slow_image_opens_and_cancel_keeps_the_drawing(
+    window, qtbot, tmp_path
+):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QPushButton
+
+    window.files.open_example(7)
+    before = window.canvas.to_array()
+    slow = slow_svg(tmp_path / "slow.svg", 6)
+    ticks = []
+    ticker = QTimer(interval=50)
+    ticker.timeout.connect(lambda: ticks.append(1))
+    ticker.start()
+    seen = {}
+
+    def press_cancel() -> None:
+        dialog = find_progress_dialog(window)
+        if dialog is None:  # not shown yet: look again
+            QTimer.singleShot(100, press_cancel)
+            return
+        seen["text"] = dialog.labelText()
+        seen["drawing"] = window.canvas.to_array()
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(100, press_cancel)
+    assert window.files.open_image(slow) is False
+    ticker.stop()
+    assert len(ticks) >= 5  # the event loop ran while the file decoded
+    assert seen["text"].startswith("Opening slow.svg")
+    assert np.array_equal(seen["drawing"], before)  # untouched meanwhile
+    assert np.array_equal(window.canvas.to_array(), before)
+    assert "Not opened: slow.svg" in window.statusBar().currentMessage()
+
+
+def test_the_window_gives_up_on_an_image_after_its_time_budget(
+    window, messages, monkeypatch, tmp_path
+):
+    from lenet_gui.gui import image_opening
+
+    monkeypatch.setattr(image_opening, "OPEN_SECONDS", 0.3)
+    window.files.open_example(7)
+    before = window.canvas.to_array()
+    assert window.files.open_image(slow_svg(tmp_path / "slow.svg", 6)) is False
+    assert np.array_equal(window.canvas.to_array(), before)
+    (title, text), *_ = messages.warnings
+    assert title == "Cannot open image" and "gave up after 0.3 s" in text
+    assert "\n" not in text
