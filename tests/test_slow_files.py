@@ -101,7 +101,7 @@ def test_the_window_stays_live_while_a_slow_image_opens_and_cancel_keeps_the_dra
 
     window.files.open_example(7)
     before = window.canvas.to_array()
-    slow = slow_svg(tmp_path / "slow.svg", 6)
+    slow = slow_svg(tmp_path / "slow.svg", 5)
     ticks = []
     ticker = QTimer(interval=50)
     ticker.timeout.connect(lambda: ticks.append(1))
@@ -135,7 +135,7 @@ def test_the_window_gives_up_on_an_image_after_its_time_budget(
     monkeypatch.setattr(image_opening, "OPEN_SECONDS", 0.3)
     window.files.open_example(7)
     before = window.canvas.to_array()
-    assert window.files.open_image(slow_svg(tmp_path / "slow.svg", 6)) is False
+    assert window.files.open_image(slow_svg(tmp_path / "slow.svg", 5)) is False
     assert np.array_equal(window.canvas.to_array(), before)
     (title, text), *_ = messages.warnings
     assert title == "Cannot open image" and "gave up after 0.3 s" in text
