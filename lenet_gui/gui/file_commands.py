@@ -126,6 +126,7 @@ class FileCommands(QObject):
             True when the image was placed on the canvas.
         """
         path = Path(path)
+        self._status.say(f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}", 0)
         try:
             ink = read_ink_responsively(self._window, path)
         except (ImageFileError, ValueError) as error:
