@@ -146,3 +146,11 @@ def test_a_failed_install_changes_nothing(home, capsys):
     assert main(["--force"]) == 1
     assert capsys.readouterr().err.count("\n") == 1
     assert all_files(home) == before
+
+
+def test_a_data_folder_that_cannot_exist_is_one_plain_line(monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", "/dev/null/share")
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "a folder in its path is a file" in err and "not written by" not in err

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from lenet_gui.files.bundled import ICON_SIZES, bundled_file
 from lenet_gui.files.safe_read import RefusedFile, read_regular_file
-from lenet_gui.files.safe_write import replace_files
+from lenet_gui.files.safe_write import describe, replace_files
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -215,10 +215,8 @@ def _is_ours(path: Path, content: bytes, template: bytes) -> bool:
     """
     try:
         info = os.lstat(path)
-    except FileNotFoundError:
+    except OSError:  # nothing there, or nothing it could reach: writing says why
         return True
-    except OSError:
-        return False
     if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BUNDLED:
         return False
     try:
@@ -334,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as error:
         done = "removed" if args.uninstall else "installed"
-        reason = _printable(str(error))
+        where = f" ({error.filename})" if error.filename else ""
+        reason = _printable(describe(error) + where)
         print(f"error: desktop entry not {done}: {reason}", file=sys.stderr)
         return 1
     return 0
