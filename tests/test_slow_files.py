@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -93,17 +94,35 @@ def find_progress_dialog(window):
     return found[0] if found else None
 
 
+@pytest.fixture
+def stuck_decoder(monkeypatch):
+    """A decoder that does not return on "stuck.png" until the test ends."""
+    from lenet_gui.drawing import timed_read
+
+    release = threading.Event()
+    real_read_ink = timed_read.read_ink
+
+    def read_ink(path):
+        if str(path).endswith("stuck.png"):
+            release.wait(300)
+        return real_read_ink(path)
+
+    monkeypatch.setattr(timed_read, "read_ink", read_ink)
+    yield
+    release.set()
+
+
 def test_the_window_stays_live_while_a_slow_image_opens_and_cancel_keeps_the_drawing(
-    window, qtbot, tmp_path
+    window, qtbot, tmp_path, stuck_decoder
 ):
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QPushButton
 
     window.files.open_example(7)
     before = window.canvas.to_array()
-    slow = slow_svg(tmp_path / "slow.svg", 5)
+    stuck = digit_png(tmp_path / "stuck.png")
     ticks = []
-    ticker = QTimer(interval=50)
+    ticker = QTimer(interval=20)
     ticker.timeout.connect(lambda: ticks.append(1))
     ticker.start()
     seen = {}
@@ -115,28 +134,36 @@ def test_the_window_stays_live_while_a_slow_image_opens_and_cancel_keeps_the_dra
             return
         seen["text"] = dialog.labelText()
         seen["drawing"] = window.canvas.to_array()
+        seen["ticks"] = len(ticks)
         qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(100, press_cancel)
-    assert window.files.open_image(slow) is False
+    assert window.files.open_image(stuck) is False
     ticker.stop()
-    assert len(ticks) >= 5  # the event loop ran while the file decoded
-    assert seen["text"].startswith("Opening slow.svg")
+    assert seen["ticks"] >= 1  # the event loop ran while the file decoded
+    assert seen["text"].startswith("Opening stuck.png")
     assert np.array_equal(seen["drawing"], before)  # untouched meanwhile
     assert np.array_equal(window.canvas.to_array(), before)
-    assert "Not opened: slow.svg" in window.statusBar().currentMessage()
+    assert "Not opened: stuck.png" in window.statusBar().currentMessage()
 
 
 def test_the_window_gives_up_on_an_image_after_its_time_budget(
-    window, messages, monkeypatch, tmp_path
+    window, messages, monkeypatch, tmp_path, stuck_decoder
 ):
     from lenet_gui.gui import image_opening
 
     monkeypatch.setattr(image_opening, "OPEN_SECONDS", 0.3)
     window.files.open_example(7)
     before = window.canvas.to_array()
-    assert window.files.open_image(slow_svg(tmp_path / "slow.svg", 5)) is False
+    assert window.files.open_image(digit_png(tmp_path / "stuck.png")) is False
     assert np.array_equal(window.canvas.to_array(), before)
     (title, text), *_ = messages.warnings
     assert title == "Cannot open image" and "gave up after 0.3 s" in text
     assert "\n" not in text
+
+
+def test_a_file_that_decodes_within_the_budget_opens_through_the_same_path(
+    window, tmp_path, stuck_decoder
+):
+    assert window.files.open_image(digit_png(tmp_path / "one.png")) is True
+    assert not window.canvas.is_empty()
