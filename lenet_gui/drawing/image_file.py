@@ -67,6 +67,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader
 
+from lenet_gui.files.jpeg_budget import JpegRefused, check_jpeg
 from lenet_gui.files.safe_read import RefusedFile, read_regular_file
 from lenet_gui.files.svg_budget import SvgRefused, check_svg
 from lenet_gui.imaging.photo import extract_ink
@@ -189,6 +190,11 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
             )
         if max(width, height) > MAX_SIDE:
             reader.setScaledSize(_fit(width, height))
+    if name == "JPEG" and size.isValid():
+        try:
+            check_jpeg(data, size.width() * size.height())
+        except JpegRefused as error:
+            raise ImageFileError(path, str(error)) from None
     if _is_truncated(data):
         raise ImageFileError(
             path, f"the {name} file is truncated (it ends before the image data)"

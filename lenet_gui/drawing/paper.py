@@ -12,14 +12,22 @@ QtWidgets; no torch.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
+
+from lenet_gui.drawing.strokes import (
+    EMPTY,
+    Drawing,
+    Point,
+    Snapshots,
+    Stroke,
+    paint_segment,
+    paint_strokes,
+)
 
 __all__ = [
     "DEFAULT_PEN_WIDTH",
@@ -29,6 +37,7 @@ __all__ = [
     "MIN_PEN_WIDTH",
     "PAPER_SIZE",
     "Paper",
+    "Point",
     "Stroke",
     "render",
 ]
@@ -45,54 +54,13 @@ MAX_PEN_WIDTH = 64.0
 IMAGE_MARGIN = 56
 # Old states beyond this many are dropped so a long session cannot grow forever.
 _MAX_HISTORY = 500
+# The raster of every this many strokes is kept, so undo and redo re-paint at
+# most this many strokes, however many the drawing holds.
+_SNAPSHOT_EVERY = 16
 _PIXEL_FORMAT = QImage.Format.Format_ARGB32_Premultiplied
 
-Point = tuple[float, float]
 #: A stroke's points in paper pixels: (x, y) pairs, or an (n, 2) array of them.
 StrokePoints = Sequence[Point] | np.ndarray
-
-
-@dataclass(frozen=True)
-class Stroke:
-    """One pen stroke: its points in paper pixels and the pen's width."""
-
-    points: tuple[Point, ...]
-    width: float
-
-
-@dataclass(frozen=True)
-class Drawing:
-    """An immutable state of the paper: an optional background raster and strokes.
-
-    Attributes
-    ----------
-    background : np.ndarray or None
-        Read-only (PAPER_SIZE, PAPER_SIZE) uint8 ink of a placed image.
-    strokes : tuple of Stroke
-        The strokes drawn on top, in order.
-    """
-
-    background: np.ndarray | None
-    strokes: tuple[Stroke, ...]
-
-
-EMPTY = Drawing(background=None, strokes=())
-
-
-@functools.lru_cache(maxsize=64)
-def _ink_pen(width: float) -> QPen:
-    """Return the pen strokes are inked with: full ink, round caps and joins.
-
-    Cached: a stroke paints one segment per point, each with this pen. Do not
-    change the pen returned.
-    """
-    return QPen(
-        QColor(255, 255, 255),
-        width,
-        Qt.PenStyle.SolidLine,
-        Qt.PenCapStyle.RoundCap,
-        Qt.PenJoinStyle.RoundJoin,
-    )
 
 
 class Paper:
@@ -122,6 +90,8 @@ class Paper:
         self._pen_width = DEFAULT_PEN_WIDTH
         self._history: list[Drawing] = [EMPTY]
         self._position = 0
+        # Rasters of some states in the history.
+        self._snapshots = Snapshots()
         self._active: list[Point] | None = None
         self._active_width = DEFAULT_PEN_WIDTH
         self._active_inked = False
@@ -205,8 +175,8 @@ class Paper:
         self._active = None
         if not self._active_inked:
             return False
-        current = self.current
-        self._push(Drawing(current.background, (*current.strokes, stroke)))
+        self._push(self.current.adding(stroke))
+        self._remember_raster()
         return True
 
     def draw_strokes(self, strokes: Iterable[StrokePoints]) -> bool:
@@ -304,14 +274,15 @@ class Paper:
                 f"shape {ink.shape} and dtype {ink.dtype}"
             )
         self.end_stroke()
-        self._push(Drawing(background=_fit_to_paper(ink), strokes=()))
+        self._push(Drawing(background=_fit_to_paper(ink)))
         self._render_current()
 
     def set_strokes(self, strokes: Sequence[Stroke]) -> None:
         """Replace the drawing with vector strokes, as one undoable step."""
         self.end_stroke()
-        self._push(Drawing(background=None, strokes=tuple(strokes)))
+        self._push(Drawing.of(None, strokes))
         self._render_current()
+        self._remember_raster()
 
     # -- painting -------------------------------------------------------------------
 
@@ -324,11 +295,11 @@ class Paper:
         if right < 0 or bottom < 0 or left > PAPER_SIZE or top > PAPER_SIZE:
             return None
         if self._batch is not None:
-            _paint_segment(self._batch, start, end, width)
+            paint_segment(self._batch, start, end, width)
             self._active_inked = True  # the raster is updated when the batch ends
             return QRectF(left, top, right - left, bottom - top)
         painter = self._painter()
-        _paint_segment(painter, start, end, width)
+        paint_segment(painter, start, end, width)
         painter.end()
         # Antialiasing reaches at most one pixel beyond the pen's outline.
         rows = slice(
@@ -348,44 +319,68 @@ class Paper:
 
     def _render_current(self) -> None:
         """Redraw the whole raster from the current state, segment by segment."""
-        drawing = self.current
-        if drawing.background is None:
-            self._pixels.fill(0)
-        else:
-            # White ink premultiplied by its level: every channel is the level.
-            self._pixels[...] = drawing.background[..., None]
-        if drawing.strokes:
-            painter = self._painter()
-            for stroke in drawing.strokes:
-                first = stroke.points[0]
-                _paint_segment(painter, first, first, stroke.width)
-                for start, end in zip(stroke.points, stroke.points[1:], strict=False):
-                    _paint_segment(painter, start, end, stroke.width)
-            painter.end()
+        _paint_state(self.current, self._snapshots, self._pixels, self._image)
         np.copyto(self._ink, self._pixels[..., 3])
+
+    def _remember_raster(self) -> None:
+        """Keep the raster of the current state if it is far from a kept one."""
+        # From the 32-bit pixels, which a batch's painter has already inked
+        # (Qt's raster engine paints at once) before the 8-bit copy is made.
+        self._snapshots.keep_if_far(self.current, self._pixels[..., 3], _SNAPSHOT_EVERY)
 
     def _push(self, drawing: Drawing) -> None:
         """Make `drawing` the current state, dropping any redo states."""
         del self._history[self._position + 1 :]
         self._history.append(drawing)
         if len(self._history) > _MAX_HISTORY:
+            self._keep_raster_of_second()
             del self._history[0]
         self._position = len(self._history) - 1
+        self._snapshots.keep_only(self._history)
+
+    def _keep_raster_of_second(self) -> None:
+        """Before the oldest state is dropped, keep the next one's raster if needed.
+
+        Rasters are kept only for states in the history; if the next state's
+        nearest kept raster is the oldest one's, it gets its own, so undoing
+        to it never re-paints the whole drawing.
+        """
+        first, second = self._history[0], self._history[1]
+        if self._snapshots.nearest(second)[0] is not first:
+            return
+        pixels = np.zeros_like(self._pixels)
+        image = QImage(
+            pixels.data, PAPER_SIZE, PAPER_SIZE, 4 * PAPER_SIZE, _PIXEL_FORMAT
+        )
+        _paint_state(second, self._snapshots, pixels, image)
+        self._snapshots.keep(second, pixels[..., 3])
 
 
-def _paint_segment(painter: QPainter, start: Point, end: Point, width: float) -> None:
-    """Ink from `start` to `end`; a zero-length segment is the pen's round dot.
+def _paint_state(
+    drawing: Drawing, snapshots: Snapshots, pixels: np.ndarray, image: QImage
+) -> None:
+    """Paint `drawing` into `pixels` (the memory of `image`).
 
-    Live strokes, undo and redo, and offline rendering all paint through here,
-    segment by segment, so the same stroke always gives the same pixels.
+    Starts from the nearest kept raster of a state it was built on, so at
+    most about ``_SNAPSHOT_EVERY`` strokes are painted. The pixels are the
+    same as painting every stroke on a blank page: a kept raster is exactly
+    what painting its strokes gave, and the rest are painted on it in the
+    same order.
     """
-    if start == end:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255))
-        painter.drawEllipse(QPointF(*start), width / 2.0, width / 2.0)
-        return
-    painter.setPen(_ink_pen(width))
-    painter.drawLine(QPointF(*start), QPointF(*end))
+    start, raster = snapshots.nearest(drawing)
+    if raster is not None:
+        # White ink premultiplied by its level: every channel is the level.
+        pixels[...] = raster[..., None]
+    elif drawing.background is not None:
+        pixels[...] = drawing.background[..., None]
+    else:
+        pixels.fill(0)
+    strokes = drawing.strokes_since(start)
+    if strokes:
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        paint_strokes(painter, strokes)
+        painter.end()
 
 
 def _fit_to_paper(ink: np.ndarray) -> np.ndarray:

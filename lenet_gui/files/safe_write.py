@@ -61,8 +61,11 @@ def describe(error: OSError) -> str:
     return plain or error.strerror or str(error)
 
 
-def write_file(path: Path | str, data: bytes) -> Path:
+def write_file(path: Path | str, data: bytes, *, follow_links: bool = True) -> Path:
     """Replace the content of `path` with `data`, all or nothing.
+
+    With ``follow_links=False`` a symbolic link at `path` is itself replaced
+    by the new file, and whatever it pointed to is left untouched.
 
     Returns
     -------
@@ -75,15 +78,19 @@ def write_file(path: Path | str, data: bytes) -> Path:
         The file could not be written (:func:`describe` says why); the old
         file, if any, is unchanged and no temporary file is left behind.
     """
-    return replace_files([(path, data)])[0]
+    return replace_files([(path, data)], follow_links=follow_links)[0]
 
 
-def replace_files(files: Sequence[tuple[Path | str, bytes]]) -> list[Path]:
+def replace_files(
+    files: Sequence[tuple[Path | str, bytes]], *, follow_links: bool = True
+) -> list[Path]:
     """Write several files, then rename them into place in the order given.
 
     Every file is written in full (where a full disk shows) before the first
     rename, so a failure keeps all the old files. Weights go before their
-    metadata, so a reader never pairs new metadata with old weights.
+    metadata, so a reader never pairs new metadata with old weights. With
+    ``follow_links=False`` links are replaced, never written through (as for
+    :func:`write_file`).
 
     Returns
     -------
@@ -97,7 +104,8 @@ def replace_files(files: Sequence[tuple[Path | str, bytes]]) -> list[Path]:
     ValueError
         Two of the paths are the same file.
     """
-    targets = [_target(path) for path, _ in files]
+    pick = _target if follow_links else _own_target
+    targets = [pick(path) for path, _ in files]
     if len(set(targets)) != len(targets):
         raise ValueError(
             "the same file is given twice: " + ", ".join(map(str, targets))
@@ -159,6 +167,20 @@ def _target(path: Path | str) -> Path:
     return target
 
 
+def _own_target(path: Path | str) -> Path:
+    """Return `path` itself, made absolute; a link there is replaced, not followed."""
+    target = Path(os.path.abspath(path))
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return target
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OSError(errno.EINVAL, "it is not a regular file", str(path))
+    return target
+
+
 def _temporary(target: Path) -> tuple[int, str]:
     """Create a hidden temporary file beside `target`; return its handle and path."""
     # The name's start keeps the temporary file recognisable, cut so the
@@ -187,7 +209,10 @@ def _write_temporary(target: Path, data: bytes) -> str:
 
 def _mode(target: Path) -> int:
     try:
-        return stat.S_IMODE(os.stat(target).st_mode)
+        info = os.lstat(target)
+        if not stat.S_ISREG(info.st_mode):  # a link being replaced: a new file's
+            return 0o666 & ~_UMASK
+        return stat.S_IMODE(info.st_mode)
     except OSError:
         return 0o666 & ~_UMASK
 

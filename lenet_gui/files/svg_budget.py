@@ -17,6 +17,14 @@ small:
   attributes and styles (fill, stroke, clip paths, masks, filters, markers,
   a marker once for every vertex in the document), with CSS rules in
   ``<style>`` counted as if they applied to every element and vertex;
+* at most :data:`MAX_FILTER_PIXELS` pixels run through filters once every
+  reference is followed: each filter primitive (``feGaussianBlur`` counted
+  twice, as the costliest) costs the area of its filter region, taken as the
+  drawing's area at the size it is decoded (at most 1024 pixels a side)
+  times the region's share (120 % a side by default). Qt blurs a full
+  1024-pixel canvas in 0.3-0.8 s whatever the radius, and clips the region
+  to nothing smaller than the element, so a hundred blurred rectangles in a
+  few kilobytes would otherwise take minutes;
 * no reference that points outside the file (Qt would read any file named in
   an ``<image>``, a FIFO or a device included), nor one that points back to
   itself.
@@ -36,6 +44,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_DRAWN",
     "MAX_ELEMENTS",
+    "MAX_FILTER_PIXELS",
     "MAX_SVG_BYTES",
     "SvgRefused",
     "SvgSummary",
@@ -50,6 +59,13 @@ MAX_ELEMENTS = 10_000
 MAX_DRAWN = 20_000
 #: Deepest nesting, counting through references (Qt draws recursively).
 MAX_DEPTH = 128
+#: Most pixels run through filter primitives, every reference followed
+#: (about five blurs of a full 1024 x 1024 drawing: a few seconds).
+MAX_FILTER_PIXELS = 16 * 2**20
+# The longest side images are decoded at (drawing.image_file.MAX_SIDE).
+_RENDER_SIDE = 1024
+# Filter primitives that cost more than one pass over their region.
+_PRIMITIVE_WEIGHT = {"feGaussianBlur": 2.0, "feConvolveMatrix": 2.0}
 
 _XLINK_HREF = "http://www.w3.org/1999/xlink href"
 _SVG_NS = "http://www.w3.org/2000/svg"
@@ -75,6 +91,8 @@ class SvgSummary:
         Elements in the file.
     drawn : int
         Elements drawn once every reference is followed (an upper bound).
+    filter_pixels : float
+        Pixels run through filter primitives (an estimate from above).
     uses_fonts : bool
         Whether it has text or font settings, which need Qt's font database
         (and so a ``QGuiApplication``) to be drawn.
@@ -83,6 +101,7 @@ class SvgSummary:
     elements: int
     drawn: int
     uses_fonts: bool
+    filter_pixels: float = 0.0
 
 
 def check_svg(data: bytes) -> SvgSummary:
@@ -106,8 +125,11 @@ def check_svg(data: bytes) -> SvgSummary:
     """
     document = _Document()
     document.parse(_inflate(data))
-    drawn = _Costs(document).of(0, 0)[0]
-    return SvgSummary(len(document.children) - 1, drawn, document.uses_fonts)
+    costs = _Costs(document)
+    drawn = costs.of(0, 0)[0]
+    return SvgSummary(
+        len(document.children) - 1, drawn, document.uses_fonts, costs.filtered(0)
+    )
 
 
 def _inflate(data: bytes) -> bytes:
@@ -149,6 +171,10 @@ class _Document:
         self.uses_fonts = False
         self.vertices = 0  # numbers in every d and points: a bound on vertices
         self._open: list[tuple[int, bool]] = [(0, False)]
+        # Pixels each element runs through filters itself (filter primitives).
+        self.own_filter_pixels: list[float] = [0.0]
+        self._canvas = float(_RENDER_SIDE**2)  # the area drawn, once known
+        self._regions: dict[int, float] = {}  # <filter> element: region area
         self._style_references: list[str] = []
 
     def parse(self, xml: bytes) -> None:
@@ -193,6 +219,10 @@ class _Document:
             raise SvgRefused(_TOO_DEEP)
         namespace, _, name = tag.rpartition(" ")
         index = len(self.children)
+        parent = self._open[-1][0]
+        self.own_filter_pixels.append(self._filter_pixels(name, parent, attributes))
+        if index == 1:
+            self._canvas = _canvas_area(attributes)
         self.children.append([])
         self.references.append(_references(name, attributes))
         self.children[self._open[-1][0]].append(index)
@@ -207,6 +237,26 @@ class _Document:
         elif "font" in attributes.get("style", ""):
             self.uses_fonts = True
 
+    def is_filter(self, index: int) -> bool:
+        """Whether element `index` is a ``<filter>``."""
+        return index in self._regions
+
+    def _filter_pixels(
+        self, name: str, parent: int, attributes: dict[str, str]
+    ) -> float:
+        """Pixels an element runs through a filter each time it is drawn."""
+        if name == "filter":
+            share = 1.44  # the default region: 120 % of the element a side
+            if attributes.get("filterUnits") != "userSpaceOnUse":
+                share = max(
+                    share, _share(attributes, "width") * _share(attributes, "height")
+                )
+            self._regions[len(self.children)] = self._canvas * share
+            return 0.0
+        if name.startswith("fe") and parent in self._regions:
+            return _PRIMITIVE_WEIGHT.get(name, 1.0) * self._regions[parent]
+        return 0.0
+
     def _end(self, _tag: str) -> None:
         self._open.pop()
 
@@ -214,6 +264,40 @@ class _Document:
         if self._open[-1][1]:  # inside <style>
             self._style_references += _URL.findall(text)
             self.uses_fonts = self.uses_fonts or "font" in text
+
+
+def _canvas_area(attributes: dict[str, str]) -> float:
+    """Area, in pixels, an SVG with these root attributes is decoded at, at most."""
+    sides = [_number(attributes.get(key, "")) for key in ("width", "height")]
+    if None in sides:
+        box = _NUMBER.findall(attributes.get("viewBox", ""))
+        sides = [float(box[2]), float(box[3])] if len(box) == 4 else [None, None]
+    width, height = sides
+    if width is None or height is None or width <= 0 or height <= 0:
+        return float(_RENDER_SIDE**2)
+    longest = max(width, height)
+    scale = min(1.0, _RENDER_SIDE / longest)
+    return max(1.0, width * scale) * max(1.0, height * scale)
+
+
+def _share(attributes: dict[str, str], key: str) -> float:
+    """Return a filter region's width or height as a share of its element."""
+    value = attributes.get(key, "").strip()
+    percent = value.endswith("%")
+    number = _number(value[:-1] if percent else value)
+    if number is None:
+        return 1.2
+    return abs(number) / 100 if percent else abs(number)
+
+
+def _number(value: str) -> float | None:
+    match = _NUMBER.match(value.strip())
+    if match is None or value.strip().endswith("%"):
+        return None
+    try:
+        return float(match.group())
+    except (OverflowError, ValueError):
+        return None
 
 
 def _references(name: str, attributes: dict[str, str]) -> list[tuple[str, str]]:
@@ -248,7 +332,12 @@ class _Costs:
     def __init__(self, document: _Document) -> None:
         self._document = document
         self._known: dict[int, tuple[int, int]] = {}
+        self._filtered: dict[int, float] = {}  # filter pixels, as _known
         self._open: set[int] = set()
+
+    def filtered(self, index: int) -> float:
+        """Pixels filtered under element `index`, once :meth:`of` has counted it."""
+        return self._filtered[index]
 
     def of(self, index: int, depth: int) -> tuple[int, int]:
         """Return (elements drawn, depth below) for element `index`.
@@ -271,19 +360,29 @@ class _Costs:
             raise SvgRefused("the SVG has an element that refers to itself")
         self._open.add(index)
         document = self._document
-        parts = [(child, 1) for child in document.children[index]]
+        parts = [(child, 1, False) for child in document.children[index]]
         for name, how in document.references[index]:
             times = document.times(how)
-            parts += [(target, times) for target in document.ids.get(name, ())]
+            parts += [(target, times, True) for target in document.ids.get(name, ())]
         drawn, below = (1 if index else 0), 0
-        for target, times in parts:
+        filtered = document.own_filter_pixels[index]
+        for target, times, referred in parts:
             more, deeper = self.of(target, depth + 1)
             drawn += times * more
             below = max(below, deeper + 1)
+            if referred or not document.is_filter(target):  # applied, not defined
+                filtered += times * self._filtered[target]
+            if filtered > MAX_FILTER_PIXELS:
+                raise SvgRefused(
+                    f"the SVG's filters (blurs and the like) would process more "
+                    f"than {MAX_FILTER_PIXELS / 2**20:.0f} megapixels, which "
+                    f"takes Qt too long"
+                )
             if drawn > MAX_DRAWN:
                 raise SvgRefused(
                     f"drawing the SVG would take more than {MAX_DRAWN:,} shapes "
                     f"once its references (<use>, markers, patterns) are followed"
                 )
         self._open.discard(index)
+        self._filtered[index] = filtered
         return drawn, below

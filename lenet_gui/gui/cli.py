@@ -17,6 +17,13 @@ import sys
 from collections.abc import Mapping
 from typing import NoReturn
 
+from lenet_gui.gui.system_libraries import (
+    XCB_LIBRARIES,
+    missing_packages,
+    needs_message,
+    qt_uses_xcb,
+)
+
 __all__ = [
     "MISSING_LIBRARY",
     "USAGE_ERROR",
@@ -190,9 +197,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    if QApplication.instance() is None and xcb_cursor_missing(platform=args.platform):
-        print(MISSING_XCB_CURSOR, file=sys.stderr)
-        return MISSING_LIBRARY
+    if QApplication.instance() is None and qt_uses_xcb(platform=args.platform):
+        missing = missing_packages(
+            {**XCB_LIBRARIES, XCB_CURSOR_LIBRARY: "libxcb-cursor0"}
+        )
+        if missing:  # every library Qt's xcb needs, named at once
+            print(needs_message(missing), file=sys.stderr)
+            return MISSING_LIBRARY
 
     from lenet_gui.gui.desktop import use_app_icon
     from lenet_gui.gui.window import MainWindow

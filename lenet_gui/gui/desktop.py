@@ -6,24 +6,36 @@ applications menu without the repository::
 
     python -m lenet_gui.desktop              # install for the current user
     python -m lenet_gui.desktop --uninstall  # remove what that installed
+    python -m lenet_gui.desktop --force      # replace others' files too
 
 writes ``applications/lenet-gui.desktop`` and the icon in every size
 (``icons/hicolor/<n>x<n>/apps/lenet-gui.png`` and ``scalable/apps/``) under
 ``$XDG_DATA_HOME`` (``~/.local/share`` when unset). A menu launches
 programs without a virtual environment's ``PATH``, so the entry's ``Exec``
 names this installation's ``lenet-gui`` by its full path.
+
+It never loses a file it did not write: an entry someone customised, an
+icon of their own or a symbolic link (dotfile managers keep these files as
+links) is replaced only when the person agrees on the terminal, or with
+``--force``; a link is then replaced itself, never written through. All
+files are written whole before any is renamed into place, so an error
+leaves everything as it was. Uninstall removes only what the installer
+wrote, never a link or a changed file.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lenet_gui.files.bundled import ICON_SIZES, bundled_file
+from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.files.safe_write import describe, replace_files
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -31,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APP_ID",
+    "DesktopEntryRefused",
     "app_icon",
     "desktop_files",
     "install_desktop_entry",
@@ -42,6 +55,8 @@ __all__ = [
 #: The name of the desktop entry and of the icon in the icon theme.
 APP_ID = "lenet-gui"
 
+# Largest icon or entry read: the shipped ones are a few KB.
+_MAX_BUNDLED = 1 << 20
 # Characters that make a desktop entry's Exec argument need quotes.
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
@@ -89,10 +104,26 @@ def desktop_files(data_home: Path) -> dict[Path, Path]:
     return files
 
 
+class DesktopEntryRefused(OSError):
+    """The desktop entry was not installed or removed; the message says why."""
+
+
 def install_desktop_entry(
-    data_home: Path | None = None, command: list[str] | None = None
+    data_home: Path | None = None,
+    command: list[str] | None = None,
+    *,
+    replace: Callable[[list[Path]], bool] | None = None,
 ) -> list[Path]:
     """Install the desktop entry and the icon for the current user.
+
+    Files this installer wrote (the same icon, the same entry with any
+    ``Exec`` line) are replaced without a question. Any other file under
+    those names (an entry someone customised, an icon of their own, a
+    symbolic link kept by a dotfile manager) is replaced only when
+    `replace` agrees; a link is then itself replaced by a file, never
+    written through, so what it pointed to stays as it was. Everything is
+    written in full before the first file is renamed into place, so a
+    failure changes nothing.
 
     Parameters
     ----------
@@ -100,6 +131,9 @@ def install_desktop_entry(
         The user's data folder; ``$XDG_DATA_HOME`` or ``~/.local/share``.
     command : list of str, optional
         The command the menu runs; this installation's ``lenet-gui``.
+    replace : callable, optional
+        Asked with the files this installer did not write; returns whether
+        to replace them. None refuses.
 
     Returns
     -------
@@ -108,36 +142,104 @@ def install_desktop_entry(
 
     Raises
     ------
+    DesktopEntryRefused
+        The command cannot be named in a desktop entry, or files this
+        installer did not write are in the way and `replace` declined.
     OSError
-        If a file cannot be read or written; the files written before stay.
+        A file could not be read or written; nothing was changed.
     """
     data_home = _data_home() if data_home is None else data_home
-    written = []
-    for target, source in desktop_files(data_home).items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        written.append(target)
-    entry = data_home / "applications" / f"{APP_ID}.desktop"
-    text = bundled_file(f"resources/{APP_ID}.desktop").read_text(encoding="utf-8")
     exec_line = "Exec=" + " ".join(map(_exec_argument, command or _command()))
-    lines = [
-        exec_line if line.startswith("Exec=") else line for line in text.split("\n")
-    ]
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text("\n".join(lines), encoding="utf-8")
-    written.append(entry)
-    return written
-
-
-def uninstall_desktop_entry(data_home: Path | None = None) -> list[Path]:
-    """Remove what :func:`install_desktop_entry` wrote; return what was there."""
-    data_home = _data_home() if data_home is None else data_home
+    files = {
+        target: _read_bundled(source)
+        for target, source in desktop_files(data_home).items()
+    }
     entry = data_home / "applications" / f"{APP_ID}.desktop"
-    targets = [*desktop_files(data_home), entry]
-    removed = [target for target in targets if target.is_file()]
-    for target in removed:
-        target.unlink()
+    template = _read_bundled(bundled_file(f"resources/{APP_ID}.desktop"))
+    files[entry] = _with_exec(template, exec_line).encode("utf-8")
+    foreign = [path for path in files if not _is_ours(path, files[path], template)]
+    if foreign and not (replace is not None and replace(foreign)):
+        raise DesktopEntryRefused(
+            f"{_names(foreign)} {'was' if len(foreign) == 1 else 'were'} not "
+            f"written by this installer (a link or a changed file); nothing was "
+            f"changed (--force replaces {'it' if len(foreign) == 1 else 'them'})"
+        )
+    for target in files:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return replace_files(list(files.items()), follow_links=False)
+
+
+def uninstall_desktop_entry(
+    data_home: Path | None = None, *, kept: list[Path] | None = None
+) -> list[Path]:
+    """Remove what :func:`install_desktop_entry` wrote; return what was removed.
+
+    Only regular files that hold what the installer writes are removed: a
+    symbolic link, or an entry or icon someone changed, stays (listed in
+    `kept` when given), and so does anything a link points to.
+    """
+    data_home = _data_home() if data_home is None else data_home
+    template = _read_bundled(bundled_file(f"resources/{APP_ID}.desktop"))
+    targets = {
+        target: _read_bundled(source)
+        for target, source in desktop_files(data_home).items()
+    }
+    targets[data_home / "applications" / f"{APP_ID}.desktop"] = template
+    removed = []
+    for target, content in targets.items():
+        if not os.path.lexists(target):
+            continue
+        if _is_ours(target, content, template):
+            target.unlink()
+            removed.append(target)
+        elif kept is not None:
+            kept.append(target)
     return removed
+
+
+def _read_bundled(path: Path) -> bytes:
+    return read_regular_file(path, _MAX_BUNDLED)
+
+
+def _with_exec(template: bytes, exec_line: str) -> str:
+    lines = template.decode("utf-8").split("\n")
+    return "\n".join(exec_line if line.startswith("Exec=") else line for line in lines)
+
+
+def _is_ours(path: Path, content: bytes, template: bytes) -> bool:
+    """Whether `path` is missing or is a regular file this installer wrote.
+
+    An icon is ours when it holds the shipped bytes; the entry when it is
+    the shipped entry with any ``Exec`` line. Read with the bounded
+    regular-file reader, never through a link.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:  # nothing there, or nothing it could reach: writing says why
+        return True
+    if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BUNDLED:
+        return False
+    try:
+        found = read_regular_file(path, _MAX_BUNDLED)
+    except RefusedFile:
+        return False
+    if path.suffix != ".desktop":
+        return found == content
+    try:
+        text = found.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    exec_lines = [line for line in text.split("\n") if line.startswith("Exec=")]
+    return len(exec_lines) == 1 and _with_exec(template, exec_lines[0]) == text
+
+
+def _names(paths: list[Path]) -> str:
+    shown = ", ".join(_printable(str(path)) for path in paths[:3])
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def _data_home() -> Path:
@@ -165,14 +267,32 @@ def _exec_argument(argument: str) -> str:
 
     Arguments with reserved characters go in double quotes, with ``"``,
     `````, ``$`` and ``\`` escaped by a backslash; the value's own escaping
-    then doubles every backslash and writes a new line as ``\n``, and ``%``
-    (which starts a field code) is doubled.
+    then doubles every backslash, and ``%`` (which starts a field code) is
+    doubled.
+
+    Raises
+    ------
+    DesktopEntryRefused
+        The argument cannot be written in a desktop entry: it is not valid
+        UTF-8 (a file name with such bytes) or holds a control character.
     """
+    try:
+        argument.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DesktopEntryRefused(
+            f"the path {_printable(ascii(argument)[1:-1])} is not valid UTF-8, "
+            f"which a desktop entry cannot hold; install from a Python whose "
+            f"path is plain text"
+        ) from None
+    if any(not char.isprintable() for char in argument):
+        raise DesktopEntryRefused(
+            f"the path {ascii(argument)[1:-1]} holds a control character, "
+            f"which a desktop entry cannot hold"
+        )
     if any(char in _RESERVED for char in argument):
         escaped = "".join("\\" + c if c in '"`$\\' else c for c in argument)
         argument = f'"{escaped}"'
-    escaped = argument.replace("\\", "\\\\").replace("\n", "\\n")
-    return escaped.replace("%", "%%")
+    return argument.replace("\\", "\\\\").replace("%", "%%")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,19 +304,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--uninstall", action="store_true", help="remove the entry and icons"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an entry, icon or link this installer did not write "
+        "(without asking)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.uninstall:
-            files = uninstall_desktop_entry()
+            kept: list[Path] = []
+            files = uninstall_desktop_entry(kept=kept)
             print(f"removed {len(files)} files" if files else "nothing to remove")
+            if kept:
+                print(
+                    f"kept {_names(kept)}: not written by this installer "
+                    f"(a link or a changed file)"
+                )
         else:
-            files = install_desktop_entry()
-            print(f"installed {files[-1]} and {len(files) - 1} icon files")
+            files = install_desktop_entry(replace=_always if args.force else _confirm)
+            print(
+                f"installed {_printable(str(files[-1]))} "
+                f"and {len(files) - 1} icon files"
+            )
+    except DesktopEntryRefused as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         done = "removed" if args.uninstall else "installed"
-        print(f"error: desktop entry not fully {done}: {error}", file=sys.stderr)
+        where = f" ({error.filename})" if error.filename else ""
+        reason = _printable(describe(error) + where)
+        print(f"error: desktop entry not {done}: {reason}", file=sys.stderr)
         return 1
     return 0
+
+
+def _always(_paths: list[Path]) -> bool:
+    return True
+
+
+def _confirm(paths: list[Path]) -> bool:
+    """Ask on the terminal whether to replace files this installer did not write.
+
+    Without a terminal to ask on, the answer is no (``--force`` says yes).
+    """
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        return False
+    print(f"{_names(paths)}: not written by this installer (a link or a changed file).")
+    try:
+        answer = input("Replace? (a link is replaced, not what it points to) [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from lenet_gui.drawing.examples import Example
-from lenet_gui.drawing.image_file import ImageFileError, image_formats, read_ink
+from lenet_gui.drawing.image_file import ImageFileError, image_formats
 from lenet_gui.files.safe_write import describe, write_file
+from lenet_gui.gui.image_opening import read_ink_responsively
 from lenet_gui.gui.settings import WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession
 from lenet_gui.gui.widgets import DrawingCanvas
@@ -116,6 +117,8 @@ class FileCommands(QObject):
 
         The ink is :func:`~lenet_gui.drawing.image_file.read_ink`'s, as ``--predict``
         reads it: a photo or scan arrives cleaned and cropped to its digit.
+        It is read on a worker thread, so the window stays live and offers
+        Cancel while a slow file decodes (:mod:`lenet_gui.gui.image_opening`).
 
         Returns
         -------
@@ -123,10 +126,14 @@ class FileCommands(QObject):
             True when the image was placed on the canvas.
         """
         path = Path(path)
+        self._status.say(f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}", 0)
         try:
-            ink = read_ink(path)
+            ink = read_ink_responsively(self._window, path)
         except (ImageFileError, ValueError) as error:
             self._status.warn("Cannot open image", str(error))
+            return False
+        if ink is None:
+            self._status.say(f"Not opened: {path.name}; the drawing is unchanged")
             return False
         if not ink.any():
             self._status.warn(

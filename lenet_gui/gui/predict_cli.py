@@ -13,7 +13,9 @@ uneven light, printed lines and specks first). A blank image holds no digit
 to classify, so it counts as a failure like a file that cannot be read: the
 exit status is 0 when every file was classified, 1 when any was not, and 2
 when the weights cannot be loaded (one line on standard error, nothing on
-standard output). Bad files never cause a traceback.
+standard output). Bad files never cause a traceback, and a file that takes
+longer than :data:`DECODE_SECONDS` to decode is reported as given up on while
+the command goes on to the next.
 
 Standard output closed early (``--predict *.png | head -1``) ends the command
 quietly, with status 1 (:data:`CLOSED_OUTPUT`): not every file was reported.
@@ -35,11 +37,18 @@ import os
 import sys
 from typing import Any, TextIO
 
-from lenet_gui.drawing.image_file import ImageFileError, read_ink
+from lenet_gui.drawing.image_file import ImageFileError
+from lenet_gui.drawing.timed_read import read_ink_within
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.network.weights import WeightsError
 
-__all__ = ["CLOSED_OUTPUT", "NO_DIGIT", "WRITE_FAILED", "run_predict"]
+__all__ = [
+    "CLOSED_OUTPUT",
+    "DECODE_SECONDS",
+    "NO_DIGIT",
+    "WRITE_FAILED",
+    "run_predict",
+]
 
 #: The error reported for an image in which no digit was found.
 NO_DIGIT = "no digit found"
@@ -47,6 +56,8 @@ NO_DIGIT = "no digit found"
 CLOSED_OUTPUT = 1
 #: Exit status when the results could not be written (``EX_IOERR``).
 WRITE_FAILED = 74
+#: Seconds one file may take to decode before it is reported and skipped.
+DECODE_SECONDS = 5.0
 
 
 def run_predict(
@@ -123,7 +134,7 @@ def _discard_output(out: TextIO) -> None:
 def _classify(classifier: Classifier, path: str) -> dict[str, Any]:
     """Return the JSON object reported for one file."""
     try:
-        image = read_ink(path)
+        image = read_ink_within(path, DECODE_SECONDS)
     except ImageFileError as error:
         return {"file": path, "error": error.reason}
     prediction = classifier.predict(image)
