@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QMenu, QTabWidget, QToolButton, QWidget
 
 from lenet_gui.gui.panels import Panel
 
@@ -42,32 +42,79 @@ class PanelTabs(QTabWidget):
             self.setTabToolTip(index, panel.TIP)
         self.currentChanged.connect(self._on_current_changed)
         self._compact = False
+        self.tabBar().setUsesScrollButtons(False)
+        self._more = QToolButton(self)
+        self._more.setObjectName("more-views")
+        self._more.setText("More views \N{BLACK DOWN-POINTING SMALL TRIANGLE}")
+        self._more.setToolTip("The views whose tabs do not fit in this window's width")
+        self._more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._more.setMenu(QMenu(self._more))
+        self._more.menu().aboutToShow.connect(self._fill_more_menu)
+        self.setCornerWidget(self._more, Qt.Corner.TopRightCorner)
+        self._more.hide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: D102
         super().resizeEvent(event)
         self._fit_tabs()
 
     def _fit_tabs(self) -> None:
-        """Keep every tab in sight: less padding and shorter titles when narrow.
+        """Keep every view in reach: less padding and shorter titles when narrow.
 
-        Scroll arrows, which hide tabs, come back only if even those do not fit.
+        If even those do not fit, the tabs that do not fit make way for a
+        "More views" menu naming every view (the shown one keeps its tab), never
+        scroll arrows that hide tabs.
         """
         bar = self.tabBar()
+        panels = list(self._panels.values())
+        for index in range(bar.count()):
+            bar.setTabVisible(index, True)
         if self._compact:  # measured at the usual size
             self._compact = False
             bar.setStyleSheet("")
-            for index, panel in enumerate(self._panels.values()):
+            for index, panel in enumerate(panels):
                 self.setTabText(index, panel.TITLE)
-        if self._tabs_width() <= self.width():
+        widths = [bar.tabSizeHint(i).width() for i in range(bar.count())]
+        if sum(widths) <= self.width():
+            self._more.hide()
             return
         self._compact = True
         bar.setStyleSheet(self.COMPACT)
-        for index, panel in enumerate(self._panels.values()):
+        for index, panel in enumerate(panels):
             self.setTabText(index, panel.SHORT_TITLE or panel.TITLE)
+        widths = [bar.tabSizeHint(i).width() for i in range(bar.count())]
+        if sum(widths) <= self.width():
+            self._more.hide()
+            return
+        self._more.show()
+        room = self.width() - self._more.sizeHint().width() - 4
+        current = self.currentIndex()
+        room -= widths[current] if current >= 0 else 0
+        for index, width in enumerate(widths):
+            if index == current:
+                continue
+            fits = width <= room
+            room -= width if fits else 0
+            bar.setTabVisible(index, fits)
 
-    def _tabs_width(self) -> int:
+    def hidden_tabs(self) -> list[str]:
+        """Return the names of the views reached by "More views" only, now."""
         bar = self.tabBar()
-        return sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+        return [
+            name
+            for index, name in enumerate(self._panels)
+            if not bar.isTabVisible(index)
+        ]
+
+    @Slot()
+    def _fill_more_menu(self) -> None:
+        menu = self._more.menu()
+        menu.clear()
+        for index, panel in enumerate(self._panels.values()):
+            action = menu.addAction(panel.TITLE)
+            action.setToolTip(panel.TIP)
+            action.setCheckable(True)
+            action.setChecked(index == self.currentIndex())
+            action.triggered.connect(lambda _=False, i=index: self.setCurrentIndex(i))
 
     def names(self) -> list[str]:
         """Return the names of the panels, in the order of their tabs."""
@@ -109,6 +156,8 @@ class PanelTabs(QTabWidget):
 
     @Slot(int)
     def _on_current_changed(self, index: int) -> None:
+        if self._more.isVisible() and not self.tabBar().isTabVisible(index):
+            self._fit_tabs()
         current = self.widget(index)
         for panel in self._panels.values():
             panel.set_shown(panel.widget is current)
