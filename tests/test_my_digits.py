@@ -116,7 +116,7 @@ def test_correcting_a_reading_keeps_the_drawing_in_my_digits(
     window.canvas.set_strokes(strokes)
     result = window.session.last_result
     assert result is not None
-    bar = window._correction
+    bar = window.reading_column.correction
     qtbot.waitUntil(lambda: bar.reading() == result.digit)
     assert bar.question() == f"Not a {result.digit}? It's a"
     wrong = (result.digit + 1) % 10
@@ -145,6 +145,6 @@ def test_an_empty_canvas_offers_no_correction(qtbot, data_home, warnings):
     qtbot.addWidget(window)
     window.canvas.clear()
     assert window.session.last_result is None
-    bar = window._correction
+    bar = window.reading_column.correction
     qtbot.waitUntil(lambda: bar.reading() is None)
     assert bar.question() == "Wrong? It's a"

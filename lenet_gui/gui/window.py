@@ -5,8 +5,9 @@ The window holds its parts and builds them in one place, :meth:`MainWindow.__ini
 - the state, an :class:`~lenet_gui.gui.state.session.ExplorerSession` (the
   drawing, its prediction, the hovered unit, the live-update throttle) with
   its ``network`` (weights and experiments) and ``status`` (what the app says);
-- the widgets shared by every panel (canvas, prediction, input view,
-  probability chart, unit sum) and the panels' tabs;
+- the left column, a :class:`~lenet_gui.gui.reading_column.ReadingColumn`
+  (canvas, reading, input view, experiments, probabilities, correction), and
+  on the right the panels' tabs over the hovered unit's sum;
 - :class:`~lenet_gui.gui.file_commands.FileCommands` (``window.files``),
   :class:`~lenet_gui.gui.actions.WindowActions` (``window.action_set``: the
   menus, toolbar and shortcuts), and
@@ -26,7 +27,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -43,9 +43,9 @@ from lenet_gui.gui.guide import Guide
 from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
 from lenet_gui.gui.panels.my_digits import MyDigitsPanel
+from lenet_gui.gui.reading_column import ReadingColumn
 from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
-from lenet_gui.gui.state.my_digits import weights_name
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
 from lenet_gui.gui.text_size import TextSize
 from lenet_gui.gui.theme import apply_theme
@@ -53,18 +53,15 @@ from lenet_gui.gui.widgets import (
     DrawingCanvas,
     FeatureMapPanel,
     NetworkInputView,
-    PredictionLabel,
-    ProbabilityChart,
     UnitSumView,
 )
-from lenet_gui.gui.widgets.correction_bar import CorrectionBar
 from lenet_gui.gui.widgets.drop_highlight import DropHighlight
-from lenet_gui.gui.widgets.experiments_bar import ExperimentsBar
 from lenet_gui.spec.lenet5 import LENET5
 
 if TYPE_CHECKING:
     from lenet_gui.drawing.examples import Example
-    from lenet_gui.network.classifier import Classifier, Prediction
+    from lenet_gui.drawing.paper import Drawing
+    from lenet_gui.network.classifier import Classifier
 
 __all__ = ["MainWindow"]
 
@@ -159,7 +156,12 @@ class MainWindow(QMainWindow):
     @property
     def input_view(self) -> NetworkInputView:
         """The view of the 32x32 network input."""
-        return self._input_view
+        return self._reading.input_view
+
+    @property
+    def reading_column(self) -> ReadingColumn:
+        """The left column: canvas, reading, input view, experiments, probabilities."""
+        return self._reading
 
     def experiments(self) -> list[str]:
         """Say what changes the reading now, a short line each; [] when nothing."""
@@ -218,37 +220,11 @@ class MainWindow(QMainWindow):
         )
 
     def _build_widgets(self, examples: list[Example]) -> None:
-        self._canvas = DrawingCanvas()
-        self._canvas.setToolTip(
-            "Draw a digit with the mouse or a pen. Esc clears, Ctrl+Z undoes."
-        )
-        self._prediction = PredictionLabel()
-        self._probabilities = ProbabilityChart()
-        self._probabilities.setToolTip("Probability of each digit (softmax output)")
-        self._input_view = NetworkInputView(LENET5)
-        self._input_view.setToolTip(
-            "What LeNet-5 receives: your drawing cropped, scaled to fit 20×20, "
-            "centred by its centre of mass in 28×28 and padded to 32×32. "
-            "Hover a unit: a pink frame shows the patch it sees."
-        )
-        self._unit_sum = UnitSumView(LENET5)
-        self._experiments = ExperimentsBar()
-        self._correction = CorrectionBar()
-
         # Left: what the person does and what the network concludes. Right:
         # how it got there, one panel at a time, most of the room for it.
-        result_row = QHBoxLayout()
-        result_row.addWidget(self._prediction, 1)
-        result_row.addWidget(self._input_view, 1)
-        left = QWidget()
-        left.setMinimumWidth(330)  # room for the 32x32 view's title and legend
-        left_column = QVBoxLayout(left)
-        left_column.setContentsMargins(0, 0, 0, 0)
-        left_column.addWidget(self._canvas, 5)
-        left_column.addLayout(result_row, 2)
-        left_column.addWidget(self._experiments)
-        left_column.addWidget(self._probabilities, 2)
-        left_column.addWidget(self._correction)
+        self._reading = ReadingColumn(self._session)
+        self._canvas = self._reading.canvas
+        self._unit_sum = UnitSumView(LENET5)
 
         self._tabs = PanelTabs(make_panels(self._session, examples))
         maps = self._tabs.panel("maps")
@@ -261,7 +237,7 @@ class MainWindow(QMainWindow):
         right_column.addWidget(self._unit_sum)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
+        splitter.addWidget(self._reading)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -275,59 +251,28 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         session = self._session
-        session.predictionChanged.connect(self._on_session_prediction_changed)
         session.unitChanged.connect(self._on_session_unit_changed)
         session.network.classifierChanged.connect(self._on_network_classifier_changed)
-        session.network.changed.connect(self._on_network_changed)
-        self._experiments.resetRequested.connect(session.network.reset_experiments)
         session.status.said.connect(self._on_status_said)
         session.status.warned.connect(self._on_status_warned)
-        self._canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
         self._maps.exampleChosen.connect(self.files.open_example)
         self._tabs.shownPanelChanged.connect(self._on_tabs_shown_panel_changed)
-        self._correction.corrected.connect(self._on_correction_corrected)
+        self._reading.corrected.connect(self._on_reading_corrected)
         session.stepThroughRequested.connect(lambda _: self.show_panel("convolution"))
         self._tabs.start()
 
-    # -- live update ----------------------------------------------------------
+    # -- what the column and the panels do not show themselves ------------------
 
-    @Slot()
-    def _on_canvas_drawing_changed(self) -> None:
-        self._session.set_drawing(self._canvas.to_array())
-
-    @Slot(object)
-    def _on_session_prediction_changed(self, result: Prediction | None) -> None:
-        self._correction.set_reading(None if result is None else result.digit)
-        if result is None:
-            self._prediction.set_prediction(None, None)
-            self._probabilities.set_probabilities(None)
-            self._input_view.set_input(None)
-        else:
-            runner_up = int(result.probabilities.argsort()[-2])
-            self._prediction.set_prediction(
-                result.digit,
-                result.confidence,
-                (runner_up, float(result.probabilities[runner_up])),
-            )
-            self._probabilities.set_probabilities(result.probabilities)
-            self._input_view.set_input(result.network_input)
-
-    @Slot(int)
-    def _on_correction_corrected(self, digit: int) -> None:
+    @Slot(object, int)
+    def _on_reading_corrected(self, drawing: Drawing, digit: int) -> None:
         my_digits = self._tabs.panel(MyDigitsPanel.NAME)
         assert isinstance(my_digits, MyDigitsPanel)
-        my_digits.keep(self._canvas.paper.current, digit)
+        my_digits.keep(drawing, digit)
 
     @Slot(object)
     def _on_session_unit_changed(self, info: UnitInfo | None) -> None:
-        """Show what the hovered unit reads: its input patch and its sum."""
-        if info is None:
-            self._input_view.set_field(None)
-            self._unit_sum.clear()
-            return
-        field = info.field
-        self._input_view.set_field((field.top, field.left, field.size))
-        if info.terms is None:
+        """Show the hovered unit's sum (the column frames its input patch)."""
+        if info is None or info.terms is None:
             self._unit_sum.clear()
         else:
             terms = info.terms
@@ -341,11 +286,6 @@ class MainWindow(QMainWindow):
             self._weights_label.setText("No weights loaded")
         else:
             self._weights_label.setText(f"LeNet-5 · {self._session.network.describe()}")
-        self._prediction.set_weights(weights_name(classifier))
-
-    @Slot()
-    def _on_network_changed(self) -> None:
-        self._experiments.set_experiments(self._session.network.experiments())
 
     @Slot(str, int)
     def _on_status_said(self, text: str, milliseconds: int) -> None:
@@ -401,7 +341,7 @@ def _teaching(
         tabs=tabs,
         canvas=canvas,
         input_view=window.input_view,
-        reading=[window._prediction, window._probabilities],  # noqa: SLF001
+        reading=[window.reading_column.prediction, window.reading_column.probabilities],
         files=window.files,
     )
     figures = FigureCommands(
@@ -409,7 +349,7 @@ def _teaching(
         canvas=canvas,
         session=session,
         tabs=tabs,
-        probabilities=window._probabilities,  # noqa: SLF001
+        probabilities=window.reading_column.probabilities,
         settings=settings,
     )
     DropHighlight(window, canvas, lambda data: bool(window.files.dropped_files(data)))
