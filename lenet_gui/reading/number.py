@@ -137,7 +137,6 @@ class Reading:
             "digit": None if one is None else one["digit"],
             "probabilities": None if one is None else one["probabilities"],
             "not_digit": self.not_digit,
-            "unsure": self.unsure,
         }
 
 
@@ -285,12 +284,29 @@ class NumberReader:
         not_digit = None
         if 2 * flagged >= len(digits) and flagged:
             not_digit = NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
+        elif self.head is not None and _joined_ones(pieces, spans, chosen, digits):
+            # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its
+            # low points leaves slanted strokes that each look like a 1.
+            not_digit = NOT_DIGITS
         return Reading(
             tuple(digits),
             not_digit,
             unsure,
             {k: float(v[0]) for k, v in paths.items()},
         )
+
+
+def _joined_ones(
+    pieces: Pieces,
+    spans: list[tuple[int, int]],
+    chosen: list[int],
+    digits: list[DigitRead],
+) -> bool:
+    """Whether the digits are two or more 1s all cut out of one stroke."""
+    if len(digits) < 2 or any(d.digit != 1 for d in digits):
+        return False
+    strokes = {int(pieces.joined[i]) for index in chosen for i in range(*spans[index])}
+    return len(strokes) == 1
 
 
 def _best_paths(

@@ -60,6 +60,9 @@ class Pieces:
         exclusive.
     height : int
         The line's height in pixels (the ink's bounding box).
+    joined : np.ndarray
+        (n,) int: pieces with the same number were cut out of one connected
+        stroke of ink (digits that touch, or one long stroke).
     """
 
     ink: np.ndarray
@@ -67,6 +70,7 @@ class Pieces:
     block: int
     boxes: np.ndarray
     height: int
+    joined: np.ndarray
 
     @property
     def count(self) -> int:
@@ -150,8 +154,11 @@ def find_pieces(ink: np.ndarray) -> Pieces | None:
     labels = _join_specks(labels, count)
     rows = np.flatnonzero(mask.any(axis=1))
     line = int(rows[-1] - rows[0]) + 1
+    connected = labels
     labels = _cut_wide(labels, line)
     labels = _left_to_right(labels)
+    joined = np.zeros(int(labels.max()), dtype=np.intp)
+    joined[labels[labels > 0] - 1] = connected[labels > 0]
     boxes = []
     ys, xs = np.nonzero(labels)
     owner = labels[ys, xs]
@@ -184,7 +191,7 @@ def find_pieces(ink: np.ndarray) -> Pieces | None:
         )
     box_array = np.array(boxes, dtype=np.intp).reshape(-1, 4)
     line_height = int(box_array[:, 3].max() - box_array[:, 1].min())
-    return Pieces(ink, labels, block, box_array, line_height)
+    return Pieces(ink, labels, block, box_array, line_height, joined)
 
 
 def _join_specks(labels: np.ndarray, count: int) -> np.ndarray:

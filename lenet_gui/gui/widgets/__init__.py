@@ -3,6 +3,7 @@
 from lenet_gui.gui.widgets.attribution_view import AttributionView
 from lenet_gui.gui.widgets.checkpoint_view import CheckpointView
 from lenet_gui.gui.widgets.comparison_view import ComparisonView
+from lenet_gui.gui.widgets.digit_boxes import DigitBoxes
 from lenet_gui.gui.widgets.drawing_canvas import DrawingCanvas
 from lenet_gui.gui.widgets.feature_map_panel import FeatureMapPanel
 from lenet_gui.gui.widgets.invariance_view import InvarianceView
@@ -19,6 +20,7 @@ __all__ = [
     "AttributionView",
     "CheckpointView",
     "ComparisonView",
+    "DigitBoxes",
     "DrawingCanvas",
     "FeatureMapPanel",
     "InvarianceView",

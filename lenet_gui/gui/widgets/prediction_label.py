@@ -152,6 +152,51 @@ class PredictionLabel(ThemedWidget):
         self.setAccessibleName(f"Prediction: {spoken}" + (f", {sure}" if sure else ""))
         self._apply_palette()
 
+    def show_number(
+        self, text: str, chosen: int, confidence: float, unsure: str | None = None
+    ) -> None:
+        """Show several digits read as one number, e.g. "2026".
+
+        Parameters
+        ----------
+        text : str
+            The digits, left to right.
+        chosen : int
+            The index of the digit the views show.
+        confidence : float
+            That digit's probability, 0..1.
+        unsure : str, optional
+            Another reading of the ink when the split between digits is
+            unsure, said under the number.
+        """
+        self._has_prediction = True
+        self._digit_label.setText(text)
+        self._runner_up_label.setText("")
+        shown = f"digit {chosen + 1} of {len(text)}: {text[chosen]}"
+        sure = f"{shown}, {100 * confidence:.1f} % sure"
+        if unsure:
+            sure += f" \N{MIDDLE DOT} split unsure: or {unsure}?"
+        self._confidence_label.setText(sure)
+        self.setAccessibleName(f"Number read: {text}, {sure}")
+        self._apply_palette()
+
+    def show_not_digit(self, nearest: str, confidence: float) -> None:
+        """Say that the ink does not look like a digit, the nearest reading small.
+
+        Parameters
+        ----------
+        nearest : str
+            What the network would read it as.
+        confidence : float
+            The network's probability for the chosen digit of `nearest`.
+        """
+        self._has_prediction = True
+        self._digit_label.setText("")
+        self._runner_up_label.setText("Not a digit?")
+        self._confidence_label.setText(f"nearest: {nearest} ({100 * confidence:.0f} %)")
+        self.setAccessibleName(f"Not a digit? Nearest digit {nearest}")
+        self._apply_palette()
+
     def _apply_palette(self) -> None:
         # The empty state is drawn in the placeholder colour so it reads as a hint.
         role = (
