@@ -84,8 +84,13 @@ class DigitBoxes(QWidget):
 
     def _update_mask(self) -> None:
         region = QRegion()
-        for index in range(len(self._boxes)):
-            region = region.united(QRegion(self.tag_rect(index)))
+        for index, box in enumerate(self._boxes):
+            # The tag takes clicks; the frame's thin outline only shows.
+            frame = self._frame(box).toAlignedRect()
+            outline = QRegion(frame.adjusted(-2, -2, 2, 2)).subtracted(
+                QRegion(frame.adjusted(2, 2, -2, -2))
+            )
+            region = region.united(QRegion(self.tag_rect(index))).united(outline)
         if region.isEmpty():
             region = QRegion(0, 0, 1, 1)
         self.setMask(region)
@@ -98,9 +103,11 @@ class DigitBoxes(QWidget):
         return False
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        """Choose the digit whose tag was clicked."""
-        for index in range(len(self._boxes)):
-            if self.tag_rect(index).contains(event.position().toPoint()):
+        """Choose the digit whose tag (or frame) was clicked."""
+        point = event.position().toPoint()
+        for index, box in enumerate(self._boxes):
+            frame = self._frame(box).toAlignedRect().adjusted(-2, -2, 2, 2)
+            if self.tag_rect(index).contains(point) or frame.contains(point):
                 self.digitChosen.emit(index)
                 event.accept()
                 return

@@ -44,6 +44,7 @@ class PredictionLabel(ThemedWidget):
         digit_font.setPointSizeF(digit_font.pointSizeF() * 6)
         digit_font.setWeight(QFont.Weight.Bold)
         self._digit_label.setFont(digit_font)
+        self._digit_font = digit_font
 
         # ", or 7?" beside the digit when the runner-up is likely; empty otherwise,
         # so the digit alone stays centred.
@@ -113,6 +114,7 @@ class PredictionLabel(ThemedWidget):
         ValueError
             If a digit is not in 0..9 or a probability not a number in 0..1.
         """
+        self._digit_label.setFont(self._digit_font)
         if digit is None:
             self._has_prediction = False
             self._digit_label.setText(self.EMPTY_DIGIT)
@@ -170,12 +172,15 @@ class PredictionLabel(ThemedWidget):
             unsure, said under the number.
         """
         self._has_prediction = True
+        # Long numbers in a smaller type, so they fit where one digit did.
+        font = QFont(self._digit_font)
+        font.setPointSizeF(font.pointSizeF() * min(1.0, 2.5 / max(1, len(text))))
+        self._digit_label.setFont(font)
         self._digit_label.setText(text)
         self._runner_up_label.setText("")
-        shown = f"digit {chosen + 1} of {len(text)}: {text[chosen]}"
-        sure = f"{shown}, {100 * confidence:.1f} % sure"
+        sure = f"digit {chosen + 1} of {len(text)}: {100 * confidence:.0f} % sure"
         if unsure:
-            sure += f" \N{MIDDLE DOT} split unsure: or {unsure}?"
+            sure = f"{text}, or {unsure}? \N{MIDDLE DOT} " + sure
         self._confidence_label.setText(sure)
         self.setAccessibleName(f"Number read: {text}, {sure}")
         self._apply_palette()
