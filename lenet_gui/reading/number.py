@@ -259,12 +259,9 @@ class NumberReader:
         digits = []
         for index in chosen:
             first, stop = spans[index]
-            prediction = Prediction(
-                digit=int(probabilities[index].argmax()),
-                probabilities=probabilities[index],
-                network_input=batch[index],
-                activations={k: v[index].numpy() for k, v in activations.items()},
-            )
+            # Read again alone, so each digit's numbers are exactly what one
+            # pass over its input gives (a batch may differ in the last bits).
+            prediction = self.classifier.classify_input(batch[index], ablation)
             digits.append(
                 DigitRead(
                     prediction,

@@ -73,12 +73,17 @@ def draw_non_digit_inputs(
     out: list[np.ndarray] = []
     while len(out) < count:
         pick = rng.random()
-        if pick < 0.5:
+        if pick < 0.6:
             kind = SHAPES[int(rng.integers(len(SHAPES)))]
             strokes = non_digit_strokes(kind, rng)
+            if rng.random() < 0.5:
+                # As tall as wide, like a character written in a box.
+                points = np.concatenate(strokes)
+                low, span = points.min(0), np.ptp(points, axis=0)
+                strokes = [(s - low) / np.maximum(span, 1e-3) for s in strokes]
             squash = np.array([rng.uniform(0.5, 1.5), 1.0])
             strokes = [s * squash for s in strokes]
-        elif pick < 0.75:
+        elif pick < 0.8:
             digit = digits[int(rng.integers(len(digits)))]
             if digit.label == 1:
                 continue
