@@ -41,6 +41,9 @@ _CUT_DEPTH = 0.7
 # Ink narrower than this many line heights is one digit at a glance, when it
 # is also one run of columns: the cheap path of a single digit.
 _ONE_DIGIT = 1.05
+# Pieces that overlap each other this far are one digit up to this many line
+# heights wide.
+_OVERLAPPING = 1.3
 
 
 @dataclass(frozen=True)
@@ -121,20 +124,41 @@ def one_piece(ink: np.ndarray) -> bool:
     """Whether the ink is one digit at a glance, with no reading needed.
 
     True when its marks form one run of columns no wider than the line is
-    tall; such ink is read as one digit, as a single digit always was.
+    tall, or pieces that each overlap the others over half their width (the
+    strokes of a 4, a 5 or a barred 7) no wider than `_OVERLAPPING` line
+    heights; such ink is read as one digit, as a single digit always was.
     Also True for no ink at all (nothing to cut).
     """
-    columns = np.flatnonzero((ink >= _MARK).any(axis=0))
+    marked = ink >= _MARK
+    columns = np.flatnonzero(marked.any(axis=0))
     if columns.size == 0:
         return True
-    rows = np.flatnonzero((ink >= _MARK).any(axis=1))
+    rows = np.flatnonzero(marked.any(axis=1))
     width = int(columns[-1] - columns[0]) + 1
     height = int(rows[-1] - rows[0]) + 1
-    if width > _ONE_DIGIT * height:
+    if width > _OVERLAPPING * height:
         return False
-    mask, block = _coarse(ink)
+    mask, _ = _coarse(ink)
     used = np.flatnonzero(mask.any(axis=0))
-    return bool(used.size == 0 or (np.diff(used) == 1).all())
+    if used.size and not (np.diff(used) == 1).all():
+        return False  # a gap between columns: more than one digit
+    if width <= _ONE_DIGIT * height:
+        return True
+    labels, count = label_pieces(mask)
+    if count < 2:
+        return False  # one wide piece: perhaps digits that touch
+    ys, xs = np.nonzero(labels)
+    owner = labels[ys, xs] - 1
+    left = np.full(count, mask.shape[1])
+    right = np.zeros(count, dtype=np.intp)
+    np.minimum.at(left, owner, xs)
+    np.maximum.at(right, owner, xs + 1)
+    for k in range(count):
+        others = np.arange(count) != k
+        shared = np.minimum(right[k], right[others]) - np.maximum(left[k], left[others])
+        if shared.max() < 0.5 * (right[k] - left[k]):
+            return False
+    return True
 
 
 def find_pieces(ink: np.ndarray) -> Pieces | None:
