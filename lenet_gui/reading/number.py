@@ -22,7 +22,9 @@ Uses torch and numpy, never Qt.
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +51,8 @@ _UNSURE = math.log(3.0)
 # Each digit on a path earns this (natural log): without it a path of fewer,
 # larger candidates always wins, since every candidate costs its doubt.
 DIGIT_BONUS = 0.5
+# Candidates whose network input is remembered, the newest.
+_REMEMBERED = 256
 # Log-probabilities are floored here, so one impossible candidate does not
 # give -inf.
 _FLOOR = math.log(1e-6)
@@ -164,6 +168,25 @@ class NumberReader:
     def __init__(self, classifier: Classifier, head: NotDigitHead | None) -> None:
         self.classifier = classifier
         self.head = head
+        # The network inputs of recent candidates, by their ink: while a
+        # number is drawn, only the candidates near the pen change.
+        self._inputs: OrderedDict[bytes, np.ndarray | None] = OrderedDict()
+
+    def _prepared(self, ink: np.ndarray) -> np.ndarray | None:
+        """Return ``preprocess_ink(ink)``, remembered for the latest candidates."""
+        key = hashlib.blake2b(
+            np.ascontiguousarray(ink).tobytes(),
+            digest_size=16,
+            person=b"%dx%d" % ink.shape,
+        ).digest()
+        if key in self._inputs:
+            self._inputs.move_to_end(key)
+            return self._inputs[key]
+        network_input = preprocess_ink(ink)
+        self._inputs[key] = network_input
+        if len(self._inputs) > _REMEMBERED:
+            self._inputs.popitem(last=False)
+        return network_input
 
     def read(
         self,
@@ -231,7 +254,7 @@ class NumberReader:
                     x0, _, x1, _ = pieces.box(first, stop)
                     if stop - first > 1 and x1 - x0 > _MAX_WIDTH * pieces.height:
                         break
-                    network_input = preprocess_ink(pieces.image(first, stop))
+                    network_input = self._prepared(pieces.image(first, stop))
                 if network_input is None:
                     continue
                 spans.append((first, stop))

@@ -19,7 +19,8 @@ from lenet_gui.gui.state.network_setup import NetworkSetup
 from lenet_gui.gui.state.status import StatusLine
 
 if TYPE_CHECKING:
-    from lenet_gui.reading.number import Reading
+    from lenet_gui.network.classifier import Classifier
+    from lenet_gui.reading.number import NumberReader, Reading
     from lenet_gui.reading.verdict import NotDigitHead
 
 __all__ = ["DrawingReader"]
@@ -40,6 +41,7 @@ class DrawingReader:
         self._network, self._status = network, status
         self._head: NotDigitHead | None = None
         self._head_tried = False
+        self._reader: NumberReader | None = None
 
     def read(self, image: np.ndarray) -> Reading | None:
         """Read a drawing; None without weights or without a digit.
@@ -52,9 +54,7 @@ class DrawingReader:
         classifier = self._network.classifier
         if classifier is None:
             return None
-        from lenet_gui.reading.number import NumberReader
-
-        reader = NumberReader(classifier, self._judge())
+        reader = self._reader_for(classifier, self._judge())
         settings = dict(self._network.transform)
         transform = None
         if settings:
@@ -65,6 +65,21 @@ class DrawingReader:
 
         ablation = {k: set(v) for k, v in self._network.ablation.items() if v}
         return reader.read(image, ablation or None, transform)
+
+    def _reader_for(
+        self, classifier: Classifier, head: NotDigitHead | None
+    ) -> NumberReader:
+        """Return a reader for these weights, kept while they stay in use."""
+        reader = self._reader
+        if (
+            reader is None
+            or reader.classifier is not classifier
+            or reader.head is not head
+        ):
+            from lenet_gui.reading.number import NumberReader
+
+            reader = self._reader = NumberReader(classifier, head)
+        return reader
 
     def _judge(self) -> NotDigitHead | None:
         """Return the not-a-digit head with the bundled weights, else None."""
