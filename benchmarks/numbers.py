@@ -57,27 +57,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strokes", default=str(SAMPLE))
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--mnist", default=str(REPO / "tests" / "data" / "mnist"))
+    parser.add_argument(
+        "--only-predict", action="store_true", help="measure 3 alone, with no window"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication
 
-    from lenet_gui.drawing.image_file import read_ink
-    from lenet_gui.files.idx import load_mnist
-    from lenet_gui.files.stroke_files import load_pen_digits
-    from lenet_gui.gui import MainWindow
-    from lenet_gui.gui.predict_cli import run_predict
-    from lenet_gui.gui.state.drawing_reader import DrawingReader
     from lenet_gui.network.classifier import Classifier, use_one_thread
-    from lenet_gui.reading.number import NumberReader
-    from lenet_gui.reading.verdict import load_head
-    from lenet_gui.training.numbers import compose_number
 
     use_one_thread()
     app = QApplication.instance() or QApplication([])
     classifier = Classifier.load()
+    if not args.only_predict:
+        _live(classifier, app, args.strokes)
+    _predict(classifier, args.mnist, args.files)
+    return 0
+
+
+def _live(classifier, app, strokes_file: str) -> None:
+    """Measures 1 and 2: the reading and the window's live update."""
+    from lenet_gui.files.stroke_files import load_pen_digits
+    from lenet_gui.gui import MainWindow
+    from lenet_gui.gui.state.drawing_reader import DrawingReader
+    from lenet_gui.training.numbers import compose_number
+
     rng = np.random.default_rng(0)
-    digits = load_pen_digits(args.strokes)
+    digits = load_pen_digits(strokes_file)
     window = MainWindow(classifier)
     window.resize(1366, 768)
     window.show()
@@ -125,10 +131,21 @@ def main(argv: list[str] | None = None) -> int:
     print("   " + _stats("4-digit number", live(numbers)))
     window.hide()
 
-    images, _ = load_mnist(args.mnist, "test")
+
+def _predict(classifier, mnist: str, files: int) -> None:
+    """Measure 3: ``--predict``'s work per single-digit file."""
+    from PySide6.QtGui import QImage
+
+    from lenet_gui.drawing.image_file import read_ink
+    from lenet_gui.files.idx import load_mnist
+    from lenet_gui.gui.predict_cli import run_predict
+    from lenet_gui.reading.number import NumberReader
+    from lenet_gui.reading.verdict import load_head
+
+    images, _ = load_mnist(mnist, "test")
     with tempfile.TemporaryDirectory() as folder:
         paths = []
-        for k in range(args.files):
+        for k in range(files):
             grey = np.ascontiguousarray(255 - images[k % len(images)])
             path = os.path.join(folder, f"{k}.png")
             QImage(grey.data, 28, 28, 28, QImage.Format.Format_Grayscale8).save(path)
@@ -149,7 +166,6 @@ def main(argv: list[str] | None = None) -> int:
         run_predict(paths, out=io.StringIO(), err=io.StringIO())
         total = time.perf_counter() - start
         print(f"   run_predict over all files: {total:.2f} s")
-    return 0
 
 
 if __name__ == "__main__":
