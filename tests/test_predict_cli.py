@@ -21,8 +21,8 @@ from lenet_gui.network.weights import BUNDLED_WEIGHTS, save_weights
 
 REPO = Path(__file__).resolve().parents[1]
 MNIST_DIR = REPO / "tests" / "data" / "mnist"
-CLASSIFIED = {"file", "digit", "probabilities"}
-NO_DIGIT_KEYS = {"file", "digit", "probabilities", "error"}
+CLASSIFIED = {"file", "text", "digits", "digit", "probabilities", "not_digit"}
+NO_DIGIT_KEYS = CLASSIFIED | {"error"}
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +60,23 @@ def predict(paths: list[str], weights: Path | str | None) -> tuple[int, list, st
 def check_classified(result: dict, path: str) -> None:
     assert set(result) == CLASSIFIED
     assert result["file"] == path
-    assert isinstance(result["digit"], int) and 0 <= result["digit"] <= 9
-    probabilities = np.array(result["probabilities"])
-    assert probabilities.shape == (10,)
-    assert (probabilities >= 0).all()
-    assert probabilities.sum() == pytest.approx(1.0, abs=1e-9)
-    assert result["digit"] == int(probabilities.argmax())
+    if result["not_digit"] is not None:
+        # Untrained weights may make anything look like no digit at all.
+        assert result["text"] == "" and result["digits"] == []
+        assert result["digit"] is None and result["probabilities"] is None
+        return
+    assert result["text"] == "".join(str(d["digit"]) for d in result["digits"])
+    for digit in result["digits"]:
+        probabilities = np.array(digit["probabilities"])
+        assert probabilities.shape == (10,)
+        assert (probabilities >= 0).all()
+        assert probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+        assert digit["digit"] == int(probabilities.argmax())
+    if len(result["digits"]) == 1:
+        assert result["digit"] == result["digits"][0]["digit"]
+        assert result["probabilities"] == result["digits"][0]["probabilities"]
+    else:
+        assert result["digit"] is None and result["probabilities"] is None
 
 
 def test_digits_are_classified(tmp_path, mnist, random_weights):
@@ -91,7 +102,15 @@ def test_uniform_image_is_no_digit_and_fails(tmp_path, random_weights, level):
     status, results, err = predict([path], random_weights)
     assert status == 1
     assert results == [
-        {"file": path, "digit": None, "probabilities": None, "error": NO_DIGIT}
+        {
+            "file": path,
+            "text": "",
+            "digits": [],
+            "digit": None,
+            "probabilities": None,
+            "not_digit": None,
+            "error": NO_DIGIT,
+        }
     ]
     assert err == ""
 

@@ -460,16 +460,30 @@ def test_run_predict_over_every_file_at_once(samples, capsys):
                 assert expected in ("none", "either"), result
                 assert result == {
                     "file": result["file"],
+                    "text": "",
+                    "digits": [],
                     "digit": None,
                     "probabilities": None,
+                    "not_digit": None,
                     "error": NO_DIGIT,
                 }
                 return
             assert expected in ("7", "either"), result
-            assert set(result) == {"file", "digit", "probabilities"}
+            assert set(result) == {
+                "file",
+                "text",
+                "digits",
+                "digit",
+                "probabilities",
+                "not_digit",
+            }
+            if result["digit"] is None:
+                # Not one digit: "not a digit", or noise read as several.
+                assert expected == "either", result
+                return
             p = np.array(result["probabilities"])
             assert p.shape == (10,) and np.isfinite(p).all()
-            assert abs(p.sum() - 1.0) < 1e-9 and result["digit"] == int(p.argmax())
+            assert abs(p.sum() - 1.0) < 1e-5 and result["digit"] == int(p.argmax())
             if expected == "7":
                 assert result["digit"] == SEVEN
 

@@ -42,6 +42,7 @@ BUNDLED = (
     "weights/lenet5.pt",
     "weights/lenet5.json",
     "weights/lenet5.checkpoints/",
+    "weights/not_digit.pt",
     "resources/examples.json",
     "resources/mnist-test-sample.npz",
     "resources/mnist-train-replay.npz",

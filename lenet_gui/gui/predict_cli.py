@@ -1,21 +1,36 @@
-"""Classify image files without a window: the ``--predict`` command.
+r"""Classify image files without a window: the ``--predict`` command.
 
 Each file gives one line of JSON on standard output, in the order given::
 
-    {"file": "seven.png", "digit": 7, "probabilities": [0.0001, ...]}
-    {"file": "blank.png", "digit": null, "probabilities": null,
-     "error": "no digit found"}
+    {"file": "seven.png", "text": "7", "digits": [{"digit": 7,
+     "probabilities": [...], "box": [12, 4, 40, 60]}], "digit": 7,
+     "probabilities": [...], "not_digit": null}
+    {"file": "2026.png", "text": "2026", "digits": [... four ...],
+     "digit": null, "probabilities": null, "not_digit": null}
+    {"file": "star.png", "text": "", "digits": [], "digit": null,
+     "probabilities": null, "not_digit": "does not look like a digit"}
+    {"file": "blank.png", "text": "", "digits": [], "digit": null,
+     "probabilities": null, "not_digit": null, "error": "no digit found"}
     {"file": "notes.txt", "error": "not an image in any format this app can read"}
 
-(each object on one line). Files are read as the window's File > Open reads
-them (:func:`lenet_gui.drawing.image_file.read_ink`: photos and scans are cleaned of
-uneven light, printed lines and specks first). A blank image holds no digit
-to classify, so it counts as a failure like a file that cannot be read: the
-exit status is 0 when every file was classified, 1 when any was not, and 2
-when the weights cannot be loaded (one line on standard error, nothing on
-standard output). Bad files never cause a traceback, and a file that takes
-longer than :data:`DECODE_SECONDS` to decode is reported as given up on while
-the command goes on to the next.
+(each object on one line). ``"text"`` is the digits read left to right,
+``"digits"`` one object per digit with its ten probabilities (rounded to 6
+decimals) and its ``[x0, y0, x1, y1]`` box in the image's pixels (end
+exclusive; for a photo, in the pixels of the cleaned, cropped ink);
+``"digit"`` and ``"probabilities"`` repeat the digit's when exactly one was
+read. ``"not_digit"`` gives the reason when the ink was read but does not
+look like digits. A name that is not valid UTF-8 is shown with each bad
+byte as ``\xNN`` (:func:`shown_name`). Files are read as the window's File >
+Open reads them (:func:`lenet_gui.drawing.image_file.read_ink`: photos and
+scans are cleaned of uneven light, printed lines and specks first) and cut
+into digits as the window cuts a drawing
+(:class:`lenet_gui.reading.number.NumberReader`). A blank image holds no
+digit to classify, so it counts as a failure like a file that cannot be
+read: the exit status is 0 when every file was read (as digits or as "not a
+digit"), 1 when any was not, and 2 when the weights cannot be loaded (one
+line on standard error, nothing on standard output). Bad files never cause
+a traceback, and a file that takes longer than :data:`DECODE_SECONDS` to
+decode is reported as given up on while the command goes on to the next.
 
 Standard output closed early (``--predict *.png | head -1``) ends the command
 quietly, with status 1 (:data:`CLOSED_OUTPUT`): not every file was reported.
@@ -41,6 +56,8 @@ from lenet_gui.drawing.image_file import ImageFileError
 from lenet_gui.drawing.timed_read import read_ink_within
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.network.weights import WeightsError
+from lenet_gui.reading.number import NumberReader
+from lenet_gui.reading.verdict import VerdictError, load_head
 
 __all__ = [
     "CLOSED_OUTPUT",
@@ -48,6 +65,7 @@ __all__ = [
     "NO_DIGIT",
     "WRITE_FAILED",
     "run_predict",
+    "shown_name",
 ]
 
 #: The error reported for an image in which no digit was found.
@@ -93,9 +111,15 @@ def run_predict(
         print(f"error: cannot load the weights: {error}", file=err)
         return 2
     use_one_thread()
+    try:
+        head = load_head()
+    except VerdictError as error:
+        head = None
+        print(f"warning: not checking for non-digits: {error}", file=err)
+    reader = NumberReader(classifier, head)
     status = 0
     for path in paths:
-        result = _classify(classifier, path)
+        result = _classify(reader, path)
         if "error" in result:
             status = 1
         try:
@@ -131,17 +155,33 @@ def _discard_output(out: TextIO) -> None:
         os.close(null)
 
 
-def _classify(classifier: Classifier, path: str) -> dict[str, Any]:
+def shown_name(path: str) -> str:
+    r"""Return a file name as printed: bytes that are not UTF-8 as ``\xNN``.
+
+    A name that is not valid UTF-8 arrives with its bad bytes as lone
+    surrogates, which no UTF-8 JSON may hold; each such byte is shown as the
+    four characters ``\xNN`` instead (``caf\xe9.png``), so every line
+    printed is valid UTF-8 JSON and the name stays recognisable.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _classify(reader: NumberReader, path: str) -> dict[str, Any]:
     """Return the JSON object reported for one file."""
+    name = shown_name(path)
     try:
         image = read_ink_within(path, DECODE_SECONDS)
     except ImageFileError as error:
-        return {"file": path, "error": error.reason}
-    prediction = classifier.predict(image)
-    if prediction is None:
-        return {"file": path, "digit": None, "probabilities": None, "error": NO_DIGIT}
-    return {
-        "file": path,
-        "digit": prediction.digit,
-        "probabilities": [float(p) for p in prediction.probabilities],
-    }
+        return {"file": name, "error": error.reason}
+    reading = reader.read(image)
+    if reading is None:
+        return {
+            "file": name,
+            "text": "",
+            "digits": [],
+            "digit": None,
+            "probabilities": None,
+            "not_digit": None,
+            "error": NO_DIGIT,
+        }
+    return {"file": name, **reading.as_json()}

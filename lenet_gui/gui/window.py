@@ -22,7 +22,7 @@ loaded, so the window can be painted before the ~1 s torch import
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -44,6 +44,7 @@ from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
 from lenet_gui.gui.panels.my_digits import MyDigitsPanel
 from lenet_gui.gui.reading_column import ReadingColumn
+from lenet_gui.gui.reading_view import ReadingView
 from lenet_gui.gui.screen import fit_to_screen
 from lenet_gui.gui.settings import Remembered, WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
@@ -116,6 +117,10 @@ class MainWindow(QMainWindow):
             text_size=self.text_size,
         )
         self._connect()
+        #: The reading shown: a number's digits boxed, "Not a digit?".
+        self.reading_view = ReadingView(
+            self._session, self._canvas, self._reading.prediction
+        )
         self._apply(self._settings.load())
         self.guide.offer_tour_once()
         self._tabs.shownPanelChanged.connect(self.text_size.apply)
@@ -137,6 +142,10 @@ class MainWindow(QMainWindow):
     def session(self) -> ExplorerSession:
         """The state behind the window: classifier, prediction, hovered unit."""
         return self._session
+
+    def reading(self) -> dict[str, Any] | None:
+        """Return what the canvas reads as, as ``--predict`` prints it (or None)."""
+        return self.reading_view.reading()
 
     @property
     def canvas(self) -> DrawingCanvas:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["digit_pieces"]
+__all__ = ["digit_pieces", "label_pieces"]
 
 # Pieces smaller than this fraction of the main piece are specks.
 _SPECK = 0.04
@@ -99,6 +99,23 @@ def digit_pieces(mask: np.ndarray, strong: np.ndarray) -> np.ndarray | None:
             max(box[3], right[near].max()),
         ]
     return chosen[np.maximum(painted - 1, 0)] & (painted > 0)
+
+
+def label_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """Label the 8-connected pieces of a mask.
+
+    Returns
+    -------
+    labels : np.ndarray
+        Int array of the mask's shape: 0 off the mask, 1 to `count` on it.
+    count : int
+        The number of pieces.
+    """
+    row, start, end = _runs(mask)
+    if row.size == 0:
+        return np.zeros(mask.shape, dtype=np.intp), 0
+    label = _run_labels(row, start, end)
+    return _paint(mask.shape, row, start, end, label + 1), int(label.max()) + 1
 
 
 def _paint(

@@ -29,6 +29,7 @@ __all__ = [
     "INPUT_SIZE",
     "from_mnist",
     "preprocess",
+    "preprocess_ink",
     "stroke_width",
     "to_ink",
 ]
@@ -253,7 +254,18 @@ def preprocess(
     ValueError
         If `image` is not 2-D, is empty, or does not hold real numbers.
     """
-    ink = to_ink(image)
+    return preprocess_ink(to_ink(image), normalize_stroke=normalize_stroke)
+
+
+def preprocess_ink(
+    ink: np.ndarray, *, normalize_stroke: bool = True
+) -> np.ndarray | None:
+    """Do :func:`preprocess`'s work on an image already read as ink.
+
+    `ink` is float ink in [0, 1], 0 paper (what :func:`to_ink` gives):
+    ``preprocess(image)`` is ``preprocess_ink(to_ink(image))``. For parts
+    cut out of one drawing, which need reading as ink only once.
+    """
     box = _ink_box(ink)
     if box is None:
         return None

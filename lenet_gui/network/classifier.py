@@ -287,6 +287,23 @@ class Classifier:
             logits = self._model(x.view(-1, 1, side, side), ablation)
         return _softmax(logits, self.temperature)
 
+    def outputs(
+        self, network_inputs: np.ndarray, ablation: Ablation | None = None
+    ) -> tuple[np.ndarray, dict[str, torch.Tensor]]:
+        """Read (N, 32, 32) inputs in one pass: probabilities and every layer.
+
+        Returns the (N, 10) float64 probabilities, as :meth:`probabilities`
+        gives them, and each layer's (N, ...) output by name, as
+        :meth:`LeNet5.forward_with_activations` gives them.
+        """
+        x = torch.from_numpy(np.ascontiguousarray(network_inputs, dtype=np.float32))
+        side = self.spec.input_size
+        with torch.inference_mode():
+            logits, activations = self._model.forward_with_activations(
+                x.view(-1, 1, side, side), ablation
+            )
+        return _softmax(logits, self.temperature), dict(activations)
+
 
 def _softmax(logits: torch.Tensor, temperature: float) -> np.ndarray:
     """Return the softmax of (N, 10) logits / temperature as float64, by row."""

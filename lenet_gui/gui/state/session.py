@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from lenet_gui.gui.state.drawing_reader import DrawingReader
 from lenet_gui.gui.state.network_setup import NetworkSetup
 from lenet_gui.gui.state.status import StatusLine
 from lenet_gui.spec.lenet5 import LENET5, Field, NetworkSpec, Unit
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Prediction, UnitSum
+    from lenet_gui.reading.number import Reading
 
 __all__ = ["ExplorerSession", "UnitInfo"]
 
@@ -134,6 +136,10 @@ class ExplorerSession(QObject):
     unitChanged = Signal(object)
     """The hovered unit, or its numbers, changed: a :class:`UnitInfo`, or None
     when no unit is hovered."""
+    readingChanged = Signal(object)
+    """What the drawing was read as changed: a ``Reading`` (one digit or
+    several, or "not a digit"), or None with no digit or no classifier.
+    Emitted after ``predictionChanged``, which carries the chosen digit."""
     pinnedChanged = Signal(object)
     """The pinned drawing's prediction changed (a drawing was pinned, or the
     network changed): a ``Prediction``, or None when nothing is pinned."""
@@ -147,8 +153,11 @@ class ExplorerSession(QObject):
         self.status = StatusLine(self)
         #: The weights in use and the experiments on them.
         self.network = NetworkSetup(spec, self.status, self)
+        self._reader = DrawingReader(self.network, self.status)
         self._drawing: np.ndarray | None = None
         self._result: Prediction | None = None
+        self._reading: Reading | None = None
+        self._chosen = 0
         self._unit: Unit | None = None
         self._pinned_drawing: np.ndarray | None = None
         self._pinned: Prediction | None = None
@@ -178,6 +187,37 @@ class ExplorerSession(QObject):
         if self._dirty:
             self.refresh()
         return self._result
+
+    @property
+    def last_reading(self) -> Reading | None:
+        """What the drawing as it is now was read as; None when it holds none.
+
+        Its digits are left to right; :attr:`last_result` is the chosen one's
+        prediction (:meth:`choose_digit`).
+        """
+        if self._dirty:
+            self.refresh()
+        return self._reading
+
+    @property
+    def chosen_digit(self) -> int:
+        """The index, left to right, of the digit the views show."""
+        return self._chosen
+
+    @Slot(int)
+    def choose_digit(self, index: int) -> None:
+        """Show digit `index` of the reading (left to right) in every view."""
+        reading = self.last_reading
+        if reading is None or not 0 <= index < len(reading.digits):
+            return
+        if index == self._chosen:
+            return
+        self._chosen = index
+        self._result = reading.digits[index].prediction
+        self.predictionChanged.emit(self._result)
+        self.readingChanged.emit(self._reading)
+        if self._unit is not None:
+            self._emit_unit()
 
     @property
     def result(self) -> Prediction | None:
@@ -220,8 +260,18 @@ class ExplorerSession(QObject):
     def refresh(self) -> None:
         """Classify the drawing now and say so."""
         self._dirty = False
-        self._result = self._classify(self._drawing)
+        before = 0 if self._reading is None else len(self._reading.digits)
+        self._reading = self._read(self._drawing)
+        if self._reading is None:
+            self._result, self._chosen = None, 0
+        else:
+            count = len(self._reading.digits)
+            if count != before or self._chosen >= count:
+                # A digit added or taken away: show the newest, the rightmost.
+                self._chosen = count - 1
+            self._result = self._reading.digits[self._chosen].prediction
         self.predictionChanged.emit(self._result)
+        self.readingChanged.emit(self._reading)
         if self._unit is not None:
             self._emit_unit()
 
@@ -320,6 +370,17 @@ class ExplorerSession(QObject):
             return None
         try:
             return self.network.classify(image)
+        except (ValueError, RuntimeError) as error:
+            # Never let a strange drawing take the app down; keep the drawing.
+            self.status.say(f"Could not classify the drawing: {error}")
+            return None
+
+    def _read(self, image: np.ndarray | None) -> Reading | None:
+        """Read an image as digits with the network as it is; None without any."""
+        if image is None:
+            return None
+        try:
+            return self._reader.read(image)
         except (ValueError, RuntimeError) as error:
             # Never let a strange drawing take the app down; keep the drawing.
             self.status.say(f"Could not classify the drawing: {error}")

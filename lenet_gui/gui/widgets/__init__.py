@@ -4,6 +4,7 @@ from lenet_gui.gui.widgets.attribution_view import AttributionView
 from lenet_gui.gui.widgets.checkpoint_view import CheckpointView
 from lenet_gui.gui.widgets.comparison_view import ComparisonView
 from lenet_gui.gui.widgets.convolution_view import ConvolutionView
+from lenet_gui.gui.widgets.digit_boxes import DigitBoxes
 from lenet_gui.gui.widgets.drawing_canvas import DrawingCanvas
 from lenet_gui.gui.widgets.experiments_bar import ExperimentsBar
 from lenet_gui.gui.widgets.feature_map_panel import FeatureMapPanel
@@ -22,6 +23,7 @@ __all__ = [
     "CheckpointView",
     "ComparisonView",
     "ConvolutionView",
+    "DigitBoxes",
     "DrawingCanvas",
     "ExperimentsBar",
     "FeatureMapPanel",

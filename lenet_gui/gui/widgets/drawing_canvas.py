@@ -244,6 +244,10 @@ class DrawingCanvas(ThemedWidget):
 
     # ------------------------------------------------------------------- drawing
 
+    def paper_rect(self) -> QRectF:
+        """Return where the paper is shown in the widget, in widget pixels."""
+        return self._paper_rect()
+
     def _paper_rect(self) -> QRectF:
         """Return where the paper is shown: the largest centred square that fits."""
         # Whole pixels keep the border crisp.

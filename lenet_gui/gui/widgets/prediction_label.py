@@ -44,6 +44,7 @@ class PredictionLabel(ThemedWidget):
         digit_font.setPointSizeF(digit_font.pointSizeF() * 6)
         digit_font.setWeight(QFont.Weight.Bold)
         self._digit_label.setFont(digit_font)
+        self._digit_font = digit_font
 
         # ", or 7?" beside the digit when the runner-up is likely; empty otherwise,
         # so the digit alone stays centred.
@@ -128,6 +129,7 @@ class PredictionLabel(ThemedWidget):
         ValueError
             If a digit is not in 0..9 or a probability not a number in 0..1.
         """
+        self._digit_label.setFont(self._digit_font)
         if digit is None:
             self._has_prediction = False
             self._digit_label.setText(self.EMPTY_DIGIT)
@@ -165,6 +167,54 @@ class PredictionLabel(ThemedWidget):
         self._confidence_label.setText(sure)
         spoken = f"{digit}{beside}"
         self.setAccessibleName(f"Prediction: {spoken}" + (f", {sure}" if sure else ""))
+        self._apply_palette()
+
+    def show_number(
+        self, text: str, chosen: int, confidence: float, unsure: str | None = None
+    ) -> None:
+        """Show several digits read as one number, e.g. "2026".
+
+        Parameters
+        ----------
+        text : str
+            The digits, left to right.
+        chosen : int
+            The index of the digit the views show.
+        confidence : float
+            That digit's probability, 0..1.
+        unsure : str, optional
+            Another reading of the ink when the split between digits is
+            unsure, said under the number.
+        """
+        self._has_prediction = True
+        # Long numbers in a smaller type, so they fit where one digit did.
+        font = QFont(self._digit_font)
+        font.setPointSizeF(font.pointSizeF() * min(1.0, 2.5 / max(1, len(text))))
+        self._digit_label.setFont(font)
+        self._digit_label.setText(text)
+        self._runner_up_label.setText("")
+        sure = f"digit {chosen + 1} of {len(text)}: {100 * confidence:.0f} % sure"
+        if unsure:
+            sure = f"{text}, or {unsure}? \N{MIDDLE DOT} " + sure
+        self._confidence_label.setText(sure)
+        self.setAccessibleName(f"Number read: {text}, {sure}")
+        self._apply_palette()
+
+    def show_not_digit(self, nearest: str, confidence: float) -> None:
+        """Say that the ink does not look like a digit, the nearest reading small.
+
+        Parameters
+        ----------
+        nearest : str
+            What the network would read it as.
+        confidence : float
+            The network's probability for the chosen digit of `nearest`.
+        """
+        self._has_prediction = True
+        self._digit_label.setText("")
+        self._runner_up_label.setText("Not a digit?")
+        self._confidence_label.setText(f"nearest: {nearest} ({100 * confidence:.0f} %)")
+        self.setAccessibleName(f"Not a digit? Nearest digit {nearest}")
         self._apply_palette()
 
     def _apply_palette(self) -> None:

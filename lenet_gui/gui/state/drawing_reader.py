@@ -1,0 +1,100 @@
+"""Read a drawing as digits with the network as the person has set it up.
+
+:class:`DrawingReader` reads with everything
+:meth:`NetworkSetup.classify <lenet_gui.gui.state.network_setup.NetworkSetup.classify>`
+uses (weights or checkpoint, switched-off units, the input's distortion): one
+digit is read exactly as ``classify`` reads it, several are cut apart by the
+network's scores (:mod:`lenet_gui.reading.number`). Whether the ink is a
+digit at all is judged only with the bundled weights as loaded, which the
+judging head (:mod:`lenet_gui.reading.verdict`) was trained on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lenet_gui.gui.state.network_setup import NetworkSetup
+from lenet_gui.gui.state.status import StatusLine
+
+if TYPE_CHECKING:
+    from lenet_gui.network.classifier import Classifier
+    from lenet_gui.reading.number import NumberReader, Reading
+    from lenet_gui.reading.verdict import NotDigitHead
+
+__all__ = ["DrawingReader"]
+
+
+class DrawingReader:
+    """Read drawings as numbers with a :class:`NetworkSetup`.
+
+    Parameters
+    ----------
+    network : NetworkSetup
+        The weights and experiments to read with.
+    status : StatusLine
+        Where a missing or broken not-a-digit head is reported, once.
+    """
+
+    def __init__(self, network: NetworkSetup, status: StatusLine) -> None:
+        self._network, self._status = network, status
+        self._head: NotDigitHead | None = None
+        self._head_tried = False
+        self._reader: NumberReader | None = None
+
+    def read(self, image: np.ndarray) -> Reading | None:
+        """Read a drawing; None without weights or without a digit.
+
+        Raises
+        ------
+        ValueError, RuntimeError
+            If the image cannot be read (not 2-D, not numbers, ...).
+        """
+        classifier = self._network.classifier
+        if classifier is None:
+            return None
+        reader = self._reader_for(classifier, self._judge())
+        settings = dict(self._network.transform)
+        transform = None
+        if settings:
+            from lenet_gui.explain.invariance import transform_input
+
+            def transform(network_input: np.ndarray) -> np.ndarray:
+                return transform_input(network_input, settings)
+
+        ablation = {k: set(v) for k, v in self._network.ablation.items() if v}
+        return reader.read(image, ablation or None, transform)
+
+    def _reader_for(
+        self, classifier: Classifier, head: NotDigitHead | None
+    ) -> NumberReader:
+        """Return a reader for these weights, kept while they stay in use."""
+        reader = self._reader
+        if (
+            reader is None
+            or reader.classifier is not classifier
+            or reader.head is not head
+        ):
+            from lenet_gui.reading.number import NumberReader
+
+            reader = self._reader = NumberReader(classifier, head)
+        return reader
+
+    def _judge(self) -> NotDigitHead | None:
+        """Return the not-a-digit head with the bundled weights, else None."""
+        classifier = self._network.classifier
+        bundled = self._network.checkpoint is None and (
+            classifier is not None and classifier.source is None
+        )
+        if not bundled:
+            return None
+        if not self._head_tried:
+            from lenet_gui.reading.verdict import VerdictError, load_head
+
+            self._head_tried = True
+            try:
+                self._head = load_head()
+            except VerdictError as error:
+                self._status.say(f"Not checking for non-digits: {error}")
+        return self._head

@@ -1,0 +1,362 @@
+"""Read a line of handwritten digits as a number, the network scoring the cuts.
+
+The paper's heuristic over-segmentation (LeCun et al. 1998, section V): the
+ink is cut into more pieces than there are digits
+(:func:`~lenet_gui.reading.pieces.find_pieces`: connected pieces, and the
+low points of the profile of pieces wide enough to hold touching digits);
+every run of one to four neighbouring pieces is a candidate digit, read by
+LeNet-5 in one batch; the best path through the candidates, by dynamic
+programming, is the reading. A candidate's score is the log of the
+network's probability for its digit plus the log of the probability that
+it is a digit at all (:mod:`lenet_gui.reading.verdict`): half a digit or
+two glued together read badly on one or the other, so the path that reads
+best is the one whose pieces are whole digits. No gap between digits is
+assumed.
+
+Ink that is one run of columns no wider than it is tall takes a cheap path:
+it is one digit, read exactly as a single digit is read (one pass, the same
+input), with no cutting.
+
+Uses torch and numpy, never Qt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from lenet_gui.imaging.ink_levels import to_ink
+from lenet_gui.imaging.preprocess import preprocess_ink
+from lenet_gui.network.classifier import Classifier, Prediction
+from lenet_gui.network.model import Ablation
+from lenet_gui.reading.pieces import Pieces, find_pieces, one_piece
+from lenet_gui.reading.verdict import NotDigitHead, features
+
+__all__ = ["DigitRead", "NumberReader", "Reading", "ink_box"]
+
+#: A candidate digit joins at most this many neighbouring pieces.
+MAX_PIECES = 4
+# A candidate of several pieces is at most this many line heights wide.
+_MAX_WIDTH = 1.5
+# Another split whose path scores within this (natural log) of the best one
+# makes the split unsure: the best is less than three times as likely.
+_UNSURE = math.log(3.0)
+# Each digit on a path earns this (natural log): without it a path of fewer,
+# larger candidates always wins, since every candidate costs its doubt.
+DIGIT_BONUS = 0.5
+# Candidates whose network input is remembered, the newest.
+_REMEMBERED = 256
+# Log-probabilities are floored here, so one impossible candidate does not
+# give -inf.
+_FLOOR = math.log(1e-6)
+#: What is said of ink that does not look like digits.
+NOT_A_DIGIT = "does not look like a digit"
+NOT_DIGITS = "does not look like digits"
+
+Transform = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class DigitRead:
+    """One digit of a reading.
+
+    Attributes
+    ----------
+    prediction : Prediction
+        What the network computed for this digit alone: its input, every
+        layer and the probabilities.
+    box : tuple of int
+        ``x0, y0, x1, y1`` of the digit's ink in the image's pixels, end
+        exclusive.
+    not_digit : float or None
+        The probability that this is not a digit (None without the head).
+    """
+
+    prediction: Prediction
+    box: tuple[int, int, int, int]
+    not_digit: float | None
+
+    @property
+    def digit(self) -> int:
+        """The digit read."""
+        return self.prediction.digit
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the digit as ``--predict`` and ``window.reading()`` give it."""
+        return {
+            "digit": self.digit,
+            "probabilities": [
+                round(float(p), 6) for p in self.prediction.probabilities
+            ],
+            "box": list(self.box),
+        }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the network read in a drawing or an image.
+
+    Attributes
+    ----------
+    digits : tuple of DigitRead
+        The digits, left to right (one for a single digit).
+    not_digit : str or None
+        Why the ink is not read as digits, or None when it is.
+    unsure : str or None
+        Another way to split the ink that reads nearly as well (e.g. "17"
+        for "1 7" against "7"), or None when the split is clear.
+    """
+
+    digits: tuple[DigitRead, ...]
+    not_digit: str | None = None
+    unsure: str | None = None
+    scores: dict[int, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The digits read, left to right; "" when it is not digits."""
+        if self.not_digit is not None:
+            return ""
+        return "".join(str(d.digit) for d in self.digits)
+
+    @property
+    def nearest(self) -> str:
+        """The digits the network would read, even when they are not digits."""
+        return "".join(str(d.digit) for d in self.digits)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the reading as ``--predict`` prints it, without ``"file"``."""
+        found = [] if self.not_digit is not None else self.digits
+        one = found[0].as_json() if len(found) == 1 else None
+        return {
+            "text": self.text,
+            "digits": [d.as_json() for d in found],
+            "digit": None if one is None else one["digit"],
+            "probabilities": None if one is None else one["probabilities"],
+            "not_digit": self.not_digit,
+        }
+
+
+def ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
+    """Return the box of the marks (ink at 0.2 or more) in `ink`: x0, y0, x1, y1."""
+    marked = ink >= 0.2
+    rows = np.flatnonzero(marked.any(axis=1))
+    cols = np.flatnonzero(marked.any(axis=0))
+    if rows.size == 0:
+        return (0, 0, 0, 0)
+    return (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+
+
+class NumberReader:
+    """Read drawings and images as numbers, with one classifier.
+
+    Parameters
+    ----------
+    classifier : Classifier
+        The network.
+    head : NotDigitHead, optional
+        The not-a-digit head; without it nothing is called "not a digit".
+    """
+
+    def __init__(self, classifier: Classifier, head: NotDigitHead | None) -> None:
+        self.classifier = classifier
+        self.head = head
+        # The network inputs of recent candidates, by their ink: while a
+        # number is drawn, only the candidates near the pen change.
+        self._inputs: OrderedDict[bytes, np.ndarray | None] = OrderedDict()
+
+    def _prepared(self, ink: np.ndarray) -> np.ndarray | None:
+        """Return ``preprocess_ink(ink)``, remembered for the latest candidates."""
+        key = hashlib.blake2b(
+            np.ascontiguousarray(ink).tobytes(),
+            digest_size=16,
+            person=b"%dx%d" % ink.shape,
+        ).digest()
+        if key in self._inputs:
+            self._inputs.move_to_end(key)
+            return self._inputs[key]
+        network_input = preprocess_ink(ink)
+        self._inputs[key] = network_input
+        if len(self._inputs) > _REMEMBERED:
+            self._inputs.popitem(last=False)
+        return network_input
+
+    def read(
+        self,
+        image: np.ndarray,
+        ablation: Ablation | None = None,
+        transform: Transform | None = None,
+    ) -> Reading | None:
+        """Read an image; None when it holds no digit-sized mark.
+
+        Parameters
+        ----------
+        image : np.ndarray
+            2-D image of any size and real dtype, either polarity.
+        ablation : mapping, optional
+            Units switched off, as for :meth:`Classifier.predict`.
+        transform : callable, optional
+            A distortion applied to each (32, 32) network input before it is
+            read (the Invariance view's).
+
+        Raises
+        ------
+        ValueError
+            The array cannot be an image.
+        """
+        ink = to_ink(image)
+        whole = preprocess_ink(ink)
+        if whole is None:
+            return None
+        if not one_piece(ink):
+            pieces = find_pieces(ink)
+            if pieces is not None and pieces.count > 1:
+                return self._read_pieces(pieces, whole, ablation, transform)
+        if transform is not None:
+            whole = transform(whole)
+        prediction = self.classifier.classify_input(whole, ablation)
+        chance = None
+        if self.head is not None:
+            acts = {
+                k: torch.from_numpy(v[None]) for k, v in prediction.activations.items()
+            }
+            chance = float(self.head.probability(features(acts))[0])
+        digit = DigitRead(prediction, ink_box(ink), chance)
+        flagged = chance is not None and chance > self._cutoff()
+        return Reading((digit,), NOT_A_DIGIT if flagged else None)
+
+    def _cutoff(self) -> float:
+        return 1.0 if self.head is None else self.head.cutoff
+
+    def _read_pieces(
+        self,
+        pieces: Pieces,
+        whole: np.ndarray,
+        ablation: Ablation | None,
+        transform: Transform | None,
+    ) -> Reading:
+        """Read every candidate run of pieces and take the best path."""
+        n = pieces.count
+        spans: list[tuple[int, int]] = []
+        inputs: list[np.ndarray] = []
+        for first in range(n):
+            for stop in range(first + 1, min(n, first + MAX_PIECES) + 1):
+                if (first, stop) == (0, n):
+                    network_input: np.ndarray | None = whole
+                else:
+                    x0, _, x1, _ = pieces.box(first, stop)
+                    if stop - first > 1 and x1 - x0 > _MAX_WIDTH * pieces.height:
+                        break
+                    network_input = self._prepared(pieces.image(first, stop))
+                if network_input is None:
+                    continue
+                spans.append((first, stop))
+                inputs.append(network_input)
+        if (0, n) not in spans:
+            spans.append((0, n))
+            inputs.append(whole)
+        batch = np.stack(inputs)
+        if transform is not None:
+            batch = np.stack([transform(x) for x in batch])
+        probabilities, activations = self.classifier.outputs(batch, ablation)
+        if self.head is not None:
+            chances = self.head.probability(features(activations))
+        else:
+            chances = np.zeros(len(spans))
+        top = probabilities.max(axis=1)
+        scores = (
+            np.maximum(np.log(top), _FLOOR)
+            + np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), _FLOOR)
+            + DIGIT_BONUS
+        )
+        paths = _best_paths(n, spans, scores)
+        count = max(paths, key=lambda k: paths[k][0])
+        best, chosen = paths[count]
+        digits = []
+        for index in chosen:
+            first, stop = spans[index]
+            # Read again alone, so each digit's numbers are exactly what one
+            # pass over its input gives (a batch may differ in the last bits).
+            prediction = self.classifier.classify_input(batch[index], ablation)
+            digits.append(
+                DigitRead(
+                    prediction,
+                    pieces.box(first, stop),
+                    None if self.head is None else float(chances[index]),
+                )
+            )
+        unsure = None
+        rivals = [k for k in paths if k != count and paths[k][0] >= best - _UNSURE]
+        if rivals:
+            rival = max(rivals, key=lambda k: paths[k][0])
+            unsure = "".join(
+                str(int(probabilities[i].argmax())) for i in paths[rival][1]
+            )
+        cutoff = self._cutoff()
+        flagged = sum(d.not_digit is not None and d.not_digit > cutoff for d in digits)
+        not_digit = None
+        if 2 * flagged >= len(digits) and flagged:
+            not_digit = NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
+        elif self.head is not None and _joined_ones(pieces, spans, chosen, digits):
+            # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its
+            # low points leaves slanted strokes that each look like a 1.
+            not_digit = NOT_DIGITS
+        return Reading(
+            tuple(digits),
+            not_digit,
+            unsure,
+            {k: float(v[0]) for k, v in paths.items()},
+        )
+
+
+def _joined_ones(
+    pieces: Pieces,
+    spans: list[tuple[int, int]],
+    chosen: list[int],
+    digits: list[DigitRead],
+) -> bool:
+    """Whether the digits are two or more 1s all cut out of one stroke."""
+    if len(digits) < 2 or any(d.digit != 1 for d in digits):
+        return False
+    strokes = {int(pieces.joined[i]) for index in chosen for i in range(*spans[index])}
+    return len(strokes) == 1
+
+
+def _best_paths(
+    n: int, spans: list[tuple[int, int]], scores: np.ndarray
+) -> dict[int, tuple[float, list[int]]]:
+    """Find the best path from piece 0 to piece n for each number of digits.
+
+    Returns a mapping from the number of digits to the path's total score and
+    the indices (into `spans`) of its candidates, left to right.
+    """
+    ending: list[list[int]] = [[] for _ in range(n + 1)]
+    for index, (_, stop) in enumerate(spans):
+        ending[stop].append(index)
+    # best[j][k]: the best score of k candidates covering pieces 0..j - 1.
+    best: list[dict[int, tuple[float, int]]] = [{} for _ in range(n + 1)]
+    best[0][0] = (0.0, -1)
+    for stop in range(1, n + 1):
+        for index in ending[stop]:
+            first = spans[index][0]
+            for k, (score, _) in best[first].items():
+                total = score + float(scores[index])
+                if k + 1 not in best[stop] or total > best[stop][k + 1][0]:
+                    best[stop][k + 1] = (total, index)
+    paths: dict[int, tuple[float, list[int]]] = {}
+    for k, (total, _) in best[n].items():
+        chosen = []
+        stop, count = n, k
+        while count > 0:
+            index = best[stop][count][1]
+            chosen.append(index)
+            stop, count = spans[index][0], count - 1
+        paths[k] = (total, chosen[::-1])
+    return paths

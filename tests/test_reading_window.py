@@ -1,0 +1,87 @@
+"""Numbers on the real canvas: window.reading(), the boxes and the chosen digit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from lenet_gui.drawing.paper import render
+from lenet_gui.files.stroke_files import load_pen_digits
+from lenet_gui.gui.replay import replay, widget_transform
+from lenet_gui.gui.widgets import PredictionLabel
+from lenet_gui.training.numbers import compose_number, non_digit_strokes
+
+REPO = Path(__file__).resolve().parents[1]
+STROKES = REPO / "tests" / "data" / "strokes" / "pendigits-sample.json"
+
+
+def strokes_of(classifier, text: str, writer: str) -> list[np.ndarray]:
+    """A number by one writer of the sample, of digits read right alone."""
+    mine = [d for d in load_pen_digits(STROKES) if d.writer == writer]
+
+    def fits(digit, label):
+        if digit.label != label:
+            return False
+        alone = classifier.predict(render(list(digit.strokes), 24.0))
+        return alone is not None and alone.digit == label
+
+    digits = [next(d for d in mine if fits(d, int(c))) for c in text]
+    strokes, _ = compose_number(digits, (0.3, 0.45), np.random.default_rng(0))
+    return strokes
+
+
+@pytest.fixture
+def drawn(window, classifier):
+    window.canvas.set_pen_width(16.0)
+    transform = widget_transform(window.canvas)
+    replay(window.canvas, strokes_of(classifier, "507", "train_w01"), transform)
+    return window
+
+
+def test_an_empty_canvas_reads_none(window):
+    assert window.reading() is None
+
+
+def test_a_number_drawn_with_the_mouse_is_read(drawn, classifier):
+    reading = drawn.reading()
+    assert reading["text"] == "507"
+    assert reading["digit"] is None and reading["not_digit"] is None
+    boxes = [d["box"] for d in reading["digits"]]
+    assert [b[0] for b in boxes] == sorted(b[0] for b in boxes)
+    assert all(0 <= v <= 448 for box in boxes for v in box)
+    # The views show one digit, the model's own reading of it.
+    shown = drawn.session.last_result
+    again = classifier.classify_input(shown.network_input)
+    np.testing.assert_allclose(shown.probabilities, again.probabilities, atol=1e-6)
+    assert drawn.reading_view.boxes.isVisible()
+    assert drawn.reading_view.boxes.boxes() == [tuple(b) for b in boxes]
+
+
+def test_tags_and_keys_choose_the_digit_every_view_shows(drawn, qtbot):
+    session = drawn.session
+    session.choose_digit(0)
+    assert session.last_result.digit == 5
+    drawn.canvas.setFocus()
+    qtbot.keyClick(drawn.canvas, Qt.Key.Key_Right)
+    assert session.chosen_digit == 1 and session.last_result.digit == 0
+    qtbot.keyClick(drawn.canvas, Qt.Key.Key_Tab)
+    assert session.last_result.digit == 7
+    qtbot.keyClick(drawn.canvas, Qt.Key.Key_Left)
+    assert session.last_result.digit == 0
+    boxes = drawn.reading_view.boxes
+    qtbot.mouseClick(boxes, Qt.MouseButton.LeftButton, pos=boxes.tag_rect(0).center())
+    assert session.chosen_digit == 0 and session.last_result.digit == 5
+
+
+def test_a_shape_says_not_a_digit_and_the_views_still_show_it(window):
+    rng = np.random.default_rng(7)
+    strokes = [s * 300 + 74 for s in non_digit_strokes("star", rng)]
+    replay(window.canvas, strokes, widget_transform(window.canvas))
+    reading = window.reading()
+    assert reading["text"] == "" and reading["not_digit"]
+    assert window.session.last_result is not None  # what the network computed
+    label = window.findChild(PredictionLabel)
+    assert "Not a digit?" in label.accessibleName()
