@@ -32,6 +32,8 @@ from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
 from lenet_gui.files.idx import load_mnist
 from lenet_gui.imaging.preprocess import stroke_width
 from lenet_gui.network.classifier import Classifier
+from lenet_gui.reading.number import NumberReader
+from lenet_gui.reading.verdict import load_head
 from lenet_gui.training.skeletons import BOLD_WIDTH, digit_strokes
 
 HEIGHT = 0.62  # of the paper's side, as a person draws a digit
@@ -46,7 +48,7 @@ LESSONS = (
     (1792, "a 1 with a long flag, that looks like a 7", "1, not 7"),
     (1402, "a 7 crossed in the middle, as much of Europe writes it", "crossed 7"),
     (3582, "a 4 written in one stroke, open at the top", "open 4"),
-    (1180, "a 0 with a slash through it", "slashed 0"),
+    (1560, "a 0 with a slash through it", "slashed 0"),
 )
 PLAIN_CONFIDENCE = 0.99
 LESSON_CONFIDENCE = 0.95
@@ -66,11 +68,19 @@ def centred(strokes: list[np.ndarray]) -> list[list[list[float]]]:
 def checked(
     classifier: Classifier, digit: int, placed: list, least: float, what: str
 ) -> list:
-    """Return `placed` if the network reads it as `digit` at `least`; else stop."""
-    read = classifier.predict(render(placed, DEFAULT_PEN_WIDTH))
+    """Return `placed` if the network reads it as `digit` at `least`; else stop.
+
+    The window reads it as one digit, not cut into a number, and not flagged.
+    """
+    image = render(placed, DEFAULT_PEN_WIDTH)
+    read = classifier.predict(image)
     if read is None or read.digit != digit or read.confidence < least:
         got = "nothing" if read is None else f"{read.digit} at {read.confidence:.1%}"
         raise SystemExit(f"{what}: read as {got}, not {digit} at {least:.0%}")
+    reading = NumberReader(classifier, load_head()).read(image)
+    if reading is None or reading.text != str(digit):
+        got = "nothing" if reading is None else repr(reading.text)
+        raise SystemExit(f"{what}: the window would read {got}, not {digit}")
     return placed
 
 

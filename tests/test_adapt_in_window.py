@@ -107,7 +107,7 @@ def test_adapting_without_digits_says_what_to_do(qtbot, window):
 
 
 def test_the_caption_and_the_menu_say_and_switch_which_weights_read(qtbot, window):
-    label = window._prediction
+    label = window.reading_column.prediction
     assert label.weights_caption() == "read by bundled weights"
     actions = window.action_set
     actions.my_weights.trigger()  # none yet: said, nothing changes

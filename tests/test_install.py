@@ -47,6 +47,7 @@ CHECKPOINTS = sorted(
 RUNTIME_FILES = [
     "weights/lenet5.pt",
     "weights/lenet5.json",
+    "weights/not_digit.pt",
     *CHECKPOINTS,
     "resources/examples.json",
     "resources/mnist-test-sample.npz",

@@ -85,7 +85,6 @@ class PanelTabs(QTabWidget):
         if sum(widths) <= self.width():
             self._more.hide()
             return
-        self._more.show()
         room = self.width() - self._more.sizeHint().width() - 4
         current = self.currentIndex()
         room -= widths[current] if current >= 0 else 0
@@ -95,6 +94,9 @@ class PanelTabs(QTabWidget):
             fits = width <= room
             room -= width if fits else 0
             bar.setTabVisible(index, fits)
+        self._more.show()
+        # The corner is placed when the tabs are laid out: lay them out again.
+        QTabWidget.resizeEvent(self, QResizeEvent(self.size(), self.size()))
 
     def hidden_tabs(self) -> list[str]:
         """Return the names of the views reached by "More views" only, now."""

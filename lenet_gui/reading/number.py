@@ -51,6 +51,11 @@ _UNSURE = math.log(3.0)
 # Each digit on a path earns this (natural log): without it a path of fewer,
 # larger candidates always wins, since every candidate costs its doubt.
 DIGIT_BONUS = 0.5
+# A cut through one connected stroke costs this (natural log) on the path that
+# makes it: the two sides must read twice as well as the stroke read whole. A
+# gap between separate strokes costs nothing. Without it a slashed 0, a loop
+# and its tail, read as two confident digits, beat the whole read as one.
+CUT_COST = math.log(2.0)
 # Candidates whose network input is remembered, the newest.
 _REMEMBERED = 256
 # Log-probabilities are floored here, so one impossible candidate does not
@@ -276,6 +281,10 @@ class NumberReader:
             + np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), _FLOOR)
             + DIGIT_BONUS
         )
+        joined = pieces.joined
+        for index, (_, stop) in enumerate(spans):
+            if stop < n and joined[stop - 1] == joined[stop]:
+                scores[index] -= CUT_COST
         paths = _best_paths(n, spans, scores)
         count = max(paths, key=lambda k: paths[k][0])
         best, chosen = paths[count]

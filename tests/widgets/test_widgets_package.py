@@ -9,6 +9,7 @@ def test_exports_the_widgets():
         "CheckpointView",
         "ComparisonView",
         "ConvolutionView",
+        "DigitBoxes",
         "DrawingCanvas",
         "ExperimentsBar",
         "FeatureMapPanel",

@@ -213,7 +213,16 @@ class PredictionLabel(ThemedWidget):
         self._has_prediction = True
         self._digit_label.setText("")
         self._runner_up_label.setText("Not a digit?")
-        self._confidence_label.setText(f"nearest: {nearest} ({100 * confidence:.0f} %)")
+        if len(nearest) == 1:
+            nearest_text = f"nearest digit: {nearest} ({100 * confidence:.0f} %)"
+        else:  # a long run of pieces would not fit; its start says enough
+            shown = (
+                nearest
+                if len(nearest) <= 4
+                else nearest[:4] + "\N{HORIZONTAL ELLIPSIS}"
+            )
+            nearest_text = f"nearest: {shown}"
+        self._confidence_label.setText(nearest_text)
         self.setAccessibleName(f"Not a digit? Nearest digit {nearest}")
         self._apply_palette()
 
