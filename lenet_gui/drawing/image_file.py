@@ -67,7 +67,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader
 
-from lenet_gui.files.jpeg_budget import JpegRefused, check_jpeg
+from lenet_gui.files.jpeg_budget import JpegRefused, check_jpeg, end_of_scan
 from lenet_gui.files.safe_read import RefusedFile, read_regular_file
 from lenet_gui.files.svg_budget import SvgRefused, check_svg
 from lenet_gui.imaging.photo import extract_ink
@@ -424,24 +424,8 @@ def _jpeg_is_truncated(data: bytes) -> bool:
                 return True
             i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
             if marker == 0xDA:  # start of scan: entropy-coded data follows
-                i = _end_of_scan(data, i)
+                i = end_of_scan(data, i)
     return True
-
-
-def _end_of_scan(data: bytes, i: int) -> int:
-    """Index of the first marker after entropy-coded data starting at `i`."""
-    while True:
-        i = data.find(b"\xff", i)
-        if i < 0 or i + 1 >= len(data):
-            return len(data)
-        following = data[i + 1]
-        if following == 0xFF:
-            i += 1
-        elif following == 0x00 or 0xD0 <= following <= 0xD7:
-            # FF00 is an escaped FF byte of data; RSTn markers sit inside scans.
-            i += 2
-        else:
-            return i
 
 
 def _bmp_is_truncated(data: bytes) -> bool:

@@ -11,7 +11,7 @@ whose scans times its pixels exceed :data:`MAX_SCAN_PIXELS`.
 
 from __future__ import annotations
 
-__all__ = ["MAX_SCAN_PIXELS", "JpegRefused", "check_jpeg", "count_scans"]
+__all__ = ["MAX_SCAN_PIXELS", "JpegRefused", "check_jpeg", "count_scans", "end_of_scan"]
 
 #: Most pixels times scans a JPEG may ask to decode (3,000 megapixel-scans:
 #: a 50-megapixel photo with 60 scans, a 1-megapixel one with 3,000).
@@ -48,7 +48,7 @@ def count_scans(data: bytes) -> int:
             i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
             if marker == 0xDA:
                 scans += 1
-                i = _end_of_scan(data, i)
+                i = end_of_scan(data, i)
     return scans
 
 
@@ -69,7 +69,7 @@ def check_jpeg(data: bytes, pixels: int) -> int:
     return scans
 
 
-def _end_of_scan(data: bytes, i: int) -> int:
+def end_of_scan(data: bytes, i: int) -> int:
     """Index of the first marker after entropy-coded data starting at `i`."""
     while True:
         i = data.find(b"\xff", i)

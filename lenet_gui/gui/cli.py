@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import os
 import sys
 from collections.abc import Mapping
 from typing import NoReturn
@@ -155,19 +154,7 @@ def xcb_cursor_missing(
     platform : str, optional
         A ``-platform`` given on the command line, which Qt prefers.
     """
-    environ = os.environ if environ is None else environ
-    if not sys.platform.startswith("linux"):
-        return False
-    requested = platform or environ.get("QT_QPA_PLATFORM", "")
-    if requested:
-        # "xcb", "xcb:option=...", or a list "wayland;xcb" tried in order.
-        uses_xcb = requested.split(";")[0].split(":")[0].strip() == "xcb"
-    else:
-        # Qt's default on Linux is xcb, except in a Wayland session.
-        uses_xcb = bool(environ.get("DISPLAY")) and (
-            environ.get("XDG_SESSION_TYPE") != "wayland"
-        )
-    if not uses_xcb:
+    if not qt_uses_xcb(environ, platform):
         return False
     try:
         ctypes.CDLL(XCB_CURSOR_LIBRARY)
