@@ -1,4 +1,4 @@
-"""The command line under hostile use (issue 12, items 6, 14 and 15; xcb-cursor).
+"""The command line under hostile use; the xcb check.
 
 Every run is a real process (``main.py``) with a timeout: a command line that
 wrongly starts the window, or output that blocks, fails instead of hanging.

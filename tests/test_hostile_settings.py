@@ -1,4 +1,4 @@
-"""The settings file under hostile use (issue 12, items 7 and 13; window size).
+"""The settings file under hostile use; the window size it remembers.
 
 Settings always point into ``tmp_path`` here (``XDG_CONFIG_HOME``), and each
 test checks that before building anything there. Traps that hang Qt (a FIFO,

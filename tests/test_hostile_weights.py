@@ -1,4 +1,4 @@
-"""Hostile weights, metadata and checkpoints (issue 12, items 8-11 and 16).
+"""Hostile weights, metadata and checkpoints.
 
 Weights whose outputs overflow, metadata that cannot be read or holds values
 of the wrong kind, named pipes and devices where files should be, and

@@ -1,6 +1,6 @@
 """Saving from the window never cuts the old file nor says "Saved" when it was not.
 
-Issue 12, items 1 and 2. A full disk is played by a file-size limit
+A full disk is played by a file-size limit
 (RLIMIT_FSIZE) on this process, a device by a symlink to ``/dev/full``; the
 save dialog, which needs a person, is stood in for by a function returning
 the name a person would type.

@@ -1,4 +1,4 @@
-"""SVG files are bounded before Qt draws them (issue 12, item 12).
+"""SVG files are bounded before Qt draws them.
 
 A 2.5 KB SVG of ten levels of ten nested ``<use>`` asks Qt to draw 10^10
 shapes: hours with the window frozen. Every test that hands a hostile SVG to

@@ -1,4 +1,4 @@
-"""File > Load Weights reads the file off the GUI thread (issue 12, item 11).
+"""File > Load Weights reads the file off the GUI thread.
 
 A file that takes long to read or refuse must not freeze the window: it keeps
 drawing and reading with the weights in use, and a refused file costs one
