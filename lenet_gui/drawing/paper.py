@@ -39,6 +39,7 @@ __all__ = [
     "Paper",
     "Point",
     "Stroke",
+    "ink_picture",
     "render",
 ]
 
@@ -412,6 +413,17 @@ def _fit_to_paper(ink: np.ndarray) -> np.ndarray:
     painter.end()
     background.flags.writeable = False
     return background
+
+
+def ink_picture(ink: np.ndarray) -> QImage:
+    """Return ink (255 ink on 0 paper) as a picture of dark ink on white paper.
+
+    The picture owns its pixels: `ink` may change or go once it is made.
+    """
+    paper = np.ascontiguousarray(255 - np.asarray(ink, dtype=np.uint8))
+    height, width = paper.shape
+    image = QImage(paper.data, width, height, width, QImage.Format.Format_Grayscale8)
+    return image.copy()
 
 
 def render(strokes: Iterable[StrokePoints], width: float) -> np.ndarray:

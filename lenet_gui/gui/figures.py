@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Slot
-from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QWidget
 
+from lenet_gui.drawing.paper import ink_picture
 from lenet_gui.files.safe_write import describe, write_file
-from lenet_gui.gui.file_commands import png_bytes
+from lenet_gui.gui.file_commands import confirm_replace, png_bytes
 from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.settings import WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession
@@ -108,11 +109,7 @@ class FigureCommands(QObject):
         page = self._tabs.currentWidget()
         name = page.objectName() if page is not None else ""
         title = self._tabs.panel(name).TITLE if name in self._tabs.names() else ""
-        paper = np.ascontiguousarray(255 - self._canvas.to_array())
-        height, width = paper.shape
-        drawing = QImage(
-            paper.data, width, height, width, QImage.Format.Format_Grayscale8
-        ).copy()
+        drawing = ink_picture(self._canvas.to_array())
         result = self._session.last_result
         if result is None:
             reading = ["No digit drawn"]
@@ -174,20 +171,10 @@ class FigureCommands(QObject):
             return
         self._settings.remember_folder(chosen)
         path, confirm = figure_path(chosen, chosen_filter)
-        if confirm and not self._confirm_replace(path):
+        if confirm and not confirm_replace(self._window, path):
             self._session.status.say(f"Not saved; {path.name} is unchanged")
             return
         self.export_figure(path)
-
-    def _confirm_replace(self, path: Path) -> bool:
-        answer = QMessageBox.question(
-            self._window,
-            "Replace file?",
-            f"{path.name} already exists in {path.parent}. Replace it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
 
 def _view_of(page: QWidget | None) -> QWidget | None:

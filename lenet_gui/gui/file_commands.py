@@ -14,13 +14,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from lenet_gui.drawing.examples import Example
 from lenet_gui.drawing.image_file import ImageFileError, image_formats
+from lenet_gui.drawing.paper import ink_picture
 from lenet_gui.files.safe_write import describe, write_file
 from lenet_gui.gui.image_opening import read_ink_responsively
 from lenet_gui.gui.settings import WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession
 from lenet_gui.gui.widgets import DrawingCanvas
 
-__all__ = ["FileCommands", "png_bytes", "png_path"]
+__all__ = ["FileCommands", "confirm_replace", "png_bytes", "png_path"]
 
 
 def png_path(chosen: str | Path) -> tuple[Path, bool]:
@@ -150,12 +151,7 @@ class FileCommands(QObject):
 
     def save_drawing(self, path: str | Path) -> bool:
         """Save the canvas as a PNG, dark ink on white paper as it is shown."""
-        paper = np.ascontiguousarray(255 - self._canvas.to_array())
-        height, width = paper.shape
-        image = QImage(
-            paper.data, width, height, width, QImage.Format.Format_Grayscale8
-        )
-        return self._save_image(image.copy(), path)
+        return self._save_image(ink_picture(self._canvas.to_array()), path)
 
     def export_picture(self, path: str | Path) -> bool:
         """Save a picture of the panel shown (the feature maps by default) as PNG."""
@@ -244,24 +240,25 @@ class FileCommands(QObject):
             return ""
         self._remember_dir(chosen)
         path, confirm = png_path(chosen)
-        if confirm and not self._confirm_replace(path):
+        if confirm and not confirm_replace(self._window, path):
             self._status.say(f"Not saved; {path.name} is unchanged")
             return ""
         return str(path)
-
-    def _confirm_replace(self, path: Path) -> bool:
-        """Ask before replacing `path`, which the dialog did not ask about."""
-        answer = QMessageBox.question(
-            self._window,
-            "Replace file?",
-            f"{path.name} already exists in {path.parent}. Replace it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     def _last_dir(self) -> str:
         return self._settings.last_folder()
 
     def _remember_dir(self, path: str) -> None:
         self._settings.remember_folder(path)
+
+
+def confirm_replace(parent: QWidget, path: Path) -> bool:
+    """Ask before replacing `path`, which the file dialog did not ask about."""
+    answer = QMessageBox.question(
+        parent,
+        "Replace file?",
+        f"{path.name} already exists in {path.parent}. Replace it?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPalette, QPixmap
+from PySide6.QtGui import QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lenet_gui.drawing.paper import ink_picture
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
 __all__ = ["MyDigitsView"]
@@ -156,13 +157,8 @@ class MyDigitsView(ThemedWidget):
         return text + " Select digits to change their label or delete them."
 
     def _picture(self, ink: np.ndarray) -> QPixmap:
-        paper = np.ascontiguousarray(255 - np.asarray(ink, dtype=np.uint8))
-        height, width = paper.shape
-        image = QImage(
-            paper.data, width, height, width, QImage.Format.Format_Grayscale8
-        )
         return QPixmap.fromImage(
-            image.scaled(
+            ink_picture(ink).scaled(
                 self.THUMBNAIL,
                 self.THUMBNAIL,
                 Qt.AspectRatioMode.KeepAspectRatio,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPalette, QPixmap
+from PySide6.QtGui import QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lenet_gui.drawing.paper import ink_picture
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
 
@@ -100,13 +101,8 @@ class WelcomeView(ThemedWidget):
         return list(self._buttons)
 
     def _picture(self, ink: np.ndarray) -> QPixmap:
-        paper = np.ascontiguousarray(255 - np.asarray(ink, dtype=np.uint8))
-        height, width = paper.shape
-        image = QImage(
-            paper.data, width, height, width, QImage.Format.Format_Grayscale8
-        )
         return QPixmap.fromImage(
-            image.scaled(
+            ink_picture(ink).scaled(
                 self.THUMBNAIL,
                 self.THUMBNAIL,
                 Qt.AspectRatioMode.KeepAspectRatio,
