@@ -216,3 +216,35 @@ def test_names_that_are_not_utf8_print_as_valid_utf8(tmp_path, pen):
     assert result["file"].endswith("caf\\xe9.png")
     assert result["file"] == shown_name(path)
     assert "not valid UTF-8" in result["error"]
+
+
+def test_a_number_drawn_stroke_by_stroke_reads_as_if_read_afresh(pen, classifier):
+    """Outputs remembered between live updates change nothing that is read."""
+    strokes, _ = number(pen, "4719", "train_w02", classifier=classifier)
+    live = NumberReader(classifier, load_head())
+    passes = []
+    outputs = classifier.outputs
+
+    def counted(batch, ablation=None):
+        passes.append(len(batch))
+        return outputs(batch, ablation)
+
+    live.classifier = type("Counted", (), {})()
+    live.classifier.outputs = counted
+    live.classifier.classify_input = classifier.classify_input
+    growing = [render(strokes[:k], 16.0) for k in range(2, len(strokes) + 1)]
+    for image in growing:
+        fresh = NumberReader(classifier, load_head()).read(image)
+        again = live.read(image)
+        assert again.text == fresh.text and again.unsure == fresh.unsure
+        for mine, theirs in zip(again.digits, fresh.digits, strict=True):
+            assert mine.box == theirs.box
+            np.testing.assert_array_equal(
+                mine.prediction.probabilities, theirs.prediction.probabilities
+            )
+            assert mine.not_digit == pytest.approx(theirs.not_digit, abs=1e-6)
+    assert passes, "the number was never searched"
+    # Read once more: every candidate is remembered, nothing is read again.
+    before = len(passes)
+    live.read(growing[-1])
+    assert len(passes) == before

@@ -22,9 +22,7 @@ Uses torch and numpy, never Qt.
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +35,7 @@ from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
 from lenet_gui.reading.pieces import Pieces, find_pieces, one_piece
+from lenet_gui.reading.recent import Recent, digest
 from lenet_gui.reading.verdict import NotDigitHead, features
 
 __all__ = ["DigitRead", "NumberReader", "Reading", "ink_box"]
@@ -173,25 +172,60 @@ class NumberReader:
     def __init__(self, classifier: Classifier, head: NotDigitHead | None) -> None:
         self.classifier = classifier
         self.head = head
-        # The network inputs of recent candidates, by their ink: while a
-        # number is drawn, only the candidates near the pen change.
-        self._inputs: OrderedDict[bytes, np.ndarray | None] = OrderedDict()
+        # What recent candidates gave, by their ink (the network input) and
+        # by their input (the outputs, the head's verdict and the reading
+        # alone): while a number is drawn, only the candidates near the pen
+        # change. Kept only for readings with the network as it is.
+        self._inputs: Recent[np.ndarray | None] = Recent(_REMEMBERED)
+        self._outputs: Recent[tuple[np.ndarray, float]] = Recent(_REMEMBERED)
+        self._alone: Recent[Prediction] = Recent(_REMEMBERED)
 
     def _prepared(self, ink: np.ndarray) -> np.ndarray | None:
         """Return ``preprocess_ink(ink)``, remembered for the latest candidates."""
-        key = hashlib.blake2b(
-            np.ascontiguousarray(ink).tobytes(),
-            digest_size=16,
-            person=b"%dx%d" % ink.shape,
-        ).digest()
+        key = digest(ink)
         if key in self._inputs:
-            self._inputs.move_to_end(key)
-            return self._inputs[key]
+            return self._inputs.get(key)
         network_input = preprocess_ink(ink)
-        self._inputs[key] = network_input
-        if len(self._inputs) > _REMEMBERED:
-            self._inputs.popitem(last=False)
+        self._inputs.put(key, network_input)
         return network_input
+
+    def _read_batch(
+        self, batch: np.ndarray, ablation: Ablation | None, remember: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the probabilities and not-a-digit chances of a batch of inputs.
+
+        With `remember`, inputs read before are not read again.
+        """
+        size = batch.shape[0]
+        probabilities = np.zeros((size, 10))
+        chances = np.zeros(size)
+        keys = [digest(x) if remember else b"" for x in batch]
+        todo = []
+        for i, key in enumerate(keys):
+            if remember and key in self._outputs:
+                probabilities[i], chances[i] = self._outputs.get(key)
+            else:
+                todo.append(i)
+        if todo:
+            found, activations = self.classifier.outputs(batch[todo], ablation)
+            probabilities[todo] = found
+            if self.head is not None:
+                chances[todo] = self.head.probability(features(activations))
+        for i in todo if remember else []:
+            self._outputs.put(keys[i], (probabilities[i].copy(), float(chances[i])))
+        return probabilities, chances
+
+    def _read_alone(
+        self, network_input: np.ndarray, ablation: Ablation | None, remember: bool
+    ) -> Prediction:
+        """Return ``classify_input``'s reading, remembered with `remember`."""
+        key = digest(network_input) if remember else b""
+        if remember and key in self._alone:
+            return self._alone.get(key)
+        prediction = self.classifier.classify_input(network_input, ablation)
+        if remember:
+            self._alone.put(key, prediction)
+        return prediction
 
     def read(
         self,
@@ -270,11 +304,8 @@ class NumberReader:
         batch = np.stack(inputs)
         if transform is not None:
             batch = np.stack([transform(x) for x in batch])
-        probabilities, activations = self.classifier.outputs(batch, ablation)
-        if self.head is not None:
-            chances = self.head.probability(features(activations))
-        else:
-            chances = np.zeros(len(spans))
+        remember = transform is None and not ablation
+        probabilities, chances = self._read_batch(batch, ablation, remember)
         top = probabilities.max(axis=1)
         scores = (
             np.maximum(np.log(top), _FLOOR)
@@ -293,7 +324,7 @@ class NumberReader:
             first, stop = spans[index]
             # Read again alone, so each digit's numbers are exactly what one
             # pass over its input gives (a batch may differ in the last bits).
-            prediction = self.classifier.classify_input(batch[index], ablation)
+            prediction = self._read_alone(batch[index], ablation, remember)
             digits.append(
                 DigitRead(
                     prediction,
