@@ -14,6 +14,15 @@
    ``run_predict`` over all the files.
 
 Prints medians and 95th percentiles in milliseconds.
+
+``--only-reading`` measures only the reading of the drawing while it grows
+(``DrawingReader.read``, what each live update of the canvas computes), for
+one digit and for 4-digit numbers, in wall-clock and in CPU time (on a
+loaded machine the CPU time is the steadier figure). It uses only the
+project's public API, so the same file can measure another copy of the
+project: ``PYTHONPATH=/other/copy python -P benchmarks/numbers.py --only-reading``
+(``-P``: the file's folder is not put on the path, where this file would
+hide the standard ``numbers`` module).
 """
 
 from __future__ import annotations
@@ -60,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-predict", action="store_true", help="measure 3 alone, with no window"
     )
+    parser.add_argument(
+        "--only-reading",
+        action="store_true",
+        help="measure only the reading of a growing drawing, with no window shown",
+    )
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -69,10 +84,59 @@ def main(argv: list[str] | None = None) -> int:
     use_one_thread()
     app = QApplication.instance() or QApplication([])
     classifier = Classifier.load()
+    if args.only_reading:
+        _reading(classifier, args.strokes, args.repeats)
+        return 0
     if not args.only_predict:
         _live(classifier, app, args.strokes)
     _predict(classifier, args.mnist, args.files)
     return 0
+
+
+def _drawings(strokes_file: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Growing drawings of single digits, and of 4-digit numbers, one per writer."""
+    from lenet_gui.files.stroke_files import load_pen_digits
+    from lenet_gui.training.numbers import compose_number
+
+    rng = np.random.default_rng(0)
+    digits = load_pen_digits(strokes_file)
+    singles = []
+    for digit in digits[:24]:
+        strokes, _ = compose_number([digit], (0, 0), rng)
+        singles.extend(_prefixes(strokes, 24.0))
+    numbers = []
+    for writer in sorted({d.writer for d in digits}):
+        mine = [d for d in digits if d.writer == writer]
+        chosen = [mine[int(i)] for i in rng.integers(len(mine), size=4)]
+        strokes, _ = compose_number(chosen, (0.2, 0.45), rng)
+        numbers.extend(_prefixes(strokes, 16.0))
+    return singles, numbers
+
+
+def _reading(classifier, strokes_file: str, repeats: int) -> None:
+    """The reading of growing drawings, as each live update computes it."""
+    from lenet_gui.gui import MainWindow
+    from lenet_gui.gui.state.drawing_reader import DrawingReader
+
+    singles, numbers = _drawings(strokes_file)
+    window = MainWindow(classifier)  # never shown: only its network setup is used
+    reader = DrawingReader(window.session.network, window.session.status)
+    results: dict[str, tuple[list[float], list[float]]] = {
+        "one digit": ([], []),
+        "4-digit number": ([], []),
+    }
+    for _ in range(repeats):
+        for name, images in (("one digit", singles), ("4-digit number", numbers)):
+            wall, cpu = results[name]
+            for image in images:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                reader.read(image)
+                wall.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
+    load = os.getloadavg()
+    print(f"reading a growing drawing (load average {load[0]:.1f}, {load[1]:.1f}):")
+    for name, (wall, cpu) in results.items():
+        print(f"   {name}: " + _stats("wall", wall) + "; " + _stats("cpu", cpu))
 
 
 def _live(classifier, app, strokes_file: str) -> None:

@@ -248,3 +248,77 @@ def test_a_number_drawn_stroke_by_stroke_reads_as_if_read_afresh(pen, classifier
     before = len(passes)
     live.read(growing[-1])
     assert len(passes) == before
+
+
+TOUCHING = [
+    ("47", "train_w01"),
+    ("63", "train_w02"),
+    ("25", "train_w03"),
+    ("07", "train_w01"),
+    ("23", "train_w02"),
+]
+
+
+@pytest.mark.parametrize(("text", "writer"), TOUCHING)
+def test_digits_that_touch_are_cut_apart(pen, reader, classifier, text, writer):
+    """Neighbours whose ink meets are one piece of ink, cut where it is thinnest."""
+    strokes, _ = number(pen, text, writer, gap=(-0.03, -0.03), classifier=classifier)
+    image = render(strokes, 16.0)
+    pieces = find_pieces(image / 255.0)
+    assert pieces is not None and pieces.count > 1
+    assert len(set(pieces.joined.tolist())) == 1, "the two digits' ink touches"
+    reading = reader.read(image)
+    assert reading is not None and reading.text == text
+
+
+def test_slashed_zeros_fours_fives_and_sevens_of_several_strokes_stay_one(pen, reader):
+    """A digit made of several strokes is never cut into two."""
+    from lenet_gui.files.stroke_files import PenDigit
+    from lenet_gui.training.pen_styles import STYLES
+
+    cases = []
+    for k, digit in enumerate(pen):
+        if digit.label == 0:
+            slashed = STYLES["slashed_zero"][1](
+                list(digit.strokes), np.random.default_rng(k)
+            )
+            if slashed is not None:
+                cases.append(PenDigit(0, digit.writer, tuple(slashed)))
+        elif digit.label in (4, 5, 7) and len(digit.strokes) > 1:
+            cases.append(digit)
+    assert {d.label for d in cases} >= {0, 4, 5}
+    for digit in cases:
+        strokes, _ = compose_number([digit], (0, 0), np.random.default_rng(3))
+        reading = reader.read(render(strokes, 24.0))
+        assert reading is not None and len(reading.digits) == 1, digit.label
+        assert reading.digits[0].digit == digit.label
+
+
+def test_the_best_path_is_the_best_of_every_split():
+    """For each number of digits, the path search finds the best cover."""
+    import itertools
+
+    from lenet_gui.reading.number import _best_paths
+
+    rng = np.random.default_rng(5)
+    for n in range(1, 7):
+        spans = [(a, b) for a in range(n) for b in range(a + 1, min(n, a + 4) + 1)]
+        scores = rng.normal(size=len(spans))
+        paths = _best_paths(n, spans, scores)
+        best: dict[int, float] = {}
+        for cuts in itertools.product([False, True], repeat=n - 1):
+            bounds = [0, *[i + 1 for i, c in enumerate(cuts) if c], n]
+            parts = list(zip(bounds[:-1], bounds[1:], strict=True))
+            if any(p not in spans for p in parts):
+                continue
+            total = sum(scores[spans.index(p)] for p in parts)
+            best[len(parts)] = max(best.get(len(parts), -np.inf), total)
+        assert set(paths) == set(best)
+        for k, (total, chosen) in paths.items():
+            assert total == pytest.approx(best[k])
+            assert len(chosen) == k
+            assert [spans[i][0] for i in chosen][0] == 0
+            assert spans[chosen[-1]][1] == n
+            for left, right in itertools.pairwise(chosen):
+                assert spans[left][1] == spans[right][0]
+            assert sum(scores[i] for i in chosen) == pytest.approx(total)
