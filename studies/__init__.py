@@ -15,6 +15,10 @@ Each study is its own command and prints its accuracy with a 95 % interval:
 - ``python -m studies.adaptation``: writers the weights never saw, taught 2
   of each digit through ``python -m lenet_gui.adapt``, their other digits read
   before and after.
+- ``python -m studies.numbers``: numbers composed of pen digits (apart,
+  touching, replayed on the window) and drawn non-digits;
+  ``python -m studies.segments``: whether each digit of a number is among the
+  reader's candidate segments at all, with a contact sheet of the misreads.
 
 They share :mod:`~studies.accuracy` (intervals, samples, contact sheets) and
 :mod:`~studies.window` (the real window, read after a mouse replay).

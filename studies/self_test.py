@@ -158,6 +158,47 @@ class RealDigits(unittest.TestCase):
         self.assertEqual(rows[1].n, 2)
 
 
+class SegmentsStudy(unittest.TestCase):
+    """``python -m studies.segments``: each digit found among the candidates."""
+
+    def test_digits_apart_are_among_the_candidates_and_straddling_marks_not(self):
+        """Each digit of a number apart matches a candidate; straddling marks none."""
+        from lenet_gui.drawing.paper import render
+        from lenet_gui.reading.pieces import find_pieces
+        from lenet_gui.training.numbers import compose_number
+        from studies.segments import best_match
+
+        mine = [d for d in load_pen_digits(SAMPLE) if d.writer == "train_w03"]
+        chosen = [next(d for d in mine if d.label == label) for label in (3, 5, 0)]
+        strokes, _ = compose_number(chosen, (0.3, 0.4), np.random.default_rng(0))
+        pieces = find_pieces(render(strokes, 16.0) / 255.0)
+        assert pieces is not None
+        start, marks = 0, []
+        for digit in chosen:
+            part = strokes[start : start + len(digit.strokes)]
+            start += len(digit.strokes)
+            marks.append(render(part, 16.0) / 255.0 >= 0.2)
+            self.assertGreater(best_match(pieces, marks[-1]), 0.95)
+        # The first digit's marks moved half their width right straddle two
+        # digits: no candidate matches them well.
+        columns = np.flatnonzero(marks[0].any(axis=0))
+        moved = np.roll(marks[0], (columns[-1] - columns[0]) // 2, axis=1)
+        self.assertLess(best_match(pieces, moved), 0.8)
+
+    def test_prints_its_figures(self):
+        """The study runs on the shipped sample and prints its figures."""
+        from studies import segments
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            status = segments.main(
+                ["--strokes", str(SAMPLE), "--writers", "train_w01,train_w02"]
+                + ["--gap", "apart", "--count", "3"]
+            )
+        self.assertEqual(status, 0)
+        self.assertIn("numbers with every digit among the candidates:", out.getvalue())
+
+
 def run() -> int:
     """Run every check; return the exit status (1 if any failed)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
