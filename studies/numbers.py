@@ -17,6 +17,7 @@ and read:
   drawn square and at its own proportions: how many are called "not a digit".
 
     python -m studies.numbers --strokes FILE --mnist DIR [--count 200] [--gui 60]
+        [--sheet canvas-misses.png]
 """
 
 from __future__ import annotations
@@ -71,8 +72,13 @@ def images(reader: NumberReader, numbers, gap, rng) -> tuple[float, float]:
     return right / len(numbers), float(np.median(times))
 
 
-def on_canvas(classifier: Classifier, numbers, rng) -> float:
-    """Exact-match rate of numbers replayed as mouse strokes on the window."""
+def on_canvas(classifier: Classifier, numbers, rng, sheet: str | None = None) -> float:
+    """Exact-match rate of numbers replayed as mouse strokes on the window.
+
+    With `sheet`, the canvas of each misread number (its boxes and tags as
+    the window draws them), the truth and the reading written above, is
+    saved as one PNG.
+    """
     from PySide6.QtWidgets import QApplication
 
     from lenet_gui.gui import MainWindow
@@ -85,6 +91,7 @@ def on_canvas(classifier: Classifier, numbers, rng) -> float:
     app.processEvents()
     transform = widget_transform(window.canvas)
     right = 0
+    misses: list = []
     for digits in numbers:
         window.canvas.clear()
         window.canvas.set_pen_width(_pen(len(digits)))
@@ -92,10 +99,35 @@ def on_canvas(classifier: Classifier, numbers, rng) -> float:
         replay(window.canvas, strokes, transform)
         reading = window.reading()
         truth = "".join(str(d.label) for d in digits)
-        right += reading is not None and reading["text"] == truth
+        ok = reading is not None and reading["text"] == truth
+        right += ok
+        if sheet and not ok:
+            said = None if reading is None else reading["text"]
+            misses.append((window.canvas.grab().toImage(), f"{truth} read {said!r}"))
     window.hide()
     window.deleteLater()
+    if sheet:
+        _save_sheet(misses, sheet)
     return right / len(numbers)
+
+
+def _save_sheet(misses: list, path: str, side: int = 300) -> None:
+    """Save the canvases of misread numbers, four to a row, titled, as a PNG."""
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    columns = 4
+    rows = max(1, -(-len(misses) // columns))
+    out = QImage(side * columns, side * rows, QImage.Format.Format_RGB32)
+    out.fill(QColor(128, 128, 128))
+    painter = QPainter(out)
+    painter.setFont(QFont("Sans", 11))
+    for k, (image, title) in enumerate(misses):
+        x, y = (k % columns) * side, (k // columns) * side
+        painter.drawImage(x, y, image.scaled(side - 4, side - 4))
+        painter.setPen(QColor(0, 120, 0))
+        painter.drawText(x + 4, y + 16, title)
+    painter.end()
+    out.save(path)
 
 
 def singles(reader: NumberReader, digits: list[PenDigit], rng) -> tuple[float, float]:
@@ -150,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--gui", type=int, default=60)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--sheet", help="save the canvases of numbers misread on the window here (PNG)"
+    )
     args = parser.parse_args(argv)
     use_one_thread()
     rng = np.random.default_rng(args.seed)
@@ -166,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.gui:
         numbers = _numbers(digits, args.gui, (2, 4), rng)
-        rate = on_canvas(reader.classifier, numbers, rng)
+        rate = on_canvas(reader.classifier, numbers, rng, args.sheet)
         print(
             f"numbers of 2-4 digits replayed on the canvas: {rate:.1%} exact "
             f"(n={len(numbers)})"
