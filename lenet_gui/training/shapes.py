@@ -4,8 +4,8 @@
 in 0..1, y down) where the box is a character's cell: a dot stays a small
 dot and a dash a thin line, so they keep their size relative to the pen
 when the box is scaled to paper pixels. Marks that handwriting shares with
-digits are never drawn: a plain circle (0), an upright bar or bracket (1),
-an S-curve (5). numpy only.
+digits are never drawn: a plain circle (0), an upright bar or a round
+bracket (1), an S-curve (5). numpy only.
 """
 
 from __future__ import annotations
