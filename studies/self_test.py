@@ -4,7 +4,9 @@ A quick run of ``python -m studies.real_digits`` on the pen digits shipped
 for the tests (four writers' digits drawn offline and, for a few, with mouse
 events on the real window), its messages, its folds and the pooling of their
 readings: a broken option or a renamed row shows up here, in seconds,
-instead of at the end of a long run.
+instead of at the end of a long run. The not-a-digit study
+(``python -m studies.non_digits``) runs on the same sample, one drawing of
+each kind, without MNIST.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 
 from lenet_gui.files.stroke_files import PenDigit, load_pen_digits
 from lenet_gui.network.weights import BUNDLED_WEIGHTS
-from studies import real_digits, real_folds, real_readings
+from studies import non_digits, real_digits, real_folds, real_readings
 
 SAMPLE = (
     Path(__file__).resolve().parents[1]
@@ -197,6 +199,33 @@ class SegmentsStudy(unittest.TestCase):
             )
         self.assertEqual(status, 0)
         self.assertIn("numbers with every digit among the candidates:", out.getvalue())
+
+
+class NonDigits(unittest.TestCase):
+    """``python -m studies.non_digits`` on the sample, without MNIST."""
+
+    def test_prints_every_row_and_writes_the_sheets(self):
+        """Letters seen and unseen, words, marks, real digits, two contact sheets."""
+        with tempfile.TemporaryDirectory() as scratch:
+            argv = ["--strokes", str(SAMPLE), "--mnist", scratch, "--no-mnist"]
+            argv += ["--holdout", "train_w01", "--count", "1", "--sheets", scratch]
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                status = non_digits.main(argv)
+            self.assertEqual(status, 0)
+            text = out.getvalue()
+            for row in (
+                "letters seen",
+                "letters unseen",
+                "words unseen",
+                "mark dot",
+                "marks",
+                "real digits, as in the numbers study",
+            ):
+                self.assertIn(row, text)
+            self.assertIn("(n=14)", text)  # the held-out writer's 14 digits
+            for name in ("refused-digits.png", "passed-non-digits.png"):
+                self.assertGreater((Path(scratch) / name).stat().st_size, 0)
 
 
 def run() -> int:

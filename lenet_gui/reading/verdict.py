@@ -1,15 +1,27 @@
 """Is it a digit at all? A small head on LeNet-5's own features says.
 
-LeNet-5 has ten outputs and always picks one, so a dot or a zig-zag gets a
-confident digit. The paper's answer was its RBF output units, whose distance
-to each digit's prototype can be large for a non-character; our network has
-a softmax output, so the same idea is learned instead: a small two-layer
-head reads the frozen network's C5 and F6 units and its ten logits (what
-the network itself computed for this input) and gives the probability that
-the input is not a digit. It was trained on real digits against
-non-digits drawn programmatically (shapes, scribbles, strokes, pieces of
-digits and digits glued together), by
-``python -m lenet_gui.training.verdict_cli``.
+LeNet-5 has ten outputs and always picks one, so a dot or a letter gets a
+confident digit. The paper's answer was its RBF output units: each measures
+the distance of F6 to one digit's prototype, and a non-character is far
+from all of them. Our network has a softmax output, so the same idea is
+added beside it: a small two-layer head reads what the frozen network
+computed for this input and gives the probability that it is not a digit.
+It reads
+
+- C5's 120 units, F6's 84 and the ten logits;
+- each of S4's 16 maps, its mean and its peak;
+- the ink's place in the input, as C1 sees it (where C1 differs from its
+  response to blank paper): its height and width and how much of that box
+  is inked, so a dot (a filled blob), a dash (a flat line) or a scribble
+  (a box full of ink) is seen for what it is;
+- and, inside the head, the paper's distances: F6's mean squared distance
+  to each digit's prototype (the mean F6 of real digits of that class) and
+  the smallest of them.
+
+It was trained on real digits (MNIST training images and pen digits)
+against non-digits drawn programmatically (letters and short words from
+stroke recipes, dots, dashes, shapes, symbols, pieces of digits and digits
+glued together), by ``python -m lenet_gui.training.verdict_cli``.
 
 The head's file, ``weights/not_digit.pt``, is a plain ``state_dict`` of
 tensors with the threshold chosen on real digits; it is read like the
@@ -31,6 +43,7 @@ from lenet_gui.files.bundled import bundled_file
 from lenet_gui.files.safe_read import RefusedFile, read_regular_file
 
 __all__ = [
+    "DISTANCES",
     "FEATURES",
     "HIDDEN",
     "NotDigitHead",
@@ -39,15 +52,24 @@ __all__ = [
     "load_head",
 ]
 
-#: The features read: C5's 120 units, F6's 84 and the 10 logits.
-FEATURES = 120 + 84 + 10
+#: The features read: C5's 120 units, F6's 84, the 10 logits, S4's 16
+#: means and 16 peaks, and the ink's height, width, fill and area in C1.
+FEATURES = 120 + 84 + 10 + 2 * 16 + 4
+#: Distances of F6 to the ten digit prototypes, and the smallest.
+DISTANCES = 11
 #: Units of the head's hidden layer.
-HIDDEN = 32
+HIDDEN = 48
 _LIMIT = 1 << 20
+# C1 differs from its response to blank paper by more than this where ink is
+# in reach of its 5 x 5 window.
+_TOUCHED = 0.02
 _KEYS = {
     "mean": (FEATURES,),
     "scale": (FEATURES,),
-    "hidden.weight": (HIDDEN, FEATURES),
+    "prototypes": (10, 84),
+    "distance_mean": (DISTANCES,),
+    "distance_scale": (DISTANCES,),
+    "hidden.weight": (HIDDEN, FEATURES + DISTANCES),
     "hidden.bias": (HIDDEN,),
     "out.weight": (1, HIDDEN),
     "out.bias": (1,),
@@ -59,11 +81,40 @@ class VerdictError(ValueError):
     """The head's file cannot be used; the message says why."""
 
 
+def _ink_extent(c1: torch.Tensor) -> torch.Tensor:
+    """Return the ink's height, width, fill and area as C1 sees it, (N, 4).
+
+    The corner units of every C1 map read the input's frame, which is blank
+    paper, so their median is each map's response to no ink; units that differ from
+    it have ink in their window. Height and width count such rows and
+    columns, as fractions of C1's side; fill is the share of their box that
+    is touched; area the share of all units.
+    """
+    corners = c1[:, :, [0, 0, -1, -1], [0, -1, 0, -1]]
+    blank = corners.median(dim=2).values[:, :, None, None]
+    touched = ((c1 - blank).abs() > _TOUCHED).any(dim=1).float()
+    side = float(touched.shape[-1])
+    rows = touched.amax(dim=2).sum(dim=1)
+    cols = touched.amax(dim=1).sum(dim=1)
+    area = touched.sum(dim=(1, 2))
+    fill = area / (rows * cols).clamp_min(1.0)
+    return torch.stack([rows / side, cols / side, fill, area / side**2], dim=1)
+
+
 def features(activations: dict[str, torch.Tensor]) -> torch.Tensor:
     """Return the (N, FEATURES) features the head reads, from a batch's activations."""
+    s4 = activations["S4"].flatten(2)
     return torch.cat(
-        [activations["C5"], activations["F6"], activations["output"]], dim=1
-    )
+        [
+            activations["C5"],
+            activations["F6"],
+            activations["output"],
+            s4.mean(dim=2),
+            s4.amax(dim=2),
+            _ink_extent(activations["C1"]),
+        ],
+        dim=1,
+    ).float()
 
 
 class NotDigitHead(nn.Module):
@@ -79,14 +130,29 @@ class NotDigitHead(nn.Module):
         super().__init__()
         self.register_buffer("mean", torch.zeros(FEATURES))
         self.register_buffer("scale", torch.ones(FEATURES))
+        self.register_buffer("prototypes", torch.zeros(10, 84))
+        self.register_buffer("distance_mean", torch.zeros(DISTANCES))
+        self.register_buffer("distance_scale", torch.ones(DISTANCES))
         self.register_buffer("threshold", torch.tensor(0.5))
-        self.hidden = nn.Linear(FEATURES, HIDDEN)
+        self.hidden = nn.Linear(FEATURES + DISTANCES, HIDDEN)
         self.out = nn.Linear(HIDDEN, 1)
+
+    def distances(self, x: torch.Tensor) -> torch.Tensor:
+        """Return F6's mean squared distance to each prototype and the least, (N, 11).
+
+        The paper's RBF output units computed the same distances.
+        """
+        f6 = x[:, 120:204]
+        d = ((f6[:, None, :] - self.get_buffer("prototypes")[None]) ** 2).mean(dim=2)
+        return torch.cat([d, d.amin(dim=1, keepdim=True)], dim=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return the (N,) logits of "not a digit" for (N, FEATURES) features."""
         z = (x - self.get_buffer("mean")) / self.get_buffer("scale")
-        return self.out(torch.tanh(self.hidden(z)))[:, 0]
+        d = (self.distances(x) - self.get_buffer("distance_mean")) / self.get_buffer(
+            "distance_scale"
+        )
+        return self.out(torch.tanh(self.hidden(torch.cat([z, d], dim=1))))[:, 0]
 
     def probability(self, x: torch.Tensor) -> np.ndarray:
         """Return the (N,) float64 probability of "not a digit"."""
@@ -125,8 +191,9 @@ def load_head(path: Path | str | None = None) -> NotDigitHead:
             raise VerdictError(f"{path.name}: {key} is not of shape {shape}")
         if not value.is_floating_point() or not bool(torch.isfinite(value).all()):
             raise VerdictError(f"{path.name}: {key} holds values that are not numbers")
-    if not bool((state["scale"] > 0).all()):
-        raise VerdictError(f"{path.name}: scale must be positive")
+    for key in ("scale", "distance_scale"):
+        if not bool((state[key] > 0).all()):
+            raise VerdictError(f"{path.name}: {key} must be positive")
     if not 0.0 < float(state["threshold"]) < 1.0:
         raise VerdictError(f"{path.name}: threshold must lie between 0 and 1")
     head = NotDigitHead()

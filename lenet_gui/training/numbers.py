@@ -1,10 +1,9 @@
 """Numbers and non-digits drawn from pen strokes, for training and measuring.
 
 :func:`compose_number` lays pen digits side by side on the paper as one
-line, apart or touching; :func:`non_digit_strokes` draws things that are not
-digits: dots, dashes, crosses, triangles, squares, stars, spirals, waves,
-ticks, zig-zags, scribbles, and letter-like marks made of a few random
-strokes. Both give strokes in paper pixels, for
+line, apart or touching; :func:`non_digit_strokes` (from
+:mod:`lenet_gui.training.shapes`) draws marks that are not digits: dots,
+dashes, shapes, symbols and scribbles. Both give strokes in paper pixels, for
 :func:`lenet_gui.drawing.paper.render` or a mouse replay. numpy only.
 """
 
@@ -15,24 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from lenet_gui.files.stroke_files import PenDigit
+from lenet_gui.training.shapes import SHAPES, non_digit_strokes
 
 __all__ = ["SHAPES", "compose_number", "non_digit_strokes", "piece_of_digit"]
-
-#: The kinds of non-digit shapes drawn.
-SHAPES = (
-    "dot",
-    "dash",
-    "cross",
-    "triangle",
-    "square",
-    "star",
-    "spiral",
-    "wave",
-    "tick",
-    "zigzag",
-    "scribble",
-    "marks",
-)
 
 
 def compose_number(
@@ -120,76 +104,3 @@ def piece_of_digit(
     if not parts or sum(r.shape[0] for r in parts) < 3:
         return None
     return parts
-
-
-def non_digit_strokes(kind: str, rng: np.random.Generator) -> list[np.ndarray]:
-    """Strokes of one non-digit shape in a unit box (x, y in 0..1, y down).
-
-    Parameters
-    ----------
-    kind : str
-        One of :data:`SHAPES`.
-    rng : numpy.random.Generator
-        Source of the shape's proportions and wobble.
-    """
-    t = np.linspace(0.0, 1.0, 40)
-    if kind == "dot":
-        centre = rng.uniform(0.3, 0.7, 2)
-        angle = np.linspace(0, 2 * np.pi, 12)
-        radius = rng.uniform(0.01, 0.05)
-        strokes = [centre + radius * np.stack([np.cos(angle), np.sin(angle)], 1)]
-    elif kind == "dash":
-        # Never near vertical: a vertical bar is a 1.
-        tilt = rng.uniform(-0.6, 0.6)
-        half = rng.uniform(0.2, 0.5) * np.array([np.cos(tilt), np.sin(tilt)])
-        strokes = [np.stack([0.5 - half, 0.5 + half])]
-    elif kind == "cross":
-        a = rng.uniform(-0.3, 0.3) + (np.pi / 4 if rng.random() < 0.5 else 0.0)
-        strokes = []
-        for tilt in (a, a + np.pi / 2 + rng.uniform(-0.2, 0.2)):
-            half = rng.uniform(0.3, 0.45) * np.array([np.cos(tilt), np.sin(tilt)])
-            strokes.append(np.stack([0.5 - half, 0.5 + half]))
-    elif kind in ("triangle", "square", "star"):
-        corners = {"triangle": 3, "square": 4, "star": 5}[kind]
-        step = 2 if kind == "star" else 1
-        start = rng.uniform(0, 2 * np.pi)
-        k = (np.arange(corners + 1) * step) % corners
-        angle = start + 2 * np.pi * k / corners
-        reach = rng.uniform(0.3, 0.45, corners + 1)
-        reach[-1] = reach[0]
-        strokes = [0.5 + np.stack([reach * np.cos(angle), reach * np.sin(angle)], 1)]
-    elif kind == "spiral":
-        turns = rng.uniform(1.5, 3.0)
-        angle = 2 * np.pi * turns * np.linspace(0, 1, 80)
-        reach = 0.45 * np.linspace(0.05, 1, 80)
-        strokes = [0.5 + np.stack([reach * np.cos(angle), reach * np.sin(angle)], 1)]
-    elif kind == "wave":
-        waves = rng.uniform(1.0, 3.0)
-        y = 0.5 + rng.uniform(0.08, 0.25) * np.sin(2 * np.pi * waves * t)
-        strokes = [np.stack([0.05 + 0.9 * t, y], 1)]
-    elif kind == "tick":
-        corner = np.array([rng.uniform(0.3, 0.45), rng.uniform(0.6, 0.8)])
-        strokes = [
-            np.stack(
-                [
-                    [rng.uniform(0.05, 0.2), rng.uniform(0.35, 0.55)],
-                    corner,
-                    [rng.uniform(0.8, 0.95), rng.uniform(0.05, 0.25)],
-                ]
-            )
-        ]
-    elif kind == "zigzag":
-        n = int(rng.integers(4, 9))
-        xs = np.linspace(0.05, 0.95, n)
-        ys = np.where(np.arange(n) % 2 == 0, 0.3, 0.7) + rng.normal(0, 0.04, n)
-        strokes = [np.stack([xs, ys], 1)]
-    elif kind == "scribble":
-        n = int(rng.integers(8, 20))
-        strokes = [rng.uniform(0.05, 0.95, (n, 2))]
-    else:  # "marks": a letter-like cluster of a few straight or bent strokes
-        strokes = []
-        for _ in range(int(rng.integers(2, 5))):
-            n = int(rng.integers(2, 4))
-            strokes.append(rng.uniform(0.05, 0.95, (n, 2)))
-    wobble = rng.uniform(0.0, 0.02)
-    return [s + rng.normal(0.0, wobble, s.shape) for s in strokes]
