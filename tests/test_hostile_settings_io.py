@@ -156,3 +156,23 @@ def test_a_pipe_swapped_in_while_running_is_not_opened(settings_file, tmp_path):
     assert problem.startswith("Settings not saved: ")
     assert "not a regular file" in problem
     assert stat.S_ISFIFO(settings_file.lstat().st_mode)  # left as it was
+
+
+def test_a_read_only_config_folder_is_said_at_start(settings_file, monkeypatch):
+    """As root every folder is writable, so the check is isolated by a mock."""
+    from lenet_gui.gui import settings as module
+
+    real_access = os.access
+
+    def read_only(path, mode, **kwargs):
+        if Path(path) == settings_file.parent and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(module.os, "access", read_only)
+    settings = WindowSettings()
+    assert (
+        settings.problem
+        == f"Settings not saved: {settings_file.parent} cannot be written"
+    )
+    assert settings.load().pen_width == 21  # still read

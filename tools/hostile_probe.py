@@ -579,7 +579,7 @@ def run(case: Case) -> Outcome:
                 except ValueError:
                     problems.append("a JSON line that does not parse")
                     continue
-                if report.get("errors"):
+                if args[0] == "-c" and report.get("errors"):
                     problems.append("TRACEBACK in the window")
         if (folder / "owned").exists():
             problems.append("CODE RAN from a pickle")
