@@ -228,15 +228,16 @@ def weights_variants(folder: Path, kind: str) -> bytes:
     return buffer.getvalue()
 
 
-def disagreeing_zip() -> bytes:
-    """Weights whose zip central directory names other sizes than the entries."""
+def disagreeing_zip(claim: int) -> bytes:
+    """Return weights whose zip central directory claims `claim` bytes for an entry.
+
+    The local header and the data keep the true size; only the central
+    directory, which Python's zipfile reads, says otherwise.
+    """
     data = bytearray((REPO / "weights" / "lenet5.pt").read_bytes())
-    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
-        infos = archive.infolist()
     central = data.rindex(b"PK\x01\x02", 0, len(data))
-    # Claim 100 MB for the last entry in the central directory only.
-    data[central + 24 : central + 28] = struct.pack("<I", 100_000_000)
-    assert infos
+    data[central + 20 : central + 24] = struct.pack("<I", claim)  # compressed
+    data[central + 24 : central + 28] = struct.pack("<I", claim)  # uncompressed
     return bytes(data)
 
 
@@ -378,7 +379,10 @@ def cases() -> list[Case]:
         "weights shared storage": bytes_file(
             "w.pt", lambda f: weights_variants(f, "shared")
         ),
-        "weights zip disagrees": bytes_file("w.pt", lambda f: disagreeing_zip()),
+        "weights zip claims more": bytes_file(
+            "w.pt", lambda f: disagreeing_zip(100_000_000)
+        ),
+        "weights zip claims less": bytes_file("w.pt", lambda f: disagreeing_zip(3)),
         "weights pickle with code": bytes_file("w.pt", lambda f: pickle_with_code()),
         "weights fifo": special("fifo", "w.pt"),
         "weights dev zero": special("dev zero", "w.pt"),

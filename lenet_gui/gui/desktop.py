@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from lenet_gui.files.bundled import ICON_SIZES, bundled_file
 from lenet_gui.files.safe_read import RefusedFile, read_regular_file
 from lenet_gui.files.safe_write import describe, replace_files
+from lenet_gui.gui.ctrl_c import stops_on_ctrl_c
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -302,6 +303,7 @@ def _exec_argument(argument: str) -> str:
     return argument.replace("\\", "\\\\").replace("%", "%%")
 
 
+@stops_on_ctrl_c("python -m lenet_gui.desktop")
 def main(argv: list[str] | None = None) -> int:
     """Install or remove the desktop entry; return the exit status."""
     parser = argparse.ArgumentParser(
