@@ -12,9 +12,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from image_samples import grey_qimage, save
 
 from lenet_gui.gui.ctrl_c import INTERRUPTED
@@ -61,3 +63,60 @@ def test_ctrl_c_in_the_middle_of_predict_says_one_line(tmp_path):
     assert child.returncode == INTERRUPTED
     for line in lines:
         assert "file" in json.loads(line)
+
+
+def _wait_for_torch(child: subprocess.Popen, timeout: float) -> None:
+    """Return once the child has loaded torch's library (it is importing torch)."""
+    maps = Path(f"/proc/{child.pid}/maps")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            if "libtorch" in maps.read_text():
+                return
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise AssertionError("the command never loaded torch")
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc")
+@pytest.mark.parametrize(
+    ("module", "name", "args"),
+    [
+        (
+            "lenet_gui.adapt",
+            "lenet-adapt",
+            ["--strokes", "{sample}", "--output", "o.pt"],
+        ),
+        ("lenet_gui.evaluate", "lenet-evaluate", ["--data", "{mnist}"]),
+    ],
+)
+def test_ctrl_c_while_a_command_loads_torch_says_one_line(tmp_path, module, name, args):
+    data = REPO / "tests" / "data"
+    filled = [
+        a.format(
+            sample=data / "strokes" / "pendigits-sample.json", mnist=data / "mnist"
+        )
+        for a in args
+    ]
+    child = subprocess.Popen(
+        [sys.executable, "-m", module, *filled],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
+    try:
+        _wait_for_torch(child, TIMEOUT)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=TIMEOUT)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert "Traceback" not in err
+    assert err.splitlines()[-1] == f"{name}: stopped by Ctrl-C"
+    assert child.returncode == INTERRUPTED
+    assert list(tmp_path.iterdir()) == []  # nothing written
