@@ -610,14 +610,14 @@ def test_control_characters_in_the_name_keep_the_message_on_one_line(tmp_path):
     reason="needs a POSIX file system with UTF-8 names",
 )
 def test_file_name_that_is_not_utf8(tmp_path, digit):
+    """Such a name is read like any other: Qt decodes the bytes, not the name."""
     png = save(grey_qimage(digit), tmp_path / "digit.png").read_bytes()
     path = os.fsencode(tmp_path) + b"/latin1-\xe9t\xe9.png"
     with open(path, "wb") as stream:
         stream.write(png)
-    with pytest.raises(ImageFileError) as excinfo:
-        read_image(os.fsdecode(path))
-    assert "\n" not in str(excinfo.value)
-    assert "not valid UTF-8" in excinfo.value.reason
+    np.testing.assert_array_equal(
+        read_image(os.fsdecode(path)), read_image(tmp_path / "digit.png")
+    )
 
 
 UNREADABLE_CHILD = """

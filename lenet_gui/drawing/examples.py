@@ -11,13 +11,12 @@ work on them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, Stroke
+from lenet_gui.files.bounded_json import UnusableJson, read_json
 from lenet_gui.files.bundled import bundled_file
-from lenet_gui.files.safe_read import read_regular_file
 
 __all__ = ["EXAMPLES_FILE", "KINDS", "Example", "load_examples"]
 
@@ -25,6 +24,8 @@ __all__ = ["EXAMPLES_FILE", "KINDS", "Example", "load_examples"]
 EXAMPLES_FILE = bundled_file("resources/examples.json")
 # Largest examples file read: the 24 examples take 34 KB.
 _MAX_BYTES = 1 << 20
+# Deepest nesting read: examples need 4 (list, entry, strokes, points).
+_MAX_DEPTH = 8
 
 
 #: The kinds of example, in the order they are offered, with their titles.
@@ -69,8 +70,8 @@ def load_examples(path: Path = EXAMPLES_FILE) -> list[Example]:
     anything unreadable is skipped rather than raised.
     """
     try:
-        entries = json.loads(read_regular_file(path, _MAX_BYTES).decode("utf-8"))
-    except ValueError:  # refused, not UTF-8 or not JSON
+        entries = read_json(path, _MAX_BYTES, _MAX_DEPTH)
+    except UnusableJson:  # refused, not UTF-8, not JSON or nested too deep
         return []
     examples = []
     for entry in entries if isinstance(entries, list) else []:

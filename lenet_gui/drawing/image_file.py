@@ -26,7 +26,11 @@ How pixels become grey levels:
 
 Safeguards:
 
-* Files over :data:`MAX_FILE_BYTES` are refused before they are read.
+* Files over :data:`MAX_FILE_BYTES` are refused before they are read, and
+  only a regular file is read (never a named pipe or a device), once,
+  through :func:`~lenet_gui.files.safe_read.read_regular_file`; Qt decodes
+  those bytes from memory, so what was checked is what is decoded (Qt never
+  reopens the file by name, where something else may sit by then).
 * The size an image's header claims is checked before anything is decoded:
   over :data:`MAX_PIXELS` the file is refused (a small file can claim a
   gigantic image, a "decompression bomb"). Formats whose header gives no
@@ -59,17 +63,17 @@ from __future__ import annotations
 
 import math
 import os
-import struct
 import threading
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader
 
-from lenet_gui.files.jpeg_budget import JpegRefused, check_jpeg, end_of_scan
+from lenet_gui.files.jpeg_budget import JpegRefused, check_jpeg
 from lenet_gui.files.safe_read import RefusedFile, read_regular_file
 from lenet_gui.files.svg_budget import SvgRefused, check_svg
+from lenet_gui.files.truncated_images import is_truncated
 from lenet_gui.imaging.photo import extract_ink
 
 __all__ = [
@@ -93,6 +97,8 @@ MAX_FILE_BYTES = 256 * 2**20
 # Qt's allocation limit in MiB: an image of MAX_PIXELS in the deepest format
 # Qt's common decoders produce (RGBA64, 16-bit PNG and TIFF) must fit.
 _ALLOCATION_LIMIT_MB = math.ceil(MAX_PIXELS * 8 / 2**20)
+# Formats under their other names, as a file's suffix may name them.
+_FORMAT_NAMES = {"JPG": "JPEG", "JFIF": "JPEG", "TIF": "TIFF"}
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 # The application made for the SVG renderer's fonts, kept alive.
 _FONT_APPLICATION: list[QGuiApplication] = []
@@ -162,17 +168,53 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
         file and says why.
     """
     data = _read_bytes(path)
-    if not _utf8_name(path):
-        # Qt names files by QString, which cannot carry such bytes.
-        raise ImageFileError(
-            path, "the file name is not valid UTF-8, so Qt cannot open it; rename it"
-        )
-    # Qt reads the file again itself: a reader on a QBuffer does not own it, and
-    # some handlers (TIFF) still use the device while the reader is destroyed.
-    reader = QImageReader(os.fspath(path))
+    # Decoded from the bytes just read, never by name: Qt reopening the file
+    # would read whatever sits there by then (a named pipe swapped in blocks
+    # the decoder for ever), not what was checked.
+    buffer = QBuffer()
+    buffer.setData(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = _reader_for(buffer, path)
+    try:
+        return _grey_levels(_decode(path, data, reader))
+    finally:
+        _release(reader)
+        buffer.close()
+
+
+def _reader_for(buffer: QBuffer, path: str | os.PathLike[str]) -> QImageReader:
+    """Return a reader of `buffer`, choosing its format as Qt does for a file.
+
+    The format the name's suffix names is tried first, if that format's
+    reader accepts the content (TGA has no signature; a TGA's first bytes
+    pass for an icon's); otherwise the content decides (a PNG named
+    ``.jpg`` is read as a PNG).
+    """
+    suffix = Path(os.fspath(path)).suffix[1:].lower()
+    if suffix and suffix in image_formats():
+        by_suffix = QImageReader(buffer, QByteArray(suffix.encode("ascii")))
+        if by_suffix.canRead():
+            return by_suffix
+        _release(by_suffix)
+        buffer.seek(0)
+    return QImageReader(buffer)
+
+
+def _release(reader: QImageReader) -> None:
+    """End `reader`'s format handler now, while its device is still alive.
+
+    A handler may use the device while it is destroyed (TIFF's does), and the
+    reader may outlive this call (a traceback holds it), so it is ended here.
+    """
+    reader.setDevice(None)  # type: ignore[arg-type]  # Qt's nullptr; stubs omit it
+
+
+def _decode(path: str | os.PathLike[str], data: bytes, reader: QImageReader) -> QImage:
+    """Return the image `reader` decodes from `data`, within every safeguard."""
     if not reader.canRead():
         raise ImageFileError(path, _unreadable_reason(path, reader))
     name = bytes(reader.format().data()).decode("ascii", "replace").upper()
+    name = _FORMAT_NAMES.get(name, name)  # as named by a suffix: "jpg", "tif"
     if name in ("SVG", "SVGZ"):
         # Before reader.size(): Qt parses the whole document to tell it.
         _check_svg(path, data)
@@ -195,7 +237,7 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
             check_jpeg(data, size.width() * size.height())
         except JpegRefused as error:
             raise ImageFileError(path, str(error)) from None
-    if _is_truncated(data):
+    if is_truncated(data):
         raise ImageFileError(
             path, f"the {name} file is truncated (it ends before the image data)"
         )
@@ -219,6 +261,7 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
             Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
+    return image
     return _grey_levels(image)
 
 
@@ -329,14 +372,6 @@ def _gui_application() -> bool:
     return True
 
 
-def _utf8_name(path: str | os.PathLike[str]) -> bool:
-    try:
-        os.fsencode(path).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _unreadable_reason(path: str | os.PathLike[str], reader: QImageReader) -> str:
     """Return why Qt finds no image in a file that Python could read."""
     if reader.error() == QImageReader.ImageReaderError.UnsupportedFormatError:
@@ -378,107 +413,3 @@ def _channels(image: QImage, dtype: type[np.generic], count: int) -> np.ndarray:
         height, image.bytesPerLine() // itemsize
     )
     return rows[:, : width * count].reshape(height, width, count)
-
-
-def _is_truncated(data: bytes) -> bool:
-    """Whether a JPEG, BMP or GIF ends before its (first) image does.
-
-    Qt decodes these three from partial data without an error; the other
-    formats fail on their own. Other data returns False.
-    """
-    if data.startswith(b"\xff\xd8"):
-        return _jpeg_is_truncated(data)
-    if data.startswith(b"BM"):
-        return _bmp_is_truncated(data)
-    if data.startswith(b"GIF8"):
-        return _gif_is_truncated(data)
-    return False
-
-
-def _jpeg_is_truncated(data: bytes) -> bool:
-    """Whether the JPEG ends before its end-of-image marker (EOI).
-
-    Walks the markers from after SOI, skipping segments by their length (so
-    the EOI of an embedded EXIF thumbnail does not count) and entropy-coded
-    scans up to the next real marker. Bytes after the EOI are allowed: some
-    cameras append data there.
-    """
-    end = len(data)
-    i = 2
-    while i + 1 < end:
-        if data[i] != 0xFF:
-            # Garbage between segments: libjpeg skips to the next marker too.
-            i = data.find(b"\xff", i)
-            if i < 0:
-                return True
-            continue
-        marker = data[i + 1]
-        if marker == 0xD9:
-            return False
-        if marker == 0xFF:  # fill byte before a marker
-            i += 1
-        elif marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without length
-            i += 2
-        else:
-            if i + 4 > end:
-                return True
-            i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
-            if marker == 0xDA:  # start of scan: entropy-coded data follows
-                i = end_of_scan(data, i)
-    return True
-
-
-def _bmp_is_truncated(data: bytes) -> bool:
-    """Whether an uncompressed BMP holds fewer bytes than its rows need.
-
-    Compressed (RLE) bitmaps have no fixed size and are left to Qt.
-    """
-    if len(data) < 26:
-        return True
-    offset, header_size = struct.unpack_from("<II", data, 10)
-    if header_size == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes, no compression
-        width, height, _, bits = struct.unpack_from("<HHHH", data, 18)
-        compression = 0
-    else:
-        if len(data) < 34:
-            return True
-        width, height, _, bits, compression = struct.unpack_from("<iiHHI", data, 18)
-    if compression not in (0, 3, 6):  # BI_RGB, BI_BITFIELDS, BI_ALPHABITFIELDS
-        return False
-    row_bytes = (abs(width) * bits + 31) // 32 * 4
-    return len(data) < offset + row_bytes * abs(height)
-
-
-def _gif_is_truncated(data: bytes) -> bool:
-    """Whether a GIF ends before the data of its first frame does."""
-    end = len(data)
-    if end < 13:
-        return True
-    i = 13 + _colour_table_bytes(data[10])
-    while i < end:
-        block = data[i]
-        if block == 0x21:  # extension: label, then sub-blocks
-            i = _skip_sub_blocks(data, i + 2)
-        elif block == 0x2C:  # image descriptor, colour table, LZW code size
-            if i + 10 > end:
-                return True
-            i += 10 + _colour_table_bytes(data[i + 9])
-            return _skip_sub_blocks(data, i + 1) > end
-        else:  # trailer before any image, or junk: Qt reports either
-            return False
-    return True
-
-
-def _colour_table_bytes(flags: int) -> int:
-    """Size of the colour table a GIF screen or image descriptor announces."""
-    return 3 << ((flags & 0x07) + 1) if flags & 0x80 else 0
-
-
-def _skip_sub_blocks(data: bytes, i: int) -> int:
-    """Index after the GIF sub-block chain at `i`; past the end if it is cut."""
-    while i < len(data):
-        size = data[i]
-        i += 1 + size
-        if size == 0:
-            return i
-    return len(data) + 1

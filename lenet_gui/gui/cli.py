@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping
 from typing import NoReturn
 
+from lenet_gui.gui.ctrl_c import stops_on_ctrl_c
 from lenet_gui.gui.system_libraries import (
     XCB_LIBRARIES,
     missing_packages,
@@ -163,6 +164,7 @@ def xcb_cursor_missing(
     return False
 
 
+@stops_on_ctrl_c("lenet-gui")
 def main(argv: list[str] | None = None) -> int:
     """Start the LeNet-5 Explorer window, or print predictions for files."""
     try:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from lenet_gui.files.bundled import ICON_SIZES, bundled_file
 from lenet_gui.files.safe_read import RefusedFile, read_regular_file
 from lenet_gui.files.safe_write import describe, replace_files
+from lenet_gui.gui.ctrl_c import stops_on_ctrl_c
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -67,15 +68,22 @@ def app_icon() -> QIcon:
     Qt picks the bitmap nearest the size it needs (title bar, task bar,
     window switcher), so each size looks as drawn (16 and 32 px are drawn
     on their own pixel grid) rather than scaled down from one large image.
-    A missing file leaves that size out rather than stopping the app.
+    A missing or unusable file leaves that size out rather than stopping
+    the app. Each is read once through the bounded regular-file reader and
+    decoded from memory: Qt given the name would read the file again
+    whenever it draws that size, whatever sits there by then.
     """
-    from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QIcon, QImage, QPixmap
 
     icon = QIcon()
     for size in ICON_SIZES:
         path = bundled_file(f"resources/icons/{APP_ID}-{size}.png")
-        if path.is_file():
-            icon.addFile(str(path))
+        try:
+            image = QImage.fromData(read_regular_file(path, _MAX_BUNDLED))
+        except RefusedFile:
+            continue
+        if not image.isNull():
+            icon.addPixmap(QPixmap.fromImage(image))
     return icon
 
 
@@ -295,6 +303,7 @@ def _exec_argument(argument: str) -> str:
     return argument.replace("\\", "\\\\").replace("%", "%%")
 
 
+@stops_on_ctrl_c("python -m lenet_gui.desktop")
 def main(argv: list[str] | None = None) -> int:
     """Install or remove the desktop entry; return the exit status."""
     parser = argparse.ArgumentParser(

@@ -1,11 +1,21 @@
 """What the window remembers between sessions: geometry, pen, layer, theme, folder.
 
 The settings live in one INI file, :func:`settings_path` (on Linux the very
-file ``QSettings("lenet-gui", "LeNet-5 Explorer")`` uses). It is handed to
-Qt only once it proves a regular file of sane size: Qt opens whatever is
-there, so a FIFO would hang the start-up for ever, a symlink to a device
-would be read from and written to, and ``/dev/zero`` would be read until
-memory runs out. Otherwise the window runs on its defaults, saves nothing,
+file ``QSettings("lenet-gui", "LeNet-5 Explorer")`` uses). Qt never opens
+that file itself: left to it, QSettings opens whatever sits under the name,
+at start and again whenever it syncs, and reads it whole, with no size cap,
+blocking (a named pipe hangs the window for ever, ``/dev/zero`` is read
+until memory runs out, a huge file is read whole, a symlink to a device is
+read from and written to). INI has no nesting, so depth is no danger there.
+So the file is read once, as bytes, by the bounded regular-file reader
+(:func:`~lenet_gui.files.safe_read.read_regular_file`, at most
+:data:`MAX_SETTINGS_BYTES`), and Qt parses a private copy of those bytes.
+Saving takes the file as it is then (another window may have saved since),
+applies only the values this window changed, and replaces the file whole
+(:func:`~lenet_gui.files.safe_write.write_file`): a full disk or an
+unwritable folder leaves the old file as it was and is said in one line.
+
+When the file cannot be used the window runs on its defaults, saves nothing,
 and says why in the status bar (:attr:`WindowSettings.problem`).
 
 Every value read is checked for its type and range: a value another version
@@ -15,15 +25,21 @@ back to the default and never stops the window from opening.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+import shutil
 import stat
 import sys
+import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.files.safe_write import describe, write_file
 from lenet_gui.gui.theme import THEMES
 
 __all__ = [
@@ -113,22 +129,90 @@ class WindowSettings:
     Attributes
     ----------
     problem : str or None
-        Why the settings file is not used this session (nothing is read or
-        saved), in one line; None when it is used.
+        Why the settings file is not used this session, or why the last
+        save failed, in one line; None when all is well.
     """
 
     def __init__(self) -> None:
         self.problem: str | None = None
         self._settings: QSettings | None = None
+        self._path: Path | None = None
+        self._copies: Path | None = None
+        self._names = itertools.count()
+        # What this window set, to apply over the file as it is when saved.
+        self._changed: dict[str, object] = {}
         if sys.platform == "win32":
             self._settings = QSettings(*SETTINGS_SCOPE)  # the registry: no file
             return
         path = settings_path()
         problem = settings_problem(path)
         if problem is None:
-            self._settings = QSettings(os.fspath(path), QSettings.Format.IniFormat)
-        else:
+            try:
+                data = _read_settings(path)
+                self._copies = Path(tempfile.mkdtemp(prefix="lenet-gui-"))
+                weakref.finalize(self, shutil.rmtree, self._copies, True)
+                self._settings = self._parsed(data)
+            except RefusedFile as refused:
+                problem = f"{path} {refused.reason}"
+            except OSError as error:
+                problem = f"no private copy of {path} ({describe(error)})"
+        if problem is not None:
+            self._settings = None
             self.problem = f"Settings not loaded or saved: {problem}"
+            return
+        self._path = path
+        folder = _unwritable_folder(path)
+        if folder is not None:
+            self.problem = f"Settings not saved: {folder} cannot be written"
+
+    def _parsed(self, data: bytes) -> QSettings:
+        """Return settings parsed by Qt from a private copy of `data`."""
+        assert self._copies is not None
+        # A new name each time: Qt caches what it parsed by file name.
+        copy = self._copies / f"{next(self._names)}.conf"
+        copy.write_bytes(data)
+        return QSettings(os.fspath(copy), QSettings.Format.IniFormat)
+
+    def _set(self, key: str, value: object) -> None:
+        if self._settings is not None:
+            self._settings.setValue(key, value)
+            self._changed[key] = value
+
+    def _write(self) -> str | None:
+        """Save the values changed to the file, whole; return why not, or None."""
+        if self._settings is None:
+            return None
+        if self._path is None:  # the registry
+            self._settings.sync()
+            return None
+        if not self._changed:
+            return None
+        path = self._path
+        try:
+            problem = settings_problem(path)
+            if problem is not None:
+                raise RefusedFile(problem, "special")
+            current = self._parsed(_read_settings(path))
+            for key, value in self._changed.items():
+                current.setValue(key, value)
+            current.sync()
+            if current.status() != QSettings.Status.NoError:
+                raise OSError(0, "Qt could not write its copy")
+            data = read_regular_file(current.fileName(), MAX_SETTINGS_BYTES)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_file(path, data)
+        except RefusedFile as refused:
+            return self._failed(f"{refused.reason}")
+        except OSError as error:
+            return self._failed(f"cannot write {path} ({describe(error)})")
+        self._changed.clear()
+        return None
+
+    def _failed(self, reason: str) -> str:
+        self.problem = f"Settings not saved: {_one_line(reason)}"
+        # Said where it can still be seen: the window may be closing.
+        print(self.problem, file=sys.stderr)
+        return self.problem
 
     # -- reading, whatever the file holds ----------------------------------------
 
@@ -178,23 +262,19 @@ class WindowSettings:
 
         The theme is remembered when it is chosen (:meth:`remember_theme`).
         """
-        settings = self._settings
-        if settings is None:
-            return
         for key, value in (
             ("window/geometry", remembered.geometry),
             ("window/splitter", remembered.splitter),
             ("canvas/pen_width", remembered.pen_width),
         ):
             if value is not None:
-                settings.setValue(key, value)
-        settings.setValue("view/layer", remembered.layer or "")
-        settings.sync()
+                self._set(key, value)
+        self._set("view/layer", remembered.layer or "")
+        self._write()
 
     def remember_theme(self, name: str) -> None:
         """Remember the theme chosen."""
-        if self._settings is not None:
-            self._settings.setValue("view/theme", name)
+        self._set("view/theme", name)
 
     def flag(self, key: str, default: bool) -> bool:
         """Return the yes-or-no setting `key` (``"tour/offered"``), else `default`."""
@@ -207,9 +287,8 @@ class WindowSettings:
 
     def remember_flag(self, key: str, value: bool) -> None:
         """Remember the yes-or-no setting `key` (written at once)."""
-        if self._settings is not None:
-            self._settings.setValue(key, value)
-            self._settings.sync()
+        self._set(key, value)
+        self._write()
 
     def number(self, key: str) -> float | None:
         """Return the number remembered as `key`; None when none usable is."""
@@ -217,8 +296,7 @@ class WindowSettings:
 
     def remember_number(self, key: str, value: float) -> None:
         """Remember the number `key`."""
-        if self._settings is not None:
-            self._settings.setValue(key, value)
+        self._set(key, value)
 
     def last_folder(self) -> str:
         """Return the folder a file was last opened from or saved to.
@@ -237,5 +315,34 @@ class WindowSettings:
 
     def remember_folder(self, path: str) -> None:
         """Remember the folder of a file just opened or saved."""
-        if self._settings is not None:
-            self._settings.setValue("files/last_dir", str(Path(path).parent))
+        self._set("files/last_dir", str(Path(path).parent))
+
+
+def _read_settings(path: Path) -> bytes:
+    """Return the settings file's bytes, bounded; none when there is no file."""
+    try:
+        return read_regular_file(path, MAX_SETTINGS_BYTES)
+    except RefusedFile as refused:
+        if refused.missing:
+            return b""
+        raise
+
+
+def _unwritable_folder(path: Path) -> Path | None:
+    """Return the folder that stops `path` being saved, if one plainly does.
+
+    The nearest folder on the path that exists must be writable (a folder
+    still missing is made on saving). As root only a read-only disk stops a
+    save; anything else shows when the save is tried.
+    """
+    for folder in path.parents:
+        try:
+            if folder.is_dir():
+                return None if os.access(folder, os.W_OK) else folder
+        except OSError:
+            return folder
+    return None
+
+
+def _one_line(text: str) -> str:
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
