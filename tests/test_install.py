@@ -58,9 +58,9 @@ RUNTIME_FILES = [
 ]
 SCRIPTS = {
     "lenet-gui": "lenet_gui.gui.cli:main",
-    "lenet-train": "lenet_gui.training.train_cli:main",
-    "lenet-evaluate": "lenet_gui.training.evaluate_cli:main",
-    "lenet-adapt": "lenet_gui.training.adapt_cli:main",
+    "lenet-train": "lenet_gui.train:main",
+    "lenet-evaluate": "lenet_gui.evaluate:main",
+    "lenet-adapt": "lenet_gui.adapt:main",
 }
 TIMEOUT = 120  # seconds for one build or run; all of it takes about 30 s
 
