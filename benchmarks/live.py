@@ -37,7 +37,11 @@ BREAKDOWN = [
     (1, "canvas.to_array"),
     (1, "refresh (all)"),
     (2, "preprocess"),
+    (3, "to_ink"),
+    (3, "preprocess_ink"),
+    (2, "one_piece (one digit or several?)"),
     (2, FORWARD),
+    (2, "not-a-digit head"),
     (2, "PredictionLabel.set_prediction"),
     (2, "ProbabilityChart.set_probabilities"),
     (2, "NetworkInputView.set_input"),
@@ -54,6 +58,7 @@ BREAKDOWN = [
     (0, "total"),
 ]
 SETTERS = [key for depth, key in BREAKDOWN if depth == 2 and "." in key]
+READING = [FORWARD, "one_piece (one digit or several?)", "not-a-digit head"]
 PAINTS = [key for _, key in BREAKDOWN if key.startswith("paint:")]
 
 
@@ -68,10 +73,12 @@ def _instrumented(window) -> list[tuple[object, str, str]]:
     All public: the session's ``refresh``, the classifier's ``predict`` and
     ``classify_input``, the widgets' setters and the views' ``paintEvent``
     (pyqtgraph views paint in ``paintEvent`` of the view, for its viewport).
-    Wrapping a method of an instance leaves the classes untouched.
+    Wrapping a method of an instance leaves the classes untouched; the
+    reader's functions are wrapped where it looks them up, and put back.
     """
     from PySide6.QtWidgets import QLabel
 
+    import lenet_gui.reading.number as number
     from benchmarks.driver import find_views
     from lenet_gui.gui.widgets import PredictionLabel, ProbabilityChart
 
@@ -79,6 +86,11 @@ def _instrumented(window) -> list[tuple[object, str, str]]:
     maps = find_views(window)["feature_maps"].parentWidget()
     return [
         (window.session, "refresh", "refresh (all)"),
+        # The reading path: the reader's own calls, by the names it uses.
+        (number, "to_ink", "to_ink"),
+        (number, "preprocess_ink", "preprocess_ink"),
+        (number, "one_piece", "one_piece (one digit or several?)"),
+        (number.NotDigitHead, "probability", "not-a-digit head"),
         (window.canvas, "to_array", "canvas.to_array"),
         (window.session.network.classifier, "predict", "predict"),
         (window.session.network.classifier, "classify_input", FORWARD),
@@ -113,15 +125,25 @@ class _Stopwatches:
 
             return wrapper
 
+        # Modules and classes hold their functions themselves: those are put
+        # back; on an instance, removing the wrapper uncovers its class's.
         self._wrappers = [
-            (obj, name, timed(key, getattr(obj, name))) for obj, name, key in targets
+            (
+                obj,
+                name,
+                timed(key, getattr(obj, name)),
+                getattr(obj, "__dict__", {}).get(name),
+            )
+            for obj, name, key in targets
         ]
 
     def wrap(self, on: bool) -> None:
         """Put the timers in place, or take them away."""
-        for obj, name, wrapper in self._wrappers:
+        for obj, name, wrapper, own in self._wrappers:
             if on:
                 setattr(obj, name, wrapper)
+            elif own is not None:
+                setattr(obj, name, own)
             elif name in getattr(obj, "__dict__", {}):
                 delattr(obj, name)
 
@@ -274,11 +296,15 @@ def _derive(row: dict) -> dict:
     """Add the breakdown's derived steps to one broken-down sample."""
     r = dict(row)
     get = r.get
-    # The session calls predict, which preprocesses and calls classify_input.
-    r["preprocess"] = get("predict", 0.0) - get(FORWARD, 0.0)
+    # The session reads the drawing: ink, framing, one digit or several, the
+    # forward pass and the not-a-digit head (predict, if a version calls it,
+    # holds the framing and the forward pass).
+    framing = get("to_ink", 0.0) + get("preprocess_ink", 0.0)
+    r["preprocess"] = framing or get("predict", 0.0) - get(FORWARD, 0.0)
+    reading = sum(get(k, 0.0) for k in READING) + r["preprocess"]
     refresh = get("refresh (all)", 0.0)
     r["refresh: other (Python glue)"] = (
-        refresh - get("predict", 0.0) - sum(get(k, 0.0) for k in SETTERS)
+        refresh - reading - sum(get(k, 0.0) for k in SETTERS)
     )
     r["mouse event: canvas ink + dispatch"] = (
         r["mouse event (stroke ink + refresh)"] - refresh - get("canvas.to_array", 0.0)

@@ -108,9 +108,11 @@ def read_levels(
         full = 1.0 if a.dtype.kind == "b" else float(np.iinfo(a.dtype).max)
         # Extremes of the raw integers cost a fraction of the float pass.
         lo, hi = float(a.min()) / full, float(a.max()) / full
-        x = a.astype(np.float32)
         if full != 1.0:
-            x *= np.float32(1.0 / full)
+            # Converted and scaled in one pass: the numbers of astype then *=.
+            x = np.multiply(a, np.float32(1.0 / full), dtype=np.float32)
+        else:
+            x = a.astype(np.float32)
         return x, None, lo, hi
     return _float_levels(a)
 

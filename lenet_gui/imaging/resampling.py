@@ -12,6 +12,8 @@ Only numpy is used here.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["resample", "scaled", "taps"]
@@ -116,4 +118,19 @@ def scaled(image: np.ndarray, scale: float, size: tuple[int, int]) -> np.ndarray
         The scaled image, of shape `size`.
     """
     h, w = image.shape
-    return resample(image, taps(h, size[0], scale, 0.0), taps(w, size[1], scale, 0.0))
+    return resample(
+        image, _aligned_taps(h, size[0], scale), _aligned_taps(w, size[1], scale)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _aligned_taps(n_in: int, n_out: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``taps(n_in, n_out, scale, 0.0)``, kept for the next call, read-only.
+
+    A digit being drawn keeps its box size for many updates in a row, so the
+    same weights are asked for again and again.
+    """
+    index, weight = taps(n_in, n_out, scale, 0.0)
+    index.setflags(write=False)
+    weight.setflags(write=False)
+    return index, weight

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from lenet_gui.imaging.preprocess import preprocess
+from lenet_gui.network.inference import InferencePass
 from lenet_gui.network.model import (
     Ablation,
     LayerSummary,
@@ -118,6 +119,7 @@ class Classifier:
         source: Path | None = None,
     ) -> None:
         self._model = model.eval()
+        self._pass = InferencePass(self._model)
         self.metadata = dict(metadata or {})
         self.source = source
 
@@ -262,9 +264,7 @@ class Classifier:
         x = torch.from_numpy(np.ascontiguousarray(network_input, dtype=np.float32))
         side = self.spec.input_size
         with torch.inference_mode():
-            logits, activations = self._model.forward_with_activations(
-                x.view(1, 1, side, side), ablation
-            )
+            logits, activations = self._pass(x.view(1, 1, side, side), ablation)
         arrays = {name: value[0].numpy() for name, value in activations.items()}
         probabilities = _softmax(logits, self.temperature)[0]
         return Prediction(
@@ -284,7 +284,7 @@ class Classifier:
         x = torch.from_numpy(np.ascontiguousarray(network_inputs, dtype=np.float32))
         side = self.spec.input_size
         with torch.inference_mode():
-            logits = self._model(x.view(-1, 1, side, side), ablation)
+            logits, _ = self._pass(x.view(-1, 1, side, side), ablation)
         return _softmax(logits, self.temperature)
 
     def outputs(
@@ -299,9 +299,7 @@ class Classifier:
         x = torch.from_numpy(np.ascontiguousarray(network_inputs, dtype=np.float32))
         side = self.spec.input_size
         with torch.inference_mode():
-            logits, activations = self._model.forward_with_activations(
-                x.view(-1, 1, side, side), ablation
-            )
+            logits, activations = self._pass(x.view(-1, 1, side, side), ablation)
         return _softmax(logits, self.temperature), dict(activations)
 
 

@@ -236,6 +236,16 @@ class LeNet5(nn.Module):
         logits = self._run(x, activations, self._ablation_indices(ablation))
         return logits, activations
 
+    def ablation_indices(self, ablation: Ablation | None) -> dict[str, Tensor] | None:
+        """Check an ablation and return its indices as tensors, None if empty.
+
+        Raises
+        ------
+        KeyError, IndexError, ValueError, TypeError
+            As :meth:`forward_with_activations` says.
+        """
+        return self._ablation_indices(ablation)
+
     def _ablation_indices(self, ablation: Ablation | None) -> dict[str, Tensor] | None:
         """Check an ablation and return its indices as tensors, None if empty.
 

@@ -21,16 +21,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from lenet_gui.gui.state import model_preload
 from lenet_gui.gui.state.experiments import describe_experiments
 from lenet_gui.gui.state.jobs import LatestJob
 from lenet_gui.gui.state.status import StatusLine
+from lenet_gui.gui.state.weights_loading import load_classifier
 from lenet_gui.spec.lenet5 import NetworkSpec
 
 if TYPE_CHECKING:
     from lenet_gui.network.checkpoints import CheckpointInfo
     from lenet_gui.network.classifier import Classifier, Prediction
 
-__all__ = ["NetworkSetup", "describe"]
+__all__ = ["NetworkSetup", "describe", "load_classifier"]
 
 _STILL_DRAW = (
     "\n\nYou can still draw; load a weights file with "
@@ -321,7 +323,7 @@ class NetworkSetup(QObject):
             self._loader.supersede()  # a load still running must not undo this
             return self._on_loaded(path, *load_classifier(path))
         self.status.say(f"Loading {'LeNet-5' if path is None else path.name}…", 0)
-        self._loader.submit(lambda: (path, *load_classifier(path)))
+        self._loader.submit(model_preload.load_job(path))
         return True
 
     @Slot(object, object, str)
@@ -359,28 +361,3 @@ def _weights_file(classifier: Classifier | None) -> str | None:
     except OSError:
         pass
     return classifier.source.name
-
-
-def load_classifier(path: Path | None) -> tuple[Classifier | None, str]:
-    """Load weights (None: the bundled ones): (classifier, "") or (None, why).
-
-    Anything that goes wrong, a bad file or a broken torch install, becomes
-    one line for the person, never an exception: the window must say so,
-    not hang at "Loading".
-    """
-    name = "the bundled weights" if path is None else path.name
-    try:
-        from lenet_gui.network.classifier import Classifier
-        from lenet_gui.network.weights import WeightsError
-    except Exception as error:  # a broken torch install
-        return None, f"{name}: cannot be loaded ({_one_line(error)})"
-    try:
-        return Classifier.load(path), ""
-    except WeightsError as error:
-        return None, str(error)
-    except Exception as error:  # reported to the person, never raised
-        return None, f"{name}: cannot be loaded ({_one_line(error)})"
-
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split()) or type(error).__name__

@@ -1,0 +1,41 @@
+"""Weights loaded for the window: a classifier, or one line saying why not.
+
+Used by :class:`~lenet_gui.gui.state.network_setup.NetworkSetup` and by the
+load that starts with the app (:mod:`lenet_gui.gui.state.model_preload`);
+torch is imported only when a load runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lenet_gui.network.classifier import Classifier
+
+__all__ = ["load_classifier"]
+
+
+def load_classifier(path: Path | None) -> tuple[Classifier | None, str]:
+    """Load weights (None: the bundled ones): (classifier, "") or (None, why).
+
+    Anything that goes wrong, a bad file or a broken torch install, becomes
+    one line for the person, never an exception: the window must say so,
+    not hang at "Loading".
+    """
+    name = "the bundled weights" if path is None else path.name
+    try:
+        from lenet_gui.network.classifier import Classifier
+        from lenet_gui.network.weights import WeightsError
+    except Exception as error:  # a broken torch install
+        return None, f"{name}: cannot be loaded ({_one_line(error)})"
+    try:
+        return Classifier.load(path), ""
+    except WeightsError as error:
+        return None, str(error)
+    except Exception as error:  # reported to the person, never raised
+        return None, f"{name}: cannot be loaded ({_one_line(error)})"
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
