@@ -23,8 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# Run as a script, Python puts benchmarks/ itself first on the path, where its
+# numbers.py would shadow the standard library's. The repository goes last, so
+# PYTHONPATH can name another copy of the app to time.
+if Path(sys.path[0]).resolve() == REPO / "benchmarks":
+    sys.path.pop(0)
 if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+    sys.path.append(str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -88,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         ("network input: set + repaint", input_step),
         ("canvas: whole repaint", window.canvas.repaint),
     ]
+    import lenet_gui
+
+    print(f"the app from {Path(lenet_gui.__file__).parent}")
     print(f"{args.repeat} calls each; p10 / median / p90 wall time, CPU median")
     for name, call in steps:
         call()  # warm-up
