@@ -634,6 +634,9 @@ torch_before = "torch" in sys.modules
 window = MainWindow(defer_model=True)
 window.show()
 app.processEvents()
+# The weights start loading once the window has been painted.
+while not window.session.network.loading:
+    app.processEvents()
 canvas = window.canvas
 QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                  QPoint(canvas.width() // 2, canvas.height() // 3))

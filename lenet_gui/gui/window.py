@@ -39,6 +39,7 @@ from lenet_gui.drawing.examples import load_examples
 from lenet_gui.gui.actions import WindowActions
 from lenet_gui.gui.figures import FigureCommands
 from lenet_gui.gui.file_commands import FileCommands
+from lenet_gui.gui.first_paint import after_first_paint
 from lenet_gui.gui.guide import Guide
 from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
@@ -75,8 +76,8 @@ class MainWindow(QMainWindow):
     classifier : Classifier, optional
         The network to use; the bundled weights when omitted.
     defer_model : bool
-        Load the bundled weights on a worker thread after the window is
-        shown, instead of before returning. Predictions start once loaded.
+        Load the bundled weights on a worker thread once the window has been
+        painted, instead of before returning. Predictions start once loaded.
     """
 
     def __init__(
@@ -133,8 +134,11 @@ class MainWindow(QMainWindow):
 
         if classifier is not None:
             self._session.network.use_classifier(classifier)
+        elif defer_model:
+            # Once painted: torch's import would hold the first paint back.
+            after_first_paint(self, self._load_bundled_in_background)
         else:
-            self._session.network.load_bundled(background=defer_model)
+            self._session.network.load_bundled()
 
     # -- public API -----------------------------------------------------------
 
@@ -195,6 +199,9 @@ class MainWindow(QMainWindow):
         self._settings.remember_theme(name)
 
     # -- construction ---------------------------------------------------------
+
+    def _load_bundled_in_background(self) -> None:
+        self._session.network.load_bundled(background=True)
 
     def _apply(self, remembered: Remembered) -> None:
         """Give the window what it remembers, fitted to the screen."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
+from lenet_gui.gui.widgets.coloured_image import ColouredImage
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
 
@@ -62,8 +63,7 @@ class NetworkInputView(ThemedWidget):
         self._view = graphics.addViewBox(
             lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
         )
-        self._image = pg.ImageItem(axisOrder="row-major")
-        self._image.setLevels(self._levels)
+        self._image = ColouredImage(levels=self._levels)
         self._view.addItem(self._image)
         # The whole input's extent (coloured from the palette), so the square stays
         # visible while blank, then the 28x28 frame and the 20x20 box.

@@ -18,6 +18,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
+from lenet_gui.gui.widgets.coloured_image import ColouredImage
+
 __all__ = ["OUTLINE_COLOR", "Packing", "PackedLayer", "outline_pen"]
 
 #: Colour of the frames around hovered units and outlined maps.
@@ -138,9 +140,7 @@ class PackedLayer:
         self.view = pg.ViewBox(
             lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
         )
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(lut)
-        self.image.setLevels(levels)
+        self.image = ColouredImage(lut, levels)
         self.view.addItem(self.image)
         height, width = packing.packed_shape
         self.view.setRange(QRectF(0, 0, width, height), padding=0.0)

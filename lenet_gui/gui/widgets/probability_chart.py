@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
+from lenet_gui.gui.widgets.probability_bars import ProbabilityBars
 from lenet_gui.gui.widgets.themed import ThemedWidget, color_plots
 
 
@@ -68,12 +69,8 @@ class ProbabilityChart(ThemedWidget):
         for axis in (bottom, left):
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
-        self._bars = pg.BarGraphItem(
-            x=np.arange(self.DIGITS),
-            height=np.zeros(self.DIGITS),
-            width=self._BAR_WIDTH,
-            pen=pg.mkPen(None),
-            brushes=[QBrush()] * self.DIGITS,
+        self._bars = ProbabilityBars(
+            self.DIGITS, self._BAR_WIDTH, [QBrush()] * self.DIGITS
         )
         plot.addItem(self._bars)
 
@@ -111,7 +108,7 @@ class ProbabilityChart(ThemedWidget):
         """
         if probabilities is None:
             self._probabilities = None
-            self._bars.setOpts(height=np.zeros(self.DIGITS))
+            self._bars.set_heights(np.zeros(self.DIGITS))
             self._set_highlight(None)
             self._empty_label.show()
         else:
@@ -122,7 +119,7 @@ class ProbabilityChart(ThemedWidget):
                     f"{np.shape(probabilities)}"
                 )
             self._probabilities = values.copy()
-            self._bars.setOpts(height=self._probabilities)
+            self._bars.set_heights(self._probabilities)
             self._set_highlight(int(np.argmax(values)))
             self._empty_label.hide()
         self._refresh_hover()
