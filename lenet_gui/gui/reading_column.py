@@ -2,7 +2,8 @@
 
 From top to bottom: the canvas; the reading beside the 32x32 input the network
 receives; the note naming what changes the reading (experiments); the ten
-digits' probabilities; "Wrong? It's a ..." to correct the reading. The column
+digits' probabilities; "Not a 7? It's a ..." to correct the reading, its
+question fitted to what was read. The column
 connects itself to the session: the drawing goes in, the reading comes out.
 """
 
@@ -26,6 +27,7 @@ from lenet_gui.gui.widgets.experiments_bar import ExperimentsBar
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier, Prediction
+    from lenet_gui.reading.number import Reading
 
 __all__ = ["ReadingColumn"]
 
@@ -80,6 +82,7 @@ class ReadingColumn(QWidget):
         session, network = self._session, self._session.network
         self.canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
         session.predictionChanged.connect(self._on_session_prediction_changed)
+        session.readingChanged.connect(self._on_session_reading_changed)
         session.unitChanged.connect(self._on_session_unit_changed)
         network.classifierChanged.connect(self._on_network_classifier_changed)
         network.changed.connect(self._on_network_changed)
@@ -92,20 +95,34 @@ class ReadingColumn(QWidget):
 
     @Slot(object)
     def _on_session_prediction_changed(self, result: Prediction | None) -> None:
-        self.correction.set_reading(None if result is None else result.digit)
         if result is None:
+            self.correction.set_reading(None)
             self.prediction.set_prediction(None, None)
             self.probabilities.set_probabilities(None)
             self.input_view.set_input(None)
             return
         runner_up = int(result.probabilities.argsort()[-2])
+        chance = float(result.probabilities[runner_up])
         self.prediction.set_prediction(
-            result.digit,
-            result.confidence,
-            (runner_up, float(result.probabilities[runner_up])),
+            result.digit, result.confidence, (runner_up, chance)
+        )
+        hesitant = chance >= PredictionLabel.AMBIGUOUS
+        self.correction.set_reading(
+            result.digit, runner_up=runner_up if hesitant else None
         )
         self.probabilities.set_probabilities(result.probabilities)
         self.input_view.set_input(result.network_input)
+
+    @Slot(object)
+    def _on_session_reading_changed(self, reading: Reading | None) -> None:
+        """Fit the correction's question to a number or a non-digit."""
+        result = self._session.result
+        if reading is None or result is None:
+            return
+        if reading.not_digit is not None:
+            self.correction.set_reading(result.digit, not_digit=True)
+        elif len(reading.digits) > 1:
+            self.correction.set_reading(result.digit, number=True)
 
     @Slot(object)
     def _on_session_unit_changed(self, info: UnitInfo | None) -> None:
