@@ -43,6 +43,11 @@ class KernelView(ThemedWidget):
 
     hoverInfoChanged = Signal(str)
     """The hover text changed (``""`` off the squares)."""
+    mapContextRequested = Signal(object, object)
+    """A right click on a kernel, weight or map unit: ``(layer, map, row,
+    column)`` of the network's unit, row and column None when a kernel or
+    weight was clicked (it belongs to the whole map), and the global position
+    for a context menu."""
 
     SIZE_HINT = QSize(700, 520)
     MINIMUM_SIZE_HINT = QSize(320, 260)
@@ -137,8 +142,10 @@ class KernelView(ThemedWidget):
         layout.setRowStretch(1, 1)
         layout.setColumnStretch(0, 2)
         layout.setColumnStretch(1, 3)
+        self._subsampling_maps = {s2.name: s2.maps, s4.name: s4.maps}
         for grid in self._grids:
             grid.hoverInfoChanged.connect(self._on_grid_hover_info_changed)
+            grid.unitContextRequested.connect(self._on_grid_unit_context_requested)
         self._finish_building()
 
     def grid(self, name: str) -> LayerGrid:
@@ -202,6 +209,23 @@ class KernelView(ThemedWidget):
         text = self.palette().color(QPalette.ColorRole.WindowText)
         for numbers in self._numbers:
             numbers.set_color(text)
+
+    def _on_grid_unit_context_requested(
+        self, unit: tuple[str, int, int, int], where: object
+    ) -> None:
+        """Say which of the network's maps (or units) was right-clicked."""
+        name, index, row, col = unit
+        if name == "C1 maps":
+            self.mapContextRequested.emit(("C1", index, row, col), where)
+        elif name == "C1 kernels":
+            self.mapContextRequested.emit(("C1", index, None, None), where)
+        elif name == "C3 kernels":
+            c3_map = index // self._c3_sources
+            self.mapContextRequested.emit(("C3", c3_map, None, None), where)
+        else:  # "S2 weights", "S4 weights": coefficients, then biases
+            layer = name.split()[0]
+            maps = self._subsampling_maps[layer]
+            self.mapContextRequested.emit((layer, index % maps, None, None), where)
 
     def _on_grid_hover_info_changed(self, text: str) -> None:
         self._hover.setText(text)
