@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QLabel, QToolButton
 from test_reading_window import strokes_of
 
 from lenet_gui.gui.replay import replay, widget_transform
+from lenet_gui.gui.text_size import TEXT_SCALES
 from lenet_gui.gui.widgets import PredictionLabel, UnitSumView
 from lenet_gui.gui.widgets.correction_bar import CorrectionBar
 from lenet_gui.training.numbers import non_digit_strokes
@@ -141,3 +143,46 @@ def test_the_hint_under_the_views_is_whole_at_the_minimum_size(window, qtbot):
     assert sums.heading() == UnitSumView.HINT
     assert _scene_rect(heading).right() <= sums.graphics.width()
     assert heading.item.boundingRect().width() <= sums.graphics.width()
+
+
+@pytest.fixture
+def large_text(window, qtbot):
+    """The window at 1366x768 with the largest text; actual size afterwards."""
+    window.resize(1366, 768)
+    window.text_size.set_scale(TEXT_SCALES[-1])
+    qtbot.wait(50)
+    yield window
+    window.text_size.actual_size()
+
+
+def test_at_the_largest_text_the_reading_column_is_whole(large_text, qtbot):
+    window = large_text
+    window.files.open_example(17)
+    window.session.last_result  # noqa: B018
+    column = window.reading_column
+    graphics = column.input_view.graphics
+    qtbot.waitUntil(lambda: graphics.width() >= graphics.ci.minimumWidth())
+    assert column.prediction.width() >= column.prediction.minimumSizeHint().width()
+    bar = column.correction
+    question = bar.findChild(QLabel)
+    qtbot.waitUntil(lambda: question.width() >= question.sizeHint().width())
+    assert all(b.isVisible() for b in bar.findChildren(QToolButton))
+
+
+def test_at_the_largest_text_the_weights_titles_are_whole(large_text, qtbot):
+    window = large_text
+    window.show_panel("kernels")
+    view = window.panel("kernels").view
+    room = window.width() - window.reading_column.width()
+    qtbot.waitUntil(lambda: 0 < view.width() < room)
+    qtbot.wait(50)  # the pictures inside take their share
+    for name in ("C1", "C3", "S2", "S4"):
+        grid = view.grid(name)
+        for layer in grid.names():
+            label = grid.layer(layer).label
+
+            def whole(grid=grid, label=label) -> bool:
+                right = _scene_rect(label).left() + label.item.boundingRect().width()
+                return right <= grid.graphics.width() + 1
+
+            assert whole(), (name, layer)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from lenet_gui.gui.state.my_digits import weights_name
@@ -43,13 +43,17 @@ class ReadingColumn(QWidget):
         The Qt parent.
     """
 
+    MINIMUM_WIDTH = 330
+    """Room for the reading beside the 32x32 view's title and legend, at actual
+    text size; larger text widens the column as far as they need."""
+
     corrected = Signal(object, int)
     """The person says the drawing is this digit: (the paper's ``Drawing``, digit)."""
 
     def __init__(self, session: ExplorerSession, parent: QWidget | None = None):
         super().__init__(parent)
         self._session = session
-        self.setMinimumWidth(330)  # room for the 32x32 view's title and legend
+        self.setMinimumWidth(self.MINIMUM_WIDTH)
         self.canvas = DrawingCanvas()
         self.canvas.setToolTip(
             "Draw a digit with the mouse or a pen. Esc clears, Ctrl+Z undoes."
@@ -77,6 +81,19 @@ class ReadingColumn(QWidget):
         column.addWidget(self.probabilities, 2)
         column.addWidget(self.correction)
         self._connect()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Make room for the reading and the input view when the text grows."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self.fit_width)  # once the views took the size
+
+    @Slot()
+    def fit_width(self) -> None:
+        """Take the width the reading and the input view need side by side."""
+        beside = self.input_view.graphics.ci.minimumWidth()
+        needed = self.prediction.minimumSizeHint().width() + int(beside) + 12
+        self.setMinimumWidth(max(self.MINIMUM_WIDTH, needed))
 
     def _connect(self) -> None:
         session, network = self._session, self._session.network

@@ -10,8 +10,8 @@ a number is corrected one digit at a time, so the buttons wait for one.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QToolButton, QWidget
 
 __all__ = ["CorrectionBar"]
 
@@ -29,11 +29,15 @@ class CorrectionBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(1)
+        # The question beside the buttons, or above them when both do not fit.
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(1)
         self._question = QLabel()
-        layout.addWidget(self._question)
+        self._layout.addWidget(self._question)
+        layout = QHBoxLayout()
+        layout.setSpacing(1)
+        self._layout.addLayout(layout)
         self._buttons: list[QToolButton] = []
         for digit in range(10):
             button = QToolButton()
@@ -103,6 +107,29 @@ class CorrectionBar(QWidget):
                 f"Keep this drawing in My digits as a {d} (Ctrl+Alt+{d}); "
                 "Adapt to my handwriting learns from them"
             )
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Put the question above the buttons when the row is too narrow."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = [b for b in self._buttons if not b.isHidden()]
+        needed = self._question.sizeHint().width() + sum(
+            b.minimumWidth() + 1 for b in shown
+        )
+        direction = (
+            QBoxLayout.Direction.LeftToRight
+            if needed <= self.width()
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
+
+    def stacked(self) -> bool:
+        """Whether the question is above the buttons (the row was too narrow)."""
+        return self._layout.direction() == QBoxLayout.Direction.TopToBottom
 
     def offered(self) -> list[int]:
         """Return the digits that can be picked now."""

@@ -74,7 +74,7 @@ class KernelView(ThemedWidget):
                 ),
                 LayerSlot(
                     "C1 maps",
-                    f"C1 maps now (\N{PLUS-MINUS SIGN}{spec.amplitude:.2f})",
+                    f"C1 maps (\N{PLUS-MINUS SIGN}{spec.amplitude:.2f})",
                     c1.shape,
                     (0, 1),
                     maps,
@@ -87,8 +87,7 @@ class KernelView(ThemedWidget):
             [
                 LayerSlot(
                     "C3 kernels",
-                    f"C3 kernels: C3 maps 0-{c3.maps - 1} (rows) {_TIMES} "
-                    f"S2 maps 0-{c3.inputs - 1} (columns)",
+                    f"C3 kernels: C3 maps (rows) {_TIMES} S2 maps",
                     (c3.maps * c3.inputs, k, k),
                     (0, 0),
                     unit,
@@ -104,8 +103,7 @@ class KernelView(ThemedWidget):
                 [
                     LayerSlot(
                         f"{layer.name} weights",
-                        f"{layer.name} maps 0-{layer.maps - 1}: coefficient (top), "
-                        "bias (bottom)",
+                        f"{layer.name}: coefficient over bias",
                         (2 * layer.maps,),
                         (0, 0),
                         unit,
