@@ -186,3 +186,11 @@ def test_at_the_largest_text_the_weights_titles_are_whole(large_text, qtbot):
                 return right <= grid.graphics.width() + 1
 
             assert whole(), (name, layer)
+
+
+def test_an_eight_is_said_with_its_article():
+    bar = CorrectionBar()
+    bar.set_reading(8)
+    assert bar.question() == "Not an 8? It's a"
+    bar.set_reading(3)
+    assert bar.question() == "Not a 3? It's a"

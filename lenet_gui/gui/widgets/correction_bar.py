@@ -96,7 +96,7 @@ class CorrectionBar(QWidget):
         elif runner_up is not None:
             question = f"{digit} or {runner_up}? It's a"
         else:
-            question = f"Not a {digit}? It's a"
+            question = f"Not {'an' if digit == 8 else 'a'} {digit}? It's a"
             offered.discard(digit)
         self._offered = offered
         self._question.setText(question)

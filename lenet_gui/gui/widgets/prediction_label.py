@@ -195,7 +195,8 @@ class PredictionLabel(ThemedWidget):
         self._runner_up_label.setText("")
         # Short lines, so the input view beside keeps its room.
         sure = (
-            f"digit {chosen + 1} of {len(text)}: a {text[chosen]},\n"
+            f"digit {chosen + 1} of {len(text)}: "
+            f"{'an' if text[chosen] == '8' else 'a'} {text[chosen]},\n"
             f"{100 * confidence:.0f} % sure"
         )
         if unsure:
