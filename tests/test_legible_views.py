@@ -194,3 +194,22 @@ def test_an_eight_is_said_with_its_article():
     assert bar.question() == "Not an 8? It's a"
     bar.set_reading(3)
     assert bar.question() == "Not a 3? It's a"
+
+
+def test_the_s4_strip_numbers_fewer_maps_when_narrow(window, qtbot):
+    window.show_panel("kernels")
+    view = window.panel("kernels").view
+    _, _, s4 = view.map_numbers()
+
+    def gaps() -> list[float]:
+        shown = [item for item in s4.items if item.isVisible()]
+        rects = [item.sceneBoundingRect() for item in shown]
+        return [b.left() - a.right() for a, b in zip(rects, rects[1:], strict=False)]
+
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: not s4.items[1].isVisible(), timeout=2000)
+    assert min(gaps()) >= 0  # no two numbers overlap
+    assert s4.items[0].isVisible() and len(gaps()) >= 3  # still numbered
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: all(item.isVisible() for item in s4.items), timeout=2000)
+    assert min(gaps()) >= 0

@@ -141,6 +141,9 @@ class KernelView(ThemedWidget):
         layout.setColumnStretch(0, 2)
         layout.setColumnStretch(1, 3)
         self._subsampling_maps = {s2.name: s2.maps, s4.name: s4.maps}
+        for layer in (s2, s4):  # the strips' numbers thin out when crowded
+            strip = self._subsampling[layer.name].layer(f"{layer.name} weights")
+            strip.view.sigTransformChanged.connect(self._thin_numbers)
         for grid in self._grids:
             grid.hoverInfoChanged.connect(self._on_grid_hover_info_changed)
             grid.unitContextRequested.connect(self._on_grid_unit_context_requested)
@@ -198,6 +201,24 @@ class KernelView(ThemedWidget):
             f"C3 map {c3_map} \N{LEFTWARDS ARROW} S2 map {s2_map}, "
             f"kernel ({row}, {col}){_value(value)}"
         )
+
+    def _thin_numbers(self, *_: object) -> None:
+        """Show every number of a strip, or every 2nd, 4th... where they crowd."""
+        for numbers in self._numbers[1:]:
+            items = numbers.items
+            if len(items) < 2:
+                continue
+            view = items[0].getViewBox()
+            if view is None:
+                continue
+            first, second = (view.mapViewToScene(item.pos()) for item in items[:2])
+            spacing = abs(second.x() - first.x())
+            widest = max(item.textItem.boundingRect().width() for item in items)
+            step = 1  # every number, or every 2nd, 4th... as room allows
+            while step < len(items) and spacing * step < widest + 4:
+                step *= 2
+            for k, item in enumerate(items):
+                item.setVisible(k % step == 0)
 
     def map_numbers(self) -> list[MapNumbers]:
         """Return the numbers of C3's grid and of S2's and S4's strips."""
