@@ -30,7 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-#: (file name, example index or None for the empty window, view, theme)
+#: (file name, example index or None for the empty window, view, theme); the
+#: view "tour" is the guided tour at its C1 stop, "convolution" steps through
+#: C3 map 12's sum.
 SHOTS = (
     ("screenshot.png", 17, "maps", "light"),
     ("screenshot-welcome.png", None, "maps", "light"),
@@ -38,6 +40,8 @@ SHOTS = (
     ("screenshot-why.png", 19, "attribution", "light"),
     ("screenshot-weights-dark.png", 17, "kernels", "dark"),
     ("screenshot-invariance.png", 13, "invariance", "light"),
+    ("screenshot-step-through.png", 17, "convolution", "light"),
+    ("screenshot-tour.png", 17, "tour", "light"),
 )
 SIZE = (1280, 860)
 
@@ -219,7 +223,13 @@ def readme_shots(args: argparse.Namespace) -> int:
         window = _new_window(app, SIZE, theme)
         if example is not None:
             window.files.open_example(example)
-        window.show_panel(view)
+        if view == "tour":
+            window.guide.start_tour()
+            window.guide.card.go(2)  # C1
+        elif view == "convolution":
+            window.session.step_through(("C3", 12, 3, 4))
+        else:
+            window.show_panel(view)
         _wait_until_settled(app, window)
         window.grab().save(str(args.out / file_name))
         print(f"{args.out / file_name}: {view}, {theme}")
