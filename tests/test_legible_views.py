@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QLabel, QToolButton
 from test_reading_window import strokes_of
 
+from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.replay import replay, widget_transform
 from lenet_gui.gui.text_size import TEXT_SCALES
 from lenet_gui.gui.widgets import PredictionLabel, UnitSumView
@@ -213,3 +214,18 @@ def test_the_s4_strip_numbers_fewer_maps_when_narrow(window, qtbot):
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: all(item.isVisible() for item in s4.items), timeout=2000)
     assert min(gaps()) >= 0
+
+
+def test_at_the_minimum_size_no_tab_is_cut_whichever_is_shown(window, qtbot):
+    tabs = window.findChild(PanelTabs)
+    bar = tabs.tabBar()
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: bool(tabs.hidden_tabs()))
+    for name in window.panels():
+        window.show_panel(name)
+        qtbot.wait(5)
+        shown = [i for i in range(bar.count()) if bar.isTabVisible(i)]
+        assert tabs.currentIndex() in shown
+        for index in shown:  # whole, from the bar's left edge to its right
+            rect = bar.tabRect(index)
+            assert rect.left() >= 0 and rect.right() < bar.width(), (name, index)
