@@ -138,13 +138,21 @@ def test_the_tour_walks_every_layer_framing_what_it_speaks_of(
     expected = classifier.predict(window.canvas.to_array())
     for index, target in enumerate(targets):
         assert card.index() == index
-        qtbot.wait(1)
+        # The docked card takes the height its words need; the frame follows
+        # the layout once it has settled.
+        qtbot.waitUntil(
+            lambda: guide.highlight.target().contains(
+                QRect(*_rect_of(window, guide.tour_target()))
+            ),
+            timeout=2000,
+        )
         framed = guide.highlight.target()
         origin, size = _rect_of(window, guide.tour_target())
         assert framed.contains(QRect(origin, size))
+        card_rect = QRect(*_rect_of(window, card))
+        assert not card_rect.intersects(framed)
         if target != "output":
             assert framed == QRect(origin, size)
-            assert not card.geometry().intersects(framed)
         note = card.note.text()
         if target in ("C1", "S2", "C3", "S4"):
             assert window.panel("maps").shown
@@ -173,6 +181,36 @@ def test_the_tour_walks_every_layer_framing_what_it_speaks_of(
     assert not card.isVisible() and not guide.highlight.isVisible()
     assert window.panel("maps").shown  # back where the person was
     assert window.feature_maps.shown_layer() is None
+
+
+def _spoken_of(window):
+    """The parts of the window the tour speaks of, as window rectangles."""
+    column = window.reading_column
+    parts = [column.canvas, column.input_view, column.prediction]
+    parts += [column.probabilities, window.panel("maps").widget]
+    return {part: QRect(*_rect_of(window, part)) for part in parts}
+
+
+@pytest.mark.parametrize("size", [(1366, 768), None])
+def test_the_tour_card_hides_nothing_it_speaks_of(example_window, qtbot, size):
+    window = example_window
+    window.resize(*size) if size else window.resize(window.minimumSize())
+    card = window.guide.card
+    assert card.offering and card.isVisible()
+    for step in range(-1, len(card.steps())):
+        if step >= 0:
+            card.go(step) if step else card.next_button.click()
+        qtbot.wait(5)
+        on_window = QRect(*_rect_of(window, card))
+        assert window.rect().contains(on_window)
+        for part, rect in _spoken_of(window).items():
+            if part.isVisible():
+                assert not on_window.intersects(rect), (step, part)
+        # The card's words are whole: it is as tall as they need.
+        layout = card.layout()
+        assert card.height() >= layout.totalHeightForWidth(card.width())
+    card.finish()
+    assert not window.guide.dock.isVisible()
 
 
 def test_the_tour_on_an_empty_canvas_offers_an_example(window, qtbot):

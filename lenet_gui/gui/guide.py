@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal, Slot
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from lenet_gui.gui.file_commands import FileCommands
 from lenet_gui.gui.panel_tabs import PanelTabs
@@ -103,7 +103,9 @@ class Guide(QObject):
         self._glossary: GlossaryView | None = None
         #: The tour's card and the highlight it frames its target with.
         self.highlight = TourHighlight(window)
-        self.card = TourCard(tour_steps(spec), window)
+        self.card = TourCard(tour_steps(spec))
+        #: The card's place: docked under the views, so it covers none of them.
+        self.dock = _card_dock(window, self.card)
         self.card.stepShown.connect(self._on_card_step_shown)
         self.card.closed.connect(self._on_card_closed)
         self.card.offerAccepted.connect(self.start_tour)
@@ -113,6 +115,9 @@ class Guide(QObject):
         self._before_tour: tuple[str, str | None] | None = None
         session.predictionChanged.connect(self._on_session_prediction_changed)
         window.installEventFilter(self)
+        central = window.centralWidget()
+        if central is not None:  # it changes height as the docked card does
+            central.installEventFilter(self)
 
     # -- explanations -----------------------------------------------------------------
 
@@ -272,7 +277,7 @@ class Guide(QObject):
         self.highlight.setGeometry(self._window.rect())
         self.highlight.set_target(rect if not rect.isNull() else None)
         self.highlight.raise_()
-        self.card.place_away_from(rect)
+        self.dock.raise_()  # the card is never dimmed
 
     @Slot()
     def _on_card_closed(self) -> None:
@@ -303,11 +308,40 @@ class Guide(QObject):
             self._update_note()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Keep the highlight and the card in place when the window is resized."""
-        if watched is self._window and event.type() == QEvent.Type.Resize:
+        """Keep the highlight on its target when the window is resized."""
+        if event.type() == QEvent.Type.Resize and (
+            watched is self._window or watched is self._window.centralWidget()
+        ):
             if self.card.isVisible():
-                self._frame() if self.card.index() >= 0 else self._place(QRect())
+                self._refit()
+                QTimer.singleShot(0, self._refit)  # once the parts are laid out
         return False
+
+    @Slot()
+    def _refit(self) -> None:
+        if self.card.isVisible():
+            self._frame() if self.card.index() >= 0 else self._place(QRect())
+
+
+def _card_dock(window: QMainWindow, card: TourCard) -> QDockWidget:
+    """Dock `card` under the window's views, shown and hidden with the card.
+
+    Docked rather than floating, the card takes its own strip of the window
+    and hides nothing the tour speaks of, at any window size. The dock has no
+    title bar and cannot be closed, moved or floated: the card's own buttons
+    end the tour.
+    """
+    dock = QDockWidget("Guided Tour", window)
+    dock.setObjectName("tourDock")
+    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+    dock.setTitleBarWidget(QWidget(dock))
+    dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea)
+    dock.setWidget(card)
+    dock.toggleViewAction().setVisible(False)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    dock.hide()
+    card.shownChanged.connect(dock.setVisible)
+    return dock
 
 
 def tour_note(

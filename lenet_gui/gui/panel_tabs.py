@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QMenu, QTabWidget, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QTabWidget, QToolButton, QWidget
 
 from lenet_gui.gui.panels import Panel
 
@@ -97,6 +97,9 @@ class PanelTabs(QTabWidget):
         self._more.show()
         # The corner is placed when the tabs are laid out: lay them out again.
         QTabWidget.resizeEvent(self, QResizeEvent(self.size(), self.size()))
+        # The bar scrolled to the shown tab while every tab was in: scroll back,
+        # now that the tabs left fit, so none is cut at the left edge.
+        QApplication.sendEvent(bar, QResizeEvent(bar.size(), bar.size()))
 
     def hidden_tabs(self) -> list[str]:
         """Return the names of the views reached by "More views" only, now."""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtWidgets import QWidget
 
-from lenet_gui.gui.panels.panel import Panel
+from lenet_gui.gui.panels.panel import Panel, offer_switch
+from lenet_gui.gui.state.session import ExplorerSession
 from lenet_gui.gui.widgets import KernelView
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier
+    from lenet_gui.spec.lenet5 import Unit
 
 
 class KernelsPanel(Panel):
@@ -23,6 +26,11 @@ class KernelsPanel(Panel):
     def build(self) -> QWidget:  # noqa: D102
         self.view = KernelView(self.session.spec)
         self.view.hoverInfoChanged.connect(lambda text: self.say(text, 0))
+        self.view.mapContextRequested.connect(
+            lambda unit, where: offer_switch(
+                self.session, strongest(self.session, unit), where
+            )
+        )
         self._weights_of: Classifier | None = None
         return self.view
 
@@ -44,3 +52,24 @@ class KernelsPanel(Panel):
             )
         result = self.session.result
         self.view.set_maps(None if result is None else result.activations["C1"])
+
+
+def strongest(
+    session: ExplorerSession, unit: tuple[str, int, int | None, int | None]
+) -> Unit:
+    """Return the unit meant by a click on a map's weights.
+
+    A click on a unit gives that unit; a click on a kernel or weight, which
+    serves the whole map, gives the map's unit most active for the drawing
+    (its centre when nothing is drawn).
+    """
+    layer, index, row, col = unit
+    if row is not None and col is not None:
+        return (layer, index, row, col)
+    height, width = session.spec.layer(layer).shape[1:]
+    result = session.result
+    if result is None:
+        return (layer, index, height // 2, width // 2)
+    values = np.asarray(result.activations[layer][index])
+    top, left = np.unravel_index(int(np.argmax(values)), values.shape)
+    return (layer, index, int(top), int(left))

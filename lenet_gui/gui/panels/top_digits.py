@@ -61,6 +61,7 @@ class TopDigitsPanel(BackgroundPanel):
         ]
         self.view = TopDigitsView(layers)
         self.view.mapChosen.connect(self.changed)
+        self.view.stepThroughRequested.connect(self.session.step_through)
         if self._follow is not None:
             self.view.set_choice(*self._follow)
         return self.view

@@ -257,13 +257,13 @@ class AttributionView(ThemedWidget):
     def _describe(a: _Explanation, limit: float) -> str:
         if a.versus is None:
             why = (
-                f"Red pixels made it look more like a {a.target}; "
+                f"Red pixels made it look more like {_a(a.target)}; "
                 f"blue pixels made it look less like one."
             )
         else:
             why = (
-                f"Red pixels made it look more like a {a.target} than a "
-                f"{a.versus}; blue pixels made it look more like a {a.versus}."
+                f"Red pixels made it look more like {_a(a.target)} than "
+                f"{_a(a.versus)}; blue pixels made it look more like {_a(a.versus)}."
             )
         return (
             f"{why} The stronger the colour, the larger the pixel's share; "
@@ -319,3 +319,8 @@ class AttributionView(ThemedWidget):
             title.setAttr("color", text.name())
             title.setText(title.text)
         color_axes([self._bar], ["right", "left"], text)
+
+
+def _a(digit: int) -> str:
+    """Say a digit with its article, as it is read aloud: "a 7", "an 8"."""
+    return f"an {digit}" if digit == 8 else f"a {digit}"

@@ -2,13 +2,16 @@
 
 Shown under the prediction. Pressing a digit (or Ctrl+Alt and the digit
 key) says what the drawing really is; the window keeps it in My digits.
+The question fits the reading: "Not a 4?" for a digit, "7 or 1?" when the
+network hesitates, "A digit?" for ink that does not look like one;
+a number is corrected one digit at a time, so the buttons wait for one.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QToolButton, QWidget
 
 __all__ = ["CorrectionBar"]
 
@@ -26,11 +29,15 @@ class CorrectionBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(1)
+        # The question beside the buttons, or above them when both do not fit.
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(1)
         self._question = QLabel()
-        layout.addWidget(self._question)
+        self._layout.addWidget(self._question)
+        layout = QHBoxLayout()
+        layout.setSpacing(1)
+        self._layout.addLayout(layout)
         self._buttons: list[QToolButton] = []
         for digit in range(10):
             button = QToolButton()
@@ -44,6 +51,7 @@ class CorrectionBar(QWidget):
             shortcut.activated.connect(lambda d=digit: self._on_shortcut(d))
         layout.addStretch(1)
         self._reading: int | None = None
+        self._offered: set[int] = set()
         self.set_reading(None)
 
     def reading(self) -> int | None:
@@ -54,20 +62,79 @@ class CorrectionBar(QWidget):
         """Return the question shown, e.g. "Not a 4? It's a"."""
         return self._question.text()
 
-    def set_reading(self, digit: int | None) -> None:
-        """Show the question for the digit read; None disables the buttons."""
+    def set_reading(
+        self,
+        digit: int | None,
+        *,
+        runner_up: int | None = None,
+        not_digit: bool = False,
+        number: bool = False,
+    ) -> None:
+        """Ask the question that fits the reading; None disables the buttons.
+
+        Parameters
+        ----------
+        digit : int or None
+            The digit read (for a number, the one chosen); None: nothing read.
+        runner_up : int, optional
+            The other digit when the network hesitates ("7 or 1?"): then
+            every digit can be picked, the one read too.
+        not_digit : bool
+            The ink was read as no digit: "A digit?", every digit offered.
+        number : bool
+            Several digits were read: only a single digit can be kept, so
+            the buttons make way for words that say so.
+        """
         self._reading = digit
+        offered: set[int] = set(range(10))
         if digit is None:
-            self._question.setText("Wrong? It's a")
+            question, offered = "Wrong? It's a", set()
+        elif number:
+            question, offered = "A number: draw one digit alone to correct it", set()
+        elif not_digit:
+            question = "A digit? It's a"
+        elif runner_up is not None:
+            question = f"{digit} or {runner_up}? It's a"
         else:
-            self._question.setText(f"Not a {digit}? It's a")
+            question = f"Not {'an' if digit == 8 else 'a'} {digit}? It's a"
+            offered.discard(digit)
+        self._offered = offered
+        self._question.setText(question)
         for d, button in enumerate(self._buttons):
-            button.setEnabled(digit is not None and d != digit)
+            button.setEnabled(d in offered)
+            button.setVisible(not number)  # the words take their room
             button.setToolTip(
                 f"Keep this drawing in My digits as a {d} (Ctrl+Alt+{d}); "
                 "Adapt to my handwriting learns from them"
             )
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Put the question above the buttons when the row is too narrow."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = [b for b in self._buttons if not b.isHidden()]
+        needed = self._question.sizeHint().width() + sum(
+            b.minimumWidth() + 1 for b in shown
+        )
+        direction = (
+            QBoxLayout.Direction.LeftToRight
+            if needed <= self.width()
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
+
+    def stacked(self) -> bool:
+        """Whether the question is above the buttons (the row was too narrow)."""
+        return self._layout.direction() == QBoxLayout.Direction.TopToBottom
+
+    def offered(self) -> list[int]:
+        """Return the digits that can be picked now."""
+        return sorted(self._offered)
 
     def _on_shortcut(self, digit: int) -> None:
-        if self._reading is not None and digit != self._reading:
+        if digit in self._offered:
             self.corrected.emit(digit)

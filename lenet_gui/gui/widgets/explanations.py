@@ -63,7 +63,8 @@ def view_explanations(spec: Any) -> dict[str, str]:
             f"{c1.maps}@{c1.side}{_TIMES}{c1.side} means {_maps(spec, 'C1')}; each "
             f"C1 unit looks at a {kernel} patch of the {side}{_TIMES}{side} input "
             f"through its {g('kernel')}. S2 and S4 {g('subsampling', 'shrink')} the "
-            f"maps by half, C3 combines S2's maps; hover a unit to see its sum."
+            f"maps by half, C3 combines S2's maps; hover a unit to see its sum, "
+            "right-click it to step through that sum."
         ),
         "network": (
             f"The whole network from left to right: the {side}{_TIMES}{side} input, "
@@ -72,14 +73,16 @@ def view_explanations(spec: Any) -> dict[str, str]:
             f"before it. The last {output.maps} units are the {g('logit', 'scores')} "
             f"of the ten digits, which the {g('softmax')} turns into "
             f"{g('calibration', 'calibrated')} probabilities. "
-            "Click a stage to see it large."
+            "Click a stage to see it large; right-click a unit to step through "
+            "its sum."
         ),
         "kernels": (
             f"What the network learned: each {kernel} {g('kernel')} is a small "
             f"stencil of weights (red adds, blue subtracts) that C1 slides over the "
             f"input to make one map. Each C3 map reads {_c3_reads(spec)} of S2's "
             f"{s2.maps} maps, one kernel per map it reads; empty cells are "
-            "connections the network does not have."
+            "connections the network does not have. Right-click a kernel to step "
+            "through its map's sum on your drawing."
         ),
         "attribution": (
             f"Which pixels of the input made the network choose this digit: red "
@@ -91,7 +94,8 @@ def view_explanations(spec: Any) -> dict[str, str]:
             f"A {g('feature map')} lights up for some pattern. Here are the MNIST "
             f"digits that light the chosen map up most, with the patch its "
             f"strongest unit sees (its {g('receptive field')}) framed: what they "
-            "share is what the map looks for."
+            "share is what the map looks for. Step Through Its Sum shows how your "
+            "own drawing's strongest unit in the map adds up."
         ),
         "invariance": (
             "Move a slider to shift, scale, rotate, squeeze, thicken or add noise "

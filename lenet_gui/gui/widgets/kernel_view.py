@@ -43,6 +43,11 @@ class KernelView(ThemedWidget):
 
     hoverInfoChanged = Signal(str)
     """The hover text changed (``""`` off the squares)."""
+    mapContextRequested = Signal(object, object)
+    """A right click on a kernel, weight or map unit: ``(layer, map, row,
+    column)`` of the network's unit, row and column None when a kernel or
+    weight was clicked (it belongs to the whole map), and the global position
+    for a context menu."""
 
     SIZE_HINT = QSize(700, 520)
     MINIMUM_SIZE_HINT = QSize(320, 260)
@@ -69,7 +74,7 @@ class KernelView(ThemedWidget):
                 ),
                 LayerSlot(
                     "C1 maps",
-                    f"C1 maps now (\N{PLUS-MINUS SIGN}{spec.amplitude:.2f})",
+                    f"C1 maps (\N{PLUS-MINUS SIGN}{spec.amplitude:.2f})",
                     c1.shape,
                     (0, 1),
                     maps,
@@ -82,8 +87,7 @@ class KernelView(ThemedWidget):
             [
                 LayerSlot(
                     "C3 kernels",
-                    f"C3 kernels: C3 maps 0-{c3.maps - 1} (rows) {_TIMES} "
-                    f"S2 maps 0-{c3.inputs - 1} (columns)",
+                    f"C3 kernels: C3 maps (rows) {_TIMES} S2 maps",
                     (c3.maps * c3.inputs, k, k),
                     (0, 0),
                     unit,
@@ -99,8 +103,7 @@ class KernelView(ThemedWidget):
                 [
                     LayerSlot(
                         f"{layer.name} weights",
-                        f"{layer.name} maps 0-{layer.maps - 1}: coefficient (top), "
-                        "bias (bottom)",
+                        f"{layer.name}: coefficient over bias",
                         (2 * layer.maps,),
                         (0, 0),
                         unit,
@@ -137,8 +140,13 @@ class KernelView(ThemedWidget):
         layout.setRowStretch(1, 1)
         layout.setColumnStretch(0, 2)
         layout.setColumnStretch(1, 3)
+        self._subsampling_maps = {s2.name: s2.maps, s4.name: s4.maps}
+        for layer in (s2, s4):  # the strips' numbers thin out when crowded
+            strip = self._subsampling[layer.name].layer(f"{layer.name} weights")
+            strip.view.sigTransformChanged.connect(self._thin_numbers)
         for grid in self._grids:
             grid.hoverInfoChanged.connect(self._on_grid_hover_info_changed)
+            grid.unitContextRequested.connect(self._on_grid_unit_context_requested)
         self._finish_building()
 
     def grid(self, name: str) -> LayerGrid:
@@ -194,6 +202,24 @@ class KernelView(ThemedWidget):
             f"kernel ({row}, {col}){_value(value)}"
         )
 
+    def _thin_numbers(self, *_: object) -> None:
+        """Show every number of a strip, or every 2nd, 4th... where they crowd."""
+        for numbers in self._numbers[1:]:
+            items = numbers.items
+            if len(items) < 2:
+                continue
+            view = items[0].getViewBox()
+            if view is None:
+                continue
+            first, second = (view.mapViewToScene(item.pos()) for item in items[:2])
+            spacing = abs(second.x() - first.x())
+            widest = max(item.textItem.boundingRect().width() for item in items)
+            step = 1  # every number, or every 2nd, 4th... as room allows
+            while step < len(items) and spacing * step < widest + 4:
+                step *= 2
+            for k, item in enumerate(items):
+                item.setVisible(k % step == 0)
+
     def map_numbers(self) -> list[MapNumbers]:
         """Return the numbers of C3's grid and of S2's and S4's strips."""
         return list(self._numbers)
@@ -202,6 +228,23 @@ class KernelView(ThemedWidget):
         text = self.palette().color(QPalette.ColorRole.WindowText)
         for numbers in self._numbers:
             numbers.set_color(text)
+
+    def _on_grid_unit_context_requested(
+        self, unit: tuple[str, int, int, int], where: object
+    ) -> None:
+        """Say which of the network's maps (or units) was right-clicked."""
+        name, index, row, col = unit
+        if name == "C1 maps":
+            self.mapContextRequested.emit(("C1", index, row, col), where)
+        elif name == "C1 kernels":
+            self.mapContextRequested.emit(("C1", index, None, None), where)
+        elif name == "C3 kernels":
+            c3_map = index // self._c3_sources
+            self.mapContextRequested.emit(("C3", c3_map, None, None), where)
+        else:  # "S2 weights", "S4 weights": coefficients, then biases
+            layer = name.split()[0]
+            maps = self._subsampling_maps[layer]
+            self.mapContextRequested.emit((layer, index % maps, None, None), where)
 
     def _on_grid_hover_info_changed(self, text: str) -> None:
         self._hover.setText(text)

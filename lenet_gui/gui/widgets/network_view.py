@@ -6,7 +6,8 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.feature_map_panel import FeatureMapPanel
@@ -91,11 +92,24 @@ class NetworkView(ThemedWidget):
         self._strip.setToolTip("Click a stage to see it large below")
 
         c5, f6, out = (spec.layer(name) for name in self.LATE)
+        # The late layers' titles, in full and short for a narrow window, where
+        # the full ones would push the colour bars out of sight.
+        self._titles = {
+            "C5": (
+                f"C5 \N{MIDDLE DOT} {c5.maps} units",
+                f"C5 \N{MIDDLE DOT} {c5.maps}",
+            ),
+            "F6": (
+                f"F6 \N{MIDDLE DOT} {f6.maps} units (7{_TIMES}12)",
+                f"F6 \N{MIDDLE DOT} {f6.maps}",
+            ),
+            "output": ("output \N{MIDDLE DOT} probability", "output"),
+        }
         self._late = LayerGrid(
             [
                 LayerSlot(
                     "C5",
-                    f"C5 \N{MIDDLE DOT} {c5.maps} units",
+                    self._titles["C5"][0],
                     c5.shape,
                     (0, 0),
                     hidden,
@@ -103,7 +117,7 @@ class NetworkView(ThemedWidget):
                 ),
                 LayerSlot(
                     "F6",
-                    f"F6 \N{MIDDLE DOT} {f6.maps} units (7{_TIMES}12)",
+                    self._titles["F6"][0],
                     f6.shape,
                     (0, 1),
                     hidden,
@@ -111,7 +125,7 @@ class NetworkView(ThemedWidget):
                 ),
                 LayerSlot(
                     "output",
-                    "output \N{MIDDLE DOT} probability",
+                    self._titles["output"][0],
                     out.shape,
                     (0, 2),
                     chance,
@@ -143,11 +157,51 @@ class NetworkView(ThemedWidget):
             view.hoverInfoChanged.connect(self.hoverInfoChanged)
             view.unitContextRequested.connect(self.unitContextRequested)
         self._strip.hoverInfoChanged.connect(self.hoverInfoChanged)
+        self._late.graphics.installEventFilter(self)
         self._stage = ""
         self.show_stage("output")
         self._finish_building()
 
     # ------------------------------------------------------------------ public API
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Fit the late layers' titles to their width when it changes."""
+        if watched is self._late.graphics and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.FontChange,
+        ):
+            self.fit_titles()
+        return False
+
+    def fit_titles(self) -> None:
+        """Title C5, F6 and the output in full if the colour bars stay in view.
+
+        Else they are titled shortly ("C5 · 120"); the bars keep their titles.
+        """
+        width = self._late.graphics.width()
+        bars = self._late.graphics.ci.layout
+        spare = width - sum(
+            bars.itemAt(0, column).minimumWidth()
+            for column in range(1, bars.columnCount())
+            if bars.itemAt(0, column) is not None
+        )
+        full = sum(self._title_width(name, 0) for name in self._titles)
+        short = 1 if full + 12 > spare else 0
+        changed = False
+        for name, titles in self._titles.items():
+            label = self._late.layer(name).label
+            if label.text != titles[short]:
+                label.setText(titles[short])
+                changed = True
+        if changed:  # the layout was held at the old titles' width: fit it again
+            graphics = self._late.graphics
+            graphics.ci.setGeometry(QRectF(0, 0, graphics.width(), graphics.height()))
+
+    def _title_width(self, name: str, which: int) -> float:
+        label = self._late.layer(name).label
+        metrics = QFontMetricsF(label.item.font())
+        return metrics.horizontalAdvance(self._titles[name][which]) + 8
 
     @property
     def strip(self) -> LayerGrid:

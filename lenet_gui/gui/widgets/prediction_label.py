@@ -193,11 +193,16 @@ class PredictionLabel(ThemedWidget):
         self._digit_label.setFont(font)
         self._digit_label.setText(text)
         self._runner_up_label.setText("")
-        sure = f"digit {chosen + 1} of {len(text)}: {100 * confidence:.0f} % sure"
+        # Short lines, so the input view beside keeps its room.
+        sure = (
+            f"digit {chosen + 1} of {len(text)}: "
+            f"{'an' if text[chosen] == '8' else 'a'} {text[chosen]},\n"
+            f"{100 * confidence:.0f} % sure"
+        )
         if unsure:
-            sure = f"{text}, or {unsure}? \N{MIDDLE DOT} " + sure
+            sure = f"{text}, or {unsure}?\n" + sure
         self._confidence_label.setText(sure)
-        self.setAccessibleName(f"Number read: {text}, {sure}")
+        self.setAccessibleName(f"Number read: {text}, {sure.replace(chr(10), ' ')}")
         self._apply_palette()
 
     def show_not_digit(self, nearest: str, confidence: float) -> None:
@@ -212,9 +217,9 @@ class PredictionLabel(ThemedWidget):
         """
         self._has_prediction = True
         self._digit_label.setText("")
-        self._runner_up_label.setText("Not a digit?")
+        self._runner_up_label.setText("Not a\ndigit?")  # two lines: room for the input
         if len(nearest) == 1:
-            nearest_text = f"nearest digit: {nearest} ({100 * confidence:.0f} %)"
+            nearest_text = f"nearest digit: {nearest},\n{100 * confidence:.0f} % sure"
         else:  # a long run of pieces would not fit; its start says enough
             shown = (
                 nearest

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,9 @@ class TopDigitsView(ThemedWidget):
 
     mapChosen = Signal(str, int)
     """The person chose a layer and map to look at."""
+    stepThroughRequested = Signal(object)
+    """Step through the sum of the drawing's strongest unit in the map shown:
+    its ``(layer, map, row, column)``."""
 
     COUNT = 9
     """Digits shown."""
@@ -76,6 +80,15 @@ class TopDigitsView(ThemedWidget):
         bar.addWidget(QLabel("map"))
         bar.addWidget(self._map)
         bar.addStretch(1)
+        self.step_button = QPushButton("Step Through Its Sum")
+        self.step_button.setToolTip(
+            "Show, step by step, how your drawing's strongest unit in this map "
+            "(framed under Your drawing) sums what it reads"
+        )
+        self.step_button.clicked.connect(  # enabled only with the drawing's map
+            lambda: self.stepThroughRequested.emit(self.strongest_unit())
+        )
+        bar.addWidget(self.step_button)
         self._caption = QLabel()
         self._caption.setWordWrap(True)
         grid = QGridLayout()
@@ -265,6 +278,7 @@ class TopDigitsView(ThemedWidget):
         """
         self._own_values, self._own_sums = values, sums
         self._own.setVisible(values is not None and sums is not None)
+        self.step_button.setEnabled(sums is not None)
         if values is None or sums is None:
             self._own.set_rgb(None)
             self._own_text.setText("Draw a digit to see what it does to this map.")
@@ -278,6 +292,14 @@ class TopDigitsView(ThemedWidget):
             f"{_signed(-limit, 2)} to {_signed(limit, 2)} as in Maps."
         )
         self._compare_own()
+
+    def strongest_unit(self) -> tuple[str, int, int, int] | None:
+        """Return the drawing's strongest unit in the map shown, or None."""
+        sums = self._own_sums
+        if sums is None:
+            return None
+        row, col = np.unravel_index(int(np.argmax(sums)), sums.shape)
+        return (*self.choice(), int(row), int(col))
 
     def own_sum(self) -> float | None:
         """Return the person's strongest sum in the map shown, or None."""

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -61,7 +69,7 @@ class TourHighlight(QWidget):
 
 
 class TourCard(QFrame):
-    """A card over the window: one stop of the tour, with Back, Next and Close.
+    """A card under the window's views: one stop of the tour, Back, Next and Close.
 
     It also offers the tour (:meth:`offer`) before it starts. The card only
     shows and asks; what each stop shows in the window is up to whoever
@@ -71,8 +79,8 @@ class TourCard(QFrame):
     ----------
     steps : sequence of TourStep
         The tour's stops, in order.
-    parent : QWidget
-        The window it floats over.
+    parent : QWidget, optional
+        Whatever holds it (the window docks it under its views).
     """
 
     stepShown = Signal(int)
@@ -87,15 +95,16 @@ class TourCard(QFrame):
     """The person asked for an example digit to tour with."""
     termRequested = Signal(str)
     """A glossary link was clicked: the term."""
+    shownChanged = Signal(bool)
+    """The card was shown (True) or hidden (False): whatever holds it follows."""
 
-    WIDTH = 380
-
-    def __init__(self, steps: Sequence[TourStep], parent: QWidget) -> None:
+    def __init__(
+        self, steps: Sequence[TourStep], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("tourCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        self.setFixedWidth(self.WIDTH)
         self._steps = list(steps)
         self._index = -1
         self._offering = False
@@ -122,17 +131,27 @@ class TourCard(QFrame):
         self.back_button.clicked.connect(self._on_back_clicked)
         self.next_button.clicked.connect(self._on_next_clicked)
         self.close_button.clicked.connect(self._on_close_clicked)
+        # Words on the left, the buttons on the right: a wide, low card that
+        # fits under the window's views without taking much of their height.
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.counter, 1)
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.next_button)
         buttons.addWidget(self.close_button)
-        column = QVBoxLayout(self)
-        column.addWidget(self.heading)
-        column.addWidget(self.text)
-        column.addWidget(self.note)
-        column.addWidget(self.example_button, 0, Qt.AlignmentFlag.AlignLeft)
-        column.addLayout(buttons)
+        controls = QVBoxLayout()
+        controls.addLayout(buttons)
+        controls.addWidget(self.counter)
+        controls.addStretch(1)
+        words = QVBoxLayout()
+        words.addWidget(self.heading)
+        words.addWidget(self.text)
+        words.addWidget(self.note)
+        words.addWidget(self.example_button, 0, Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addLayout(words, 1)
+        row.addSpacing(12)
+        row.addLayout(controls)
         self.next_button.setDefault(True)
         self.hide()
 
@@ -203,27 +222,30 @@ class TourCard(QFrame):
         self.note.setText(text)
         self.note.setVisible(bool(text))
         self.example_button.setVisible(offer_example)
-        self.adjustSize()
+        self._fit_height()
 
-    def place_away_from(self, target: QRect) -> None:
-        """Put the card in a bottom corner of the window, away from `target`."""
-        parent = self.parentWidget()
-        if parent is None:
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        """Show or hide the card, and say so (:attr:`shownChanged`)."""
+        super().setVisible(visible)
+        self.shownChanged.emit(visible)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Take the height the words need at the new width, and no more."""
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        layout = self.layout()
+        if layout is None or self.width() <= 0:
             return
-        self.adjustSize()
-        area = parent.rect()
-        margin = 16
-        right = area.width() - self.width() - margin
-        left_free = target.isNull() or target.center().x() > area.center().x()
-        x = margin if left_free else right
-        y = area.height() - self.height() - margin - 24  # above the status bar
-        self.move(max(0, x), max(0, y))
-        self.raise_()
+        layout.activate()
+        height = layout.totalHeightForWidth(self.width())
+        if height > 0 and height != self.height():
+            self.setFixedHeight(height)
 
     def _show_card(self) -> None:
-        self.adjustSize()
         self.show()
-        self.raise_()
+        self._fit_height()
 
     # -- the buttons ------------------------------------------------------------------
 

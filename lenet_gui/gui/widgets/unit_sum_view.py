@@ -47,11 +47,13 @@ class UnitSumView(ThemedWidget):
     COLOR_MAP = "CET-D1"
     """Diverging colour map, the feature-map panel's."""
     HINT = (
-        "Hover a unit to see how its value is computed \N{MIDDLE DOT} double-click "
-        "a layer to show it alone \N{MIDDLE DOT} right-click a unit to step "
-        "through its sum or switch its map off"
+        "Hover a unit to see how its value is computed;<br>"
+        "double-click a layer to show it alone;<br>"
+        "right-click a unit to step through its sum<br>"
+        "or to switch its map off"
     )
-    """Heading shown while no unit is shown: the one place this is said."""
+    """Heading shown while no unit is shown: the one place this is said, a short
+    line each, so that it is whole in a narrow window too."""
 
     SIZE_HINT = QSize(480, 130)
     MINIMUM_SIZE_HINT = QSize(240, 100)

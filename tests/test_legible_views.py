@@ -1,0 +1,231 @@
+"""The reading area says each state in plain words; views stay whole when small."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QLabel, QToolButton
+from test_reading_window import strokes_of
+
+from lenet_gui.gui.panel_tabs import PanelTabs
+from lenet_gui.gui.replay import replay, widget_transform
+from lenet_gui.gui.text_size import TEXT_SCALES
+from lenet_gui.gui.widgets import PredictionLabel, UnitSumView
+from lenet_gui.gui.widgets.correction_bar import CorrectionBar
+from lenet_gui.training.numbers import non_digit_strokes
+
+
+def _bar(window) -> CorrectionBar:
+    return window.reading_column.correction
+
+
+def _draw(window, strokes) -> None:
+    replay(window.canvas, strokes, widget_transform(window.canvas))
+    window.session.last_result  # noqa: B018 - reads what was drawn
+
+
+def test_a_digit_is_corrected_to_any_other_digit(example_window):
+    result = example_window.session.last_result
+    bar = _bar(example_window)
+    assert bar.question() == f"Not a {result.digit}? It's a"
+    assert bar.offered() == [d for d in range(10) if d != result.digit]
+
+
+def test_a_non_digit_asks_whether_it_is_a_digit(window):
+    rng = np.random.default_rng(7)
+    strokes = [s * 300 + 74 for s in non_digit_strokes("star", rng)]
+    _draw(window, strokes)
+    assert window.reading()["not_digit"]
+    bar = _bar(window)
+    # Not "Not a 4?": the network did not say it is a 4.
+    assert bar.question() == "A digit? It's a"
+    assert bar.offered() == list(range(10))
+    label = window.findChild(PredictionLabel)
+    assert "Not a digit?" in label.accessibleName()
+
+
+def test_a_number_is_corrected_one_digit_at_a_time(window, classifier):
+    window.canvas.set_pen_width(16.0)
+    _draw(window, strokes_of(classifier, "507", "train_w01"))
+    assert window.reading()["text"] == "507"
+    bar = _bar(window)
+    assert bar.question() == "A number: draw one digit alone to correct it"
+    assert bar.offered() == []
+    corrected: list[int] = []
+    bar.corrected.connect(corrected.append)
+    bar._on_shortcut(3)  # noqa: SLF001 - Ctrl+Alt+3 keeps nothing
+    assert corrected == []
+    window.canvas.clear()
+    window.session.last_result  # noqa: B018
+    assert bar.question() == "Wrong? It's a" and bar.offered() == []
+
+
+def test_an_unsure_reading_offers_both_digits():
+    bar = CorrectionBar()
+    bar.set_reading(7, runner_up=1)
+    assert bar.question() == "7 or 1? It's a"
+    assert bar.offered() == list(range(10))  # the 7 too: it may be one
+
+
+def test_the_unsure_question_follows_the_model(window, classifier):
+    """The question names the runner-up only when the label says "or" too."""
+    window.files.open_example(20)  # a 1 with a long flag
+    result = window.session.last_result
+    ranked = np.argsort(result.probabilities)
+    runner_up = int(ranked[-2])
+    hesitant = result.probabilities[runner_up] >= PredictionLabel.AMBIGUOUS
+    question = _bar(window).question()
+    expected = (
+        f"{result.digit} or {runner_up}? It's a"
+        if hesitant
+        else f"Not a {result.digit}? It's a"
+    )
+    assert question == expected
+
+
+@pytest.mark.parametrize("state", ["not_digit", "number"])
+def test_at_the_minimum_size_the_reading_leaves_the_input_whole(
+    window, classifier, qtbot, state
+):
+    window.resize(window.minimumSize())
+    if state == "number":
+        window.canvas.set_pen_width(16.0)
+        _draw(window, strokes_of(classifier, "507", "train_w01"))
+    else:
+        rng = np.random.default_rng(7)
+        _draw(window, [s * 300 + 74 for s in non_digit_strokes("star", rng)])
+    column = window.reading_column
+    qtbot.wait(20)
+    # Neither the reading nor the input's title is cut.
+    assert column.prediction.width() >= column.prediction.minimumSizeHint().width()
+    title_width = column.input_view.fontMetrics().horizontalAdvance(
+        "Network input 32×32"
+    )
+    assert column.input_view.width() >= title_width
+
+
+def _scene_rect(item) -> QRectF:
+    return item.mapRectToScene(item.boundingRect())
+
+
+def test_at_the_minimum_size_both_colour_bars_of_the_network_are_in_view(
+    example_window, qtbot
+):
+    window = example_window
+    window.show_panel("network")
+    view = window.panel("network").view
+    late = view.late_layers
+    graphics = late.graphics
+    bars = [late.graphics.ci.layout.itemAt(0, k) for k in (1, 2)]
+    titles = {name: late.layer(name).label.text for name in ("C5", "F6", "output")}
+    assert "units" in titles["C5"] and "probability" in titles["output"]
+    window.resize(window.minimumSize())
+
+    def bars_inside() -> bool:
+        inside = QRectF(0, 0, graphics.width(), graphics.height())
+        return all(inside.contains(_scene_rect(bar)) for bar in bars)
+
+    qtbot.waitUntil(bars_inside, timeout=2000)
+    assert all(bar.isVisible() for bar in bars)
+    # Where room was short, the layers' titles were shortened, not the bars'.
+    assert late.layer("output").label.text in ("output", titles["output"])
+    assert late.layer("C5").label.text in ("C5 · 120", titles["C5"])
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: "units" in late.layer("C5").label.text, timeout=2000)
+    qtbot.waitUntil(bars_inside, timeout=2000)
+
+
+def test_the_hint_under_the_views_is_whole_at_the_minimum_size(window, qtbot):
+    window.resize(window.minimumSize())
+    sums = window.findChild(UnitSumView)
+    qtbot.wait(20)
+    heading = sums._heading  # noqa: SLF001 - the label drawn in the view
+    assert sums.heading() == UnitSumView.HINT
+    assert _scene_rect(heading).right() <= sums.graphics.width()
+    assert heading.item.boundingRect().width() <= sums.graphics.width()
+
+
+@pytest.fixture
+def large_text(window, qtbot):
+    """The window at 1366x768 with the largest text; actual size afterwards."""
+    window.resize(1366, 768)
+    window.text_size.set_scale(TEXT_SCALES[-1])
+    qtbot.wait(50)
+    yield window
+    window.text_size.actual_size()
+
+
+def test_at_the_largest_text_the_reading_column_is_whole(large_text, qtbot):
+    window = large_text
+    window.files.open_example(17)
+    window.session.last_result  # noqa: B018
+    column = window.reading_column
+    graphics = column.input_view.graphics
+    qtbot.waitUntil(lambda: graphics.width() >= graphics.ci.minimumWidth())
+    assert column.prediction.width() >= column.prediction.minimumSizeHint().width()
+    bar = column.correction
+    question = bar.findChild(QLabel)
+    qtbot.waitUntil(lambda: question.width() >= question.sizeHint().width())
+    assert all(b.isVisible() for b in bar.findChildren(QToolButton))
+
+
+def test_at_the_largest_text_the_weights_titles_are_whole(large_text, qtbot):
+    window = large_text
+    window.show_panel("kernels")
+    view = window.panel("kernels").view
+    room = window.width() - window.reading_column.width()
+    qtbot.waitUntil(lambda: 0 < view.width() < room)
+    qtbot.wait(50)  # the pictures inside take their share
+    for name in ("C1", "C3", "S2", "S4"):
+        grid = view.grid(name)
+        for layer in grid.names():
+            label = grid.layer(layer).label
+
+            def whole(grid=grid, label=label) -> bool:
+                right = _scene_rect(label).left() + label.item.boundingRect().width()
+                return right <= grid.graphics.width() + 1
+
+            assert whole(), (name, layer)
+
+
+def test_an_eight_is_said_with_its_article():
+    bar = CorrectionBar()
+    bar.set_reading(8)
+    assert bar.question() == "Not an 8? It's a"
+    bar.set_reading(3)
+    assert bar.question() == "Not a 3? It's a"
+
+
+def test_the_s4_strip_numbers_fewer_maps_when_narrow(window, qtbot):
+    window.show_panel("kernels")
+    view = window.panel("kernels").view
+    _, _, s4 = view.map_numbers()
+
+    def gaps() -> list[float]:
+        shown = [item for item in s4.items if item.isVisible()]
+        rects = [item.sceneBoundingRect() for item in shown]
+        return [b.left() - a.right() for a, b in zip(rects, rects[1:], strict=False)]
+
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: not s4.items[1].isVisible(), timeout=2000)
+    assert min(gaps()) >= 0  # no two numbers overlap
+    assert s4.items[0].isVisible() and len(gaps()) >= 3  # still numbered
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: all(item.isVisible() for item in s4.items), timeout=2000)
+    assert min(gaps()) >= 0
+
+
+def test_at_the_minimum_size_no_tab_is_cut_whichever_is_shown(window, qtbot):
+    tabs = window.findChild(PanelTabs)
+    bar = tabs.tabBar()
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: bool(tabs.hidden_tabs()))
+    for name in window.panels():
+        window.show_panel(name)
+        qtbot.wait(5)
+        shown = [i for i in range(bar.count()) if bar.isTabVisible(i)]
+        assert tabs.currentIndex() in shown
+        for index in shown:  # whole, from the bar's left edge to its right
+            rect = bar.tabRect(index)
+            assert rect.left() >= 0 and rect.right() < bar.width(), (name, index)
