@@ -34,7 +34,7 @@ def test_a_digit_is_corrected_to_any_other_digit(example_window):
 
 def test_a_non_digit_asks_whether_it_is_a_digit(window):
     rng = np.random.default_rng(7)
-    strokes = [s * 300 + 74 for s in non_digit_strokes("star", rng)]
+    strokes = [s * 300 + 74 for s in non_digit_strokes("hash", rng)]
     _draw(window, strokes)
     assert window.reading()["not_digit"]
     bar = _bar(window)
