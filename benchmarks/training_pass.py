@@ -31,9 +31,7 @@ def weights_sha256(model: Any) -> str:
     return digest.hexdigest()
 
 
-def measure(
-    data: str, digits: int, threads: int, batch_size: int, prefetch: bool = True
-) -> dict:
+def measure(data: str, digits: int, threads: int, batch_size: int) -> dict:
     """Train one pass and evaluate; return the figures."""
     # The training package first, so its thread settings apply before torch loads.
     import lenet_gui.training  # noqa: I001
@@ -69,7 +67,6 @@ def measure(
         generator,
         batch_size=batch_size,
         distortion=Distortion(),
-        **({} if prefetch else {"prefetch": False}),
     )
     pass_wall, pass_cpu = time.perf_counter() - wall, time.process_time() - cpu
     wall, cpu = time.perf_counter(), time.process_time()
@@ -79,7 +76,6 @@ def measure(
         "digits": len(targets),
         "threads": torch.get_num_threads(),
         "batch_size": batch_size,
-        "prefetch": prefetch,
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
         "pass_wall_s": round(pass_wall, 3),
         "pass_cpu_s": round(pass_cpu, 3),
@@ -107,21 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         help="checkout whose lenet_gui to time (default: this one), e.g. a "
         "pristine copy of main to compare with",
     )
-    parser.add_argument(
-        "--no-prefetch",
-        dest="prefetch",
-        action="store_false",
-        help="make each batch in line, not ahead in a second thread",
-    )
     args = parser.parse_args(argv)
     if args.code:
         sys.path.insert(0, os.path.abspath(args.code))
     if not args.data:
         print("error: pass --data DIR (MNIST) or set LENET_MNIST", file=sys.stderr)
         return 2
-    figures = measure(
-        args.data, args.digits, args.threads, args.batch_size, args.prefetch
-    )
+    figures = measure(args.data, args.digits, args.threads, args.batch_size)
     print(" ".join(f"{key}={value}" for key, value in figures.items()))
     if args.json:
         with open(args.json, "w") as f:

@@ -19,7 +19,6 @@ from torch import Tensor
 from lenet_gui.imaging.preprocess import BACKGROUND, INK, from_mnist
 from lenet_gui.network.model import LeNet5
 from lenet_gui.training.distortions import Distortion
-from lenet_gui.training.prefetch import ahead
 
 __all__ = [
     "Evaluation",
@@ -114,7 +113,6 @@ def train_epoch(
     batch_size: int = 128,
     distortion: Distortion | None = None,
     on_batch: Callable[[float, float], None] | None = None,
-    prefetch: bool = True,
 ) -> tuple[float, float]:
     """Train for one pass over the data, in a random order.
 
@@ -122,10 +120,6 @@ def train_epoch(
     ----------
     on_batch : callable, optional
         Called after each batch with the running mean loss and accuracy.
-    prefetch : bool, default True
-        Make the next batches in a second thread while the network learns
-        (:func:`~lenet_gui.training.prefetch.ahead`); the same weights either
-        way.
 
     Returns
     -------
@@ -138,7 +132,7 @@ def train_epoch(
     correct = 0
     seen = 0
     batches = _batches(ink, labels, order, batch_size, distortion, generator)
-    for inputs, target in ahead(batches) if prefetch else batches:
+    for inputs, target in batches:
         logits = model(inputs)
         loss = F.cross_entropy(logits, target)
         optimizer.zero_grad(set_to_none=True)
