@@ -1,9 +1,15 @@
 """Training with the README's command: seconds per epoch and time to the target.
 
-Parent only (training is its own process already): ``python -m
-lenet_gui.training.train_cli --data DIR --epochs 20 --seed 1`` into a scratch folder, or
-the JSON a recorded run wrote (``--training-json``). MNIST comes from
-``--data`` or the environment variable ``LENET_MNIST``.
+Parent only (training is its own process already): the README's training
+command (15 passes, seed 1, a third of MNIST drawn again with the canvas's
+pen; with the pen digits of ``$LENET_STROKES`` when that names a stroke
+file) into a scratch folder, or the JSON a recorded run wrote
+(``--training-json``). MNIST comes from ``--data`` or the environment
+variable ``LENET_MNIST``. The digits drawn come from the training command's
+cache when an earlier run drew them (its record's ``drawing_seconds`` is
+then the time to read them); ``LENET_DRAWING_CACHE`` names another cache
+folder, an empty one to time the drawing too. ``benchmarks/training_pass.py``
+times one pass alone.
 """
 
 from __future__ import annotations
@@ -17,7 +23,15 @@ from benchmarks.harness import DATA_VARIABLE, REPO, Context, Row, median
 from benchmarks.targets import TARGETS
 
 NAME = "training"
-EPOCHS = 20
+EPOCHS = 15
+#: A stroke file of real pen digits to mix in, as the README's command does.
+STROKES_VARIABLE = "LENET_STROKES"
+#: The README's command, less --data, --strokes and --output.
+README_OPTIONS = ["--epochs", str(EPOCHS), "--seed", "1", "--drawn", "0.35"]
+PEN_OPTIONS = [
+    "--stroke-copies", "2", "--strokes-per-pass", "2",
+    "--pen-augment", "placement", "--pen-styles", "all",
+]  # fmt: skip
 
 
 def data_dir(args) -> str | None:
@@ -48,7 +62,10 @@ def measure(ctx: Context, keep_weights: str | None = None) -> dict:
             "--data",
             data_dir(args),
         ]
-        cmd += ["--epochs", str(EPOCHS), "--seed", "1", "--output", output]
+        cmd += [*README_OPTIONS, "--output", output]
+        strokes = os.environ.get(STROKES_VARIABLE)
+        if strokes:
+            cmd += ["--strokes", strokes, *PEN_OPTIONS]
         print(
             f"  training: {' '.join(cmd[1:])} (minutes) ...",
             file=sys.stderr,

@@ -2,7 +2,8 @@
 
 Qt runs offscreen so a bare ``pytest`` works without a display, and the app's
 remembered settings live in a throw-away folder, cleared before each test, so
-tests neither read nor change a person's own settings or each other's.
+tests neither read nor change a person's own settings or each other's; so do
+the training digits a run keeps drawn.
 """
 
 import os
@@ -12,6 +13,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="lenet-gui-test-config-")
+# Training digits drawn by the tests are cached here, never in the user's cache.
+os.environ["LENET_DRAWING_CACHE"] = tempfile.mkdtemp(prefix="lenet-gui-test-drawn-")
 
 
 @pytest.fixture(autouse=True)

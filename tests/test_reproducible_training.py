@@ -4,7 +4,8 @@ Two short runs of the real training command, with MNIST digits drawn with the
 canvas's pen and real pen digits mixed in, run side by side: one drawing on
 one process and allowed a single core (as on a machine whose other cores are
 busy), the other drawing on two processes with a busy sibling process
-competing for the cores. Their weights must be identical. Too small to learn
+competing for the cores and keeping what it drew in a cache folder; a third
+reads them from there. Their weights must be identical. Too small to learn
 anything; the point is the bytes.
 """
 
@@ -42,7 +43,10 @@ def small_mnist(tmp_path_factory) -> Path:
     return data
 
 
-def start(data: Path, output: Path, workers: int, one_core: bool) -> subprocess.Popen:
+def start(
+    data: Path, output: Path, workers: int, one_core: bool, cache: Path | None
+) -> subprocess.Popen:
+    """Start a short run; `cache` is where it keeps its drawn digits (None: none)."""
     argv = [
         sys.executable, "-m", "lenet_gui.train", "--data", str(data),
         "--output", str(output), "--epochs", "2", "--batch-size", "48",
@@ -50,6 +54,11 @@ def start(data: Path, output: Path, workers: int, one_core: bool) -> subprocess.
         "--strokes-per-pass", "0.5", "--pen-augment", "placement",
         "--workers", str(workers), "--seed", "7",
     ]  # fmt: skip
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if cache is None:
+        argv.append("--no-cache")
+    else:
+        env["LENET_DRAWING_CACHE"] = str(cache)
     first_core = min(os.sched_getaffinity(0))
 
     def on_one_core() -> None:
@@ -58,7 +67,7 @@ def start(data: Path, output: Path, workers: int, one_core: bool) -> subprocess.
     return subprocess.Popen(
         argv,
         cwd=REPO,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -69,14 +78,18 @@ def start(data: Path, output: Path, workers: int, one_core: bool) -> subprocess.
 def test_the_same_seed_gives_the_same_bytes_whatever_the_load_and_workers(
     small_mnist, tmp_path
 ):
+    cache = tmp_path / "cache"
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     runs = []
     try:
         runs = [
-            start(small_mnist, tmp_path / "one" / "w.pt", 1, one_core=True),
-            start(small_mnist, tmp_path / "two" / "w.pt", 2, one_core=False),
+            start(small_mnist, tmp_path / "one" / "w.pt", 1, True, None),
+            start(small_mnist, tmp_path / "two" / "w.pt", 2, False, cache),
         ]
         errors = [run.communicate(timeout=TIME_LIMIT)[1] for run in runs]
+        # A third run, on one core, reads the digits the second one drew.
+        runs.append(start(small_mnist, tmp_path / "three" / "w.pt", 1, True, cache))
+        errors.append(runs[-1].communicate(timeout=TIME_LIMIT)[1])
     finally:
         busy.kill()
         busy.wait()
@@ -85,8 +98,12 @@ def test_the_same_seed_gives_the_same_bytes_whatever_the_load_and_workers(
             run.wait()
     for run, err in zip(runs, errors, strict=True):
         assert run.returncode == 0, err[-3000:]
-    one, two = ((tmp_path / name / "w.pt").read_bytes() for name in ("one", "two"))
+    one, two, three = (
+        (tmp_path / name / "w.pt").read_bytes() for name in ("one", "two", "three")
+    )
     assert hashlib.sha256(one).hexdigest() == hashlib.sha256(two).hexdigest()
+    assert hashlib.sha256(three).hexdigest() == hashlib.sha256(one).hexdigest()
+    assert len(list(cache.iterdir())) == 2  # the MNIST and the pen digits drawn
     checkpoints = [
         sorted((tmp_path / name / "w.checkpoints").glob("*.pt"))
         for name in ("one", "two")

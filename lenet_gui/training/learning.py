@@ -8,7 +8,7 @@ functions, as pytorch/examples keeps `train()` and `test()`.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,9 +90,13 @@ def make_optimizer(
     """Return Adam with a one-cycle learning-rate schedule.
 
     No weight decay: nothing pulls at C3's absent connections, which stay
-    exactly zero.
+    exactly zero. Adam updates all ten parameter tensors with one call per
+    step of its rule (``foreach``) rather than one per tensor: the same
+    arithmetic, element by element, so the same weights, in a fraction of
+    the calls (the fused kernel would compute in another order and give
+    other weights).
     """
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=lr, total_steps=epochs * steps_per_epoch, pct_start=0.15
     )
@@ -127,25 +131,38 @@ def train_epoch(
     total_loss = 0.0
     correct = 0
     seen = 0
-    for start in range(0, len(order), batch_size):
-        index = order[start : start + batch_size]
-        batch = ink[index]
-        if distortion is not None:
-            batch = distortion(batch, generator)
-        target = labels[index]
-        logits = model(to_network_input(batch))
+    batches = _batches(ink, labels, order, batch_size, distortion, generator)
+    for inputs, target in batches:
+        logits = model(inputs)
         loss = F.cross_entropy(logits, target)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         if scheduler is not None:
             scheduler.step()
-        total_loss += loss.item() * len(index)
+        total_loss += loss.item() * len(target)
         correct += int((logits.argmax(1) == target).sum())
-        seen += len(index)
+        seen += len(target)
         if on_batch is not None:
             on_batch(total_loss / seen, correct / seen)
     return total_loss / seen, correct / seen
+
+
+def _batches(
+    ink: Tensor,
+    labels: Tensor,
+    order: Tensor,
+    batch_size: int,
+    distortion: Distortion | None,
+    generator: torch.Generator,
+) -> Iterator[tuple[Tensor, Tensor]]:
+    """Yield a pass's batches in `order`: network inputs, distorted, and labels."""
+    for start in range(0, len(order), batch_size):
+        index = order[start : start + batch_size]
+        batch = ink[index]
+        if distortion is not None:
+            batch = distortion(batch, generator)
+        yield to_network_input(batch), labels[index]
 
 
 @dataclass(frozen=True)

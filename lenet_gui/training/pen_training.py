@@ -163,11 +163,8 @@ def prepare(args: argparse.Namespace, workers: int | None) -> PenTraining | None
         return None
     # Qt is needed only here: plain MNIST training runs without it.
     from lenet_gui.files.stroke_files import load_pen_digits, pick_writers
-    from lenet_gui.training.pen_digits import (
-        PLACEMENT_ONLY,
-        PenAugmentation,
-        pen_inputs,
-    )
+    from lenet_gui.training.drawing_cache import DrawingCache, cached_pen_inputs
+    from lenet_gui.training.pen_digits import PLACEMENT_ONLY, PenAugmentation
 
     digits = load_pen_digits(args.strokes)
     heldout_writers = pick_writers(digits, args.holdout_writers, args.seed)
@@ -183,9 +180,17 @@ def prepare(args: argparse.Namespace, workers: int | None) -> PenTraining | None
         f"drawing {args.stroke_copies} variants of {len(train)} pen digits "
         f"by {len({d.writer for d in train})} writers..."
     )
-    inputs, labels, _ = pen_inputs(train, args.seed, args.stroke_copies, aug, workers)
+    inputs, labels, cached = cached_pen_inputs(
+        train,
+        args.seed,
+        args.stroke_copies,
+        aug,
+        workers,
+        DrawingCache.for_command(getattr(args, "cache", True)),
+    )
     seconds = time.perf_counter() - started
-    print(f"drew {len(labels)} in {seconds:.1f} s")
+    how = "read them from the cache" if cached else "drew them"
+    print(f"{how}: {len(labels)} in {seconds:.1f} s")
     per_pass = min(round(args.strokes_per_pass * len(train)), len(labels))
     record = {
         "files": [str(path) for path in args.strokes],

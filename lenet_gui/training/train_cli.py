@@ -38,6 +38,8 @@ from lenet_gui.network.checkpoints import checkpoint_folder
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import metadata_path, save_weights
 from lenet_gui.training.distortions import Distortion
+from lenet_gui.training.drawing_cache import DrawingCache, cached_drawn_inputs
+from lenet_gui.training.drawing_cache import add_argument as add_cache_argument
 from lenet_gui.training.learning import (
     evaluate,
     ink_from_inputs,
@@ -182,6 +184,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="do not save the dozen checkpoints of the run beside the weights",
     )
     add_pen_arguments(parser)
+    add_cache_argument(parser)
     args = parser.parse_args(argv)
     # The pen options belong to lenet_gui.training.pen_training; their ranges are
     # checked here, with the others.
@@ -309,7 +312,7 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
     ink = ink_tensor(train_images)
     labels = torch.from_numpy(train_labels).long()
     drawn_ink, drawn_labels, drawing_seconds = _draw(
-        train_images, train_labels, args.drawn, args.seed, args.workers
+        train_images, train_labels, args.drawn, args.seed, args.workers, args.cache
     )
     drawn_per_pass = min(round(args.drawn * len(labels)), len(drawn_labels))
 
@@ -451,6 +454,7 @@ def _draw(
     fraction: float,
     seed: int,
     workers: int | None,
+    cache: bool = True,
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """Draw the training digits as the app would; return ink, labels, seconds.
 
@@ -461,19 +465,19 @@ def _draw(
     """
     if fraction <= 0:
         return torch.zeros(0, 1, 32, 32), torch.zeros(0, dtype=torch.long), 0.0
-    # Qt is needed only here: plain MNIST training runs without it.
-    from lenet_gui.training.drawn import drawn_inputs
-
     wanted = min(len(images), round(fraction * len(images)))
     # About 8 % of MNIST's digits are bold and left out: draw a few more.
     picked = np.random.default_rng(seed).permutation(len(images))
     picked = np.sort(picked[: min(len(images), round(wanted * 1.1))])
     started = time.perf_counter()
     print(f"drawing {len(picked)} training digits with the canvas's pen...")
-    inputs, indices = drawn_inputs(images[picked], seed, workers)
+    inputs, indices, cached = cached_drawn_inputs(
+        images[picked], seed, workers, DrawingCache.for_command(cache)
+    )
     inputs, indices = inputs[:wanted], picked[indices[:wanted]]
     seconds = time.perf_counter() - started
-    print(f"drew {len(indices)} (bold ones left out) in {seconds:.1f} s")
+    how = "read them from the cache" if cached else "drew them"
+    print(f"{how}: {len(indices)} (bold ones left out) in {seconds:.1f} s")
     drawn_labels = torch.from_numpy(labels[indices]).long()
     return ink_from_inputs(inputs), drawn_labels, seconds
 
