@@ -38,7 +38,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from lenet_gui.drawing.paper import render
 from lenet_gui.files.idx import load_mnist
@@ -221,7 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     use_one_thread()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _app = QGuiApplication.instance() or QGuiApplication([])
+    # A QApplication, not only a QGuiApplication: whatever runs after in the
+    # same process (the studies' self-test) may need widgets.
+    _app = QApplication.instance() or QApplication([])
     rng = np.random.default_rng(args.seed)
     held = set(args.holdout.split(","))
     unseen = set(filter(None, args.unseen.split(",")))
