@@ -184,11 +184,6 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_predict(args.files, weights=args.weights)
 
-    if args.weights is None:
-        # torch and the bundled weights load while Qt starts and paints.
-        from lenet_gui.gui.state import model_preload
-
-        model_preload.start()
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None and qt_uses_xcb(platform=args.platform):

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from lenet_gui.gui.state import model_preload
 from lenet_gui.gui.state.experiments import describe_experiments
 from lenet_gui.gui.state.jobs import LatestJob
 from lenet_gui.gui.state.status import StatusLine
@@ -323,7 +322,7 @@ class NetworkSetup(QObject):
             self._loader.supersede()  # a load still running must not undo this
             return self._on_loaded(path, *load_classifier(path))
         self.status.say(f"Loading {'LeNet-5' if path is None else path.name}…", 0)
-        self._loader.submit(model_preload.load_job(path))
+        self._loader.submit(lambda: (path, *load_classifier(path)))
         return True
 
     @Slot(object, object, str)

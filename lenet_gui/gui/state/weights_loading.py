@@ -1,8 +1,7 @@
 """Weights loaded for the window: a classifier, or one line saying why not.
 
-Used by :class:`~lenet_gui.gui.state.network_setup.NetworkSetup` and by the
-load that starts with the app (:mod:`lenet_gui.gui.state.model_preload`);
-torch is imported only when a load runs.
+Used by :class:`~lenet_gui.gui.state.network_setup.NetworkSetup`, on its
+loading thread; torch is imported only when a load runs.
 """
 
 from __future__ import annotations
