@@ -63,7 +63,7 @@ _MIN_PIXELS = 4
 # (train + t10k): p10 1.896, median 2.486, p75 2.919, p90 3.415 px. Measured with
 #   python -c "import numpy as np; from lenet_gui.files.idx import load_mnist;
 #   from lenet_gui.imaging.preprocess import stroke_width; x = np.concatenate(
-#   [load_mnist('/work/shared/mnist', s)[0] for s in ('train', 'test')]);
+#   [load_mnist('path/to/mnist', s)[0] for s in ('train', 'test')]);
 #   print(np.percentile([stroke_width(i / 255) for i in x], [10, 50, 75, 90]))"
 # Widths inside p10..p90 are left alone. Thin strokes are dilated to the
 # median. Thick ones are eroded only to p75: erosion also eats the shape (loops
