@@ -9,15 +9,9 @@ once through the regular-file reader instead. The pipe is made in
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-TIMEOUT = 60
+from child_python import run_python
 
 SWAP_THEN_DRAW = """
 import os, shutil, sys
@@ -47,15 +41,10 @@ print(sizes == sorted(ICON_SIZES), pixmaps == list(ICON_SIZES))
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_the_icon_is_drawn_from_what_was_read(tmp_path):
-    try:
-        run = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(SWAP_THEN_DRAW), str(tmp_path)],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("drawing the icon blocked on a pipe put in place of its file")
+    run = run_python(
+        SWAP_THEN_DRAW,
+        str(tmp_path),
+        hung="drawing the icon blocked on a pipe put in place of its file",
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["True", "True"]

@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import os
 import struct
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from child_python import run_python
 from image_samples import grey_qimage, save
 
 from lenet_gui.drawing import image_file
 from lenet_gui.drawing.image_file import ImageFileError, read_image
-
-REPO = Path(__file__).resolve().parents[1]
-TIMEOUT = 60
 
 
 def _digit() -> np.ndarray:
@@ -115,17 +110,10 @@ print("read", levels.shape)
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_pipe_swapped_in_after_the_read_does_not_block(tmp_path):
     path = save(grey_qimage(_digit()), tmp_path / "digit.png")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(SWAP_FOR_PIPE_CHILD), str(path)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("decoding blocked on the pipe swapped in for the image")
+    done = run_python(
+        SWAP_FOR_PIPE_CHILD,
+        str(path),
+        hung="decoding blocked on the pipe swapped in for the image",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "read (28, 28)"

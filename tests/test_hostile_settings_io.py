@@ -13,18 +13,13 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from child_python import run_python
 
 from lenet_gui.files import safe_write
 from lenet_gui.gui.settings import Remembered, WindowSettings, settings_path
-
-REPO = Path(__file__).resolve().parents[1]
-TIMEOUT = 60
 
 
 @pytest.fixture
@@ -135,22 +130,11 @@ print(settings.problem)
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_pipe_swapped_in_while_running_is_not_opened(settings_file, tmp_path):
-    env = {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    try:
-        run = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(SWAPPED_FOR_A_PIPE)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("saving the settings blocked on a pipe swapped in for the file")
+    run = run_python(
+        SWAPPED_FOR_A_PIPE,
+        env={"XDG_CONFIG_HOME": str(tmp_path / "config")},
+        hung="saving the settings blocked on a pipe swapped in for the file",
+    )
     assert run.returncode == 0, run.stderr
     problem = run.stdout.strip()
     assert problem.startswith("Settings not saved: ")
