@@ -50,7 +50,6 @@ __all__ = [
     "cached_drawn_inputs",
     "cached_pen_inputs",
     "drawing_code_version",
-    "file_sha256",
 ]
 
 #: Set to a folder, it holds the cached digits instead of the user's cache
@@ -108,17 +107,6 @@ def cache_folder(environ: Mapping[str, str] | None = None) -> Path | None:
             return None
         base = os.path.join(home, ".cache")
     return Path(base) / "lenet-gui" / "training-digits"
-
-
-def file_sha256(path: Path, limit: int) -> str:
-    """Return the sha256 of a regular file of at most `limit` bytes.
-
-    Raises
-    ------
-    RefusedFile
-        As :func:`~lenet_gui.files.safe_read.read_regular_file`.
-    """
-    return hashlib.sha256(read_regular_file(path, limit)).hexdigest()
 
 
 def drawing_code_version() -> str:
