@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from lenet_gui.network.checkpoints import CheckpointInfo
     from lenet_gui.network.classifier import Classifier, Prediction
 
-__all__ = ["NetworkSetup", "describe", "load_classifier"]
+__all__ = ["NetworkSetup", "describe"]
 
 _STILL_DRAW = (
     "\n\nYou can still draw; load a weights file with "
