@@ -18,6 +18,7 @@ from lenet_gui.files.stroke_files import load_pen_digits
 from lenet_gui.gui import MainWindow
 from lenet_gui.gui.panels.my_digits import MyDigitsPanel
 from lenet_gui.gui.state.my_digits import MyDigits, MyDigitsError, default_path
+from lenet_gui.gui.widgets.correction_bar import CorrectionBar
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "strokes" / "pendigits-sample.json"
 ONE = [np.array([[200.0, 80.0], [210.0, 200.0], [215.0, 360.0]])]
@@ -147,4 +148,4 @@ def test_an_empty_canvas_offers_no_correction(qtbot, data_home, warnings):
     assert window.session.last_result is None
     bar = window.reading_column.correction
     qtbot.waitUntil(lambda: bar.reading() is None)
-    assert bar.question() == "Wrong? It's a"
+    assert bar.question() == CorrectionBar.EMPTY_HINT

@@ -4,7 +4,8 @@ Shown under the prediction. Pressing a digit (or Ctrl+Alt and the digit
 key) says what the drawing really is; the window keeps it in My digits.
 The question fits the reading: "Not a 4?" for a digit, "7 or 1?" when the
 network hesitates, "A digit?" for ink that does not look like one;
-a number is corrected one digit at a time, so the buttons wait for one.
+a number is corrected one digit at a time, so the buttons wait for one;
+with nothing drawn there is nothing to correct, and the bar says so.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ class CorrectionBar(QWidget):
     """
 
     corrected = Signal(int)
+
+    EMPTY_HINT = "Draw a digit; if it is read wrong, correct it here"
+    """Said while nothing is drawn: no reading to correct, so no buttons."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +74,7 @@ class CorrectionBar(QWidget):
         not_digit: bool = False,
         number: bool = False,
     ) -> None:
-        """Ask the question that fits the reading; None disables the buttons.
+        """Ask the question that fits the reading; None hides the buttons.
 
         Parameters
         ----------
@@ -88,7 +92,7 @@ class CorrectionBar(QWidget):
         self._reading = digit
         offered: set[int] = set(range(10))
         if digit is None:
-            question, offered = "Wrong? It's a", set()
+            question, offered = self.EMPTY_HINT, set()
         elif number:
             question, offered = "A number: draw one digit alone to correct it", set()
         elif not_digit:
@@ -102,7 +106,8 @@ class CorrectionBar(QWidget):
         self._question.setText(question)
         for d, button in enumerate(self._buttons):
             button.setEnabled(d in offered)
-            button.setVisible(not number)  # the words take their room
+            # The words take their room; nothing drawn, nothing to correct.
+            button.setVisible(not number and digit is not None)
             button.setToolTip(
                 f"Keep this drawing in My digits as a {d} (Ctrl+Alt+{d}); "
                 "Adapt to my handwriting learns from them"
@@ -115,6 +120,8 @@ class CorrectionBar(QWidget):
         self._fit()
 
     def _fit(self) -> None:
+        # As tall with words alone as with buttons: the column does not jump.
+        self._question.setMinimumHeight(self._buttons[0].sizeHint().height())
         shown = [b for b in self._buttons if not b.isHidden()]
         needed = self._question.sizeHint().width() + sum(
             b.minimumWidth() + 1 for b in shown
