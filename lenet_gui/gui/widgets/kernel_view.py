@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetricsF, QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from lenet_gui.gui.widgets.layer_grid import ColorScale, LayerGrid, LayerSlot
@@ -61,11 +61,23 @@ class KernelView(ThemedWidget):
         unit = ColorScale((-1.0, 1.0), title="weight")
         maps = ColorScale((-spec.amplitude, spec.amplitude), title="unit output")
         k = c1.kernel
+        # C1's titles in one line, or in two where one line would be cut, so
+        # the maps' range is never lost.
+        self._c1_titles = {
+            "C1 kernels": (
+                f"C1 kernels {k}{_TIMES}{k}",
+                f"C1 kernels<br>{k}{_TIMES}{k}",
+            ),
+            "C1 maps": (
+                f"C1 maps (\N{PLUS-MINUS SIGN}{spec.amplitude:.2f})",
+                f"C1 maps<br>\N{PLUS-MINUS SIGN}{spec.amplitude:.2f}",
+            ),
+        }
         self._c1 = LayerGrid(
             [
                 LayerSlot(
                     "C1 kernels",
-                    f"C1 kernels {k}{_TIMES}{k}",
+                    self._c1_titles["C1 kernels"][0],
                     (c1.maps, k, k),
                     (0, 0),
                     unit,
@@ -74,7 +86,7 @@ class KernelView(ThemedWidget):
                 ),
                 LayerSlot(
                     "C1 maps",
-                    f"C1 maps (\N{PLUS-MINUS SIGN}{spec.amplitude:.2f})",
+                    self._c1_titles["C1 maps"][0],
                     c1.shape,
                     (0, 1),
                     maps,
@@ -147,6 +159,7 @@ class KernelView(ThemedWidget):
         for grid in self._grids:
             grid.hoverInfoChanged.connect(self._on_grid_hover_info_changed)
             grid.unitContextRequested.connect(self._on_grid_unit_context_requested)
+        self._c1.graphics.installEventFilter(self)
         self._finish_building()
 
     def grid(self, name: str) -> LayerGrid:
@@ -219,6 +232,43 @@ class KernelView(ThemedWidget):
                 step *= 2
             for k, item in enumerate(items):
                 item.setVisible(k % step == 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102
+        if watched is self._c1.graphics and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.FontChange,
+        ):
+            self.fit_titles()
+        return False
+
+    def fit_titles(self) -> None:
+        """Title C1's kernels and maps in one line each if both fit, else in two."""
+        layout = self._c1.graphics.ci.layout
+        bars = sum(
+            layout.itemAt(0, column).minimumWidth()
+            for column in range(1, layout.columnCount())
+            if layout.itemAt(0, column) is not None
+        )
+        spare = self._c1.graphics.width() - bars
+        full = sum(
+            self._title_width(name, titles[0])
+            for name, titles in self._c1_titles.items()
+        )
+        which = 1 if full + 12 > spare else 0
+        changed = False
+        for name, titles in self._c1_titles.items():
+            label = self._c1.layer(name).label
+            if label.text != titles[which]:
+                label.setText(titles[which])
+                changed = True
+        if changed:  # the layout was held at the old titles' width: fit it again
+            graphics = self._c1.graphics
+            graphics.ci.setGeometry(QRectF(0, 0, graphics.width(), graphics.height()))
+
+    def _title_width(self, name: str, title: str) -> float:
+        label = self._c1.layer(name).label
+        return QFontMetricsF(label.item.font()).horizontalAdvance(title) + 8
 
     def map_numbers(self) -> list[MapNumbers]:
         """Return the numbers of C3's grid and of S2's and S4's strips."""
