@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QLabel, QToolButton
 from test_reading_window import strokes_of
 
 from lenet_gui.gui.panel_tabs import PanelTabs
 from lenet_gui.gui.replay import replay, widget_transform
 from lenet_gui.gui.text_size import TEXT_SCALES
-from lenet_gui.gui.widgets import PredictionLabel, UnitSumView
+from lenet_gui.gui.widgets import InvarianceView, PredictionLabel, UnitSumView
 from lenet_gui.gui.widgets.correction_bar import CorrectionBar
 from lenet_gui.training.numbers import non_digit_strokes
 
@@ -58,7 +59,7 @@ def test_a_number_is_corrected_one_digit_at_a_time(window, classifier):
     assert corrected == []
     window.canvas.clear()
     window.session.last_result  # noqa: B018
-    assert bar.question() == "Wrong? It's a" and bar.offered() == []
+    assert bar.question() == CorrectionBar.EMPTY_HINT and bar.offered() == []
 
 
 def test_an_unsure_reading_offers_both_digits():
@@ -229,3 +230,68 @@ def test_at_the_minimum_size_no_tab_is_cut_whichever_is_shown(window, qtbot):
         for index in shown:  # whole, from the bar's left edge to its right
             rect = bar.tabRect(index)
             assert rect.left() >= 0 and rect.right() < bar.width(), (name, index)
+
+
+def test_an_empty_canvas_offers_a_hint_not_a_greyed_question(window, qtbot):
+    window.canvas.clear()
+    assert window.session.last_result is None
+    bar = _bar(window)
+    assert bar.question() == CorrectionBar.EMPTY_HINT
+    assert "Wrong" not in bar.question() and "It's a" not in bar.question()
+    assert not any(b.isVisible() for b in bar.findChildren(QToolButton))
+    assert bar.offered() == []
+    # As soon as a digit is read, the question and the buttons are back.
+    window.files.open_example(17)
+    digit = window.session.last_result.digit
+    assert bar.question() == f"Not {'an' if digit == 8 else 'a'} {digit}? It's a"
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in bar.findChildren(QToolButton)))
+
+
+def _axis_gap(axis) -> float:
+    """Return the room between the bottom axis's numbers and its title, in pixels."""
+    numbers_bottom = 2 + QFontMetricsF(axis.font()).height()  # pyqtgraph's offset
+    title = axis.label
+    margin = title.document().documentMargin()
+    return title.pos().y() + margin - numbers_bottom
+
+
+def test_at_the_largest_text_no_invariance_number_touches_its_title(large_text, qtbot):
+    window = large_text
+    window.files.open_example(17)
+    view = window.show_panel("invariance").findChild(InvarianceView)
+    panel = window.panel("invariance")
+    qtbot.waitUntil(lambda: panel.settled, timeout=20000)
+    qtbot.wait(20)
+    for name in ("shift_x", "scale", "rotate"):
+        plot = view.plot(name).plot
+        bottom, left = plot.getAxis("bottom"), plot.getAxis("left")
+        assert _axis_gap(bottom) >= 1, name
+        # "100 %" fits the left axis beside its tick, so no number is dropped.
+        widest = QFontMetricsF(left.font()).horizontalAdvance("100 %")
+        assert left.width() >= widest + 5, name
+    large_height = view.plot("rotate").plot.getAxis("bottom").height()
+    # Back at actual size, the axes give the room back.
+    window.text_size.actual_size()
+    qtbot.wait(20)
+    axis = view.plot("rotate").plot.getAxis("bottom")
+    assert _axis_gap(axis) >= 1
+    assert axis.height() < large_height
+
+
+def test_at_the_minimum_size_the_c1_maps_title_keeps_its_range(window, qtbot):
+    window.show_panel("kernels")
+    view = window.panel("kernels").view
+    grid = view.grid("C1")
+    label = grid.layer("C1 maps").label
+    amplitude = f"\N{PLUS-MINUS SIGN}{window.session.spec.amplitude:.2f}"
+
+    def whole() -> bool:
+        right = _scene_rect(label).left() + label.item.boundingRect().width()
+        return right <= grid.graphics.width() + 1
+
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: "<br>" in label.text, timeout=2000)
+    assert amplitude in label.text and whole()
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: "<br>" not in label.text, timeout=2000)
+    assert label.text == f"C1 maps ({amplitude})" and whole()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtWidgets import QApplication, QGraphicsView, QLabel, QTabBar
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QGraphicsView, QLabel, QTabBar, QWidget
 from robust_helpers import show_window
 
 from lenet_gui.gui import MainWindow
@@ -122,3 +123,20 @@ def test_a_hand_edited_size_stays_within_the_steps(
         assert window.guide.explanations_shown()  # not a yes or no: the default
     finally:
         window.text_size.actual_size()
+
+
+def test_actual_size_reaches_views_built_while_the_text_was_larger(sized_window, qtbot):
+    window = sized_window
+    base = QApplication.font().pointSizeF()
+    window.text_size.set_scale(TEXT_SCALES[-1])
+    for name in ("invariance", "kernels", "convolution"):  # built at the larger size
+        window.show_panel(name)
+    qtbot.wait(20)
+    window.text_size.actual_size()
+    qtbot.wait(20)
+    for name in ("invariance", "kernels", "convolution"):
+        page = window.panel(name).widget
+        # Every widget that did not set a font of its own is back at actual size.
+        for widget in [page, *page.findChildren(QWidget)]:
+            if not widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+                assert widget.font().pointSizeF() == pytest.approx(base), (name, widget)

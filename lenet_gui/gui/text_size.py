@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
@@ -103,6 +103,13 @@ class TextSize(QObject):
         assert isinstance(app, QApplication)
         if app.font() != app_font:
             app.setFont(app_font)
+            # Qt tells the widgets in no set order, so a child may have taken
+            # its parent's font before the parent took the new one; told
+            # again parents first, each takes the font its parent has now.
+            for widget in [self._window, *self._window.findChildren(QWidget)]:
+                QApplication.sendEvent(
+                    widget, QEvent(QEvent.Type.ApplicationFontChange)
+                )
         made_at, self._made_at = self._made_at, scale
         for widget in [self._window, *self._window.findChildren(QWidget)]:
             if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):

@@ -89,6 +89,8 @@ class InvarianceView(ThemedWidget):
             self._sliders[t.name] = slider
             self._readouts[t.name] = readout
             self._plots[t.name] = SweepPlot(pg.PlotItem(), t)
+        for plot in self._plots.values():
+            plot.fit_axes(self.font())
         self._arrange(2)
         self._reset = QPushButton("Reset")
         self._reset.setToolTip("Put every slider back where it leaves the input alone")
@@ -258,6 +260,13 @@ class InvarianceView(ThemedWidget):
         rows = -(-len(self._plots) // columns)
         self._graphics.setMinimumHeight(rows * self.PLOT_HEIGHT)
         self._columns = columns
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: D102
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # Larger or smaller text: the axes make room for their numbers.
+            for plot in self._plots.values():
+                plot.fit_axes(self.font())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102
         if watched is self._scroll and event.type() == QEvent.Type.Resize:

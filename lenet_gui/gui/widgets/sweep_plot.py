@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 __all__ = ["DIGIT_COLORS", "SweepPlot"]
 
@@ -47,12 +47,11 @@ class SweepPlot:
         plot.setXRange(t.low, t.high, padding=0.0)
         plot.setYRange(0.0, 1.0, padding=0.05)
         plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "50 %"), (1.0, "100 %")]])
-        plot.getAxis("left").setWidth(44)
         ticks = sorted({t.low, t.neutral, t.high})
         plot.getAxis("bottom").enableAutoSIPrefix(False)
         plot.getAxis("bottom").setTicks([[(v, f"{v:g}") for v in ticks], []])
         plot.setLabel("bottom", f"{t.label} ({t.unit})")
-        plot.getAxis("bottom").setHeight(36)
+        self.fit_axes(QFont())
         self._pens = [
             (pg.mkPen(color, width=1.5), pg.mkPen(color, width=3.5))
             for color in DIGIT_COLORS
@@ -80,6 +79,21 @@ class SweepPlot:
         self.read: int | None = None
         self._values = np.empty(0)
         self._probabilities = np.empty((0, len(DIGIT_COLORS)))
+
+    def fit_axes(self, font: QFont) -> None:
+        """Give the axes room for their numbers and title in `font`.
+
+        The bottom axis holds a line of numbers over its title, the left one
+        "100 %": both grow with the text size, so a number never touches the
+        title and no tick is dropped for want of room.
+        """
+        metrics = QFontMetricsF(font)
+        line = metrics.height()
+        # pyqtgraph puts the numbers 2 px under the axis line and gives the
+        # title 0.8 of its box's height (the text plus 4 px above and below).
+        self.plot.getAxis("bottom").setHeight(max(36, int(line + 0.8 * (line + 8) + 6)))
+        widest = metrics.horizontalAdvance("100 %")
+        self.plot.getAxis("left").setWidth(max(44, int(widest + 10)))
 
     def clear(self) -> None:
         """Show no sweep."""
