@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,6 +13,7 @@ from lenet_gui.gui.widgets import AttributionView, PredictionLabel
 
 if TYPE_CHECKING:
     from lenet_gui.explain.attribution import Attribution
+    from lenet_gui.spec.lenet5 import NetworkSpec, Unit
 
 
 class AttributionPanel(BackgroundPanel):
@@ -38,6 +39,7 @@ class AttributionPanel(BackgroundPanel):
         self.view = AttributionView(self.session.spec)
         self.view.targetChanged.connect(self.changed)
         self.view.hoverInfoChanged.connect(lambda text: self.say(text, 0))
+        self.view.stepThroughRequested.connect(self._on_view_step_through_requested)
         return self.view
 
     def make_job(self) -> Callable[[], Any] | None:  # noqa: D102
@@ -69,6 +71,38 @@ class AttributionPanel(BackgroundPanel):
             self.view.set_attribution(None, None)
         else:
             self.view.set_attribution(*result)
+
+    def _on_view_step_through_requested(self, row: int, col: int) -> None:
+        result = self.session.result
+        if result is not None:
+            self.session.step_through(
+                unit_over_pixel(self.session.spec, result.activations, row, col)
+            )
+
+
+def unit_over_pixel(
+    spec: NetworkSpec, activations: Mapping[str, np.ndarray], row: int, col: int
+) -> Unit:
+    """Return the first layer's unit whose window is centred on an input pixel.
+
+    The window is kept on the input near its edges; of the layer's maps, the
+    one whose unit there is strongest for the drawing (by the forward pass's
+    own values) is chosen: the map that makes most of that spot.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    activations : Mapping
+        The forward pass's values by layer name ((maps, side, side) each).
+    row, col : int
+        The input pixel.
+    """
+    first = spec.layers[0]
+    half, last = first.kernel // 2, first.side - 1
+    top, left = min(max(row - half, 0), last), min(max(col - half, 0), last)
+    values = np.asarray(activations[first.name])[:, top, left]
+    return first.name, int(np.argmax(values)), top, left
 
 
 def contrast(

@@ -6,12 +6,14 @@ from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -70,12 +72,17 @@ class AttributionView(ThemedWidget):
     :attr:`RUNNER_UP_IF_UNSURE`)."""
     hoverInfoChanged = Signal(str)
     """The hover text changed: a pixel's credit (``""`` off the pictures)."""
+    stepThroughRequested = Signal(int, int)
+    """Step through the sum of a first-layer unit whose window is centred on
+    this input pixel: its (row, column) in the input."""
 
     RUNNER_UP_IF_UNSURE = -2
     """The contrast chosen by default: the runner-up when the reading is
     unsure ("1, or 7?"), else none."""
     BAR_TITLE = "credit per pixel"
     """The colour bar's title."""
+    STEP_HERE = "Step through C1 at this pixel"
+    """The context-menu entry of a pixel: its C1 sum, stepped through."""
     SIZE_HINT = QSize(700, 520)
     MINIMUM_SIZE_HINT = QSize(320, 260)
 
@@ -117,6 +124,17 @@ class AttributionView(ThemedWidget):
         self._details = QLabel()
         self._details.setWordWrap(True)
         self._details.setVisible(False)
+        self.step_button = QPushButton("Step Through C1 at the Strongest Pixel")
+        self.step_button.setToolTip(
+            "Show, in numbers, how C1 reads your drawing where the strongest "
+            "credit is: the sum of the C1 unit whose 5\N{MULTIPLICATION SIGN}5 "
+            "window is centred there. Right-click any pixel for its own."
+        )
+        self.step_button.clicked.connect(self._on_step_button_clicked)
+        how = QHBoxLayout()
+        how.addWidget(self._how)
+        how.addStretch(1)
+        how.addWidget(self.step_button)
 
         self._graphics = pg.GraphicsLayoutWidget()
         self._graphics.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
@@ -149,12 +167,13 @@ class AttributionView(ThemedWidget):
         )
         self._graphics.addItem(self._bar, row=1, col=2)
         self._graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self._caption)
-        layout.addWidget(self._how)
+        layout.addLayout(how)
         layout.addWidget(self._details)
         layout.addWidget(self._graphics, 1)
         self.set_attribution(None, None)
@@ -183,6 +202,13 @@ class AttributionView(ThemedWidget):
     def color_limit(self) -> float | None:
         """Return the colour scale's end: the largest credit's size, or None."""
         return None if self._map is None else float(self._bar.levels()[1])
+
+    def strongest_pixel(self) -> tuple[int, int] | None:
+        """Return the input pixel with the largest credit, either sign, or None."""
+        if self._map is None:
+            return None
+        row, col = np.unravel_index(int(np.argmax(np.abs(self._map))), self._map.shape)
+        return int(row), int(col)
 
     def caption(self) -> str:
         """Return the caption's plain sentences."""
@@ -229,8 +255,8 @@ class AttributionView(ThemedWidget):
         for item in (self._overlay, self._alone):
             item.setImage(self._map, autoLevels=False, levels=(-limit, limit))
         self._bar.setLevels((-limit, limit))
-        self._caption.setText(self._describe(attribution, limit))
-        self._details.setText(self._explain_method(attribution))
+        self._caption.setText(_describe(attribution, limit))
+        self._details.setText(_explain_method(attribution))
 
     # ------------------------------------------------------------------- private
 
@@ -253,42 +279,12 @@ class AttributionView(ThemedWidget):
         largest = float(np.abs(credits).max()) if credits.size else 0.0
         return largest if np.isfinite(largest) and largest > 1e-6 else 1e-6
 
-    @staticmethod
-    def _describe(a: _Explanation, limit: float) -> str:
-        if a.versus is None:
-            why = (
-                f"Red pixels made it look more like {_a(a.target)}; "
-                f"blue pixels made it look less like one."
-            )
-        else:
-            why = (
-                f"Red pixels made it look more like {_a(a.target)} than "
-                f"{_a(a.versus)}; blue pixels made it look more like {_a(a.versus)}."
-            )
-        return (
-            f"{why} The stronger the colour, the larger the pixel's share; "
-            f"the strongest pixel's credit is {limit:.2f}."
-        )
-
-    @staticmethod
-    def _explain_method(a: _Explanation) -> str:
-        score = f"the network's score for {a.target} (its logit, before softmax)"
-        if a.versus is not None:
-            score = (
-                f"the network's score for {a.target} minus its score for "
-                f"{a.versus} (logits, before softmax)"
-            )
-        return (
-            f"The drawing is faded in from blank paper, and each pixel is "
-            f"credited with how much {score} rose as that pixel appeared. "
-            f"The credits add up to {a.total:+.2f}, the score's change from "
-            f"blank paper ({a.change:+.2f}). {a.method}."
-        )
-
     def _show_scale(self, shown: bool) -> None:
         """Show the colour bar and the method's details button, or hide them."""
         self._bar.setVisible(shown)
         self._how.setVisible(shown)
+        self.step_button.setEnabled(shown)
+        self.step_button.setVisible(shown)
         self._details.setVisible(shown and self._how.isChecked())
 
     def _on_how_toggled(self, shown: bool) -> None:
@@ -299,17 +295,45 @@ class AttributionView(ThemedWidget):
     def _on_choice_changed(self) -> None:
         self.targetChanged.emit(*self.choice())
 
+    def _pixel_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
+        """Return the input pixel under a scene point, on either picture, or None."""
+        if self._map is None:
+            return None
+        for box in (self._overlay_box, self._alone_box):
+            if box.sceneBoundingRect().contains(scene_pos):
+                point = box.mapSceneToView(scene_pos)
+                row, col = int(np.floor(point.y())), int(np.floor(point.x()))
+                if 0 <= row < self._side and 0 <= col < self._side:
+                    return row, col
+        return None
+
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         text = ""
-        if self._map is not None:
-            for box in (self._overlay_box, self._alone_box):
-                if box.sceneBoundingRect().contains(scene_pos):
-                    point = box.mapSceneToView(scene_pos)
-                    row, col = int(np.floor(point.y())), int(np.floor(point.x()))
-                    if 0 <= row < self._side and 0 <= col < self._side:
-                        credit = self._map[row, col]
-                        text = f"input pixel ({row}, {col}): credit {credit:+.4f}"
+        pixel = self._pixel_at(scene_pos)
+        if pixel is not None and self._map is not None:
+            credit = self._map[pixel]
+            text = f"input pixel ({pixel[0]}, {pixel[1]}): credit {credit:+.4f}"
         self.hoverInfoChanged.emit(text)
+
+    def _on_mouse_clicked(self, event: Any) -> None:
+        if event.button() != Qt.MouseButton.RightButton:
+            return
+        pixel = self._pixel_at(event.scenePos())
+        if pixel is not None:
+            event.accept()
+            self.offer_step_through(pixel, event.screenPos().toPoint())
+
+    def offer_step_through(self, pixel: tuple[int, int], where: QPoint) -> None:
+        """Offer, in a context menu at `where`, to step through C1 at `pixel`."""
+        menu = QMenu(self)
+        step = menu.addAction(self.STEP_HERE)
+        if menu.exec(where) is step:
+            self.stepThroughRequested.emit(*pixel)
+
+    def _on_step_button_clicked(self) -> None:
+        pixel = self.strongest_pixel()
+        if pixel is not None:
+            self.stepThroughRequested.emit(*pixel)
 
     def _apply_palette(self) -> None:
         palette = self.palette()
@@ -324,3 +348,37 @@ class AttributionView(ThemedWidget):
 def _a(digit: int) -> str:
     """Say a digit with its article, as it is read aloud: "a 7", "an 8"."""
     return f"an {digit}" if digit == 8 else f"a {digit}"
+
+
+def _describe(a: _Explanation, limit: float) -> str:
+    """Say in plain words what the colours mean for this explanation."""
+    if a.versus is None:
+        why = (
+            f"Red pixels made it look more like {_a(a.target)}; "
+            f"blue pixels made it look less like one."
+        )
+    else:
+        why = (
+            f"Red pixels made it look more like {_a(a.target)} than "
+            f"{_a(a.versus)}; blue pixels made it look more like {_a(a.versus)}."
+        )
+    return (
+        f"{why} The stronger the colour, the larger the pixel's share; "
+        f"the strongest pixel's credit is {limit:.2f}."
+    )
+
+
+def _explain_method(a: _Explanation) -> str:
+    """Say how the credits were computed and what they add up to."""
+    score = f"the network's score for {a.target} (its logit, before softmax)"
+    if a.versus is not None:
+        score = (
+            f"the network's score for {a.target} minus its score for "
+            f"{a.versus} (logits, before softmax)"
+        )
+    return (
+        f"The drawing is faded in from blank paper, and each pixel is "
+        f"credited with how much {score} rose as that pixel appeared. "
+        f"The credits add up to {a.total:+.2f}, the score's change from "
+        f"blank paper ({a.change:+.2f}). {a.method}."
+    )
