@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QFont, QFontInfo, QFontMetricsF
 from PySide6.QtWidgets import QLabel, QToolButton
 from test_reading_window import strokes_of
 
@@ -14,6 +14,8 @@ from lenet_gui.gui.replay import replay, widget_transform
 from lenet_gui.gui.text_size import TEXT_SCALES
 from lenet_gui.gui.widgets import InvarianceView, PredictionLabel, UnitSumView
 from lenet_gui.gui.widgets.correction_bar import CorrectionBar
+from lenet_gui.gui.widgets.window_painter import FILL
+from lenet_gui.gui.widgets.window_sum_text import grid_text
 from lenet_gui.training.numbers import non_digit_strokes
 
 
@@ -295,3 +297,72 @@ def test_at_the_minimum_size_the_c1_maps_title_keeps_its_range(window, qtbot):
     window.resize(1366, 768)
     qtbot.waitUntil(lambda: "<br>" not in label.text, timeout=2000)
     assert label.text == f"C1 maps ({amplitude})" and whole()
+
+
+def _grid_numbers(window, qtbot):
+    """The step-through's grid font, decimals and cell, freshly painted."""
+    canvas = window.panel("convolution").view.canvas
+    qtbot.waitUntil(lambda: canvas.step is not None)
+    canvas.grab()  # paints it, shown or not
+    return canvas, canvas.grid_numbers()
+
+
+def _every_number_fits(canvas, numbers, fill=FILL) -> bool:
+    font, decimals, (cell_w, _) = numbers
+    metrics = QFontMetricsF(font)
+    step = canvas.step
+    grids = (step.inputs, step.weights, step.products)
+    return all(
+        metrics.horizontalAdvance(grid_text(v, decimals, plus=False)) <= cell_w * fill
+        for grid in grids
+        for v in np.asarray(grid[canvas.focus]).ravel()
+    )
+
+
+def test_the_step_through_grids_grow_with_the_text(window, qtbot):
+    window.resize(1366, 768)
+    window.files.open_example(17)
+    window.show_panel("convolution")
+    canvas, (font, decimals, _) = _grid_numbers(window, qtbot)
+    actual = font.pixelSize()
+    text = QFontInfo(window.font()).pixelSize()
+    assert actual >= text and decimals == 2  # as large as the window's text
+    window.text_size.set_scale(TEXT_SCALES[-1])
+    try:
+        qtbot.wait(50)
+        canvas, numbers = _grid_numbers(window, qtbot)
+        larger = numbers[0].pixelSize()
+        assert larger > actual and numbers[1] == 2
+        assert _every_number_fits(canvas, numbers)
+        # As large as the text, or as the cells' width allows: one pixel more
+        # and a number would not fit.
+        text = QFontInfo(window.font()).pixelSize()
+        if larger < text:
+            bigger = QFont(numbers[0])
+            bigger.setPixelSize(larger + 1)
+            assert not _every_number_fits(canvas, (bigger, *numbers[1:]))
+        # The sum's lines and the grids share the canvas without overlapping.
+        assert canvas.height() >= canvas.minimumHeight()
+    finally:
+        window.text_size.actual_size()
+
+
+def test_the_step_through_stays_whole_and_legible_at_the_minimum_size(window, qtbot):
+    window.files.open_example(17)
+    window.show_panel("convolution")
+    view = window.panel("convolution").view
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: not view.shows_intro(), timeout=2000)
+    canvas, numbers = _grid_numbers(window, qtbot)
+    # Small, but whole: no number runs over its cell's edges.
+    assert numbers[0].pixelSize() >= 9 and _every_number_fits(canvas, numbers, 1.0)
+    # The canvas keeps its least size, whole; the keys' line, where there is
+    # room for it, sits under it, not on it.
+    assert canvas.height() >= canvas.minimumHeight()
+    assert canvas.geometry().bottom() < view.height()
+    if view.shows_keys():
+        keys = view._keys  # noqa: SLF001 - the line under the canvas
+        assert canvas.geometry().bottom() < keys.geometry().top()
+        assert keys.geometry().bottom() < view.height()
+    window.resize(1366, 768)
+    qtbot.waitUntil(view.shows_intro, timeout=2000)

@@ -59,7 +59,7 @@ class ConvolutionCanvas(QWidget):
         self.setAccessibleName("The chosen unit's sum, in numbers")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(360, 300)
+        self.setMinimumSize(360, 240)
         self._amplitude = amplitude
         lut = pg.colormap.get("CET-D1").getLookupTable(nPts=256, alpha=False)
         self._lut = np.asarray(lut, dtype=np.uint8)
@@ -108,6 +108,10 @@ class ConvolutionCanvas(QWidget):
     def output_rect(self) -> QRectF:
         """Where the unit's output map was last painted."""
         return QRectF() if self._painter is None else self._painter.output_rect
+
+    def grid_numbers(self) -> tuple[QFont, int, tuple[float, float]] | None:
+        """Return the grids' font, decimals and cell (width, height) last painted."""
+        return None if self._painter is None else self._painter.numbers
 
     def texts(self) -> list[str]:
         """Return every line of the sum as shown under the grids."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -65,6 +66,9 @@ class ConvolutionView(ThemedWidget):
     )
 
     MINIMUM_SIZE_HINT = QSize(380, 380)
+    ROOMY = 360
+    """Least height of the canvas with the intro shown: where the intro would
+    leave it less (a small window, larger text), the intro is left out."""
 
     def __init__(self, spec: NetworkSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,7 +127,8 @@ class ConvolutionView(ThemedWidget):
         steps.addWidget(QLabel("Speed"))
         steps.addWidget(self.speed, 1)
         steps.addWidget(self._speed_label)
-        layout = QVBoxLayout(self)
+        self._rows = (choice, steps)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._intro)
         layout.addLayout(choice)
@@ -182,6 +187,38 @@ class ConvolutionView(ThemedWidget):
     def lines(self) -> list[str]:
         """Return the sum's lines as shown."""
         return self.canvas.texts()
+
+    def shows_intro(self) -> bool:
+        """Whether the sentence above the controls is shown (not when short)."""
+        return not self._intro.isHidden()
+
+    def shows_keys(self) -> bool:
+        """Whether the keys' line under the canvas is shown (not when shorter)."""
+        return not self._keys.isHidden()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: D102, N802
+        super().resizeEvent(event)
+        self._fit_words()
+
+    def _fit_words(self) -> None:
+        """Leave the words around the canvas out where it would lack room.
+
+        The intro says again what the tab's "What am I looking at?" line
+        says: it goes first, where it would leave the canvas less than
+        :attr:`ROOMY`. The keys' line goes next, where the canvas would get
+        less than its least size (the buttons' tips name the keys too).
+        """
+        layout = self._layout
+        margins = layout.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        spacing = layout.spacing()
+        core = sum(row.sizeHint().height() + spacing for row in self._rows)
+        core += margins.top() + margins.bottom()
+        keys = self._keys.heightForWidth(width) + spacing
+        intro = self._intro.heightForWidth(width) + spacing
+        height = self.height()
+        self._keys.setVisible(height >= core + self.canvas.minimumHeight() + keys)
+        self._intro.setVisible(height >= core + self.ROOMY + keys + intro)
 
     # -- private ----------------------------------------------------------------
 

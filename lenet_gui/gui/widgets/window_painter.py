@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPen,
+)
 
 from lenet_gui.gui.widgets.window_sum_text import (
     WindowNumbers,
@@ -18,6 +26,8 @@ __all__ = ["GridColors", "WindowPainter", "paint_number_grid", "paint_products"]
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 WRAP = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+FILL = 0.88
+"""The share of a grid cell's width its number may take."""
 
 
 def fitted_font(base: QFont, texts: list[str], width: float, largest: float) -> QFont:
@@ -33,6 +43,30 @@ def fitted_font(base: QFont, texts: list[str], width: float, largest: float) -> 
         if size <= 9 or all(metrics.horizontalAdvance(t) <= width for t in texts):
             return font
         size -= 1
+
+
+def text_pixels(base: QFont) -> int:
+    """Return the pixel size of the window's text: numbers are written no smaller."""
+    return max(QFontInfo(base).pixelSize(), 9)
+
+
+def cell_for_text(base: QFont, grids: tuple[np.ndarray, ...]) -> float:
+    """Return the side of a grid cell that holds every number at the text's size."""
+    font = QFont(base)
+    font.setPixelSize(text_pixels(base))
+    font.setBold(True)
+    metrics = QFontMetricsF(font)
+    widest = max(
+        metrics.horizontalAdvance(grid_text(v, plus=False))
+        for grid in grids
+        for v in np.asarray(grid).ravel()
+    )
+    return widest / FILL
+
+
+def title_height(base: QFont, band_height: float) -> float:
+    """Return the height of a grid's title row: the text's size at least."""
+    return max(14.0, band_height * 0.11, text_pixels(base) / 0.72)
 
 
 @dataclass(frozen=True)
@@ -63,59 +97,100 @@ def paint_products(
     titles: list[str],
     band: QRectF,
     colors: GridColors,
-) -> None:
-    """Paint three (k, k) grids of numbers as ``x × w = x·w``, titled, in `band`."""
+) -> tuple[QFont, int, tuple[float, float]]:
+    """Paint three (k, k) grids of numbers as ``x × w = x·w``, titled, in `band`.
+
+    Return the numbers' font and decimals, and a cell's (width, height).
+
+    Cells are square where there is room; where the band is short they are
+    as tall as it allows and as wide as the numbers need at the window's
+    text size, so the numbers keep that size while width allows.
+    """
     k = grids[0].shape[0]
-    operator = max(band.width() * 0.04, 14.0)
-    title = max(14.0, band.height() * 0.11)
-    cell = min((band.width() - 2 * operator) / (3 * k), (band.height() - title) / k)
-    cell = min(cell, 90.0)
-    used = 3 * k * cell + 2 * operator
+    # The × and = take what their sign needs, the numbers the rest.
+    operator = max(min(band.width() * 0.04, text_pixels(colors.base) * 1.6), 14.0)
+    title = title_height(colors.base, band.height())
+    wide = min((band.width() - 2 * operator) / (3 * k), 90.0)
+    high = min((band.height() - title) / k, 90.0)
+    cell_h = min(wide, high)
+    cell_w = min(wide, max(cell_h, cell_for_text(colors.base, grids)))
+    used = 3 * k * cell_w + 2 * operator
     x = band.left() + (band.width() - used) / 2
-    title_font = fitted_font(colors.base, titles, k * cell + operator, title * 0.72)
+    title_font = fitted_font(colors.base, titles, k * cell_w + operator, title * 0.72)
+    numbers = number_font(grids, (cell_w, cell_h), colors.base)
     for n, (values, heading) in enumerate(zip(grids, titles, strict=True)):
-        area = QRectF(x, band.top() + title, k * cell, k * cell)
+        area = QRectF(x, band.top() + title, k * cell_w, k * cell_h)
         painter.setPen(colors.text)
         painter.setFont(title_font)
-        room = QRectF(
-            area.left() - operator / 2, band.top(), area.width() + operator, title
-        )
+        left = max(area.left() - operator / 2, band.left())
+        right = min(area.right() + operator / 2, band.right())
+        room = QRectF(left, band.top(), right - left, title)
         elided = painter.fontMetrics().elidedText(
             heading, Qt.TextElideMode.ElideRight, int(room.width())
         )
         painter.drawText(room, CENTER, elided)
-        paint_number_grid(painter, values, area, cell, colors)
+        paint_number_grid(painter, values, area, (cell_w, cell_h), colors, numbers)
         x = area.right()
         if n < 2:
             painter.setPen(colors.text)
             symbol = "\N{MULTIPLICATION SIGN}" if n == 0 else "="
             painter.setFont(
-                fitted_font(colors.base, [symbol], operator, min(cell * 0.6, 40))
+                fitted_font(colors.base, [symbol], operator, min(cell_h * 0.6, 40))
             )
             painter.drawText(
                 QRectF(x, area.top(), operator, area.height()), CENTER, symbol
             )
             x += operator
+    return numbers[0], numbers[1], (cell_w, cell_h)
+
+
+def number_font(
+    grids: tuple[np.ndarray, ...], cell: tuple[float, float], base: QFont
+) -> tuple[QFont, int]:
+    """Return the font and decimals of the numbers of `grids`, the same for all.
+
+    `cell` is a cell's (width, height). The numbers are as large as the
+    window's text where the cells allow (larger in large cells), so they
+    grow with View › Larger Text. Bold with two decimals, else bold with
+    one, else plain with one, whichever fits first; in the narrowest cells,
+    plain with one decimal at the smallest size, which still fits the cell.
+    """
+    cell_w, cell_h = cell
+    largest = max(min(min(cell_w, cell_h) * 0.32, 30), text_pixels(base))
+    largest = min(largest, cell_h * 0.75)
+    for decimals, bold in ((2, True), (1, True), (1, False)):
+        font = QFont(base)
+        font.setBold(bold)
+        texts = [
+            grid_text(v, decimals, plus=False)
+            for grid in grids
+            for v in np.asarray(grid).ravel()
+        ]
+        font = fitted_font(font, texts, cell_w * FILL, largest)
+        metrics = QFontMetricsF(font)
+        if all(metrics.horizontalAdvance(t) <= cell_w * FILL for t in texts):
+            break
+    return font, decimals
 
 
 def paint_number_grid(
     painter: QPainter,
     values: np.ndarray,
     area: QRectF,
-    cell: float,
+    cell: tuple[float, float],
     colors: GridColors,
+    font: tuple[QFont, int],
 ) -> None:
-    """Paint a grid of numbers, each coloured by its sign on a faint tint."""
-    texts = [grid_text(v, plus=False) for v in values.ravel()]
-    font = fitted_font(colors.base, texts, cell * 0.9, min(cell * 0.32, 30))
-    if font.pixelSize() <= 9:
-        # Too narrow for two decimals: one, still readable.
-        texts = [grid_text(v, 1, plus=False) for v in values.ravel()]
-        font = fitted_font(colors.base, texts, cell * 0.92, min(cell * 0.32, 30))
-    font.setBold(True)
-    painter.setFont(font)
+    """Paint a grid of numbers, each coloured by its sign on a faint tint.
+
+    `cell` is a cell's (width, height); `font` the font and decimals from
+    :func:`number_font`.
+    """
+    cell_w, cell_h = cell
+    painter.setFont(font[0])
+    texts = [grid_text(v, font[1], plus=False) for v in values.ravel()]
     for (r, c), value in np.ndenumerate(values):
-        box = QRectF(area.left() + c * cell, area.top() + r * cell, cell, cell)
+        box = QRectF(area.left() + c * cell_w, area.top() + r * cell_h, cell_w, cell_h)
         sign = colors.positive if value > 0 else colors.negative
         # The sign's colour mixed into the background, opaque: blending a
         # translucent fill costs far more per cell.
@@ -159,13 +234,30 @@ class WindowPainter:
     focus: int
     source_rects: list[QRectF] = field(default_factory=list)
     output_rect: QRectF = field(default_factory=QRectF)
+    numbers: tuple[QFont, int, tuple[float, float]] | None = None
+    """The grids' last font, decimals and cell (width, height)."""
 
     def paint(
         self, painter: QPainter, step: WindowNumbers, lines: list[str], area: QRectF
     ) -> None:
-        """Paint the maps, the grids and the sum's `lines` into `area`."""
-        top = QRectF(area.left(), area.top(), area.width(), area.height() * 0.34)
-        grids = QRectF(area.left(), top.bottom() + 4, area.width(), area.height() * 0.4)
+        """Paint the maps, the grids and the sum's `lines` into `area`.
+
+        The grids take 40 % of the height, or more where their numbers would
+        be smaller than the window's text (View › Larger Text), the maps
+        giving way down to a fifth of the height and the sum's lines to
+        what their text needs.
+        """
+        height = area.height()
+        # Rows tall enough for the text's size, and a title row.
+        wanted = step.size * text_pixels(self.base) * 1.6
+        wanted += title_height(self.base, height * 0.4)
+        lines_room = len(lines) * text_pixels(self.base) * 1.45 + 8
+        grids_height = min(
+            max(height * 0.4, wanted), max(height * 0.8 - lines_room, height * 0.4)
+        )
+        maps_height = max(height * 0.74 - grids_height, height * 0.2)
+        top = QRectF(area.left(), area.top(), area.width(), maps_height)
+        grids = QRectF(area.left(), top.bottom() + 4, area.width(), grids_height)
         rest = area.bottom() - grids.bottom() - 4
         sums = QRectF(area.left(), grids.bottom() + 4, area.width(), rest)
         self.paint_maps(painter, step, top)
@@ -177,7 +269,7 @@ class WindowPainter:
         count = len(step.maps)
         per_row = min(count, 8)
         rows = -(-count // per_row)
-        caption = max(12.0, band.height() * 0.1)
+        caption = max(12.0, band.height() * 0.1, float(text_pixels(self.base)))
         label_rows = 2 if rows == 1 else 1
         output_width = min(band.height() * 1.05, band.width() * 0.3)
         room = band.width() - output_width - 30
@@ -283,7 +375,7 @@ class WindowPainter:
             "x\N{MIDDLE DOT}w: products",
         ]
         grids = (step.inputs[focus], step.weights[focus], step.products[focus])
-        paint_products(painter, grids, titles, band, self.colors)
+        self.numbers = paint_products(painter, grids, titles, band, self.colors)
 
     @property
     def colors(self) -> GridColors:
