@@ -245,3 +245,31 @@ def test_a_narrow_view_shows_the_first_sentence_and_more_on_demand(window, qtbot
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: "hover a unit" in line.label.text())
     assert "More" not in line.label.text() and "Less" not in line.label.text()
+
+
+def test_at_the_minimum_size_the_tour_gives_c5_and_f6_the_lines_room(
+    example_window, qtbot
+):
+    window = example_window
+    window.resize(window.minimumSize())
+    guide, card = window.guide, window.guide.card
+    guide.set_explanations_shown(True)
+    window.show_panel("network")
+    view = window.panel("network").view
+    view.show_stage("late")
+    qtbot.wait(20)
+    late = view.late_layers.graphics
+    before = late.height()
+    guide.start_tour()
+    c5 = next(k for k, step in enumerate(card.steps()) if step.target == "C5")
+    card.go(c5)
+    qtbot.waitUntil(lambda: window.panel("network").shown)
+    qtbot.wait(20)
+    # The card explains the stop: no view's line takes room from what it frames.
+    assert not any(line.isVisible() for line in guide.lines.values())
+    assert late.height() >= 1.5 * before  # C5 and F6 half as large again, or more
+    assert guide.tour_target() is view.late_layers
+    card.finish()
+    # The lines are back as the person had them, and so is the setting.
+    qtbot.waitUntil(lambda: guide.lines["network"].isVisible())
+    assert guide.explanations_shown()

@@ -229,6 +229,10 @@ class Guide(QObject):
 
     @Slot(int)
     def _on_card_step_shown(self, index: int) -> None:
+        # The card explains each stop: the views' lines give their room to
+        # the parts it frames (C5 and F6 are small in a small window).
+        for line in self.lines.values():
+            line.setVisible(False)
         self._bring_into_view(self.card.steps()[index].target)
         self._update_note()
         self.highlight.show()
@@ -283,6 +287,8 @@ class Guide(QObject):
     def _on_card_closed(self) -> None:
         self.highlight.hide()
         self.highlight.set_target(None)
+        for line in self.lines.values():
+            line.setVisible(self._explanations_shown)
         before, self._before_tour = self._before_tour, None
         if before is not None:
             panel, layer = before
