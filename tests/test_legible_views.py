@@ -366,3 +366,20 @@ def test_the_step_through_stays_whole_and_legible_at_the_minimum_size(window, qt
         assert keys.geometry().bottom() < view.height()
     window.resize(1366, 768)
     qtbot.waitUntil(view.shows_intro, timeout=2000)
+
+
+def test_at_the_minimum_size_the_accuracy_chart_keeps_its_title(window, qtbot):
+    from lenet_gui.gui.widgets.checkpoint_view import CheckpointView
+
+    window.resize(window.minimumSize())
+    page = window.show_panel("checkpoints")
+    view = page.findChild(CheckpointView)
+    chart = view._plot_widget  # noqa: SLF001 - the accuracy chart
+    axis = chart.getPlotItem().getAxis("left")
+    qtbot.waitUntil(lambda: 0 < axis.height() < chart.height(), timeout=3000)
+    qtbot.wait(50)  # the page laid out in the small window
+    # The title runs up the axis: whole if the axis is as tall as the title is long.
+    title = axis.label
+    length = title.boundingRect().width() - 2 * title.document().documentMargin()
+    assert length <= axis.height()
+    assert view.feature_maps.height() > 0  # the maps keep a share

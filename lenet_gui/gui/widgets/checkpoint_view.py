@@ -42,6 +42,8 @@ class CheckpointView(ThemedWidget):
 
     SIZE_HINT = QSize(700, 560)
     MINIMUM_SIZE_HINT = QSize(320, 300)
+    PLOT_LEAST = 110
+    """Least height of the accuracy chart, in pixels: its title stays whole."""
 
     def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,8 @@ class CheckpointView(ThemedWidget):
         self._marker = pg.InfiniteLine(angle=90, movable=False)
         plot.addItem(self._marker)
         self._plot_widget.setMaximumHeight(170)
+        # Room for the three ticks and the axis title, however small the window.
+        self._plot_widget.setMinimumHeight(self.PLOT_LEAST)
         c1 = spec.layer("C1")
         self._kernels = LayerGrid(
             [
