@@ -63,3 +63,26 @@ def test_the_weights_shown_are_the_maps_own(classifier):
     assert s4.kernels is None and s4.sources == (3,)
     coefficient = float(classifier.model.s4.coefficient[3].detach())
     assert s4.coefficient == pytest.approx(coefficient)
+
+
+def test_the_words_under_the_kernels_name_what_they_read_and_the_bias(
+    qtbot, classifier
+):
+    from PySide6.QtWidgets import QLabel
+
+    from lenet_gui.gui.panels.top_digits import looks_for
+
+    view = TopDigitsView([("C1", 6), ("C3", 16)])
+    qtbot.addWidget(view)
+    for layer, index, read in (("C1", 4, "the input"), ("C3", 9, None)):
+        shown = looks_for(classifier, layer, index, None)
+        view.set_choice(layer, index)
+        view.set_weights(
+            shown.kernels, shown.sources, shown.below, shown.limit, shown.bias
+        )
+        words = " ".join(label.text() for label in view.findChildren(QLabel))
+        if read is None:
+            read = "S2 maps " + ", ".join(str(j) for j in shown.sources)
+        assert f"slid over {read};" in words
+        bias = float(getattr(classifier.model, layer.lower()).bias[index].detach())
+        assert f"a bias of {bias:+.3f}".replace("-", "\N{MINUS SIGN}") in words

@@ -254,11 +254,11 @@ class TopDigitsView(ThemedWidget):
             noun = "kernel" if count == 1 else f"{count} kernels"
             self._weights_title.setText(f"<b>Its {noun}</b>:")
             maps = ", ".join(str(j) for j in sources)
+            read = "the input" if below == "input" else f"{below} maps {maps}"
             self._weights_text.setText(
-                f"on {below}"
-                + (f" maps {maps}" if below != "input" else "")
-                + f"; bias {_signed(bias, 3)}. Blue {_signed(-limit, 2)}, white 0, "
-                f"red {_signed(limit, 2)}."
+                f"{'It is' if count == 1 else 'They are'} slid over {read}; "
+                f"the map adds a bias of {_signed(bias, 3)}. Colours: blue "
+                f"{_signed(-limit, 2)}, white 0, red {_signed(limit, 2)}."
             )
         else:
             self._weights_title.setText("")
