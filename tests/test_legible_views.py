@@ -383,3 +383,28 @@ def test_at_the_minimum_size_the_accuracy_chart_keeps_its_title(window, qtbot):
     length = title.boundingRect().width() - 2 * title.document().documentMargin()
     assert length <= axis.height()
     assert view.feature_maps.height() > 0  # the maps keep a share
+
+
+def _drawn_ticks(axis) -> list[str]:
+    """The tick numbers pyqtgraph draws on an axis (it hides those it finds overlap)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [] if specs is None else [text for _, _, text in specs[2]]
+
+
+@pytest.mark.parametrize("size", [(1366, 768), None])
+def test_every_invariance_axis_shows_its_range_ends(window, qtbot, size):
+    window.resize(*size) if size else window.resize(window.minimumSize())
+    view = window.show_panel("invariance").findChild(InvarianceView)
+    qtbot.wait(50)
+    for name, transform in view._transforms.items():  # noqa: SLF001
+        axis = view.plot(name).plot.getAxis("bottom")
+        qtbot.waitUntil(lambda axis=axis: axis.width() > 0)
+        ends = {f"{transform.low:g}", f"{transform.neutral:g}", f"{transform.high:g}"}
+        assert set(_drawn_ticks(axis)) == ends, name

@@ -94,6 +94,12 @@ class SweepPlot:
         self.plot.getAxis("bottom").setHeight(max(36, int(line + 0.8 * (line + 8) + 6)))
         widest = metrics.horizontalAdvance("100 %")
         self.plot.getAxis("left").setWidth(max(44, int(widest + 10)))
+        # The range's ends sit on the axis's ends: half of each number lies
+        # beyond it, which pyqtgraph would take for an overlap and hide.
+        t = self.transform
+        ends = [f"{v:g}" for v in (t.low, t.high)]
+        half = max(metrics.horizontalAdvance(text) for text in ends) / 2
+        self.plot.getAxis("bottom").setStyle(hideOverlappingLabels=int(half) + 3)
 
     def clear(self) -> None:
         """Show no sweep."""
