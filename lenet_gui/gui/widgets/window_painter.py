@@ -56,12 +56,17 @@ def cell_for_text(base: QFont, grids: tuple[np.ndarray, ...]) -> float:
     font.setPixelSize(text_pixels(base))
     font.setBold(True)
     metrics = QFontMetricsF(font)
-    widest = max(
-        metrics.horizontalAdvance(grid_text(v, plus=False))
+    widest = max(metrics.horizontalAdvance(t) for t in _texts(grids, 2))
+    return widest / FILL
+
+
+def _texts(grids: tuple[np.ndarray, ...], decimals: int) -> set[str]:
+    """Return the numbers of `grids` as the grids write them, each once."""
+    return {
+        grid_text(v, decimals, plus=False)
         for grid in grids
         for v in np.asarray(grid).ravel()
-    )
-    return widest / FILL
+    }
 
 
 def title_height(base: QFont, band_height: float) -> float:
@@ -158,17 +163,19 @@ def number_font(
     cell_w, cell_h = cell
     largest = max(min(min(cell_w, cell_h) * 0.32, 30), text_pixels(base))
     largest = min(largest, cell_h * 0.75)
+    room = cell_w * FILL
     for decimals, bold in ((2, True), (1, True), (1, False)):
         font = QFont(base)
         font.setBold(bold)
-        texts = [
-            grid_text(v, decimals, plus=False)
-            for grid in grids
-            for v in np.asarray(grid).ravel()
-        ]
-        font = fitted_font(font, texts, cell_w * FILL, largest)
+        texts = _texts(grids, decimals)
+        # Fitted to the widest number alone (a size at a time is costly for
+        # 75 numbers), then checked for all of them.
+        font.setPixelSize(max(int(largest), 9))
         metrics = QFontMetricsF(font)
-        if all(metrics.horizontalAdvance(t) <= cell_w * FILL for t in texts):
+        widest = max(texts, key=metrics.horizontalAdvance)
+        font = fitted_font(font, [widest], room, largest)
+        metrics = QFontMetricsF(font)
+        if all(metrics.horizontalAdvance(t) <= room for t in texts):
             break
     return font, decimals
 
