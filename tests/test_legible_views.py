@@ -408,3 +408,16 @@ def test_every_invariance_axis_shows_its_range_ends(window, qtbot, size):
         qtbot.waitUntil(lambda axis=axis: axis.width() > 0)
         ends = {f"{transform.low:g}", f"{transform.neutral:g}", f"{transform.high:g}"}
         assert set(_drawn_ticks(axis)) == ends, name
+
+
+def test_the_correction_bar_keeps_its_height_with_nothing_drawn(window, qtbot):
+    bar = _bar(window)
+    window.files.open_example(17)
+    window.session.last_result  # noqa: B018
+    qtbot.wait(20)
+    with_buttons = bar.height()
+    window.canvas.clear()
+    window.session.last_result  # noqa: B018
+    qtbot.wait(20)
+    assert bar.question() == CorrectionBar.EMPTY_HINT
+    assert bar.height() == with_buttons  # the column below does not jump

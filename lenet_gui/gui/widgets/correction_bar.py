@@ -10,7 +10,7 @@ with nothing drawn there is nothing to correct, and the bar says so.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -56,6 +56,7 @@ class CorrectionBar(QWidget):
         layout.addStretch(1)
         self._reading: int | None = None
         self._offered: set[int] = set()
+        self._keep_height()
         self.set_reading(None)
 
     def reading(self) -> int | None:
@@ -119,9 +120,16 @@ class CorrectionBar(QWidget):
         super().resizeEvent(event)
         self._fit()
 
-    def _fit(self) -> None:
-        # As tall with words alone as with buttons: the column does not jump.
+    def changeEvent(self, event: QEvent) -> None:  # noqa: D102
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._keep_height()
+
+    def _keep_height(self) -> None:
+        """Make the words alone as tall as the buttons: the column does not jump."""
         self._question.setMinimumHeight(self._buttons[0].sizeHint().height())
+
+    def _fit(self) -> None:
         shown = [b for b in self._buttons if not b.isHidden()]
         needed = self._question.sizeHint().width() + sum(
             b.minimumWidth() + 1 for b in shown
