@@ -421,3 +421,23 @@ def test_the_correction_bar_keeps_its_height_with_nothing_drawn(window, qtbot):
     qtbot.wait(20)
     assert bar.question() == CorrectionBar.EMPTY_HINT
     assert bar.height() == with_buttons  # the column below does not jump
+
+
+@pytest.mark.parametrize("size", [(1366, 768), None])
+def test_the_c3_column_numbers_stay_clear_of_the_title(window, qtbot, size):
+    window.resize(*size) if size else window.resize(window.minimumSize())
+    window.show_panel("kernels")
+    view = window.panel("kernels").view
+    grid = view.grid("C3")
+    title = grid.layer("C3 kernels").label
+    c3_numbers = view.map_numbers()[0]
+    columns = c3_numbers.items[-6:]  # one per S2 map, above the grid
+    assert [item.textItem.toPlainText() for item in columns] == list("012345")
+    qtbot.wait(50)
+
+    def glyph_top(item) -> float:
+        margin = item.textItem.document().documentMargin()
+        return item.mapRectToScene(item.boundingRect()).top() + margin
+
+    title_bottom = _scene_rect(title).bottom() - title.item.document().documentMargin()
+    assert all(glyph_top(item) >= title_bottom for item in columns)

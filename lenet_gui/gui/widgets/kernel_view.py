@@ -132,7 +132,7 @@ class KernelView(ThemedWidget):
         self._grids = [self._c1, self._c3, *self._subsampling.values()]
         numbers = [str(k) for k in range(c3.maps)], [str(k) for k in range(c3.inputs)]
         self._numbers = [
-            MapNumbers(self._c3.layer("C3 kernels"), *numbers, left=7.0, top=4.0)
+            MapNumbers(self._c3.layer("C3 kernels"), *numbers, left=7.0, top=7.0)
         ]
         for layer in (s2, s4):
             strip = self._subsampling[layer.name].layer(f"{layer.name} weights")
