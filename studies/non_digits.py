@@ -88,6 +88,8 @@ class Tally:
     def line(self, row: str, label: str | None = None) -> str:
         """Return the row as a printed line: rate, 95 % interval, count."""
         n = self.total[row]
+        if n == 0:
+            return f"{label or row:34s} none drawn"
         low, high = wilson(self.flagged[row], n)
         return (
             f"{label or row:34s} {self.rate(row):7.1%} flagged "

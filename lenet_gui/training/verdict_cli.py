@@ -24,8 +24,8 @@ convolutional layers, are trained on the same drawings and compared.
 The network's weights are not touched: the head reads what the network
 computed (:mod:`lenet_gui.reading.verdict`). The prototypes of its
 distances are the mean F6 of each digit's training inputs. The threshold
-is the 99.7th percentile (``--quantile``) of the head's output on the
-digits kept aside, kept between 0.5 and 0.999, so about three real digits
+is the 99.8th percentile (``--quantile``) of the head's output on the
+digits kept aside, kept between 0.5 and 0.999, so about two real digits
 in a thousand are called "not a digit".
 """
 
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quantile",
         type=float,
-        default=0.997,
+        default=0.998,
         help="share of the digits kept aside that the threshold lets through",
     )
     parser.add_argument(
