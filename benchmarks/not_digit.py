@@ -6,9 +6,9 @@ For one input (a single digit as it is drawn) and for a batch of 20 (the
 candidates of a 4-digit number), times, alternately so that both see the
 same load: the forward pass alone (``Classifier.outputs``), the head's
 work after it (``features`` and ``NotDigitHead.probability``), and, for
-comparison, the work of a head of the earlier size (C5, F6 and the logits
-into 32 tanh units, untrained weights of the same shapes). Prints medians
-and 95th percentiles in milliseconds.
+comparison, the same head with its convolutional layers switched off (the
+cost of a head on the network's statistics alone, as before they were
+added). Prints medians and 95th percentiles in milliseconds.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import argparse
 import time
 
 import numpy as np
-import torch
 
 from lenet_gui.files.stroke_files import load_pen_digits
 from lenet_gui.network.classifier import Classifier, use_one_thread
@@ -40,9 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     inputs, _ = draw_digit_inputs(
         load_pen_digits(SAMPLE), np.random.default_rng(0), styled=0.0
     )
-    earlier = torch.nn.Sequential(
-        torch.nn.Linear(214, 32), torch.nn.Tanh(), torch.nn.Linear(32, 1)
-    )
+    plain = load_head()
+    plain.shapes = False
     for size in (1, 20):
         batch = inputs[:size]
         network, verdict, small = [], [], []
@@ -52,18 +50,14 @@ def main(argv: list[str] | None = None) -> int:
             middle = time.perf_counter()
             head.probability(features(activations))
             now = time.perf_counter()
-            with torch.inference_mode():
-                x = torch.cat(
-                    [activations["C5"], activations["F6"], activations["output"]], 1
-                )
-                torch.sigmoid(earlier(x)).double().numpy()
+            plain.probability(features(activations))
             network.append(1000 * (middle - start))
             verdict.append(1000 * (now - middle))
             small.append(1000 * (time.perf_counter() - now))
         rows = (
             ("forward pass", network),
             ("verdict now", verdict),
-            ("earlier size", small),
+            ("without its convs", small),
         )
         for name, times in rows:
             median, p95 = np.percentile(times, [50, 95])

@@ -27,7 +27,8 @@ Contact sheets (``--sheets DIR``): the real digits it refuses and the
 non-digits it lets through, each with its reading.
 
     python -m studies.non_digits --strokes FILE --mnist DIR [--head FILE]
-        [--unseen K,R,e,h,y] [--count 40] [--sheets DIR]
+        [--unseen K,R,e,h,y] [--unseen-marks spiral,...] [--count 40]
+        [--sheets DIR]
 """
 
 from __future__ import annotations
@@ -48,7 +49,12 @@ from lenet_gui.imaging.preprocess import from_mnist
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.reading.number import NumberReader, Reading
 from lenet_gui.reading.verdict import features, load_head
-from lenet_gui.training.letters import LETTERS, letter_strokes, word_strokes
+from lenet_gui.training.letters import (
+    LETTERS,
+    letter_of,
+    letter_strokes,
+    word_strokes,
+)
 from lenet_gui.training.non_digits import place
 from lenet_gui.training.numbers import compose_number
 from lenet_gui.training.pen_styles import STYLES, style_variant
@@ -57,6 +63,7 @@ from studies.accuracy import contact_sheet, ink_image, thumbnail, wilson
 
 HOLDOUT = ",".join(f"train_w{k}" for k in range(25, 31))
 UNSEEN = "K,R,e,h,y"
+UNSEEN_MARKS = ""
 _THUMB = 112
 _SHEET_MAX = 60
 
@@ -81,6 +88,8 @@ class Tally:
     def line(self, row: str, label: str | None = None) -> str:
         """Return the row as a printed line: rate, 95 % interval, count."""
         n = self.total[row]
+        if n == 0:
+            return f"{label or row:34s} none drawn"
         low, high = wilson(self.flagged[row], n)
         return (
             f"{label or row:34s} {self.rate(row):7.1%} flagged "
@@ -116,17 +125,19 @@ def letters(
 ) -> None:
     """Letters and words, the letters seen in training and the unseen ones apart."""
     for name in LETTERS:
-        group = "unseen" if name.rstrip("~") in unseen else "seen"
+        group = "unseen" if letter_of(name) in unseen else "seen"
         for _ in range(count):
             paper = render(place(letter_strokes(name, rng), rng), _pen(rng))
             reading = _read(reader, paper)
             flagged = _flagged(reading)
-            tally.add(f"letter {name}", flagged)
+            tally.add(f"letter {letter_of(name)}", flagged)
             tally.add(f"letters {group}", flagged)
             if not flagged:
                 tally.shown.append((paper, f"{name}: {_caption(reading)}"))
     for group in ("seen", "unseen"):
-        names = [n for n in LETTERS if (n.rstrip("~") in unseen) == (group == "unseen")]
+        names = [n for n in LETTERS if (letter_of(n) in unseen) == (group == "unseen")]
+        if not names:
+            continue
         for _ in range(4 * count):
             k = int(rng.integers(2, 5))
             word = [names[int(i)] for i in rng.integers(len(names), size=k)]
@@ -139,10 +150,15 @@ def letters(
 
 
 def marks(
-    reader: NumberReader, count: int, rng: np.random.Generator, tally: Tally
+    reader: NumberReader,
+    count: int,
+    unseen: set[str],
+    rng: np.random.Generator,
+    tally: Tally,
 ) -> None:
     """Every kind of mark, at its own size in a cell of 35-90 % of the paper."""
     for kind in SHAPES:
+        group = "marks unseen" if kind in unseen else "marks seen"
         for _ in range(count):
             cell = rng.uniform(0.35, 0.9) * 448.0
             corner = rng.uniform(10.0, 438.0 - cell, 2)
@@ -152,6 +168,7 @@ def marks(
             flagged = _flagged(reading)
             tally.add(f"mark {kind}", flagged)
             tally.add("marks", flagged)
+            tally.add(group, flagged)
             if not flagged:
                 tally.shown.append((paper, f"{kind}: {_caption(reading)}"))
 
@@ -215,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--head", help="the head's file (default: the bundled one)")
     parser.add_argument("--holdout", default=HOLDOUT)
     parser.add_argument("--unseen", default=UNSEEN)
+    parser.add_argument(
+        "--unseen-marks",
+        default=UNSEEN_MARKS,
+        help="marks the head was trained without (--holdout-shapes)",
+    )
     parser.add_argument("--count", type=int, default=40, help="drawings per kind")
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--sheets", type=Path, help="folder for the contact sheets")
@@ -235,14 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"seed {args.seed}; unseen letters {sorted(unseen)}; {len(held)} writers")
     tally = Tally()
     letters(reader, args.count, unseen, rng, tally)
-    for name in LETTERS:
-        print("  " + tally.line(f"letter {name}"))
+    for letter in dict.fromkeys(letter_of(name) for name in LETTERS):
+        print("  " + tally.line(f"letter {letter}"))
     for row in ("letters seen", "letters unseen", "words seen", "words unseen"):
         print(tally.line(row))
-    marks(reader, args.count, rng, tally)
+    unseen_marks = set(filter(None, args.unseen_marks.split(",")))
+    marks(reader, args.count, unseen_marks, rng, tally)
     for kind in SHAPES:
         print("  " + tally.line(f"mark {kind}"))
-    print(tally.line("marks"))
+    for row in ("marks", "marks seen", "marks unseen"):
+        print(tally.line(row))
     unseen_all = (
         tally.flagged["letters unseen"]
         + tally.flagged["words unseen"]

@@ -268,7 +268,9 @@ def test_digits_that_touch_are_cut_apart(pen, reader, classifier, text, writer):
     assert pieces is not None and pieces.count > 1
     assert len(set(pieces.joined.tolist())) == 1, "the two digits' ink touches"
     reading = reader.read(image)
-    assert reading is not None and reading.text == text
+    # The cut is tested here (what the network reads in each piece); whether
+    # the pieces are digits at all is the verdict's (test_not_digit.py).
+    assert reading is not None and reading.nearest == text
 
 
 def test_slashed_zeros_fours_fives_and_sevens_of_several_strokes_stay_one(pen, reader):

@@ -36,7 +36,7 @@ from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
 from lenet_gui.reading.pieces import Pieces, find_pieces, one_piece
 from lenet_gui.reading.recent import Recent, digest
-from lenet_gui.reading.verdict import NotDigitHead, features
+from lenet_gui.reading.verdict import NotDigitHead, features, pieces_not_digits
 
 __all__ = ["DigitRead", "NumberReader", "Reading", "ink_box"]
 
@@ -340,9 +340,8 @@ class NumberReader:
                 str(int(probabilities[i].argmax())) for i in paths[rival][1]
             )
         cutoff = self._cutoff()
-        flagged = sum(d.not_digit is not None and d.not_digit > cutoff for d in digits)
         not_digit = None
-        if 2 * flagged >= len(digits) and flagged:
+        if pieces_not_digits([d.not_digit for d in digits], cutoff):
             not_digit = NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
         elif self.head is not None and _joined_ones(pieces, spans, chosen, digits):
             # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its

@@ -14,14 +14,21 @@ It reads
   response to blank paper): its height and width and how much of that box
   is inked, so a dot (a filled blob), a dash (a flat line) or a scribble
   (a box full of ink) is seen for what it is;
-- and, inside the head, the paper's distances: F6's mean squared distance
+- inside the head, the paper's distances: F6's mean squared distance
   to each digit's prototype (the mean F6 of real digits of that class) and
-  the smallest of them.
+  the smallest of them;
+- and S2's six 14 x 14 maps whole, through two small convolutional layers
+  of the head's own (12 and 16 maps of 3 x 3), so that it sees the shape
+  of the strokes and not only what LeNet-5's upper layers make of them.
+  Those layers were trained for this question alone: a letter LeNet-5
+  takes for a digit still has strokes where no digit has them.
 
 It was trained on real digits (MNIST training images and pen digits)
 against non-digits drawn programmatically (letters and short words from
-stroke recipes, dots, dashes, shapes, symbols, pieces of digits and digits
-glued together), by ``python -m lenet_gui.training.verdict_cli``.
+stroke recipes in several forms each, dots, dashes, shapes, symbols, pen
+digits mirrored or turned, pieces of digits and digits glued together), by
+``python -m lenet_gui.training.verdict_cli``. :func:`pieces_not_digits`
+decides whether a drawing read as several pieces is digits at all.
 
 The head's file, ``weights/not_digit.pt``, is a plain ``state_dict`` of
 tensors with the threshold chosen on real digits; it is read like the
@@ -33,6 +40,7 @@ nothing is ever called "not a digit" and the reason is given.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -45,20 +53,35 @@ from lenet_gui.files.safe_read import RefusedFile, read_regular_file
 __all__ = [
     "DISTANCES",
     "FEATURES",
+    "STATISTICS",
     "HIDDEN",
+    "PIECES_ODDS",
+    "PIECE_SURE",
     "NotDigitHead",
     "VerdictError",
     "features",
     "load_head",
+    "pieces_not_digits",
 ]
 
-#: The features read: C5's 120 units, F6's 84, the 10 logits, S4's 16
+#: The statistics read: C5's 120 units, F6's 84, the 10 logits, S4's 16
 #: means and 16 peaks, and the ink's height, width, fill and area in C1.
-FEATURES = 120 + 84 + 10 + 2 * 16 + 4
+STATISTICS = 120 + 84 + 10 + 2 * 16 + 4
+#: S2's six maps of 14 x 14, read by the head's convolutional layers.
+_MAPS = (6, 14, 14)
+#: Every feature read: the statistics, then S2's maps flattened.
+FEATURES = STATISTICS + 6 * 14 * 14
+#: Maps of the head's two convolutional layers, and what the second gives.
+_CONV = (12, 16)
+_SEEN = _CONV[1] * 4 * 4
 #: Distances of F6 to the ten digit prototypes, and the smallest.
 DISTANCES = 11
 #: Units of the head's hidden layer.
 HIDDEN = 48
+#: A piece of a number this sure to be no digit makes the whole "not digits".
+PIECE_SURE = 0.9995
+#: Pieces whose mean log-odds of "not a digit" exceed this are not digits.
+PIECES_ODDS = 1.0
 _LIMIT = 1 << 20
 # C1 differs from its response to blank paper by more than this where ink is
 # in reach of its 5 x 5 window.
@@ -69,7 +92,11 @@ _KEYS = {
     "prototypes": (10, 84),
     "distance_mean": (DISTANCES,),
     "distance_scale": (DISTANCES,),
-    "hidden.weight": (HIDDEN, FEATURES + DISTANCES),
+    "conv1.weight": (_CONV[0], _MAPS[0], 3, 3),
+    "conv1.bias": (_CONV[0],),
+    "conv2.weight": (_CONV[1], _CONV[0], 3, 3),
+    "conv2.bias": (_CONV[1],),
+    "hidden.weight": (HIDDEN, STATISTICS + DISTANCES + _SEEN),
     "hidden.bias": (HIDDEN,),
     "out.weight": (1, HIDDEN),
     "out.bias": (1,),
@@ -112,9 +139,37 @@ def features(activations: dict[str, torch.Tensor]) -> torch.Tensor:
             s4.mean(dim=2),
             s4.amax(dim=2),
             _ink_extent(activations["C1"]),
+            activations["S2"].flatten(1),
         ],
         dim=1,
     ).float()
+
+
+def pieces_not_digits(chances: Sequence[float | None], cutoff: float) -> bool:
+    """Whether the pieces a drawing was read as are not digits at all.
+
+    `chances` holds each piece's probability of "not a digit" (None without
+    the head), left to right; `cutoff` the head's threshold. A single piece
+    is judged against the threshold. Several pieces are judged as a whole:
+    a letter, a shape or a word is often cut into pieces that each look a
+    little like a digit (a G into "13", an M into "14"), so they are "not
+    digits" when, on average, the pieces look more like no digit than like
+    one (the mean of their log-odds above :data:`PIECES_ODDS`), or when one
+    of them is surely no digit (above :data:`PIECE_SURE`, or the threshold
+    if that is higher). A piece cut out of touching digits often carries a
+    scrap of its neighbour and only just passes the threshold; it does not
+    refuse the whole number. Measured on numbers by held-out writers and
+    drawn letters, words and marks (README, "Numbers and "not a digit"").
+    """
+    known = np.array([c for c in chances if c is not None], dtype=np.float64)
+    if known.size == 0:
+        return False
+    if known.size == 1:
+        return bool(known[0] > cutoff)
+    if float(known.max()) > max(cutoff, PIECE_SURE):
+        return True
+    odds = np.clip(known, 1e-9, 1.0 - 1e-9)
+    return float(np.mean(np.log(odds / (1.0 - odds)))) > PIECES_ODDS
 
 
 class NotDigitHead(nn.Module):
@@ -134,8 +189,21 @@ class NotDigitHead(nn.Module):
         self.register_buffer("distance_mean", torch.zeros(DISTANCES))
         self.register_buffer("distance_scale", torch.ones(DISTANCES))
         self.register_buffer("threshold", torch.tensor(0.5))
-        self.hidden = nn.Linear(FEATURES + DISTANCES, HIDDEN)
+        self.conv1 = nn.Conv2d(_MAPS[0], _CONV[0], 3)
+        self.conv2 = nn.Conv2d(_CONV[0], _CONV[1], 3)
+        self.hidden = nn.Linear(STATISTICS + DISTANCES + _SEEN, HIDDEN)
         self.out = nn.Linear(HIDDEN, 1)
+        #: Whether the convolutional layers are read (a study may switch
+        #: them off to train and compare a head without them).
+        self.shapes = True
+
+    def strokes(self, z: torch.Tensor) -> torch.Tensor:
+        """Return what the convolutional layers see in S2's maps, (N, 256)."""
+        if not self.shapes:
+            return z.new_zeros(z.shape[0], _SEEN)
+        maps = z[:, STATISTICS:].reshape(-1, *_MAPS)
+        seen = torch.tanh(nn.functional.max_pool2d(self.conv1(maps), 2))
+        return torch.tanh(self.conv2(seen)).flatten(1)
 
     def distances(self, x: torch.Tensor) -> torch.Tensor:
         """Return F6's mean squared distance to each prototype and the least, (N, 11).
@@ -152,7 +220,8 @@ class NotDigitHead(nn.Module):
         d = (self.distances(x) - self.get_buffer("distance_mean")) / self.get_buffer(
             "distance_scale"
         )
-        return self.out(torch.tanh(self.hidden(torch.cat([z, d], dim=1))))[:, 0]
+        inputs = torch.cat([z[:, :STATISTICS], d, self.strokes(z)], dim=1)
+        return self.out(torch.tanh(self.hidden(inputs)))[:, 0]
 
     def probability(self, x: torch.Tensor) -> np.ndarray:
         """Return the (N,) float64 probability of "not a digit"."""

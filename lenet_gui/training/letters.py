@@ -21,10 +21,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from lenet_gui.training.letter_forms import FORMS, letter_of
+
 __all__ = [
     "CAPITALS",
     "LETTERS",
     "SMALL",
+    "hand_warp",
+    "letter_of",
     "letter_strokes",
     "word_strokes",
 ]
@@ -175,8 +179,10 @@ SMALL: dict[str, Callable[[], Strokes]] = {
     ],
 }
 
-#: Every letter recipe by name ("e~" is a joined e).
-LETTERS: dict[str, Callable[[], Strokes]] = {**CAPITALS, **SMALL}
+#: Every letter recipe by name, with the other forms of
+#: :mod:`lenet_gui.training.letter_forms` ("e~" is a joined e, "A^" a
+#: round-topped A; :func:`letter_of` gives the letter).
+LETTERS: dict[str, Callable[[], Strokes]] = {**CAPITALS, **SMALL, **FORMS}
 
 
 def _densify(stroke: np.ndarray, step: float = 0.04) -> np.ndarray:
@@ -220,6 +226,45 @@ def letter_strokes(name: str, rng: np.random.Generator) -> Strokes:
         # A slow drift along the stroke: the hand is not a plotter.
         s += np.cumsum(rng.normal(0.0, wobble / 10, s.shape), axis=0)
         out.append(s)
+    return hand_warp(out, rng)
+
+
+def _rounded(stroke: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return the stroke with its corners rounded, as a fast pen rounds them."""
+    if len(stroke) < 5:
+        return stroke
+    width = int(rng.integers(2, 6))
+    kernel = np.ones(width) / width
+    padded = np.concatenate(
+        [np.repeat(stroke[:1], width, 0), stroke, np.repeat(stroke[-1:], width, 0)]
+    )
+    smooth = np.stack([np.convolve(padded[:, k], kernel, "same") for k in range(2)], 1)
+    return smooth[width:-width]
+
+
+def hand_warp(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+    """Bend strokes by a smooth random field; move some apart, round some.
+
+    What makes one hand's letter differ from another's beyond slant and
+    width: the shape bends as a whole (a field of a few slow waves, up to
+    about a tenth of the letter's size), strokes that should meet stop short
+    or cross over, and corners are rounded when written fast.
+    """
+    points = np.concatenate(strokes)
+    low, high = points.min(axis=0), points.max(axis=0)
+    size = float(max(np.max(high - low), 1e-3))
+    amount = rng.uniform(0.0, 0.09) * size
+    waves = rng.normal(0.0, 1.0, (3, 2, 2)) * np.pi / size
+    phases = rng.uniform(0, 2 * np.pi, (3, 2))
+    gaps = rng.uniform(0.0, 0.06) * size
+    rounding = rng.random() < 0.4
+    out = []
+    for stroke in strokes:
+        field = np.zeros_like(stroke)
+        for k in range(3):
+            field += np.sin(stroke @ waves[k] + phases[k]) / 3
+        s = stroke + amount * field + rng.normal(0.0, gaps, 2) * (len(strokes) > 1)
+        out.append(_rounded(s, rng) if rounding else s)
     return out
 
 

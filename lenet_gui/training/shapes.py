@@ -5,7 +5,8 @@ in 0..1, y down) where the box is a character's cell: a dot stays a small
 dot and a dash a thin line, so they keep their size relative to the pen
 when the box is scaled to paper pixels. Marks that handwriting shares with
 digits are never drawn: a plain circle (0), an upright bar or a round
-bracket (1), an S-curve (5). numpy only.
+bracket (1), an S-curve (5), and shapes a hand makes round: a polygon of
+many sides or a circle with a cross in it (a 0, a slashed 0). numpy only.
 """
 
 from __future__ import annotations
@@ -250,6 +251,73 @@ def _asterisk(rng: np.random.Generator) -> Strokes:
     return out
 
 
+def _house(rng: np.random.Generator) -> Strokes:
+    w, h = rng.uniform(0.45, 0.8), rng.uniform(0.3, 0.5)
+    x0, x1, floor = 0.5 - w / 2, 0.5 + w / 2, rng.uniform(0.8, 0.95)
+    top = floor - h - rng.uniform(0.2, 0.35)
+    walls = np.array([[x0, floor - h], [x0, floor], [x1, floor], [x1, floor - h]])
+    roof = np.array([[x0 - 0.05, floor - h], [0.5, top], [x1 + 0.05, floor - h]])
+    if rng.random() < 0.5:
+        return [np.concatenate([walls, roof[::-1]])]
+    return [walls, roof]
+
+
+def _checkbox(rng: np.random.Generator) -> Strokes:
+    box = _square(rng)
+    mark = _tick(rng) if rng.random() < 0.6 else _cross(rng)
+    return box + [0.2 + 0.6 * m for m in mark]
+
+
+def _infinity(rng: np.random.Generator) -> Strokes:
+    t = np.linspace(0, 2 * np.pi, 60)
+    x = 0.5 + rng.uniform(0.3, 0.45) * np.cos(t)
+    y = 0.5 + rng.uniform(0.12, 0.25) * np.sin(2 * t)
+    return [np.stack([x, y], 1)]
+
+
+def _sun(rng: np.random.Generator) -> Strokes:
+    r = rng.uniform(0.12, 0.22)
+    out = [_ring(np.array([0.5, 0.5]), r, r, 0, 1, 30)]
+    rays = int(rng.integers(5, 10))
+    for k in range(rays):
+        a = 2 * np.pi * k / rays
+        unit = np.array([np.cos(a), np.sin(a)])
+        out.append(0.5 + np.stack([unit * (r + 0.05), unit * rng.uniform(0.35, 0.47)]))
+    return out
+
+
+def _figure(rng: np.random.Generator) -> Strokes:
+    """Draw a stick figure: head, body, arms and legs."""
+    head = _ring(np.array([0.5, 0.15]), 0.1, 0.1, 0, 1, 20)
+    body = np.array([[0.5, 0.25], [0.5, 0.62]])
+    arms = np.array([[0.25, rng.uniform(0.3, 0.5)], [0.5, 0.38], [0.75, 0.4]])
+    legs = np.array([[0.3, 0.95], [0.5, 0.62], [0.7, 0.95]])
+    return [head, body, arms, legs]
+
+
+def _envelope(rng: np.random.Generator) -> Strokes:
+    box = _square(rng)
+    corners = np.concatenate(box)
+    (x0, y0), (x1, _) = corners.min(0), corners.max(0)
+    fold = np.array([[x0, y0], [(x0 + x1) / 2, y0 + rng.uniform(0.15, 0.35)], [x1, y0]])
+    return box + [fold]
+
+
+def _loops(rng: np.random.Generator) -> Strokes:
+    """Draw a run of loops, as a pen tries itself out or writes a row of l's."""
+    n = int(rng.integers(3, 7))
+    t = np.linspace(0, 2 * np.pi * n, 30 * n)
+    x = 0.05 + 0.9 * t / t[-1] - 0.08 * np.sin(t)
+    y = 0.55 - rng.uniform(0.15, 0.35) * (1 - np.cos(t)) / 2
+    return [np.stack([x, y], 1)]
+
+
+def _crescent(rng: np.random.Generator) -> Strokes:
+    outer = _ring(np.array([0.5, 0.5]), 0.4, 0.42, 0.2, 0.8, 30)
+    inner = _ring(np.array([0.62, 0.5]), 0.3, 0.32, 0.75, 0.25, 30)
+    return [np.concatenate([outer, inner])]
+
+
 _DRAW: dict[str, Callable[[np.random.Generator], Strokes]] = {
     "dot": _dot,
     "dash": _dash,
@@ -276,6 +344,15 @@ _DRAW: dict[str, Callable[[np.random.Generator], Strokes]] = {
     "percent": _percent,
     "at": _at,
     "asterisk": _asterisk,
+    "diamond": lambda rng: _polygon(4, 1, rng),
+    "house": _house,
+    "checkbox": _checkbox,
+    "infinity": _infinity,
+    "sun": _sun,
+    "figure": _figure,
+    "envelope": _envelope,
+    "loops": _loops,
+    "crescent": _crescent,
 }
 
 #: The kinds of non-digit marks drawn.

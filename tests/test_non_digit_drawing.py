@@ -1,0 +1,64 @@
+"""The drawn non-digits the not-a-digit head learns from: forms, tags, held-out sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lenet_gui.files.stroke_files import load_pen_digits
+from lenet_gui.training.letters import LETTERS, letter_of, letter_strokes
+from lenet_gui.training.non_digits import TURNS, draw_tagged_non_digits
+from lenet_gui.training.shapes import SHAPES, non_digit_strokes
+from lenet_gui.training.verdict_cli import _held_out
+
+STROKES = Path(__file__).parent / "data" / "strokes" / "pendigits-sample.json"
+# Letters that handwriting shares with digits, never drawn as non-digits.
+LIKE_DIGITS = set("OoDQIliJjZzSsbBdgq")
+
+
+def test_every_letter_form_draws_finite_strokes_and_no_digit_like_letter():
+    rng = np.random.default_rng(0)
+    assert not {letter_of(name) for name in LETTERS} & LIKE_DIGITS
+    assert len(LETTERS) > 2 * len({letter_of(name) for name in LETTERS})
+    for name in LETTERS:
+        strokes = letter_strokes(name, rng)
+        points = np.concatenate(strokes)
+        assert points.ndim == 2 and points.shape[1] == 2, name
+        assert np.isfinite(points).all(), name
+        assert np.ptp(points, axis=0).max() > 0.2, name
+
+
+def test_every_mark_draws_inside_its_cell():
+    rng = np.random.default_rng(1)
+    for kind in SHAPES:
+        points = np.concatenate(non_digit_strokes(kind, rng))
+        assert np.isfinite(points).all(), kind
+        assert points.min() > -0.2 and points.max() < 1.2, kind
+
+
+def test_turned_digits_never_turn_a_digit_into_another():
+    # A 6 upside down is a 9, a 0, 1 or 8 mirrored is itself, a 5 or a 2
+    # turned reads as 2 or 5.
+    for labels, quarter in TURNS:
+        assert not labels & {0, 1, 2, 5, 6, 9}, quarter
+
+
+def test_drawings_are_tagged_and_held_out_letters_are_found_in_words():
+    digits = load_pen_digits(STROKES)
+    inputs, tags = draw_tagged_non_digits(120, digits, np.random.default_rng(2))
+    assert inputs.shape == (120, 32, 32) and len(tags) == 120
+    kinds = {tag.partition(":")[0] for tag in tags}
+    assert {"letter", "word", "shape", "turned", "piece", "glued"} <= kinds
+    for tag in tags:
+        kind, _, what = tag.partition(":")
+        if kind in ("letter", "word"):
+            assert what and set(what) <= {letter_of(n) for n in LETTERS}, tag
+        if kind == "shape":
+            assert what in SHAPES, tag
+    held = _held_out(
+        ["letter:K", "word:aKt", "word:at", "shape:heart", "shape:star", "piece"],
+        {"K"},
+        {"heart"},
+    )
+    assert held.tolist() == [True, True, False, True, False, False]
