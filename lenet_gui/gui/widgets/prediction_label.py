@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -29,6 +29,10 @@ class PredictionLabel(ThemedWidget):
     """Shown under the em dash when there is no prediction."""
     AMBIGUOUS = 0.2
     """Probability of the runner-up from which it is shown beside the digit."""
+    ROOM_LINES = 3
+    """Lines of text kept free under the digit, the most any reading needs."""
+    WIDEST_LINE = "100 % 8 \N{MIDDLE DOT} 100 % 8"
+    """The widest line under the digit that a single digit's reading shows."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,8 +95,55 @@ class PredictionLabel(ThemedWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self._has_prediction = False
+        self._room: tuple[int, int, int] | None = None
         self.set_prediction(None, None)
         self._finish_building()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Keep room for the longest reading when the text size changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self._built:
+            self._keep_room()
+
+    def _keep_room(self) -> None:
+        """Reserve the room of the tallest and widest reading.
+
+        A reading while the pen moves may be a digit, "Not a digit?" or a
+        number with its doubt on three lines. Were the label as tall as its
+        text, every change of form would lay the window out again: the
+        canvas under the pen would move and the chart and the input view
+        beside would be repainted whole.
+        """
+        digit = QFontMetrics(self._digit_label.font())
+        beside = QFontMetrics(self._runner_up_label.font())
+        lines = QFontMetrics(self._confidence_label.font())
+        gap = self._runner_up_label.contentsMargins()
+        room = (
+            # The digit, or "Not a / digit?" beside it on two lines.
+            max(
+                digit.height(),
+                beside.lineSpacing() + beside.height() + gap.top() + gap.bottom(),
+            ),
+            lines.lineSpacing() * (self.ROOM_LINES - 1) + lines.height(),
+            # "8, or 8?" on the digit's line, or the widest line under it.
+            max(
+                lines.size(0, self.WIDEST_LINE).width(),
+                # (a label is as wide as its text's size, bearings included)
+                max(digit.size(0, str(d)).width() for d in range(10))
+                + max(beside.size(0, f", or {d}?").width() for d in range(10))
+                + gap.left()
+                + gap.right(),
+            ),
+        )
+        if room == self._room:
+            return
+        self._room = room
+        margins = self._confidence_label.contentsMargins()
+        self._digit_label.setMinimumHeight(room[0])
+        self._confidence_label.setMinimumSize(
+            room[2] + margins.left() + margins.right(),
+            room[1] + margins.top() + margins.bottom(),
+        )
 
     def set_weights(self, name: str) -> None:
         """Say under the reading which weights read it, e.g. "my weights"."""
@@ -130,6 +181,7 @@ class PredictionLabel(ThemedWidget):
             If a digit is not in 0..9 or a probability not a number in 0..1.
         """
         self._digit_label.setFont(self._digit_font)
+        self._keep_room()
         if digit is None:
             self._has_prediction = False
             self._digit_label.setText(self.EMPTY_DIGIT)
