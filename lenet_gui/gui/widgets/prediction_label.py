@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.themed import ThemedWidget
@@ -96,6 +96,7 @@ class PredictionLabel(ThemedWidget):
 
         self._has_prediction = False
         self._room: tuple[int, int, int] | None = None
+        self._colour: QColor | None = None
         self.set_prediction(None, None)
         self._finish_building()
 
@@ -291,6 +292,9 @@ class PredictionLabel(ThemedWidget):
             else QPalette.ColorRole.PlaceholderText
         )
         color = self.palette().color(role)
+        if color == self._colour:
+            return  # the labels have it already; setting it again costs a copy each
+        self._colour = color
         for label in (self._digit_label, self._runner_up_label, self._confidence_label):
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, color)
