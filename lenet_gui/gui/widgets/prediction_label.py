@@ -80,7 +80,7 @@ class PredictionLabel(ThemedWidget):
         self._weights_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._weights_label.setObjectName("predictionWeights")
 
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(0)
         reading = QHBoxLayout()
@@ -92,10 +92,11 @@ class PredictionLabel(ThemedWidget):
         layout.addLayout(reading)
         layout.addWidget(self._confidence_label)
         layout.addWidget(self._weights_label)
+        layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self._has_prediction = False
-        self._room: tuple[int, int, int] | None = None
+        self._room: tuple[int, int, int, int] | None = None
         self._colour: QColor | None = None
         self.set_prediction(None, None)
         self._finish_building()
@@ -135,15 +136,18 @@ class PredictionLabel(ThemedWidget):
                 + gap.left()
                 + gap.right(),
             ),
+            # "read by ...", one line.
+            QFontMetrics(self._weights_label.font()).height(),
         )
         if room == self._room:
             return
         self._room = room
-        margins = self._confidence_label.contentsMargins()
+        margins = self._layout.contentsMargins()
         self._digit_label.setMinimumHeight(room[0])
-        self._confidence_label.setMinimumSize(
-            room[2] + margins.left() + margins.right(),
-            room[1] + margins.top() + margins.bottom(),
+        self._confidence_label.setMinimumWidth(room[2])
+        # The room is kept below the words, so the reading stays at the top.
+        self.setMinimumHeight(
+            margins.top() + room[0] + room[1] + room[3] + margins.bottom()
         )
 
     def set_weights(self, name: str) -> None:
