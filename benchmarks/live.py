@@ -111,17 +111,21 @@ class _Stopwatches:
     """Wraps methods of instances with timers, on demand, and sums their times."""
 
     def __init__(self, targets: list[tuple[object, str, str]]):
-        from time import perf_counter
+        from time import perf_counter, thread_time
 
         self.parts: dict[str, float] = {}
+        # The same steps in the main thread's CPU time.
+        self.cpu_parts: dict[str, float] = {}
 
         def timed(key, fn):
             def wrapper(*a, **k):
-                t = perf_counter()
+                t, c = perf_counter(), thread_time()
                 try:
                     return fn(*a, **k)
                 finally:
+                    cpu = thread_time() - c
                     self.parts[key] = self.parts.get(key, 0.0) + (perf_counter() - t)
+                    self.cpu_parts[key] = self.cpu_parts.get(key, 0.0) + cpu
 
             return wrapper
 
@@ -208,6 +212,7 @@ def child(args) -> dict:
     broken_down = not args.show
     watches = _Stopwatches(_instrumented(window)) if broken_down else None
     totals, event_ms, paint_ms, rows, cpu_ms = [], [], [], [], []
+    cpu_rows: list[dict] = []
     complete = 0
 
     def timed_update(x, y):
@@ -216,10 +221,11 @@ def child(args) -> dict:
         if wrapped:
             watches.wrap(True)
             watches.parts.clear()
+            watches.cpu_parts.clear()
         c0 = thread_time()
         t0 = perf_counter()
         at_once = driver.move(x, y)
-        t1 = perf_counter()
+        t1, c_mid = perf_counter(), thread_time()
         end, painted = driver.paint_pass()
         c1 = thread_time()
         if wrapped:
@@ -236,6 +242,15 @@ def child(args) -> dict:
                 }
             )
             rows.append({k: v * 1e3 for k, v in row.items()})
+            cpu_row = dict(watches.cpu_parts)
+            cpu_row.update(
+                {
+                    "total": c1 - c0,
+                    "mouse event (stroke ink + refresh)": c_mid - c0,
+                    "repaint pass": c1 - c_mid,
+                }
+            )
+            cpu_rows.append({k: v * 1e3 for k, v in cpu_row.items()})
         else:
             totals.append((end - t0) * 1e3)
             cpu_ms.append((c1 - c0) * 1e3)
@@ -254,6 +269,7 @@ def child(args) -> dict:
         "paint_ms": paint_ms,
         "complete": complete,
         "rows": rows,
+        "cpu_rows": cpu_rows,
     }
     if broken_down:
         back_to_back = []
@@ -322,15 +338,23 @@ def _derive(row: dict) -> dict:
 def _breakdown(live: dict) -> list:
     """Return the breakdown table and its note."""
     derived = [_derive(r) for r in live["rows"]]
+    # CPU time of the main thread, step by step (older results have none).
+    cpu = [_derive(r) for r in live.get("cpu_rows", [])]
     total_med = median([r["total"] for r in derived])
     table = Table(
         "Live update breakdown (ms)",
-        ["step", "median", "p95", "share of median total"],
-        "lrrr",
+        ["step", "median", "p95", "CPU median", "CPU p95", "share of median total"],
+        "lrrrrr",
     )
     for depth, key in BREAKDOWN:
         vals = [r.get(key, 0.0) for r in derived]
         cells = [f"{median(vals):.3f}", f"{percentile(vals, 95):.3f}"]
+        cpu_vals = [r.get(key, 0.0) for r in cpu]
+        cells += (
+            [f"{median(cpu_vals):.3f}", f"{percentile(cpu_vals, 95):.3f}"]
+            if cpu_vals
+            else ["", ""]
+        )
         table.rows.append(
             (depth, [key, *cells, f"{100 * median(vals) / total_med:.0f} %"])
         )
