@@ -1,4 +1,4 @@
-"""Titles kept as pictures look exactly as drawn afresh."""
+"""Faster repaints, the same pixels: titles kept as pictures, an opaque reading."""
 
 from __future__ import annotations
 
@@ -46,3 +46,26 @@ def test_cached_titles_paint_the_same_pixels(example_window, name):
         item.setCacheMode(_CACHED)
     assert with_cache.shape == afresh.shape
     assert np.count_nonzero(with_cache != afresh) == 0
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_opaque_reading_looks_as_the_window_beneath(example_window, theme):
+    """The reading and the correction bar fill their background as the window does."""
+    from lenet_gui.gui.theme import apply_theme
+
+    apply_theme(theme)
+    try:
+        column = example_window.reading_column
+        opaque = [column.prediction, column.correction]
+        assert all(widget.autoFillBackground() for widget in opaque)
+        QApplication.processEvents()
+        filled = _pixels(column)
+        for widget in opaque:
+            widget.setAutoFillBackground(False)
+        QApplication.processEvents()
+        beneath = _pixels(column)
+        for widget in opaque:
+            widget.setAutoFillBackground(True)
+        assert np.count_nonzero(filled != beneath) == 0
+    finally:
+        apply_theme("system")

@@ -38,6 +38,9 @@ class CorrectionBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Opaque: a new question repaints the bar alone, not the window
+        # beneath it as well (the same colour as the window's own).
+        self.setAutoFillBackground(True)
         # The question beside the buttons, or above them when both do not fit.
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._layout.setContentsMargins(0, 0, 0, 0)

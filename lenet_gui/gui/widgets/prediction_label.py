@@ -94,6 +94,9 @@ class PredictionLabel(ThemedWidget):
         layout.addWidget(self._weights_label)
         layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Opaque: a new reading repaints this widget alone, not the window
+        # beneath it as well (the same colour as the window's own).
+        self.setAutoFillBackground(True)
 
         self._has_prediction = False
         self._room: tuple[int, int, int, int] | None = None
