@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -100,6 +100,7 @@ class PredictionLabel(ThemedWidget):
 
         self._has_prediction = False
         self._room: tuple[int, int, int, int] | None = None
+        self._room_fonts: tuple[QFont, ...] = ()
         self._colour: QColor | None = None
         self.set_prediction(None, None)
         self._finish_building()
@@ -119,28 +120,17 @@ class PredictionLabel(ThemedWidget):
         canvas under the pen would move and the chart and the input view
         beside would be repainted whole.
         """
-        digit = QFontMetrics(self._digit_label.font())
-        beside = QFontMetrics(self._runner_up_label.font())
-        lines = QFontMetrics(self._confidence_label.font())
-        gap = self._runner_up_label.contentsMargins()
-        room = (
-            # The digit, or "Not a / digit?" beside it on two lines.
-            max(
-                digit.height(),
-                beside.lineSpacing() + beside.height() + gap.top() + gap.bottom(),
-            ),
-            lines.lineSpacing() * (self.ROOM_LINES - 1) + lines.height(),
-            # "8, or 8?" on the digit's line, or the widest line under it.
-            max(
-                lines.size(0, self.WIDEST_LINE).width(),
-                # (a label is as wide as its text's size, bearings included)
-                max(digit.size(0, str(d)).width() for d in range(10))
-                + max(beside.size(0, f", or {d}?").width() for d in range(10))
-                + gap.left()
-                + gap.right(),
-            ),
-            # "read by ...", one line.
-            QFontMetrics(self._weights_label.font()).height(),
+        # The digit's full size: a long number is shown smaller.
+        labels = (self._runner_up_label, self._confidence_label, self._weights_label)
+        fonts = (self._digit_font, *(label.font() for label in labels))
+        if fonts == self._room_fonts:
+            return  # measured for these fonts already
+        self._room_fonts = fonts
+        room = _room(
+            fonts,
+            self._runner_up_label.contentsMargins(),
+            self.ROOM_LINES,
+            self.WIDEST_LINE,
         )
         if room == self._room:
             return
@@ -306,3 +296,34 @@ class PredictionLabel(ThemedWidget):
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, color)
             label.setPalette(palette)
+
+
+def _room(
+    fonts: tuple[QFont, ...], gap: QMargins, lines_kept: int, widest: str
+) -> tuple[int, int, int, int]:
+    """Measure the room of the longest reading, in pixels.
+
+    Returns the height of the digit's line, of the lines under it, the width
+    of the widest line and the height of the weights' line, for the fonts of
+    the digit, the words beside it, the lines under it and the weights' line.
+    """
+    digit, beside, lines, weights = (QFontMetrics(font) for font in fonts)
+    return (
+        # The digit, or "Not a / digit?" beside it on two lines.
+        max(
+            digit.height(),
+            beside.lineSpacing() + beside.height() + gap.top() + gap.bottom(),
+        ),
+        lines.lineSpacing() * (lines_kept - 1) + lines.height(),
+        # "8, or 8?" on the digit's line, or the widest line under it.
+        max(
+            lines.size(0, widest).width(),
+            # (a label is as wide as its text's size, bearings included)
+            max(digit.size(0, str(d)).width() for d in range(10))
+            + max(beside.size(0, f", or {d}?").width() for d in range(10))
+            + gap.left()
+            + gap.right(),
+        ),
+        # "read by ...", one line.
+        weights.height(),
+    )
