@@ -7,7 +7,9 @@ the setter with the newest reading and a synchronous repaint of the view,
 and the repaint alone; then the canvas's repaint. Prints, per step, the 10th
 percentile, median and 90th percentile of ``--repeat`` calls in milliseconds,
 in wall time and in the main thread's CPU time (steadier when the machine is
-shared), and how many times each view coloured or moved its items. Run it
+shared), and how many times each view coloured or moved its items. With
+``--count N``, also how many paints, resizes and layout passes each widget
+gets per mouse move over N moves (counts a busy machine does not change). Run it
 on two versions of the code in one sitting (``PYTHONPATH=OTHER python
 OTHER/benchmarks/paint_steps.py``) to compare; the whole update is timed by
 ``bench.py --only live``.
@@ -50,10 +52,54 @@ def _figures(call: Callable[[], object], repeat: int) -> str:
     )
 
 
+def _count_events(app, driver, updates: int) -> None:
+    """Print, per mouse move, the paints, resizes and layout passes by widget.
+
+    Counts do not depend on how busy the machine is: a widget repainted or
+    laid out that did not change is work saved on any machine.
+    """
+    from collections import Counter
+
+    from PySide6.QtCore import QEvent, QObject
+
+    kinds = {
+        QEvent.Type.Paint: "paint",
+        QEvent.Type.Resize: "resize",
+        QEvent.Type.LayoutRequest: "layout",
+    }
+    seen: Counter[tuple[str, str]] = Counter()
+
+    class Watcher(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802
+            kind = kinds.get(event.type())
+            if kind is not None and watched.isWidgetType():
+                seen[(kind, watched.objectName() or type(watched).__name__)] += 1
+            return False
+
+    watcher = Watcher()
+    app.installEventFilter(watcher)
+    driver.run_updates(updates, driver.move_and_paint, paced=False)
+    app.removeEventFilter(watcher)
+    print(f"events per mouse move, {updates} moves along digits 0-9:")
+    for kind in kinds.values():
+        total = sum(n for (k, _), n in seen.items() if k == kind)
+        print(f"  {kind + 's':8s} {total / updates:6.2f}")
+        top = sorted(((n, w) for (k, w), n in seen.items() if k == kind), reverse=True)
+        for n, widget in top[:6]:
+            print(f"    {widget:30s} {n / updates:6.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time each view's setter and repaint; print one line per step."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also count paints, resizes and layout passes over N mouse moves",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -100,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, call in steps:
         call()  # warm-up
         print(f"{name:34s} {_figures(call, args.repeat)}")
+    if args.count:
+        _count_events(app, driver, args.count)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     window.close()
     return 0

@@ -162,6 +162,8 @@ class Reports(unittest.TestCase):
             "event_ms": [2.0],
             "paint_ms": [3.0],
             "rows": [sample],
+            "cpu_ms": [3.0, 4.0],
+            "cpu_rows": [sample, sample],
             "back_to_back_ms": [4.0],
             "bare_forward_ms": [0.5],
             "bare_forward_1thread_ms": [0.4],
@@ -179,6 +181,9 @@ class Reports(unittest.TestCase):
         self.assertEqual(
             [cells[0] for _, cells in table.rows], [key for _, key in live.BREAKDOWN]
         )
+        self.assertIn("   same, the main thread's CPU time only", labels(rows))
+        # The breakdown's CPU columns: the total of the made-up samples.
+        self.assertEqual(table.rows[-1][1][3:5], ["7.000", "7.000"])
 
     def test_stroke_startup_memory_and_training_reports(self):
         """The other measures' rows and verdicts."""

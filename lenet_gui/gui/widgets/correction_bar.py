@@ -16,6 +16,14 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QToolButton, QWid
 
 __all__ = ["CorrectionBar"]
 
+# The longest questions asked beside the buttons (an 8 and a 7 are the widest
+# digits in most fonts).
+_BUTTON_QUESTIONS = (
+    "A digit? It's a",
+    "8 or 8? It's a",
+    "Not an 8? It's a",
+)
+
 
 class CorrectionBar(QWidget):
     """A question and ten digit buttons; emits the digit the person picks.
@@ -33,6 +41,9 @@ class CorrectionBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Opaque: a new question repaints the bar alone, not the window
+        # beneath it as well (the same colour as the window's own).
+        self.setAutoFillBackground(True)
         # The question beside the buttons, or above them when both do not fit.
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -47,6 +58,10 @@ class CorrectionBar(QWidget):
             button = QToolButton()
             button.setText(str(digit))
             button.setFixedWidth(22)  # ten fit beside the question at the minimum
+            button.setToolTip(
+                f"Keep this drawing in My digits as a {digit} (Ctrl+Alt+{digit}); "
+                "Adapt to my handwriting learns from them"
+            )
             button.clicked.connect(lambda _=False, d=digit: self.corrected.emit(d))
             layout.addWidget(button)
             self._buttons.append(button)
@@ -56,6 +71,7 @@ class CorrectionBar(QWidget):
         layout.addStretch(1)
         self._reading: int | None = None
         self._offered: set[int] = set()
+        self._asked: tuple[int | None, int | None, bool, bool] | None = None
         self._keep_height()
         self.set_reading(None)
 
@@ -90,6 +106,10 @@ class CorrectionBar(QWidget):
             Several digits were read: only a single digit can be kept, so
             the buttons make way for words that say so.
         """
+        asked = (digit, runner_up, not_digit, number)
+        if asked == self._asked:
+            return  # the same question: nothing to lay out or repaint
+        self._asked = asked
         self._reading = digit
         offered: set[int] = set(range(10))
         if digit is None:
@@ -109,10 +129,6 @@ class CorrectionBar(QWidget):
             button.setEnabled(d in offered)
             # The words take their room; nothing drawn, nothing to correct.
             button.setVisible(not number and digit is not None)
-            button.setToolTip(
-                f"Keep this drawing in My digits as a {d} (Ctrl+Alt+{d}); "
-                "Adapt to my handwriting learns from them"
-            )
         self._fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
@@ -130,17 +146,41 @@ class CorrectionBar(QWidget):
         self._question.setMinimumHeight(self._buttons[0].sizeHint().height())
 
     def _fit(self) -> None:
-        shown = [b for b in self._buttons if not b.isHidden()]
-        needed = self._question.sizeHint().width() + sum(
-            b.minimumWidth() + 1 for b in shown
+        """Lay the question beside the buttons or above them, the same while drawing.
+
+        The choice is made for the longest question asked with the buttons,
+        and the bar keeps the height it has with them, so that a new reading
+        as the pen moves never changes the bar's height (which would move
+        the canvas under the pen).
+        """
+        metrics = self._question.fontMetrics()
+        widest = max(metrics.horizontalAdvance(q) for q in _BUTTON_QUESTIONS)
+        margins = self._question.contentsMargins()
+        buttons = sum(b.minimumWidth() + 1 for b in self._buttons)
+        beside = widest + margins.left() + margins.right() + buttons <= self.width()
+        question = self._question.sizeHint().height()
+        button = self._buttons[0].sizeHint().height()
+        height = (
+            max(question, button)
+            if beside
+            else question + self._layout.spacing() + button
         )
+        asked = self._asked
+        if asked is not None and (asked[3] or asked[0] is None):  # words alone
+            beside = self._question.sizeHint().width() <= self.width()
         direction = (
             QBoxLayout.Direction.LeftToRight
-            if needed <= self.width()
+            if beside
             else QBoxLayout.Direction.TopToBottom
         )
         if self._layout.direction() != direction:
             self._layout.setDirection(direction)
+        if self.minimumHeight() != height:
+            self.setMinimumHeight(height)
+        # The buttons stay in place whichever question is asked beside them.
+        keep = widest + margins.left() + margins.right() if beside else 0
+        if self._question.minimumWidth() != keep:
+            self._question.setMinimumWidth(keep)
 
     def stacked(self) -> bool:
         """Whether the question is above the buttons (the row was too narrow)."""

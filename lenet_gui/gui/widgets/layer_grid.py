@@ -20,6 +20,7 @@ from PySide6.QtGui import QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.packed_layer import PackedLayer, Packing
+from lenet_gui.gui.widgets.still_pictures import keep_still_pictures
 from lenet_gui.gui.widgets.themed import ThemedWidget, color_axes
 from lenet_gui.spec.lenet5 import Unit
 
@@ -194,6 +195,7 @@ class LayerGrid(ThemedWidget):
             for slot in slots
         }
         self.set_visible_layers(None)
+        keep_still_pictures(self._graphics)
         self._finish_building()
 
     # ------------------------------------------------------------------ public API

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.coloured_image import ColouredImage
+from lenet_gui.gui.widgets.still_pictures import keep_still_pictures
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
 
@@ -79,6 +80,7 @@ class NetworkInputView(ThemedWidget):
         self._caption = graphics.addLabel(size="8pt")
 
         self._buffer = np.empty((self._side, self._side), dtype=np.float32)
+        keep_still_pictures(graphics)
         self._finish_building()
 
     @property

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtCore import QEvent, QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.themed import ThemedWidget
@@ -29,6 +29,10 @@ class PredictionLabel(ThemedWidget):
     """Shown under the em dash when there is no prediction."""
     AMBIGUOUS = 0.2
     """Probability of the runner-up from which it is shown beside the digit."""
+    ROOM_LINES = 3
+    """Lines of text kept free under the digit, the most any reading needs."""
+    WIDEST_LINE = "100 % 8 \N{MIDDLE DOT} 100 % 8"
+    """The widest line under the digit that a single digit's reading shows."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +80,7 @@ class PredictionLabel(ThemedWidget):
         self._weights_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._weights_label.setObjectName("predictionWeights")
 
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(0)
         reading = QHBoxLayout()
@@ -88,11 +92,56 @@ class PredictionLabel(ThemedWidget):
         layout.addLayout(reading)
         layout.addWidget(self._confidence_label)
         layout.addWidget(self._weights_label)
+        layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Opaque: a new reading repaints this widget alone, not the window
+        # beneath it as well (the same colour as the window's own).
+        self.setAutoFillBackground(True)
 
         self._has_prediction = False
+        self._room: tuple[int, int, int, int] | None = None
+        self._room_fonts: tuple[QFont, ...] = ()
+        self._colour: QColor | None = None
         self.set_prediction(None, None)
         self._finish_building()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Keep room for the longest reading when the text size changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self._built:
+            self._keep_room()
+
+    def _keep_room(self) -> None:
+        """Reserve the room of the tallest and widest reading.
+
+        A reading while the pen moves may be a digit, "Not a digit?" or a
+        number with its doubt on three lines. Were the label as tall as its
+        text, every change of form would lay the window out again: the
+        canvas under the pen would move and the chart and the input view
+        beside would be repainted whole.
+        """
+        # The digit's full size: a long number is shown smaller.
+        labels = (self._runner_up_label, self._confidence_label, self._weights_label)
+        fonts = (self._digit_font, *(label.font() for label in labels))
+        if fonts == self._room_fonts:
+            return  # measured for these fonts already
+        self._room_fonts = fonts
+        room = _room(
+            fonts,
+            self._runner_up_label.contentsMargins(),
+            self.ROOM_LINES,
+            self.WIDEST_LINE,
+        )
+        if room == self._room:
+            return
+        self._room = room
+        margins = self._layout.contentsMargins()
+        self._digit_label.setMinimumHeight(room[0])
+        self._confidence_label.setMinimumWidth(room[2])
+        # The room is kept below the words, so the reading stays at the top.
+        self.setMinimumHeight(
+            margins.top() + room[0] + room[1] + room[3] + margins.bottom()
+        )
 
     def set_weights(self, name: str) -> None:
         """Say under the reading which weights read it, e.g. "my weights"."""
@@ -130,6 +179,7 @@ class PredictionLabel(ThemedWidget):
             If a digit is not in 0..9 or a probability not a number in 0..1.
         """
         self._digit_label.setFont(self._digit_font)
+        self._keep_room()
         if digit is None:
             self._has_prediction = False
             self._digit_label.setText(self.EMPTY_DIGIT)
@@ -239,7 +289,41 @@ class PredictionLabel(ThemedWidget):
             else QPalette.ColorRole.PlaceholderText
         )
         color = self.palette().color(role)
+        if color == self._colour:
+            return  # the labels have it already; setting it again costs a copy each
+        self._colour = color
         for label in (self._digit_label, self._runner_up_label, self._confidence_label):
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, color)
             label.setPalette(palette)
+
+
+def _room(
+    fonts: tuple[QFont, ...], gap: QMargins, lines_kept: int, widest: str
+) -> tuple[int, int, int, int]:
+    """Measure the room of the longest reading, in pixels.
+
+    Returns the height of the digit's line, of the lines under it, the width
+    of the widest line and the height of the weights' line, for the fonts of
+    the digit, the words beside it, the lines under it and the weights' line.
+    """
+    digit, beside, lines, weights = (QFontMetrics(font) for font in fonts)
+    return (
+        # The digit, or "Not a / digit?" beside it on two lines.
+        max(
+            digit.height(),
+            beside.lineSpacing() + beside.height() + gap.top() + gap.bottom(),
+        ),
+        lines.lineSpacing() * (lines_kept - 1) + lines.height(),
+        # "8, or 8?" on the digit's line, or the widest line under it.
+        max(
+            lines.size(0, widest).width(),
+            # (a label is as wide as its text's size, bearings included)
+            max(digit.size(0, str(d)).width() for d in range(10))
+            + max(beside.size(0, f", or {d}?").width() for d in range(10))
+            + gap.left()
+            + gap.right(),
+        ),
+        # "read by ...", one line.
+        weights.height(),
+    )

@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.probability_bars import ProbabilityBars
+from lenet_gui.gui.widgets.still_pictures import keep_still_pictures
 from lenet_gui.gui.widgets.themed import ThemedWidget, color_plots
 
 
@@ -85,6 +86,7 @@ class ProbabilityChart(ThemedWidget):
 
         self._bar_brush = QBrush()
         self._accent_brush = QBrush()
+        keep_still_pictures(self._plot_widget)
         self._finish_building()
 
     @property
