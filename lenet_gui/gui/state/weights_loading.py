@@ -24,11 +24,14 @@ def load_classifier(path: Path | None) -> tuple[Classifier | None, str]:
     """
     name = "the bundled weights" if path is None else path.name
     try:
-        from lenet_gui.network.classifier import Classifier
+        from lenet_gui.network.classifier import Classifier, use_one_thread
         from lenet_gui.network.weights import WeightsError
     except Exception as error:  # a broken torch install
         return None, f"{name}: cannot be loaded ({_one_line(error)})"
     try:
+        # Before the weights' checks run the network: a pool of threads
+        # started for them costs a tenth of a second, more on a busy machine.
+        use_one_thread()
         return Classifier.load(path), ""
     except WeightsError as error:
         return None, str(error)
