@@ -1,10 +1,10 @@
 """Memory: resident set size after start-up, then over many live updates.
 
 Child (``--child memory``): a window started as ``main.py`` starts it
-(``MainWindow(defer_model=True)``: the bundled weights load on a worker
-thread), RSS once the model is ready, then every tenth of the updates, back
-to back, and after ``gc.collect()``. With ``--weights FILE`` the window is
-given that classifier instead.
+(PySide6's import check skipped, then ``MainWindow(defer_model=True)``: the
+bundled weights load on a worker thread), RSS once the model is ready, then
+every tenth of the updates, back to back, and after ``gc.collect()``. With
+``--weights FILE`` the window is given that classifier instead.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ def child(args) -> dict:
 
     import psutil
 
+    from lenet_gui.gui.pyside_imports import skip_feature_check
+
+    skip_feature_check()  # as the command line does before the window's imports
     from benchmarks.driver import Driver, make_app
     from lenet_gui.gui import MainWindow
     from lenet_gui.network.classifier import Classifier

@@ -3,7 +3,9 @@
 Qt and pyqtgraph; torch only through ``network`` and ``explain``. Inside, the
 window's modules import ``panels``, panels import ``widgets`` and ``state``,
 never upward. ``MainWindow`` is loaded on first use, so the commands in here
-(``cli``, ``predict_cli``) start without building the window's modules.
+(``cli``, ``predict_cli``) start without building the window's modules;
+the modules it needs are then imported without PySide6's source check
+(:mod:`lenet_gui.gui.pyside_imports`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ __all__ = ["MainWindow"]
 
 def __getattr__(name: str) -> object:
     if name == "MainWindow":
+        from lenet_gui.gui.pyside_imports import skip_feature_check
+
+        skip_feature_check()  # before pyqtgraph's imports, and torch's later
         from lenet_gui.gui.window import MainWindow
 
         return MainWindow

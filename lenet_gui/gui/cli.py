@@ -179,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         *(["-style", args.style] if args.style else []),
     ]
 
+    from lenet_gui.gui.pyside_imports import skip_feature_check
+
+    skip_feature_check()  # torch and pyqtgraph, imported after Qt, load sooner
     if args.predict:
         from lenet_gui.gui.predict_cli import run_predict
 

@@ -105,12 +105,12 @@ def run_predict(
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
+    use_one_thread()  # before the weights' checks run the network
     try:
         classifier = Classifier.load(weights)
     except WeightsError as error:
         print(f"error: cannot load the weights: {error}", file=err)
         return 2
-    use_one_thread()
     try:
         head = load_head()
     except VerdictError as error:
