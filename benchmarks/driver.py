@@ -172,13 +172,23 @@ class Driver:
         """Paint events seen so far, by view name."""
         return self._counter.counts
 
-    def stroke_points(self, digit: str, step: float) -> list[tuple[float, float]]:
-        """Return widget coordinates along a digit, at most `step` px apart."""
+    def stroke_points(
+        self,
+        digit: str,
+        step: float,
+        box: tuple[float, float, float, float] = (0.1, 0.1, 0.9, 0.9),
+    ) -> list[tuple[float, float]]:
+        """Return widget coordinates along a digit, at most `step` px apart.
+
+        `box` is ``u0, v0, u1, v1``: where the digit goes, in fractions of
+        the paper's side (the whole paper less a margin by default).
+        """
         w, h = self.canvas.width(), self.canvas.height()
         side = min(w, h) - 8
         x0, y0 = (w - side) / 2, (h - side) / 2
+        u0, v0, u1, v1 = box
         pts = [
-            (x0 + side * (0.1 + 0.8 * u), y0 + side * (0.1 + 0.8 * v))
+            (x0 + side * (u0 + (u1 - u0) * u), y0 + side * (v0 + (v1 - v0) * v))
             for u, v in _digit_paths()[digit]
         ]
         return [(float(x), float(y)) for x, y in resample(np.array(pts), step)]
