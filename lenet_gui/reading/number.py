@@ -34,7 +34,7 @@ from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
-from lenet_gui.reading.pieces import Pieces, find_pieces, one_piece
+from lenet_gui.reading.pieces import Pieces, cut_apart
 from lenet_gui.reading.recent import Recent, digest
 from lenet_gui.reading.verdict import NotDigitHead, features
 
@@ -254,10 +254,9 @@ class NumberReader:
         whole = preprocess_ink(ink)
         if whole is None:
             return None
-        if not one_piece(ink):
-            pieces = find_pieces(ink)
-            if pieces is not None and pieces.count > 1:
-                return self._read_pieces(pieces, whole, ablation, transform)
+        pieces = cut_apart(ink)
+        if pieces is not None and pieces.count > 1:
+            return self._read_pieces(pieces, whole, ablation, transform)
         if transform is not None:
             whole = transform(whole)
         prediction = self.classifier.classify_input(whole, ablation)

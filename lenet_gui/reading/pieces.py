@@ -22,7 +22,7 @@ import numpy as np
 
 from lenet_gui.imaging.photo_pieces import label_pieces
 
-__all__ = ["Pieces", "find_pieces", "one_piece"]
+__all__ = ["Pieces", "cut_apart", "find_pieces", "one_piece"]
 
 # The coarse grid has at most this many blocks along the image's longer side.
 _GRID = 160
@@ -107,17 +107,58 @@ class Pieces:
         return np.where(keep, self.ink[y0:y1, x0:x1], np.float32(0.0))
 
 
-def _coarse(ink: np.ndarray) -> tuple[np.ndarray, int]:
-    """Return the mask of marks on a grid of blocks, and the block's side."""
+@dataclass(frozen=True)
+class _Marks:
+    """The marks of an image on the coarse grid, cropped to the blocks they touch.
+
+    Only the blocks around the marks are looked at, so the cost follows the
+    ink, not the paper; the grid is the one of the whole image, so what is
+    found is the same.
+    """
+
+    mask: np.ndarray  # bool, the cropped coarse grid
+    block: int
+    top: int  # the crop's first row and column, in blocks
+    left: int
+    shape: tuple[int, int]  # the whole coarse grid's shape
+    width: int  # the marks' width and height, in pixels
+    height: int
+
+    def full(self, cropped: np.ndarray) -> np.ndarray:
+        """Return a cropped grid array placed in the whole grid (zeros around)."""
+        out = np.zeros(self.shape, dtype=cropped.dtype)
+        rows, cols = cropped.shape
+        out[self.top : self.top + rows, self.left : self.left + cols] = cropped
+        return out
+
+
+def _marks(ink: np.ndarray) -> _Marks | None:
+    """Return the ink's marks on the coarse grid; None when there are none."""
+    marked = ink >= _MARK
+    rows = np.flatnonzero(marked.any(axis=1))
+    if rows.size == 0:
+        return None
+    columns = np.flatnonzero(marked[rows[0] : rows[-1] + 1].any(axis=0))
     block = max(1, -(-max(ink.shape) // _GRID))
-    height, width = ink.shape
-    rows, cols = -(-height // block), -(-width // block)
-    marked = np.zeros((rows * block, cols * block), dtype=bool)
-    marked[:height, :width] = ink >= _MARK
+    top, left = int(rows[0]) // block, int(columns[0]) // block
+    bottom = -(-(int(rows[-1]) + 1) // block)
+    right = -(-(int(columns[-1]) + 1) // block)
+    part = np.zeros(((bottom - top) * block, (right - left) * block), dtype=bool)
+    inside = marked[top * block : bottom * block, left * block : right * block]
+    part[: inside.shape[0], : inside.shape[1]] = inside
     # One axis at a time: the blocks' rows, then their columns.
-    by_rows = marked.reshape(rows, block, cols * block).any(axis=1)
-    coarse = np.asarray(by_rows.reshape(rows, cols, block).any(axis=2))
-    return coarse, block
+    by_rows = part.reshape(bottom - top, block, -1).any(axis=1)
+    mask = np.asarray(by_rows.reshape(bottom - top, right - left, block).any(axis=2))
+    height, width = ink.shape
+    return _Marks(
+        mask,
+        block,
+        top,
+        left,
+        (-(-height // block), -(-width // block)),
+        int(columns[-1] - columns[0]) + 1,
+        int(rows[-1] - rows[0]) + 1,
+    )
 
 
 def one_piece(ink: np.ndarray) -> bool:
@@ -129,16 +170,16 @@ def one_piece(ink: np.ndarray) -> bool:
     heights; such ink is read as one digit, as a single digit always was.
     Also True for no ink at all (nothing to cut).
     """
-    marked = ink >= _MARK
-    columns = np.flatnonzero(marked.any(axis=0))
-    if columns.size == 0:
-        return True
-    rows = np.flatnonzero(marked.any(axis=1))
-    width = int(columns[-1] - columns[0]) + 1
-    height = int(rows[-1] - rows[0]) + 1
+    marks = _marks(ink)
+    return marks is None or _one_piece(marks)
+
+
+def _one_piece(marks: _Marks) -> bool:
+    """:func:`one_piece` of marks already found."""
+    width, height = marks.width, marks.height
     if width > _OVERLAPPING * height:
         return False
-    mask, _ = _coarse(ink)
+    mask = marks.mask
     used = np.flatnonzero(mask.any(axis=0))
     if used.size and not (np.diff(used) == 1).all():
         return False  # a gap between columns: more than one digit
@@ -161,6 +202,19 @@ def one_piece(ink: np.ndarray) -> bool:
     return True
 
 
+def cut_apart(ink: np.ndarray) -> Pieces | None:
+    """Return the ink's pieces, or None when it is one digit at a glance or blank.
+
+    The same as ``None if one_piece(ink) else find_pieces(ink)``, with the
+    marks found once.
+    """
+    ink = np.asarray(ink, dtype=np.float32)
+    marks = _marks(ink)
+    if marks is None or _one_piece(marks):
+        return None
+    return _find_pieces(ink, marks)
+
+
 def find_pieces(ink: np.ndarray) -> Pieces | None:
     """Cut the ink into candidate pieces; None when it holds no mark.
 
@@ -171,7 +225,13 @@ def find_pieces(ink: np.ndarray) -> Pieces | None:
         :func:`lenet_gui.imaging.ink_levels.to_ink`.
     """
     ink = np.asarray(ink, dtype=np.float32)
-    mask, block = _coarse(ink)
+    marks = _marks(ink)
+    return None if marks is None else _find_pieces(ink, marks)
+
+
+def _find_pieces(ink: np.ndarray, marks: _Marks) -> Pieces | None:
+    """:func:`find_pieces` of marks already found, working on their crop."""
+    mask, block = marks.mask, marks.block
     labels, count = label_pieces(mask)
     if count == 0:
         return None
@@ -183,15 +243,15 @@ def find_pieces(ink: np.ndarray) -> Pieces | None:
     labels = _left_to_right(labels)
     joined = np.zeros(int(labels.max()), dtype=np.intp)
     joined[labels[labels > 0] - 1] = connected[labels > 0]
+    cropped, labels = labels, marks.full(labels)
     boxes = []
-    ys, xs = np.nonzero(labels)
-    owner = labels[ys, xs]
     height, width = ink.shape
-    for k in range(1, int(labels.max()) + 1):
-        mine = owner == k
-        top, left = int(ys[mine].min()) * block, int(xs[mine].min()) * block
-        bottom = min(height, (int(ys[mine].max()) + 1) * block)
-        right = min(width, (int(xs[mine].max()) + 1) * block)
+    for k in range(1, int(joined.size) + 1):
+        ys, xs = np.nonzero(cropped == k)
+        top = (int(ys.min()) + marks.top) * block
+        left = (int(xs.min()) + marks.left) * block
+        bottom = min(height, (int(ys.max()) + 1 + marks.top) * block)
+        right = min(width, (int(xs.max()) + 1 + marks.left) * block)
         region = (
             labels[
                 top // block : -(-bottom // block), left // block : -(-right // block)
