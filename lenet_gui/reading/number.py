@@ -34,7 +34,7 @@ from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
-from lenet_gui.reading.pieces import Pieces, cut_apart, find_pieces
+from lenet_gui.reading.pieces import Pieces, columns_apart, cut_apart, find_pieces
 from lenet_gui.reading.recent import Recent, digest
 from lenet_gui.reading.search import MAX_PIECES, best_paths, candidates
 from lenet_gui.reading.segment_scorer import (
@@ -74,11 +74,13 @@ CUT_COST = math.log(2.0)
 # searched when the scorer gives the whole at least this chance of being
 # several digits (digits that touch and overlap look like one at a glance).
 GLANCE_GLUED = 0.9
-# Ink not much wider than tall (at most `_ONE_INK` line heights) is read as
-# one digit without a search when the scorer gives the whole less than this
-# chance of being several digits: the growing strokes of one digit.
+# Other ink is read as one digit without a search when the scorer gives the
+# whole less than this chance of being several digits: the growing strokes
+# of one digit (a 7's bar, a 5's first stroke) are not searched.
 SKIP_GLUED = 0.2
-_ONE_INK = 1.3
+# Ink the not-a-digit head refuses as a whole is searched only when the scorer
+# gives it at least this chance of being several digits.
+SHAPE_GLUED = 0.97
 # The weight of the scorer's log-probability that a candidate is one whole
 # digit, in a candidate's score.
 SCORER_WEIGHT = 1.0
@@ -336,17 +338,25 @@ class NumberReader:
 
         The segment scorer judges the whole ink read as one digit: ink that
         looks like one digit at a glance is searched only when the scorer
-        finds it is very likely several; ink not much wider than tall is not
-        searched when the scorer finds it is unlikely to be several.
+        finds it is very likely several; other ink in one run of columns is
+        not searched when the scorer finds it is unlikely to be several, nor
+        when the head refuses it and it is not very likely several. Ink with
+        a gap between its columns is always searched.
         """
         assert self.scorer is not None
         box = digit.box
         glued = self._chances(digit.prediction, geometry(box, box, False, False))
-        pieces = cut_apart(ink)
-        if pieces is None:
-            return find_pieces(ink) if glued > GLANCE_GLUED else None
-        if box[2] - box[0] <= _ONE_INK * (box[3] - box[1]) and glued < SKIP_GLUED:
-            return None
+        if not columns_apart(ink):
+            if glued < SKIP_GLUED:
+                return None
+            if digit.not_digit is not None and digit.not_digit > self._cutoff():
+                # Not a digit as a whole: searched only when very likely
+                # several digits, so a star is not cut into digit-like parts.
+                if glued < SHAPE_GLUED:
+                    return None
+        pieces = cut_apart(ink, slanted=True)
+        if pieces is None and glued > GLANCE_GLUED:
+            return find_pieces(ink, slanted=True)
         return pieces
 
     def _chances(self, prediction: Prediction, place: np.ndarray) -> float:
@@ -410,21 +420,30 @@ class NumberReader:
             unsure = "".join(
                 str(int(probabilities[i].argmax())) for i in paths[rival][1]
             )
-        cutoff = self._cutoff()
-        flagged = sum(d.not_digit is not None and d.not_digit > cutoff for d in digits)
-        not_digit = None
-        if 2 * flagged >= len(digits) and flagged:
-            not_digit = NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
-        elif self.head is not None and _joined_ones(pieces, spans, chosen, digits):
-            # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its
-            # low points leaves slanted strokes that each look like a 1.
-            not_digit = NOT_DIGITS
         return Reading(
             tuple(digits),
-            not_digit,
+            self._not_digits(pieces, spans, chosen, digits),
             unsure,
             {k: float(v[0]) for k, v in paths.items()},
         )
+
+    def _not_digits(
+        self,
+        pieces: Pieces,
+        spans: list[tuple[int, int]],
+        chosen: list[int],
+        digits: list[DigitRead],
+    ) -> str | None:
+        """Return why the digits read are not digits at all, or None when they are."""
+        cutoff = self._cutoff()
+        flagged = sum(d.not_digit is not None and d.not_digit > cutoff for d in digits)
+        if 2 * flagged >= len(digits) and flagged:
+            return NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
+        if self.head is not None and _joined_ones(pieces, spans, chosen, digits):
+            # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its
+            # low points leaves slanted strokes that each look like a 1.
+            return NOT_DIGITS
+        return None
 
 
 def _joined_ones(

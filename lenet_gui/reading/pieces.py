@@ -22,7 +22,7 @@ import numpy as np
 
 from lenet_gui.imaging.photo_pieces import label_pieces
 
-__all__ = ["Pieces", "cut_apart", "find_pieces", "one_piece"]
+__all__ = ["Pieces", "columns_apart", "cut_apart", "find_pieces", "one_piece"]
 
 # The coarse grid has at most this many blocks along the image's longer side.
 _GRID = 160
@@ -38,6 +38,14 @@ _CUT_SPACING = 0.2
 # A cut goes only where the column holds at most this fraction of the piece's
 # tallest column.
 _CUT_DEPTH = 0.7
+# Slanted cuts go at every low point of the profile.
+_SEAM_DEPTH = 1.0
+# A cut may lean this many line heights away from its profile's low point,
+# each sideways step costing this much ink, and each block away from the low
+# point a little (at the reach, this much).
+_SEAM_REACH = 0.45
+_SEAM_STEP = 0.3
+_SEAM_AWAY = 0.5
 # Ink narrower than this many line heights is one digit at a glance, when it
 # is also one run of columns: the cheap path of a single digit.
 _ONE_DIGIT = 1.05
@@ -202,20 +210,29 @@ def _one_piece(marks: _Marks) -> bool:
     return True
 
 
-def cut_apart(ink: np.ndarray) -> Pieces | None:
+def columns_apart(ink: np.ndarray) -> bool:
+    """Whether the ink's marks stand in separate runs of columns (a gap between)."""
+    marks = _marks(np.asarray(ink, dtype=np.float32))
+    if marks is None:
+        return False
+    used = np.flatnonzero(marks.mask.any(axis=0))
+    return bool(used.size) and not bool((np.diff(used) == 1).all())
+
+
+def cut_apart(ink: np.ndarray, slanted: bool = False) -> Pieces | None:
     """Return the ink's pieces, or None when it is one digit at a glance or blank.
 
-    The same as ``None if one_piece(ink) else find_pieces(ink)``, with the
-    marks found once.
+    The same as ``None if one_piece(ink) else find_pieces(ink, slanted)``,
+    with the marks found once.
     """
     ink = np.asarray(ink, dtype=np.float32)
     marks = _marks(ink)
     if marks is None or _one_piece(marks):
         return None
-    return _find_pieces(ink, marks)
+    return _find_pieces(ink, marks, slanted)
 
 
-def find_pieces(ink: np.ndarray) -> Pieces | None:
+def find_pieces(ink: np.ndarray, slanted: bool = False) -> Pieces | None:
     """Cut the ink into candidate pieces; None when it holds no mark.
 
     Parameters
@@ -223,13 +240,18 @@ def find_pieces(ink: np.ndarray) -> Pieces | None:
     ink : np.ndarray
         2-D float ink in [0, 1] (0 paper), e.g. from
         :func:`lenet_gui.imaging.ink_levels.to_ink`.
+    slanted : bool
+        Cut touching digits along slanted seams through the least ink, at
+        every low point of the profile (more candidates, for a reader that
+        can score them: :mod:`lenet_gui.reading.segment_scorer`), instead of
+        straight down at the deepest low points.
     """
     ink = np.asarray(ink, dtype=np.float32)
     marks = _marks(ink)
-    return None if marks is None else _find_pieces(ink, marks)
+    return None if marks is None else _find_pieces(ink, marks, slanted)
 
 
-def _find_pieces(ink: np.ndarray, marks: _Marks) -> Pieces | None:
+def _find_pieces(ink: np.ndarray, marks: _Marks, slanted: bool) -> Pieces | None:
     """:func:`find_pieces` of marks already found, working on their crop."""
     mask, block = marks.mask, marks.block
     labels, count = label_pieces(mask)
@@ -239,7 +261,7 @@ def _find_pieces(ink: np.ndarray, marks: _Marks) -> Pieces | None:
     rows = np.flatnonzero(mask.any(axis=1))
     line = int(rows[-1] - rows[0]) + 1
     connected = labels
-    labels = _cut_wide(labels, line)
+    labels = _cut_wide(labels, line, slanted)
     labels = _left_to_right(labels)
     joined = np.zeros(int(labels.max()), dtype=np.intp)
     joined[labels[labels > 0] - 1] = connected[labels > 0]
@@ -296,7 +318,7 @@ def _join_specks(labels: np.ndarray, count: int) -> np.ndarray:
     return remap[labels]
 
 
-def _cut_wide(labels: np.ndarray, line: int) -> np.ndarray:
+def _cut_wide(labels: np.ndarray, line: int, slanted: bool) -> np.ndarray:
     """Cut pieces wider than the line is tall at their profile's low points."""
     out = labels.copy()
     next_label = int(labels.max()) + 1
@@ -309,22 +331,63 @@ def _cut_wide(labels: np.ndarray, line: int) -> np.ndarray:
         if right - left <= _WIDE * line:
             continue
         profile = piece[:, left:right].sum(axis=0).astype(np.float64)
-        cuts = _low_points(profile, line)
-        bounds = [*cuts, right - left]
-        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
-            part = piece.copy()
-            part[:, : left + start] = False
-            part[:, left + stop :] = False
+        cuts = _low_points(profile, line, _SEAM_DEPTH if slanted else _CUT_DEPTH)
+        if not cuts:
+            continue
+        columns_of = np.arange(piece.shape[1])[None, :]
+        bound = np.full(piece.shape[0], left)
+        for cut in cuts:
+            if slanted:
+                seam = np.maximum(_seam(piece, left + cut, line), bound + 1)
+            else:
+                seam = np.full(piece.shape[0], left + cut)
+            # The part right of the seam gets a new label (the left keeps k).
+            part = piece & (columns_of >= seam[:, None])
             out[part] = next_label
             next_label += 1
+            bound = seam
     return out
 
 
-def _low_points(profile: np.ndarray, line: int) -> list[int]:
+def _seam(piece: np.ndarray, column: int, line: int) -> np.ndarray:
+    """Return, for each row, where a cut near `column` through the least ink goes.
+
+    The cut runs from top to bottom, moving at most one block sideways per
+    row and at most `_SEAM_REACH` line heights from `column`, so it can
+    follow the slant between two leaning digits that touch.
+    """
+    reach = max(1, round(_SEAM_REACH * line))
+    lo, hi = max(0, column - reach), min(piece.shape[1], column + reach + 1)
+    cost = piece[:, lo:hi].astype(np.float64)
+    cost += _SEAM_AWAY * np.abs(np.arange(lo, hi) - column)[None, :] / reach
+    rows, width = cost.shape
+    totals = np.empty((rows, width))
+    totals[0] = cost[0]
+    shifted = np.full(width + 2, np.inf)
+    for y in range(1, rows):
+        shifted[1:-1] = totals[y - 1]
+        best = np.minimum(shifted[:-2] + _SEAM_STEP, shifted[2:] + _SEAM_STEP)
+        totals[y] = np.minimum(best, totals[y - 1]) + cost[y]
+    seam = np.zeros(rows, dtype=np.intp)
+    x = int(totals[-1].argmin())
+    seam[-1] = x
+    for y in range(rows - 1, 0, -1):
+        above = totals[y - 1]
+        options = [(above[x], x)]
+        if x > 0:
+            options.append((above[x - 1] + _SEAM_STEP, x - 1))
+        if x < width - 1:
+            options.append((above[x + 1] + _SEAM_STEP, x + 1))
+        x = min(options)[1]
+        seam[y - 1] = x
+    return seam + lo
+
+
+def _low_points(profile: np.ndarray, line: int, depth: float) -> list[int]:
     """Columns where the profile dips low enough to cut, left to right."""
     end = max(1, round(_CUT_END * line))
     spacing = max(1, round(_CUT_SPACING * line))
-    limit = _CUT_DEPTH * profile.max()
+    limit = depth * profile.max()
     inner = np.arange(end, profile.size - end)
     if inner.size == 0:
         return []

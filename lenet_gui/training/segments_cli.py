@@ -12,9 +12,12 @@ at its place, so every candidate's label is known exactly: *whole* when its
 marks match one digit's (intersection over union at least 0.8), *glued*
 when it holds at least half of two digits, *part* otherwise. Single digits
 are also taken while they grow, stroke by stroke, the whole ink being the
-candidate (a digit half drawn is a part). LeNet-5 (the bundled weights,
-frozen) reads each candidate; the scorer learns from F6, the probabilities
-and the candidate's place in the line. The check writers are never trained
+candidate (a digit half drawn is a part), and marks that are not digits
+(:func:`lenet_gui.training.numbers.non_digit_strokes`: dots, dashes, shapes,
+scribbles), every candidate of which is a part: not one digit, nor
+several. LeNet-5 (the bundled weights, frozen) reads each candidate; the
+scorer learns from F6, the probabilities and the candidate's place in the
+line. The check writers are never trained
 on; their figures are printed.
 """
 
@@ -43,7 +46,7 @@ from lenet_gui.reading.segment_scorer import (
     places,
     scorer_inputs,
 )
-from lenet_gui.training.numbers import compose_number
+from lenet_gui.training.numbers import SHAPES, compose_number, non_digit_strokes
 
 __all__ = ["label_candidates", "main", "samples", "train"]
 
@@ -80,7 +83,7 @@ def _number(
     strokes, _ = compose_number(chosen, gap, rng)
     ink = to_ink(render(strokes, pen))
     whole = preprocess_ink(ink)
-    pieces = find_pieces(ink)
+    pieces = find_pieces(ink, slanted=True)
     if whole is None or pieces is None:
         return None
     truth = []
@@ -130,6 +133,25 @@ def _growing(
     )
 
 
+def _shape(
+    classifier: Classifier, rng: np.random.Generator
+) -> tuple[torch.Tensor, np.ndarray] | None:
+    """Return a drawn non-digit's candidates, every one labelled part (not digits)."""
+    kind = SHAPES[int(rng.integers(len(SHAPES)))]
+    scale = rng.uniform(150.0, 380.0)
+    corner = rng.uniform(20.0, 428.0 - scale, 2)
+    strokes = [s * scale + corner for s in non_digit_strokes(kind, rng)]
+    ink = to_ink(render(strokes, float(rng.uniform(12, 26))))
+    whole = preprocess_ink(ink)
+    pieces = find_pieces(ink, slanted=True)
+    if whole is None or pieces is None:
+        return None
+    spans, inputs = candidates(pieces, whole)
+    probabilities, activations = classifier.outputs(np.stack(inputs))
+    x = scorer_inputs(activations["F6"], probabilities, places(pieces, spans))
+    return x, np.full(len(spans), PART)
+
+
 def samples(
     classifier: Classifier,
     digits: list[PenDigit],
@@ -142,7 +164,9 @@ def samples(
     xs, ys = [], []
     for index in range(count):
         mine = by_writer[writers[int(rng.integers(len(writers)))]]
-        if index % 5 == 4:
+        if index % 10 == 7:
+            found = _shape(classifier, rng)
+        elif index % 5 == 4:
             digit = mine[int(rng.integers(len(mine)))]
             found = _growing(classifier, digit, float(rng.uniform(12, 26)), rng)
         else:
