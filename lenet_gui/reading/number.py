@@ -87,6 +87,9 @@ SCORER_WEIGHT = 1.0
 # Whether the not-a-digit head's doubt also counts in a candidate's score
 # when the scorer is there.
 HEAD_IN_PATH = True
+# With the scorer, the whole ink wider than this many line heights is read as
+# one digit only when no split of it reads at all.
+WIDE_WHOLE = 1.5
 # Candidates whose network input is remembered, the newest.
 _REMEMBERED = 256
 # Log-probabilities are floored here, so one impossible candidate does not
@@ -397,6 +400,11 @@ class NumberReader:
         for index, (_, stop) in enumerate(spans):
             if stop < n and joined[stop - 1] == joined[stop]:
                 scores[index] -= CUT_COST
+        if self.scorer is not None:
+            x0, _, x1, _ = pieces.box(0, n)
+            if x1 - x0 > WIDE_WHOLE * pieces.height:
+                # Ink this wide is one digit only when no split reads at all.
+                scores[spans.index((0, n))] -= 1e6
         paths = best_paths(n, spans, scores)
         count = max(paths, key=lambda k: paths[k][0])
         best, chosen = paths[count]
