@@ -176,3 +176,50 @@ def test_the_reader_with_the_scorer_reads_a_single_digit_as_before(
         np.testing.assert_array_equal(
             reading.digits[0].prediction.probabilities, alone.probabilities
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "writer"),
+    [
+        ("47", "train_w01"),
+        ("63", "train_w02"),
+        ("25", "train_w03"),
+        ("07", "train_w01"),
+        ("23", "train_w02"),
+    ],
+)
+def test_digits_that_touch_are_read_apart_with_the_scorer(
+    pen, classifier, scorer, text, writer
+):
+    from test_reading import number
+
+    strokes, _ = number(pen, text, writer, gap=(-0.03, -0.03), classifier=classifier)
+    image = render(strokes, 16.0)
+    pieces = find_pieces(image / 255.0, slanted=True)
+    assert pieces is not None and len(set(pieces.joined.tolist())) == 1, "they touch"
+    reading = NumberReader(classifier, load_head(), scorer).read(image)
+    assert reading is not None and reading.text == text
+
+
+def test_digits_of_several_strokes_stay_one_with_the_scorer(pen, classifier, scorer):
+    """A slashed 0, a 4, a 5 or a barred 7 of several strokes is one digit."""
+    from lenet_gui.files.stroke_files import PenDigit
+    from lenet_gui.training.pen_styles import STYLES
+
+    reader = NumberReader(classifier, load_head(), scorer)
+    cases = []
+    for k, digit in enumerate(pen):
+        if digit.label == 0:
+            slashed = STYLES["slashed_zero"][1](
+                list(digit.strokes), np.random.default_rng(k)
+            )
+            if slashed is not None:
+                cases.append(PenDigit(0, digit.writer, tuple(slashed)))
+        elif digit.label in (4, 5, 7) and len(digit.strokes) > 1:
+            cases.append(digit)
+    assert {d.label for d in cases} >= {0, 4, 5}
+    for digit in cases:
+        strokes, _ = compose_number([digit], (0, 0), np.random.default_rng(3))
+        reading = reader.read(render(strokes, 24.0))
+        assert reading is not None and len(reading.digits) == 1, digit.label
+        assert reading.digits[0].digit == digit.label

@@ -80,7 +80,7 @@ GLANCE_GLUED = 0.9
 SKIP_GLUED = 0.2
 # Ink the not-a-digit head refuses as a whole is searched only when the scorer
 # gives it at least this chance of being several digits.
-SHAPE_GLUED = 0.97
+SHAPE_GLUED = 0.8
 # The weight of the scorer's log-probability that a candidate is one whole
 # digit, in a candidate's score.
 SCORER_WEIGHT = 1.0
