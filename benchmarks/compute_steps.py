@@ -109,7 +109,7 @@ def run(rounds: int, points_per_update: int) -> dict[str, Any]:
     timers = _Timers()
     timers.wrap(number, "to_ink", "to_ink")
     timers.wrap(number, "preprocess_ink", "preprocess_ink")
-    timers.wrap(number, "one_piece", "one_piece")
+    timers.wrap(number, "cut_apart", "one_piece")
     classifier = session.network.classifier
     timers.wrap(classifier, "classify_input", "forward (classify_input)")
     timers.wrap(number.NotDigitHead, "probability", "not-a-digit head")

@@ -89,7 +89,7 @@ def _instrumented(window) -> list[tuple[object, str, str]]:
         # The reading path: the reader's own calls, by the names it uses.
         (number, "to_ink", "to_ink"),
         (number, "preprocess_ink", "preprocess_ink"),
-        (number, "one_piece", "one_piece (one digit or several?)"),
+        (number, "cut_apart", "one_piece (one digit or several?)"),
         (number.NotDigitHead, "probability", "not-a-digit head"),
         (window.canvas, "to_array", "canvas.to_array"),
         (window.session.network.classifier, "predict", "predict"),

@@ -125,9 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"   wall: median {wall['median']:.2f} ms, p95 {wall['p95']:.2f} ms")
     print(f"   cpu:  median {cpu['median']:.2f} ms, p95 {cpu['p95']:.2f} ms")
+    before, after = load, result["load_average"]
     print(
-        "   load average %.1f %.1f %.1f -> %.1f %.1f %.1f"
-        % (*load, *result["load_average"])
+        "   load average "
+        + " ".join(f"{x:.1f}" for x in before)
+        + " -> "
+        + " ".join(f"{x:.1f}" for x in after)
     )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:

@@ -204,6 +204,7 @@ def _predict(classifier, mnist: str, files: int) -> None:
     from lenet_gui.files.idx import load_mnist
     from lenet_gui.gui.predict_cli import run_predict
     from lenet_gui.reading.number import NumberReader
+    from lenet_gui.reading.segment_scorer import load_scorer
     from lenet_gui.reading.verdict import load_head
 
     images, _ = load_mnist(mnist, "test")
@@ -214,7 +215,7 @@ def _predict(classifier, mnist: str, files: int) -> None:
             path = os.path.join(folder, f"{k}.png")
             QImage(grey.data, 28, 28, 28, QImage.Format.Format_Grayscale8).save(path)
             paths.append(path)
-        number_reader = NumberReader(classifier, load_head())
+        number_reader = NumberReader(classifier, load_head(), load_scorer())
         before, now = [], []
         for path in paths:
             start = time.perf_counter()

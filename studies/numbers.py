@@ -33,6 +33,7 @@ from lenet_gui.files.stroke_files import PenDigit, load_pen_digits
 from lenet_gui.imaging.preprocess import from_mnist
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.reading.number import NumberReader
+from lenet_gui.reading.segment_scorer import load_scorer
 from lenet_gui.reading.verdict import features, load_head
 from lenet_gui.training.numbers import SHAPES, compose_number, non_digit_strokes
 
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     held = set(args.holdout.split(","))
     digits = [d for d in load_pen_digits(args.strokes) if d.writer in held]
-    reader = NumberReader(Classifier.load(), load_head())
+    reader = NumberReader(Classifier.load(), load_head(), load_scorer())
     print(f"held-out writers: {len(held)}, {len(digits)} digits")
     for name, gap in (("apart", APART), ("touching", TOUCHING)):
         numbers = _numbers(digits, args.count, (2, 6), rng)

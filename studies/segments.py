@@ -29,6 +29,7 @@ from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.reading.number import MAX_PIECES, NumberReader, Reading
 from lenet_gui.reading.pieces import Pieces, find_pieces
+from lenet_gui.reading.segment_scorer import load_scorer
 from lenet_gui.reading.verdict import load_head
 from lenet_gui.training.numbers import compose_number
 from studies.numbers import APART, TOUCHING, _numbers, _pen
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     digits: list[PenDigit] = [
         d for d in load_pen_digits(args.strokes) if d.writer in writers
     ]
-    reader = NumberReader(Classifier.load(), load_head())
+    reader = NumberReader(Classifier.load(), load_head(), load_scorer())
     gap = TOUCHING if args.gap == "touching" else APART
     rng = np.random.default_rng(args.seed)
     numbers = _numbers(digits, args.count, (2, 6), rng)
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         strokes, _ = compose_number(chosen, gap, rng)
         pen = _pen(len(chosen))
         ink = to_ink(render(strokes, pen))
-        pieces = find_pieces(ink)
+        pieces = find_pieces(ink, slanted=True)
         every = True
         start = 0
         for digit in chosen:

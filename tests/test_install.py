@@ -48,6 +48,7 @@ RUNTIME_FILES = [
     "weights/lenet5.pt",
     "weights/lenet5.json",
     "weights/not_digit.pt",
+    "weights/segments.pt",
     *CHECKPOINTS,
     "resources/examples.json",
     "resources/mnist-test-sample.npz",

@@ -43,6 +43,7 @@ BUNDLED = (
     "weights/lenet5.json",
     "weights/lenet5.checkpoints/",
     "weights/not_digit.pt",
+    "weights/segments.pt",
     "resources/examples.json",
     "resources/mnist-test-sample.npz",
     "resources/mnist-train-replay.npz",

@@ -57,6 +57,7 @@ from lenet_gui.drawing.timed_read import read_ink_within
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.network.weights import WeightsError
 from lenet_gui.reading.number import NumberReader
+from lenet_gui.reading.segment_scorer import ScorerError, load_scorer
 from lenet_gui.reading.verdict import VerdictError, load_head
 
 __all__ = [
@@ -116,7 +117,13 @@ def run_predict(
     except VerdictError as error:
         head = None
         print(f"warning: not checking for non-digits: {error}", file=err)
-    reader = NumberReader(classifier, head)
+    scorer = None
+    if weights is None:
+        try:
+            scorer = load_scorer()
+        except ScorerError as error:
+            print(f"warning: cutting numbers without the scorer: {error}", file=err)
+    reader = NumberReader(classifier, head, scorer)
     status = 0
     for path in paths:
         result = _classify(reader, path)

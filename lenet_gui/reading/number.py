@@ -34,16 +34,31 @@ from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
-from lenet_gui.reading.pieces import Pieces, find_pieces, one_piece
+from lenet_gui.reading.pieces import Pieces, columns_apart, cut_apart, find_pieces
 from lenet_gui.reading.recent import Recent, digest
+from lenet_gui.reading.search import MAX_PIECES, best_paths, candidates
+from lenet_gui.reading.segment_scorer import (
+    GLUED,
+    WHOLE,
+    SegmentScorer,
+    geometry,
+    places,
+    scorer_inputs,
+)
 from lenet_gui.reading.verdict import NotDigitHead, features, pieces_not_digits
 
-__all__ = ["DigitRead", "NumberReader", "Reading", "ink_box"]
+__all__ = [
+    "MAX_PIECES",
+    "DigitRead",
+    "NumberReader",
+    "Reading",
+    "best_paths",
+    "candidates",
+    "ink_box",
+]
 
-#: A candidate digit joins at most this many neighbouring pieces.
-MAX_PIECES = 4
-# A candidate of several pieces is at most this many line heights wide.
-_MAX_WIDTH = 1.5
+_best_paths = best_paths  # the name the path search had
+
 # Another split whose path scores within this (natural log) of the best one
 # makes the split unsure: the best is less than three times as likely.
 _UNSURE = math.log(3.0)
@@ -55,6 +70,26 @@ DIGIT_BONUS = 0.5
 # gap between separate strokes costs nothing. Without it a slashed 0, a loop
 # and its tail, read as two confident digits, beat the whole read as one.
 CUT_COST = math.log(2.0)
+# With the segment scorer: ink that looks like one digit at a glance is still
+# searched when the scorer gives the whole at least this chance of being
+# several digits (digits that touch and overlap look like one at a glance).
+GLANCE_GLUED = 0.9
+# Other ink is read as one digit without a search when the scorer gives the
+# whole less than this chance of being several digits: the growing strokes
+# of one digit (a 7's bar, a 5's first stroke) are not searched.
+SKIP_GLUED = 0.2
+# Ink the not-a-digit head refuses as a whole is searched only when the scorer
+# gives it at least this chance of being several digits.
+SHAPE_GLUED = 0.8
+# The weight of the scorer's log-probability that a candidate is one whole
+# digit, in a candidate's score.
+SCORER_WEIGHT = 1.0
+# Whether the not-a-digit head's doubt also counts in a candidate's score
+# when the scorer is there.
+HEAD_IN_PATH = True
+# With the scorer, the whole ink wider than this many line heights is read as
+# one digit only when no split of it reads at all.
+WIDE_WHOLE = 1.5
 # Candidates whose network input is remembered, the newest.
 _REMEMBERED = 256
 # Log-probabilities are floored here, so one impossible candidate does not
@@ -167,17 +202,28 @@ class NumberReader:
         The network.
     head : NotDigitHead, optional
         The not-a-digit head; without it nothing is called "not a digit".
+    scorer : SegmentScorer, optional
+        The segment scorer (whole digit, part, several); without it the cuts
+        are scored by the network's confidence and the head alone.
     """
 
-    def __init__(self, classifier: Classifier, head: NotDigitHead | None) -> None:
+    def __init__(
+        self,
+        classifier: Classifier,
+        head: NotDigitHead | None,
+        scorer: SegmentScorer | None = None,
+    ) -> None:
         self.classifier = classifier
         self.head = head
+        self.scorer = scorer
         # What recent candidates gave, by their ink (the network input) and
         # by their input (the outputs, the head's verdict and the reading
         # alone): while a number is drawn, only the candidates near the pen
         # change. Kept only for readings with the network as it is.
         self._inputs: Recent[np.ndarray | None] = Recent(_REMEMBERED)
-        self._outputs: Recent[tuple[np.ndarray, float]] = Recent(_REMEMBERED)
+        self._outputs: Recent[tuple[np.ndarray, float, np.ndarray]] = Recent(
+            _REMEMBERED
+        )
         self._alone: Recent[Prediction] = Recent(_REMEMBERED)
 
     def _prepared(self, ink: np.ndarray) -> np.ndarray | None:
@@ -191,29 +237,33 @@ class NumberReader:
 
     def _read_batch(
         self, batch: np.ndarray, ablation: Ablation | None, remember: bool
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Return the probabilities and not-a-digit chances of a batch of inputs.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the probabilities, not-a-digit chances and F6 of a batch.
 
         With `remember`, inputs read before are not read again.
         """
         size = batch.shape[0]
         probabilities = np.zeros((size, 10))
         chances = np.zeros(size)
+        f6 = np.zeros((size, 84), dtype=np.float32)
         keys = [digest(x) if remember else b"" for x in batch]
         todo = []
         for i, key in enumerate(keys):
             if remember and key in self._outputs:
-                probabilities[i], chances[i] = self._outputs.get(key)
+                probabilities[i], chances[i], f6[i] = self._outputs.get(key)
             else:
                 todo.append(i)
         if todo:
             found, activations = self.classifier.outputs(batch[todo], ablation)
             probabilities[todo] = found
+            f6[todo] = activations["F6"].reshape(len(todo), -1).numpy()
             if self.head is not None:
                 chances[todo] = self.head.probability(features(activations))
         for i in todo if remember else []:
-            self._outputs.put(keys[i], (probabilities[i].copy(), float(chances[i])))
-        return probabilities, chances
+            self._outputs.put(
+                keys[i], (probabilities[i].copy(), float(chances[i]), f6[i].copy())
+            )
+        return probabilities, chances, f6
 
     def _read_alone(
         self, network_input: np.ndarray, ablation: Ablation | None, remember: bool
@@ -254,10 +304,25 @@ class NumberReader:
         whole = preprocess_ink(ink)
         if whole is None:
             return None
-        if not one_piece(ink):
-            pieces = find_pieces(ink)
+        if self.scorer is None:
+            pieces = cut_apart(ink)
             if pieces is not None and pieces.count > 1:
                 return self._read_pieces(pieces, whole, ablation, transform)
+            return self._read_one(ink, whole, ablation, transform)
+        single = self._read_one(ink, whole, ablation, transform)
+        pieces = self._pieces_to_search(ink, single.digits[0])
+        if pieces is None or pieces.count < 2:
+            return single
+        return self._read_pieces(pieces, whole, ablation, transform)
+
+    def _read_one(
+        self,
+        ink: np.ndarray,
+        whole: np.ndarray,
+        ablation: Ablation | None,
+        transform: Transform | None,
+    ) -> Reading:
+        """Read the ink as one digit, as a single digit is always read."""
         if transform is not None:
             whole = transform(whole)
         prediction = self.classifier.classify_input(whole, ablation)
@@ -271,6 +336,38 @@ class NumberReader:
         flagged = chance is not None and chance > self._cutoff()
         return Reading((digit,), NOT_A_DIGIT if flagged else None)
 
+    def _pieces_to_search(self, ink: np.ndarray, digit: DigitRead) -> Pieces | None:
+        """Return the pieces to search for several digits, or None for one digit.
+
+        The segment scorer judges the whole ink read as one digit: ink that
+        looks like one digit at a glance is searched only when the scorer
+        finds it is very likely several; other ink in one run of columns is
+        not searched when the scorer finds it is unlikely to be several, nor
+        when the head refuses it and it is not very likely several. Ink with
+        a gap between its columns is always searched.
+        """
+        assert self.scorer is not None
+        box = digit.box
+        glued = self._chances(digit.prediction, geometry(box, box, False, False))
+        if not columns_apart(ink):
+            if glued < SKIP_GLUED:
+                return None
+            if digit.not_digit is not None and digit.not_digit > self._cutoff():
+                # Not a digit as a whole: searched only when very likely
+                # several digits, so a star is not cut into digit-like parts.
+                if glued < SHAPE_GLUED:
+                    return None
+        pieces = cut_apart(ink, slanted=True)
+        if pieces is None and glued > GLANCE_GLUED:
+            return find_pieces(ink, slanted=True)
+        return pieces
+
+    def _chances(self, prediction: Prediction, place: np.ndarray) -> float:
+        """Return the scorer's chance that a reading holds several digits."""
+        assert self.scorer is not None
+        x = scorer_inputs(prediction.activations["F6"], prediction.probabilities, place)
+        return float(np.exp(self.scorer.log_probabilities(x)[0, GLUED]))
+
     def _cutoff(self) -> float:
         return 1.0 if self.head is None else self.head.cutoff
 
@@ -283,40 +380,32 @@ class NumberReader:
     ) -> Reading:
         """Read every candidate run of pieces and take the best path."""
         n = pieces.count
-        spans: list[tuple[int, int]] = []
-        inputs: list[np.ndarray] = []
-        for first in range(n):
-            for stop in range(first + 1, min(n, first + MAX_PIECES) + 1):
-                if (first, stop) == (0, n):
-                    network_input: np.ndarray | None = whole
-                else:
-                    x0, _, x1, _ = pieces.box(first, stop)
-                    if stop - first > 1 and x1 - x0 > _MAX_WIDTH * pieces.height:
-                        break
-                    network_input = self._prepared(pieces.image(first, stop))
-                if network_input is None:
-                    continue
-                spans.append((first, stop))
-                inputs.append(network_input)
-        if (0, n) not in spans:
-            spans.append((0, n))
-            inputs.append(whole)
+        spans, inputs = candidates(pieces, whole, self._prepared)
         batch = np.stack(inputs)
         if transform is not None:
             batch = np.stack([transform(x) for x in batch])
         remember = transform is None and not ablation
-        probabilities, chances = self._read_batch(batch, ablation, remember)
+        probabilities, chances, f6 = self._read_batch(batch, ablation, remember)
         top = probabilities.max(axis=1)
-        scores = (
-            np.maximum(np.log(top), _FLOOR)
-            + np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), _FLOOR)
-            + DIGIT_BONUS
-        )
+        doubt = np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), _FLOOR)
+        scores = np.maximum(np.log(top), _FLOOR) + DIGIT_BONUS
+        if self.scorer is None or HEAD_IN_PATH:
+            scores += doubt
+        if self.scorer is not None:
+            x = scorer_inputs(f6, probabilities, places(pieces, spans))
+            scores += SCORER_WEIGHT * np.maximum(
+                self.scorer.log_probabilities(x)[:, WHOLE], _FLOOR
+            )
         joined = pieces.joined
         for index, (_, stop) in enumerate(spans):
             if stop < n and joined[stop - 1] == joined[stop]:
                 scores[index] -= CUT_COST
-        paths = _best_paths(n, spans, scores)
+        if self.scorer is not None:
+            x0, _, x1, _ = pieces.box(0, n)
+            if x1 - x0 > WIDE_WHOLE * pieces.height:
+                # Ink this wide is one digit only when no split reads at all.
+                scores[spans.index((0, n))] -= 1e6
+        paths = best_paths(n, spans, scores)
         count = max(paths, key=lambda k: paths[k][0])
         best, chosen = paths[count]
         digits = []
@@ -339,20 +428,28 @@ class NumberReader:
             unsure = "".join(
                 str(int(probabilities[i].argmax())) for i in paths[rival][1]
             )
-        cutoff = self._cutoff()
-        not_digit = None
-        if pieces_not_digits([d.not_digit for d in digits], cutoff):
-            not_digit = NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
-        elif self.head is not None and _joined_ones(pieces, spans, chosen, digits):
-            # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its
-            # low points leaves slanted strokes that each look like a 1.
-            not_digit = NOT_DIGITS
         return Reading(
             tuple(digits),
-            not_digit,
+            self._not_digits(pieces, spans, chosen, digits),
             unsure,
             {k: float(v[0]) for k, v in paths.items()},
         )
+
+    def _not_digits(
+        self,
+        pieces: Pieces,
+        spans: list[tuple[int, int]],
+        chosen: list[int],
+        digits: list[DigitRead],
+    ) -> str | None:
+        """Return why the digits read are not digits at all, or None when they are."""
+        if pieces_not_digits([d.not_digit for d in digits], self._cutoff()):
+            return NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
+        if self.head is not None and _joined_ones(pieces, spans, chosen, digits):
+            # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its
+            # low points leaves slanted strokes that each look like a 1.
+            return NOT_DIGITS
+        return None
 
 
 def _joined_ones(
@@ -366,36 +463,3 @@ def _joined_ones(
         return False
     strokes = {int(pieces.joined[i]) for index in chosen for i in range(*spans[index])}
     return len(strokes) == 1
-
-
-def _best_paths(
-    n: int, spans: list[tuple[int, int]], scores: np.ndarray
-) -> dict[int, tuple[float, list[int]]]:
-    """Find the best path from piece 0 to piece n for each number of digits.
-
-    Returns a mapping from the number of digits to the path's total score and
-    the indices (into `spans`) of its candidates, left to right.
-    """
-    ending: list[list[int]] = [[] for _ in range(n + 1)]
-    for index, (_, stop) in enumerate(spans):
-        ending[stop].append(index)
-    # best[j][k]: the best score of k candidates covering pieces 0..j - 1.
-    best: list[dict[int, tuple[float, int]]] = [{} for _ in range(n + 1)]
-    best[0][0] = (0.0, -1)
-    for stop in range(1, n + 1):
-        for index in ending[stop]:
-            first = spans[index][0]
-            for k, (score, _) in best[first].items():
-                total = score + float(scores[index])
-                if k + 1 not in best[stop] or total > best[stop][k + 1][0]:
-                    best[stop][k + 1] = (total, index)
-    paths: dict[int, tuple[float, list[int]]] = {}
-    for k, (total, _) in best[n].items():
-        chosen = []
-        stop, count = n, k
-        while count > 0:
-            index = best[stop][count][1]
-            chosen.append(index)
-            stop, count = spans[index][0], count - 1
-        paths[k] = (total, chosen[::-1])
-    return paths

@@ -22,7 +22,7 @@ import numpy as np
 
 from lenet_gui.imaging.photo_pieces import label_pieces
 
-__all__ = ["Pieces", "find_pieces", "one_piece"]
+__all__ = ["Pieces", "columns_apart", "cut_apart", "find_pieces", "one_piece"]
 
 # The coarse grid has at most this many blocks along the image's longer side.
 _GRID = 160
@@ -38,6 +38,14 @@ _CUT_SPACING = 0.2
 # A cut goes only where the column holds at most this fraction of the piece's
 # tallest column.
 _CUT_DEPTH = 0.7
+# Slanted cuts go at every low point of the profile.
+_SEAM_DEPTH = 1.0
+# A cut may lean this many line heights away from its profile's low point,
+# each sideways step costing this much ink, and each block away from the low
+# point a little (at the reach, this much).
+_SEAM_REACH = 0.45
+_SEAM_STEP = 0.3
+_SEAM_AWAY = 0.5
 # Ink narrower than this many line heights is one digit at a glance, when it
 # is also one run of columns: the cheap path of a single digit.
 _ONE_DIGIT = 1.05
@@ -107,17 +115,58 @@ class Pieces:
         return np.where(keep, self.ink[y0:y1, x0:x1], np.float32(0.0))
 
 
-def _coarse(ink: np.ndarray) -> tuple[np.ndarray, int]:
-    """Return the mask of marks on a grid of blocks, and the block's side."""
+@dataclass(frozen=True)
+class _Marks:
+    """The marks of an image on the coarse grid, cropped to the blocks they touch.
+
+    Only the blocks around the marks are looked at, so the cost follows the
+    ink, not the paper; the grid is the one of the whole image, so what is
+    found is the same.
+    """
+
+    mask: np.ndarray  # bool, the cropped coarse grid
+    block: int
+    top: int  # the crop's first row and column, in blocks
+    left: int
+    shape: tuple[int, int]  # the whole coarse grid's shape
+    width: int  # the marks' width and height, in pixels
+    height: int
+
+    def full(self, cropped: np.ndarray) -> np.ndarray:
+        """Return a cropped grid array placed in the whole grid (zeros around)."""
+        out = np.zeros(self.shape, dtype=cropped.dtype)
+        rows, cols = cropped.shape
+        out[self.top : self.top + rows, self.left : self.left + cols] = cropped
+        return out
+
+
+def _marks(ink: np.ndarray) -> _Marks | None:
+    """Return the ink's marks on the coarse grid; None when there are none."""
+    marked = ink >= _MARK
+    rows = np.flatnonzero(marked.any(axis=1))
+    if rows.size == 0:
+        return None
+    columns = np.flatnonzero(marked[rows[0] : rows[-1] + 1].any(axis=0))
     block = max(1, -(-max(ink.shape) // _GRID))
-    height, width = ink.shape
-    rows, cols = -(-height // block), -(-width // block)
-    marked = np.zeros((rows * block, cols * block), dtype=bool)
-    marked[:height, :width] = ink >= _MARK
+    top, left = int(rows[0]) // block, int(columns[0]) // block
+    bottom = -(-(int(rows[-1]) + 1) // block)
+    right = -(-(int(columns[-1]) + 1) // block)
+    part = np.zeros(((bottom - top) * block, (right - left) * block), dtype=bool)
+    inside = marked[top * block : bottom * block, left * block : right * block]
+    part[: inside.shape[0], : inside.shape[1]] = inside
     # One axis at a time: the blocks' rows, then their columns.
-    by_rows = marked.reshape(rows, block, cols * block).any(axis=1)
-    coarse = np.asarray(by_rows.reshape(rows, cols, block).any(axis=2))
-    return coarse, block
+    by_rows = part.reshape(bottom - top, block, -1).any(axis=1)
+    mask = np.asarray(by_rows.reshape(bottom - top, right - left, block).any(axis=2))
+    height, width = ink.shape
+    return _Marks(
+        mask,
+        block,
+        top,
+        left,
+        (-(-height // block), -(-width // block)),
+        int(columns[-1] - columns[0]) + 1,
+        int(rows[-1] - rows[0]) + 1,
+    )
 
 
 def one_piece(ink: np.ndarray) -> bool:
@@ -129,16 +178,16 @@ def one_piece(ink: np.ndarray) -> bool:
     heights; such ink is read as one digit, as a single digit always was.
     Also True for no ink at all (nothing to cut).
     """
-    marked = ink >= _MARK
-    columns = np.flatnonzero(marked.any(axis=0))
-    if columns.size == 0:
-        return True
-    rows = np.flatnonzero(marked.any(axis=1))
-    width = int(columns[-1] - columns[0]) + 1
-    height = int(rows[-1] - rows[0]) + 1
+    marks = _marks(ink)
+    return marks is None or _one_piece(marks)
+
+
+def _one_piece(marks: _Marks) -> bool:
+    """:func:`one_piece` of marks already found."""
+    width, height = marks.width, marks.height
     if width > _OVERLAPPING * height:
         return False
-    mask, _ = _coarse(ink)
+    mask = marks.mask
     used = np.flatnonzero(mask.any(axis=0))
     if used.size and not (np.diff(used) == 1).all():
         return False  # a gap between columns: more than one digit
@@ -161,7 +210,29 @@ def one_piece(ink: np.ndarray) -> bool:
     return True
 
 
-def find_pieces(ink: np.ndarray) -> Pieces | None:
+def columns_apart(ink: np.ndarray) -> bool:
+    """Whether the ink's marks stand in separate runs of columns (a gap between)."""
+    marks = _marks(np.asarray(ink, dtype=np.float32))
+    if marks is None:
+        return False
+    used = np.flatnonzero(marks.mask.any(axis=0))
+    return bool(used.size) and not bool((np.diff(used) == 1).all())
+
+
+def cut_apart(ink: np.ndarray, slanted: bool = False) -> Pieces | None:
+    """Return the ink's pieces, or None when it is one digit at a glance or blank.
+
+    The same as ``None if one_piece(ink) else find_pieces(ink, slanted)``,
+    with the marks found once.
+    """
+    ink = np.asarray(ink, dtype=np.float32)
+    marks = _marks(ink)
+    if marks is None or _one_piece(marks):
+        return None
+    return _find_pieces(ink, marks, slanted)
+
+
+def find_pieces(ink: np.ndarray, slanted: bool = False) -> Pieces | None:
     """Cut the ink into candidate pieces; None when it holds no mark.
 
     Parameters
@@ -169,9 +240,20 @@ def find_pieces(ink: np.ndarray) -> Pieces | None:
     ink : np.ndarray
         2-D float ink in [0, 1] (0 paper), e.g. from
         :func:`lenet_gui.imaging.ink_levels.to_ink`.
+    slanted : bool
+        Cut touching digits along slanted seams through the least ink, at
+        every low point of the profile (more candidates, for a reader that
+        can score them: :mod:`lenet_gui.reading.segment_scorer`), instead of
+        straight down at the deepest low points.
     """
     ink = np.asarray(ink, dtype=np.float32)
-    mask, block = _coarse(ink)
+    marks = _marks(ink)
+    return None if marks is None else _find_pieces(ink, marks, slanted)
+
+
+def _find_pieces(ink: np.ndarray, marks: _Marks, slanted: bool) -> Pieces | None:
+    """:func:`find_pieces` of marks already found, working on their crop."""
+    mask, block = marks.mask, marks.block
     labels, count = label_pieces(mask)
     if count == 0:
         return None
@@ -179,19 +261,19 @@ def find_pieces(ink: np.ndarray) -> Pieces | None:
     rows = np.flatnonzero(mask.any(axis=1))
     line = int(rows[-1] - rows[0]) + 1
     connected = labels
-    labels = _cut_wide(labels, line)
+    labels = _cut_wide(labels, line, slanted)
     labels = _left_to_right(labels)
     joined = np.zeros(int(labels.max()), dtype=np.intp)
     joined[labels[labels > 0] - 1] = connected[labels > 0]
+    cropped, labels = labels, marks.full(labels)
     boxes = []
-    ys, xs = np.nonzero(labels)
-    owner = labels[ys, xs]
     height, width = ink.shape
-    for k in range(1, int(labels.max()) + 1):
-        mine = owner == k
-        top, left = int(ys[mine].min()) * block, int(xs[mine].min()) * block
-        bottom = min(height, (int(ys[mine].max()) + 1) * block)
-        right = min(width, (int(xs[mine].max()) + 1) * block)
+    for k in range(1, int(joined.size) + 1):
+        ys, xs = np.nonzero(cropped == k)
+        top = (int(ys.min()) + marks.top) * block
+        left = (int(xs.min()) + marks.left) * block
+        bottom = min(height, (int(ys.max()) + 1 + marks.top) * block)
+        right = min(width, (int(xs.max()) + 1 + marks.left) * block)
         region = (
             labels[
                 top // block : -(-bottom // block), left // block : -(-right // block)
@@ -236,7 +318,7 @@ def _join_specks(labels: np.ndarray, count: int) -> np.ndarray:
     return remap[labels]
 
 
-def _cut_wide(labels: np.ndarray, line: int) -> np.ndarray:
+def _cut_wide(labels: np.ndarray, line: int, slanted: bool) -> np.ndarray:
     """Cut pieces wider than the line is tall at their profile's low points."""
     out = labels.copy()
     next_label = int(labels.max()) + 1
@@ -249,22 +331,63 @@ def _cut_wide(labels: np.ndarray, line: int) -> np.ndarray:
         if right - left <= _WIDE * line:
             continue
         profile = piece[:, left:right].sum(axis=0).astype(np.float64)
-        cuts = _low_points(profile, line)
-        bounds = [*cuts, right - left]
-        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
-            part = piece.copy()
-            part[:, : left + start] = False
-            part[:, left + stop :] = False
+        cuts = _low_points(profile, line, _SEAM_DEPTH if slanted else _CUT_DEPTH)
+        if not cuts:
+            continue
+        columns_of = np.arange(piece.shape[1])[None, :]
+        bound = np.full(piece.shape[0], left)
+        for cut in cuts:
+            if slanted:
+                seam = np.maximum(_seam(piece, left + cut, line), bound + 1)
+            else:
+                seam = np.full(piece.shape[0], left + cut)
+            # The part right of the seam gets a new label (the left keeps k).
+            part = piece & (columns_of >= seam[:, None])
             out[part] = next_label
             next_label += 1
+            bound = seam
     return out
 
 
-def _low_points(profile: np.ndarray, line: int) -> list[int]:
+def _seam(piece: np.ndarray, column: int, line: int) -> np.ndarray:
+    """Return, for each row, where a cut near `column` through the least ink goes.
+
+    The cut runs from top to bottom, moving at most one block sideways per
+    row and at most `_SEAM_REACH` line heights from `column`, so it can
+    follow the slant between two leaning digits that touch.
+    """
+    reach = max(1, round(_SEAM_REACH * line))
+    lo, hi = max(0, column - reach), min(piece.shape[1], column + reach + 1)
+    cost = piece[:, lo:hi].astype(np.float64)
+    cost += _SEAM_AWAY * np.abs(np.arange(lo, hi) - column)[None, :] / reach
+    rows, width = cost.shape
+    totals = np.empty((rows, width))
+    totals[0] = cost[0]
+    shifted = np.full(width + 2, np.inf)
+    for y in range(1, rows):
+        shifted[1:-1] = totals[y - 1]
+        best = np.minimum(shifted[:-2] + _SEAM_STEP, shifted[2:] + _SEAM_STEP)
+        totals[y] = np.minimum(best, totals[y - 1]) + cost[y]
+    seam = np.zeros(rows, dtype=np.intp)
+    x = int(totals[-1].argmin())
+    seam[-1] = x
+    for y in range(rows - 1, 0, -1):
+        above = totals[y - 1]
+        options = [(above[x], x)]
+        if x > 0:
+            options.append((above[x - 1] + _SEAM_STEP, x - 1))
+        if x < width - 1:
+            options.append((above[x + 1] + _SEAM_STEP, x + 1))
+        x = min(options)[1]
+        seam[y - 1] = x
+    return seam + lo
+
+
+def _low_points(profile: np.ndarray, line: int, depth: float) -> list[int]:
     """Columns where the profile dips low enough to cut, left to right."""
     end = max(1, round(_CUT_END * line))
     spacing = max(1, round(_CUT_SPACING * line))
-    limit = _CUT_DEPTH * profile.max()
+    limit = depth * profile.max()
     inner = np.arange(end, profile.size - end)
     if inner.size == 0:
         return []

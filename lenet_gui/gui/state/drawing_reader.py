@@ -21,6 +21,7 @@ from lenet_gui.gui.state.status import StatusLine
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier
     from lenet_gui.reading.number import NumberReader, Reading
+    from lenet_gui.reading.segment_scorer import SegmentScorer
     from lenet_gui.reading.verdict import NotDigitHead
 
 __all__ = ["DrawingReader"]
@@ -42,6 +43,8 @@ class DrawingReader:
         self._head: NotDigitHead | None = None
         self._head_tried = False
         self._reader: NumberReader | None = None
+        self._scorer: SegmentScorer | None = None
+        self._scorer_tried = False
 
     def read(self, image: np.ndarray) -> Reading | None:
         """Read a drawing; None without weights or without a digit.
@@ -54,7 +57,8 @@ class DrawingReader:
         classifier = self._network.classifier
         if classifier is None:
             return None
-        reader = self._reader_for(classifier, self._judge())
+        head = self._judge()
+        reader = self._reader_for(classifier, head, self._segments(head))
         settings = dict(self._network.transform)
         transform = None
         if settings:
@@ -67,7 +71,10 @@ class DrawingReader:
         return reader.read(image, ablation or None, transform)
 
     def _reader_for(
-        self, classifier: Classifier, head: NotDigitHead | None
+        self,
+        classifier: Classifier,
+        head: NotDigitHead | None,
+        scorer: SegmentScorer | None,
     ) -> NumberReader:
         """Return a reader for these weights, kept while they stay in use."""
         reader = self._reader
@@ -75,11 +82,26 @@ class DrawingReader:
             reader is None
             or reader.classifier is not classifier
             or reader.head is not head
+            or reader.scorer is not scorer
         ):
             from lenet_gui.reading.number import NumberReader
 
-            reader = self._reader = NumberReader(classifier, head)
+            reader = self._reader = NumberReader(classifier, head, scorer)
         return reader
+
+    def _segments(self, head: NotDigitHead | None) -> SegmentScorer | None:
+        """Return the segment scorer when the head is in use (bundled weights)."""
+        if head is None:
+            return None
+        if not self._scorer_tried:
+            from lenet_gui.reading.segment_scorer import ScorerError, load_scorer
+
+            self._scorer_tried = True
+            try:
+                self._scorer = load_scorer()
+            except ScorerError as error:
+                self._status.say(f"Cutting numbers without the segment scorer: {error}")
+        return self._scorer
 
     def _judge(self) -> NotDigitHead | None:
         """Return the not-a-digit head with the bundled weights, else None."""

@@ -1,0 +1,195 @@
+"""Score a candidate segment: one whole digit, part of one, or several glued.
+
+The number reader (:mod:`lenet_gui.reading.number`) reads every run of
+neighbouring pieces of ink as a candidate digit. LeNet-5 alone cannot tell
+a whole digit from half a digit or two digits glued together: a 1 and a 7
+that touch read as a confident 8, the loop of a 6 as a confident 0. As the
+paper does (section V), the candidates are scored; this small scorer reads
+what the frozen network computed for the candidate (F6's 84 units and the
+ten probabilities) and where the candidate sits in the line of writing (its
+width, height and place against the line's height, whether its sides are
+cuts through one stroke), and gives three
+probabilities: one whole digit, part of a digit, more than one digit.
+
+It is trained by ``python -m lenet_gui.training.segments_cli`` on numbers
+composed of the pen digits of writers w1-w18 (apart and touching), whose
+digits' ink is known exactly, and on the growing strokes of single digits.
+
+The file, ``weights/segments.pt``, is a plain ``state_dict`` of tensors,
+read like the network's weights: a regular file of at most 256 kB, no code
+run, every tensor's shape and values checked. Without it, or with a broken
+one, the reader scores candidates as before and the reason is given.
+
+Uses torch and numpy, never Qt.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from lenet_gui.files.bundled import bundled_file
+from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.reading.pieces import Pieces
+
+__all__ = [
+    "GEOMETRY",
+    "GLUED",
+    "INPUTS",
+    "PART",
+    "WHOLE",
+    "ScorerError",
+    "SegmentScorer",
+    "geometry",
+    "load_scorer",
+    "places",
+    "scorer_inputs",
+]
+
+#: The candidate's place in the line: width, height, width over height, top
+#: and bottom margins and width against the whole ink's width (all in line
+#: heights but the ratios), and whether its left and right sides are cuts
+#: through one stroke.
+GEOMETRY = 8
+#: What the scorer reads: F6's 84 units, the 10 probabilities, the geometry.
+INPUTS = 84 + 10 + GEOMETRY
+#: The scorer's three answers, by index.
+WHOLE, PART, GLUED = 0, 1, 2
+HIDDEN = 32
+_LIMIT = 256 * 1024
+_KEYS = {
+    "mean": (INPUTS,),
+    "scale": (INPUTS,),
+    "hidden.weight": (HIDDEN, INPUTS),
+    "hidden.bias": (HIDDEN,),
+    "out.weight": (3, HIDDEN),
+    "out.bias": (3,),
+}
+
+
+class ScorerError(ValueError):
+    """The scorer's file cannot be used; the message says why."""
+
+
+def geometry(
+    box: tuple[int, int, int, int],
+    line: tuple[int, int, int, int],
+    cut_left: bool,
+    cut_right: bool,
+) -> np.ndarray:
+    """Return a candidate's (GEOMETRY,) place in its line of writing.
+
+    Parameters
+    ----------
+    box, line : tuple of int
+        ``x0, y0, x1, y1`` of the candidate's ink and of all the ink.
+    cut_left, cut_right : bool
+        Whether its left or right side is a cut through one stroke.
+    """
+    x0, y0, x1, y1 = box
+    lx0, ly0, lx1, ly1 = line
+    height = max(1, ly1 - ly0)
+    width, tall = x1 - x0, max(1, y1 - y0)
+    return np.array(
+        [
+            width / height,
+            tall / height,
+            width / tall,
+            (y0 - ly0) / height,
+            (ly1 - y1) / height,
+            width / max(1, lx1 - lx0),
+            float(cut_left),
+            float(cut_right),
+        ],
+        dtype=np.float32,
+    )
+
+
+def places(pieces: Pieces, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Return the (N, GEOMETRY) geometry of candidate runs of pieces."""
+    n = pieces.count
+    line = pieces.box(0, n)
+    joined = pieces.joined
+    return np.stack(
+        [
+            geometry(
+                pieces.box(first, stop),
+                line,
+                first > 0 and joined[first - 1] == joined[first],
+                stop < n and joined[stop - 1] == joined[stop],
+            )
+            for first, stop in spans
+        ]
+    ).reshape(-1, GEOMETRY)
+
+
+def scorer_inputs(
+    f6: np.ndarray | torch.Tensor, probabilities: np.ndarray, places: np.ndarray
+) -> torch.Tensor:
+    """Return the (N, INPUTS) scorer input from F6, probabilities and geometry."""
+    return torch.cat(
+        [
+            torch.as_tensor(f6, dtype=torch.float32).reshape(-1, 84),
+            torch.as_tensor(probabilities, dtype=torch.float32).reshape(-1, 10),
+            torch.as_tensor(places, dtype=torch.float32).reshape(-1, GEOMETRY),
+        ],
+        dim=1,
+    )
+
+
+class SegmentScorer(nn.Module):
+    """Whole digit, part of one, or several: three probabilities per candidate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(INPUTS))
+        self.register_buffer("scale", torch.ones(INPUTS))
+        self.hidden = nn.Linear(INPUTS, HIDDEN)
+        self.out = nn.Linear(HIDDEN, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the (N, 3) logits for (N, INPUTS) inputs."""
+        z = (x - self.get_buffer("mean")) / self.get_buffer("scale")
+        return self.out(torch.tanh(self.hidden(z)))
+
+    def log_probabilities(self, x: torch.Tensor) -> np.ndarray:
+        """Return the (N, 3) float64 log-probabilities of whole, part, glued."""
+        with torch.inference_mode():
+            return torch.log_softmax(self(x.float()), dim=1).double().numpy()
+
+
+def load_scorer(path: Path | str | None = None) -> SegmentScorer:
+    """Read the scorer's file (the bundled one by default), checked before use.
+
+    Raises
+    ------
+    ScorerError
+        The file is missing, too big, not a state_dict of the right tensors,
+        or holds values that are not finite numbers.
+    """
+    path = bundled_file("weights/segments.pt") if path is None else Path(path)
+    try:
+        data = read_regular_file(path, _LIMIT)
+    except RefusedFile as error:
+        raise ScorerError(f"{path.name}: {error}") from None
+    try:
+        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception:  # torch raises assorted types for junk input
+        raise ScorerError(f"{path.name}: not a weights file") from None
+    if not isinstance(state, dict) or set(state) != set(_KEYS):
+        raise ScorerError(f"{path.name}: not the segment scorer's tensors")
+    for key, shape in _KEYS.items():
+        value = state[key]
+        if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape:
+            raise ScorerError(f"{path.name}: {key} is not of shape {shape}")
+        if not value.is_floating_point() or not bool(torch.isfinite(value).all()):
+            raise ScorerError(f"{path.name}: {key} holds values that are not numbers")
+    if not bool((state["scale"] > 0).all()):
+        raise ScorerError(f"{path.name}: scale must be positive")
+    scorer = SegmentScorer()
+    scorer.load_state_dict({k: v.float() for k, v in state.items()})
+    return scorer.eval()

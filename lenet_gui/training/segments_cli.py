@@ -1,0 +1,253 @@
+"""Train the segment scorer: whole digit, part of one, or several glued.
+
+    python -m lenet_gui.training.segments_cli --strokes pendigits-train.json
+        [--train-writers 1-18] [--check-writers 19-24] [--numbers 1500]
+        [--output weights/segments.pt]
+
+Numbers of 1 to 6 pen digits, one writer each, are composed apart and
+touching (:func:`lenet_gui.training.numbers.compose_number`) and cut as the
+reader cuts them (:func:`lenet_gui.reading.pieces.find_pieces`,
+:func:`lenet_gui.reading.number.candidates`). Each digit is also drawn alone
+at its place, so every candidate's label is known exactly: *whole* when its
+marks match one digit's (intersection over union at least 0.8), *glued*
+when it holds at least half of two digits, *part* otherwise. Single digits
+are also taken while they grow, stroke by stroke, the whole ink being the
+candidate (a digit half drawn is a part), and marks that are not digits
+(:func:`lenet_gui.training.numbers.non_digit_strokes`: dots, dashes, shapes,
+scribbles), every candidate of which is a part: not one digit, nor
+several. LeNet-5 (the bundled weights, frozen) reads each candidate; the
+scorer learns from F6, the probabilities and the candidate's place in the
+line. The check writers are never trained
+on; their figures are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from lenet_gui.drawing.paper import render
+from lenet_gui.files.stroke_files import PenDigit, load_pen_digits
+from lenet_gui.imaging.ink_levels import to_ink
+from lenet_gui.imaging.preprocess import preprocess_ink
+from lenet_gui.network.classifier import Classifier, use_one_thread
+from lenet_gui.reading.number import candidates, ink_box
+from lenet_gui.reading.pieces import find_pieces
+from lenet_gui.reading.segment_scorer import (
+    GLUED,
+    PART,
+    WHOLE,
+    SegmentScorer,
+    geometry,
+    places,
+    scorer_inputs,
+)
+from lenet_gui.training.numbers import SHAPES, compose_number, non_digit_strokes
+
+__all__ = ["label_candidates", "main", "samples", "train"]
+
+APART = (0.15, 0.5)
+TOUCHING = (-0.05, 0.02)
+
+
+def _writers(spec: str) -> set[str]:
+    first, last = (int(x) for x in spec.split("-"))
+    return {f"train_w{k:02d}" for k in range(first, last + 1)}
+
+
+def label_candidates(marks: np.ndarray, digits: list[np.ndarray]) -> int:
+    """Return WHOLE, PART or GLUED for a candidate's marks against each digit's."""
+    covered = 0
+    best = 0.0
+    for digit in digits:
+        shared = int((marks & digit).sum())
+        covered += shared >= 0.5 * max(1, int(digit.sum()))
+        best = max(best, shared / max(1, int((marks | digit).sum())))
+    if covered >= 2:
+        return GLUED
+    return WHOLE if best >= 0.8 else PART
+
+
+def _number(
+    classifier: Classifier,
+    chosen: Sequence[PenDigit],
+    gap: tuple[float, float],
+    pen: float,
+    rng: np.random.Generator,
+) -> tuple[torch.Tensor, np.ndarray] | None:
+    """Return the candidates of one composed number: scorer inputs and labels."""
+    strokes, _ = compose_number(chosen, gap, rng)
+    ink = to_ink(render(strokes, pen))
+    whole = preprocess_ink(ink)
+    pieces = find_pieces(ink, slanted=True)
+    if whole is None or pieces is None:
+        return None
+    truth = []
+    start = 0
+    for digit in chosen:
+        mine = strokes[start : start + len(digit.strokes)]
+        start += len(digit.strokes)
+        truth.append(to_ink(render(mine, pen)) >= 0.2)
+    spans, inputs = candidates(pieces, whole)
+    labels = []
+    for first, stop in spans:
+        x0, y0, x1, y1 = pieces.box(first, stop)
+        marks = np.zeros(ink.shape, dtype=bool)
+        marks[y0:y1, x0:x1] = pieces.image(first, stop) >= 0.2
+        labels.append(label_candidates(marks, truth))
+    probabilities, activations = classifier.outputs(np.stack(inputs))
+    x = scorer_inputs(activations["F6"], probabilities, places(pieces, spans))
+    return x, np.array(labels)
+
+
+def _growing(
+    classifier: Classifier, digit: PenDigit, pen: float, rng: np.random.Generator
+) -> tuple[torch.Tensor, np.ndarray] | None:
+    """Return a digit at a few growing states, the whole ink as the candidate."""
+    strokes, _ = compose_number([digit], (0.0, 0.0), rng)
+    full = to_ink(render(strokes, pen)) >= 0.2
+    states = []
+    for k, stroke in enumerate(strokes):
+        for end in sorted({2, len(stroke) // 3, 2 * len(stroke) // 3, len(stroke)}):
+            if end >= 2:
+                states.append([*strokes[:k], stroke[:end]])
+    inputs, labels, geometries = [], [], []
+    for state in states:
+        ink = to_ink(render(state, pen))
+        network_input = preprocess_ink(ink)
+        if network_input is None:
+            continue
+        box = ink_box(ink)
+        inputs.append(network_input)
+        labels.append(label_candidates(ink >= 0.2, [full]))
+        geometries.append(geometry(box, box, False, False))
+    if not inputs:
+        return None
+    probabilities, activations = classifier.outputs(np.stack(inputs))
+    return scorer_inputs(activations["F6"], probabilities, np.stack(geometries)), (
+        np.array(labels)
+    )
+
+
+def _shape(
+    classifier: Classifier, rng: np.random.Generator
+) -> tuple[torch.Tensor, np.ndarray] | None:
+    """Return a drawn non-digit's candidates, every one labelled part (not digits)."""
+    kind = SHAPES[int(rng.integers(len(SHAPES)))]
+    scale = rng.uniform(150.0, 380.0)
+    corner = rng.uniform(20.0, 428.0 - scale, 2)
+    strokes = [s * scale + corner for s in non_digit_strokes(kind, rng)]
+    ink = to_ink(render(strokes, float(rng.uniform(12, 26))))
+    whole = preprocess_ink(ink)
+    pieces = find_pieces(ink, slanted=True)
+    if whole is None or pieces is None:
+        return None
+    spans, inputs = candidates(pieces, whole)
+    probabilities, activations = classifier.outputs(np.stack(inputs))
+    x = scorer_inputs(activations["F6"], probabilities, places(pieces, spans))
+    return x, np.full(len(spans), PART)
+
+
+def samples(
+    classifier: Classifier,
+    digits: list[PenDigit],
+    count: int,
+    rng: np.random.Generator,
+) -> tuple[torch.Tensor, np.ndarray]:
+    """Scorer inputs and labels from `count` composed numbers and growing digits."""
+    writers = sorted({d.writer for d in digits})
+    by_writer = {w: [d for d in digits if d.writer == w] for w in writers}
+    xs, ys = [], []
+    for index in range(count):
+        mine = by_writer[writers[int(rng.integers(len(writers)))]]
+        if index % 10 == 7:
+            found = _shape(classifier, rng)
+        elif index % 5 == 4:
+            digit = mine[int(rng.integers(len(mine)))]
+            found = _growing(classifier, digit, float(rng.uniform(12, 26)), rng)
+        else:
+            k = int(rng.integers(1, 7))
+            chosen = [mine[int(i)] for i in rng.integers(len(mine), size=k)]
+            gap = TOUCHING if rng.random() < 0.6 else APART
+            pen = {1: 24.0, 2: 24.0, 3: 16.0, 4: 16.0}.get(k, 12.0)
+            found = _number(classifier, chosen, gap, pen * rng.uniform(0.8, 1.2), rng)
+        if found is not None:
+            xs.append(found[0])
+            ys.append(found[1])
+    return torch.cat(xs), np.concatenate(ys)
+
+
+def train(
+    x: torch.Tensor, y: np.ndarray, epochs: int = 60, seed: int = 0
+) -> SegmentScorer:
+    """Fit a scorer to inputs and labels (full-batch Adam, classes balanced)."""
+    torch.manual_seed(seed)
+    scorer = SegmentScorer()
+    scorer.get_buffer("mean").copy_(x.mean(dim=0))
+    scorer.get_buffer("scale").copy_(x.std(dim=0).clamp_min(1e-3))
+    target = torch.from_numpy(y).long()
+    counts = torch.bincount(target, minlength=3).float().clamp_min(1.0)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=counts.sum() / (3.0 * counts))
+    optimiser = torch.optim.Adam(scorer.parameters(), lr=0.01, weight_decay=1e-4)
+    order = torch.randperm(x.shape[0])
+    for _ in range(epochs):
+        for batch in order.split(512):
+            optimiser.zero_grad()
+            loss = loss_fn(scorer(x[batch]), target[batch])
+            loss.backward()
+            optimiser.step()
+    return scorer.eval()
+
+
+def _report(name: str, scorer: SegmentScorer, x: torch.Tensor, y: np.ndarray) -> None:
+    found = scorer.log_probabilities(x).argmax(axis=1)
+    parts = ", ".join(
+        f"{label} {np.mean(found[y == k] == k):.1%} of {int((y == k).sum())}"
+        for k, label in ((WHOLE, "whole"), (PART, "part"), (GLUED, "glued"))
+    )
+    print(f"{name}: {np.mean(found == y):.1%} right ({parts})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the samples, train, print the figures and save the scorer."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--strokes", required=True)
+    parser.add_argument("--train-writers", default="1-18")
+    parser.add_argument("--check-writers", default="19-24")
+    parser.add_argument("--numbers", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--output", default="weights/segments.pt")
+    args = parser.parse_args(argv)
+    use_one_thread()
+    classifier = Classifier.load()
+    every = load_pen_digits(args.strokes)
+    rng = np.random.default_rng(args.seed)
+    start = time.perf_counter()
+    trained = _writers(args.train_writers)
+    x, y = samples(
+        classifier, [d for d in every if d.writer in trained], args.numbers, rng
+    )
+    checked = _writers(args.check_writers)
+    cx, cy = samples(
+        classifier, [d for d in every if d.writer in checked], args.numbers // 3, rng
+    )
+    print(
+        f"samples: {x.shape[0]} to train, {cx.shape[0]} to check "
+        f"({time.perf_counter() - start:.0f} s)"
+    )
+    scorer = train(x, y)
+    _report("trained writers", scorer, x, y)
+    _report("check writers", scorer, cx, cy)
+    torch.save(
+        {k: v.detach().clone() for k, v in scorer.state_dict().items()}, args.output
+    )
+    print(f"saved {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
