@@ -92,6 +92,9 @@ HEAD_IN_PATH = True
 WIDE_WHOLE = 1.5
 # Candidates whose network input is remembered, the newest.
 _REMEMBERED = 256
+# Digits whose whole reading (every layer) is remembered, the newest: those
+# of the latest few readings, enough for a number of 8 digits.
+_REMEMBERED_DIGITS = 32
 # Log-probabilities are floored here, so one impossible candidate does not
 # give -inf.
 _FLOOR = math.log(1e-6)
@@ -224,7 +227,7 @@ class NumberReader:
         self._outputs: Recent[tuple[np.ndarray, float, np.ndarray]] = Recent(
             _REMEMBERED
         )
-        self._alone: Recent[Prediction] = Recent(_REMEMBERED)
+        self._alone: Recent[Prediction] = Recent(_REMEMBERED_DIGITS)
 
     def _prepared(self, ink: np.ndarray) -> np.ndarray | None:
         """Return ``preprocess_ink(ink)``, remembered for the latest candidates."""
@@ -413,7 +416,8 @@ class NumberReader:
             first, stop = spans[index]
             # Read again alone, so each digit's numbers are exactly what one
             # pass over its input gives (a batch may differ in the last bits).
-            prediction = self._read_alone(batch[index], ablation, remember)
+            # A copy: a remembered reading must not keep the whole batch alive.
+            prediction = self._read_alone(batch[index].copy(), ablation, remember)
             digits.append(
                 DigitRead(
                     prediction,
