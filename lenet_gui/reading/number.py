@@ -312,6 +312,13 @@ class NumberReader:
             if pieces is not None and pieces.count > 1:
                 return self._read_pieces(pieces, whole, ablation, transform)
             return self._read_one(ink, whole, ablation, transform)
+        if columns_apart(ink):
+            # Ink in separate runs of columns is always searched: reading it
+            # whole as one digit, which only decides whether to search, is
+            # skipped (the whole is one of the candidates all the same).
+            pieces = cut_apart(ink, slanted=True)
+            if pieces is not None and pieces.count > 1:
+                return self._read_pieces(pieces, whole, ablation, transform)
         single = self._read_one(ink, whole, ablation, transform)
         pieces = self._pieces_to_search(ink, single.digits[0])
         if pieces is None or pieces.count < 2:
