@@ -25,7 +25,6 @@ Uses torch and numpy, never Qt.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +32,7 @@ import torch
 from torch import nn
 
 from lenet_gui.files.bundled import bundled_file
-from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.reading.checked_weights import read_checked_state
 from lenet_gui.reading.pieces import Pieces
 
 __all__ = [
@@ -172,24 +171,14 @@ def load_scorer(path: Path | str | None = None) -> SegmentScorer:
         or holds values that are not finite numbers.
     """
     path = bundled_file("weights/segments.pt") if path is None else Path(path)
-    try:
-        data = read_regular_file(path, _LIMIT)
-    except RefusedFile as error:
-        raise ScorerError(f"{path.name}: {error}") from None
-    try:
-        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
-    except Exception:  # torch raises assorted types for junk input
-        raise ScorerError(f"{path.name}: not a weights file") from None
-    if not isinstance(state, dict) or set(state) != set(_KEYS):
-        raise ScorerError(f"{path.name}: not the segment scorer's tensors")
-    for key, shape in _KEYS.items():
-        value = state[key]
-        if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape:
-            raise ScorerError(f"{path.name}: {key} is not of shape {shape}")
-        if not value.is_floating_point() or not bool(torch.isfinite(value).all()):
-            raise ScorerError(f"{path.name}: {key} holds values that are not numbers")
-    if not bool((state["scale"] > 0).all()):
-        raise ScorerError(f"{path.name}: scale must be positive")
+    state = read_checked_state(
+        path,
+        _LIMIT,
+        _KEYS,
+        what="the segment scorer's",
+        error=ScorerError,
+        positive=("scale",),
+    )
     scorer = SegmentScorer()
-    scorer.load_state_dict({k: v.float() for k, v in state.items()})
+    scorer.load_state_dict(state)
     return scorer.eval()

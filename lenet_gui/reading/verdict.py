@@ -39,7 +39,6 @@ nothing is ever called "not a digit" and the reason is given.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,7 +47,7 @@ import torch
 from torch import nn
 
 from lenet_gui.files.bundled import bundled_file
-from lenet_gui.files.safe_read import RefusedFile, read_regular_file
+from lenet_gui.reading.checked_weights import read_checked_state
 
 __all__ = [
     "DISTANCES",
@@ -244,27 +243,16 @@ def load_head(path: Path | str | None = None) -> NotDigitHead:
         or holds values that are not finite numbers.
     """
     path = bundled_file("weights/not_digit.pt") if path is None else Path(path)
-    try:
-        data = read_regular_file(path, _LIMIT)
-    except RefusedFile as error:
-        raise VerdictError(f"{path.name}: {error}") from None
-    try:
-        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
-    except Exception:  # torch raises assorted types for junk input
-        raise VerdictError(f"{path.name}: not a weights file") from None
-    if not isinstance(state, dict) or set(state) != set(_KEYS):
-        raise VerdictError(f"{path.name}: not the not-a-digit head's tensors")
-    for key, shape in _KEYS.items():
-        value = state[key]
-        if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape:
-            raise VerdictError(f"{path.name}: {key} is not of shape {shape}")
-        if not value.is_floating_point() or not bool(torch.isfinite(value).all()):
-            raise VerdictError(f"{path.name}: {key} holds values that are not numbers")
-    for key in ("scale", "distance_scale"):
-        if not bool((state[key] > 0).all()):
-            raise VerdictError(f"{path.name}: {key} must be positive")
+    state = read_checked_state(
+        path,
+        _LIMIT,
+        _KEYS,
+        what="the not-a-digit head's",
+        error=VerdictError,
+        positive=("scale", "distance_scale"),
+    )
     if not 0.0 < float(state["threshold"]) < 1.0:
         raise VerdictError(f"{path.name}: threshold must lie between 0 and 1")
     head = NotDigitHead()
-    head.load_state_dict({k: v.float() for k, v in state.items()})
+    head.load_state_dict(state)
     return head.eval()
