@@ -7,11 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QPalette
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
-from lenet_gui.gui.widgets.layer_grid import ColorScale, LayerGrid, LayerSlot
+from lenet_gui.gui.widgets.layer_grid import (
+    ColorScale,
+    LayerGrid,
+    LayerSlot,
+    fit_titles,
+)
 from lenet_gui.gui.widgets.map_numbers import MapNumbers
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
@@ -244,31 +249,7 @@ class KernelView(ThemedWidget):
 
     def fit_titles(self) -> None:
         """Title C1's kernels and maps in one line each if both fit, else in two."""
-        layout = self._c1.graphics.ci.layout
-        bars = sum(
-            layout.itemAt(0, column).minimumWidth()
-            for column in range(1, layout.columnCount())
-            if layout.itemAt(0, column) is not None
-        )
-        spare = self._c1.graphics.width() - bars
-        full = sum(
-            self._title_width(name, titles[0])
-            for name, titles in self._c1_titles.items()
-        )
-        which = 1 if full + 12 > spare else 0
-        changed = False
-        for name, titles in self._c1_titles.items():
-            label = self._c1.layer(name).label
-            if label.text != titles[which]:
-                label.setText(titles[which])
-                changed = True
-        if changed:  # the layout was held at the old titles' width: fit it again
-            graphics = self._c1.graphics
-            graphics.ci.setGeometry(QRectF(0, 0, graphics.width(), graphics.height()))
-
-    def _title_width(self, name: str, title: str) -> float:
-        label = self._c1.layer(name).label
-        return QFontMetricsF(label.item.font()).horizontalAdvance(title) + 8
+        fit_titles(self._c1, self._c1_titles)
 
     def map_numbers(self) -> list[MapNumbers]:
         """Return the numbers of C3's grid and of S2's and S4's strips."""

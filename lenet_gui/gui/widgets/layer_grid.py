@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPalette
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFontMetricsF, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.packed_layer import PackedLayer, Packing
@@ -24,7 +24,7 @@ from lenet_gui.gui.widgets.still_pictures import keep_still_pictures
 from lenet_gui.gui.widgets.themed import ThemedWidget, color_axes
 from lenet_gui.spec.lenet5 import Unit
 
-__all__ = ["ColorScale", "LayerGrid", "LayerSlot"]
+__all__ = ["ColorScale", "LayerGrid", "LayerSlot", "fit_titles"]
 
 _UNLIMITED = 16777215.0  # Qt's largest widget size
 
@@ -405,3 +405,34 @@ def _share_rows(layout: Any, slots: Iterable[LayerSlot], shown_rows: set[int]) -
         layout.setRowStretchFactor(row, int(shown))
         for taken in (row - 1, row):
             layout.setRowMaximumHeight(taken, _UNLIMITED if shown else 0)
+
+
+def fit_titles(grid: LayerGrid, titles: Mapping[str, Sequence[str]]) -> None:
+    """Title a grid's layers in full if all titles fit beside the colour bars.
+
+    `titles` gives each layer its full title and its short one; where
+    the full titles would push the bars out of sight, every layer takes
+    its short title.
+    """
+    layout = grid.graphics.ci.layout
+    bars = sum(
+        layout.itemAt(0, column).minimumWidth()
+        for column in range(1, layout.columnCount())
+        if layout.itemAt(0, column) is not None
+    )
+    full = sum(
+        QFontMetricsF(grid.layer(name).label.item.font()).horizontalAdvance(choices[0])
+        + 8
+        for name, choices in titles.items()
+    )
+    which = 1 if full + 12 > grid.graphics.width() - bars else 0
+    changed = False
+    for name, choices in titles.items():
+        label = grid.layer(name).label
+        if label.text != choices[which]:
+            label.setText(choices[which])
+            changed = True
+    if changed:  # the layout was held at the old titles' width: fit it again
+        grid.graphics.ci.setGeometry(
+            QRectF(0, 0, grid.graphics.width(), grid.graphics.height())
+        )

@@ -6,12 +6,16 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Signal
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtCore import QEvent, QObject, QSize, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.feature_map_panel import FeatureMapPanel
-from lenet_gui.gui.widgets.layer_grid import ColorScale, LayerGrid, LayerSlot
+from lenet_gui.gui.widgets.layer_grid import (
+    ColorScale,
+    LayerGrid,
+    LayerSlot,
+    fit_titles,
+)
 from lenet_gui.gui.widgets.network_input_view import NetworkInputView
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
@@ -179,29 +183,7 @@ class NetworkView(ThemedWidget):
 
         Else they are titled shortly ("C5 · 120"); the bars keep their titles.
         """
-        width = self._late.graphics.width()
-        bars = self._late.graphics.ci.layout
-        spare = width - sum(
-            bars.itemAt(0, column).minimumWidth()
-            for column in range(1, bars.columnCount())
-            if bars.itemAt(0, column) is not None
-        )
-        full = sum(self._title_width(name, 0) for name in self._titles)
-        short = 1 if full + 12 > spare else 0
-        changed = False
-        for name, titles in self._titles.items():
-            label = self._late.layer(name).label
-            if label.text != titles[short]:
-                label.setText(titles[short])
-                changed = True
-        if changed:  # the layout was held at the old titles' width: fit it again
-            graphics = self._late.graphics
-            graphics.ci.setGeometry(QRectF(0, 0, graphics.width(), graphics.height()))
-
-    def _title_width(self, name: str, which: int) -> float:
-        label = self._late.layer(name).label
-        metrics = QFontMetricsF(label.item.font())
-        return metrics.horizontalAdvance(self._titles[name][which]) + 8
+        fit_titles(self._late, self._titles)
 
     @property
     def strip(self) -> LayerGrid:
