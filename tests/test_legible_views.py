@@ -441,3 +441,38 @@ def test_the_c3_column_numbers_stay_clear_of_the_title(window, qtbot, size):
 
     title_bottom = _scene_rect(title).bottom() - title.item.document().documentMargin()
     assert all(glyph_top(item) >= title_bottom for item in columns)
+
+
+def test_the_narrow_tabs_follow_a_change_of_theme(window):
+    """Tabs squeezed at the minimum size take the new theme's colours at once.
+
+    Their tighter padding comes from a style sheet, which kept the palette of
+    the theme it was set under: after dark then light, the tabs stayed dark
+    and the shown tab's title vanished.
+    """
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from lenet_gui.gui.theme import apply_theme
+
+    tabs = window.findChild(PanelTabs)
+    bar = tabs.tabBar()
+
+    def tab_colour() -> tuple[int, int, int]:
+        QApplication.processEvents()
+        image = bar.grab().toImage()
+        rect = bar.tabRect(bar.count() - 1 if tabs.currentIndex() == 0 else 0)
+        colour = image.pixelColor(rect.center().x(), rect.top() + 3)
+        return colour.red(), colour.green(), colour.blue()
+
+    try:
+        apply_theme("dark")
+        window.resize(window.minimumSize())
+        QApplication.processEvents()
+        assert tabs.findChild(QToolButton, "more-views").isVisible(), "squeezed"
+        apply_theme("light")
+        ground = QApplication.palette().color(QPalette.ColorRole.Window).lightness()
+        tab = sum(tab_colour()) / 3
+        assert abs(tab - ground) < 60, (tab, ground)
+    finally:
+        apply_theme("system")
