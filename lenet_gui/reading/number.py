@@ -312,7 +312,8 @@ class NumberReader:
             if pieces is not None and pieces.count > 1:
                 return self._read_pieces(pieces, whole, ablation, transform)
             return self._read_one(ink, whole, ablation, transform)
-        if columns_apart(ink):
+        apart = columns_apart(ink)
+        if apart:
             # Ink in separate runs of columns is always searched: reading it
             # whole as one digit, which only decides whether to search, is
             # skipped (the whole is one of the candidates all the same).
@@ -320,7 +321,7 @@ class NumberReader:
             if pieces is not None and pieces.count > 1:
                 return self._read_pieces(pieces, whole, ablation, transform)
         single = self._read_one(ink, whole, ablation, transform)
-        pieces = self._pieces_to_search(ink, single.digits[0])
+        pieces = self._pieces_to_search(ink, single.digits[0], apart)
         if pieces is None or pieces.count < 2:
             return single
         return self._read_pieces(pieces, whole, ablation, transform)
@@ -346,7 +347,9 @@ class NumberReader:
         flagged = chance is not None and chance > self._cutoff()
         return Reading((digit,), NOT_A_DIGIT if flagged else None)
 
-    def _pieces_to_search(self, ink: np.ndarray, digit: DigitRead) -> Pieces | None:
+    def _pieces_to_search(
+        self, ink: np.ndarray, digit: DigitRead, apart: bool
+    ) -> Pieces | None:
         """Return the pieces to search for several digits, or None for one digit.
 
         The segment scorer judges the whole ink read as one digit: ink that
@@ -354,12 +357,12 @@ class NumberReader:
         finds it is very likely several; other ink in one run of columns is
         not searched when the scorer finds it is unlikely to be several, nor
         when the head refuses it and it is not very likely several. Ink with
-        a gap between its columns is always searched.
+        a gap between its columns (`apart`) is always searched.
         """
         assert self.scorer is not None
         box = digit.box
         glued = self._chances(digit.prediction, geometry(box, box, False, False))
-        if not columns_apart(ink):
+        if not apart:
             if glued < SKIP_GLUED:
                 return None
             if digit.not_digit is not None and digit.not_digit > self._cutoff():
