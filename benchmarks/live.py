@@ -183,6 +183,22 @@ def _bare_forward(network_input, weights: str | None, runs: int) -> tuple[list, 
     return bare, bare1
 
 
+def _row_ms(parts: dict, start: float, mid: float, end: float) -> dict:
+    """Return one update's steps and its two halves, in ms (clock: seconds).
+
+    `mid` is where the mouse event ended and the repaint pass began.
+    """
+    row = dict(parts)
+    row.update(
+        {
+            "total": end - start,
+            "mouse event (stroke ink + refresh)": mid - start,
+            "repaint pass": end - mid,
+        }
+    )
+    return {k: v * 1e3 for k, v in row.items()}
+
+
 def child(args) -> dict:
     """Time live updates in a shown window; return the raw figures (ms)."""
     from time import perf_counter, thread_time
@@ -233,24 +249,8 @@ def child(args) -> dict:
         if not at_once:
             return False
         if wrapped:
-            row = dict(watches.parts)
-            row.update(
-                {
-                    "total": end - t0,
-                    "mouse event (stroke ink + refresh)": t1 - t0,
-                    "repaint pass": end - t1,
-                }
-            )
-            rows.append({k: v * 1e3 for k, v in row.items()})
-            cpu_row = dict(watches.cpu_parts)
-            cpu_row.update(
-                {
-                    "total": c1 - c0,
-                    "mouse event (stroke ink + refresh)": c_mid - c0,
-                    "repaint pass": c1 - c_mid,
-                }
-            )
-            cpu_rows.append({k: v * 1e3 for k, v in cpu_row.items()})
+            rows.append(_row_ms(watches.parts, t0, t1, end))
+            cpu_rows.append(_row_ms(watches.cpu_parts, c0, c_mid, c1))
         else:
             totals.append((end - t0) * 1e3)
             cpu_ms.append((c1 - c0) * 1e3)
