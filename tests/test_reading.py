@@ -324,3 +324,31 @@ def test_the_best_path_is_the_best_of_every_split():
             for left, right in itertools.pairwise(chosen):
                 assert spans[left][1] == spans[right][0]
             assert sum(scores[i] for i in chosen) == pytest.approx(total)
+
+
+def test_many_images_read_together_read_as_each_alone(pen, classifier):
+    from lenet_gui.reading.segment_scorer import load_scorer
+
+    images = [
+        render(number(pen, "2026", "train_w01", classifier=classifier)[0], 16.0),
+        render(number(pen, "7", "train_w02")[0], 24.0),
+        render(
+            [s * 300 + 74 for s in non_digit_strokes("star", np.random.default_rng(3))],
+            20.0,
+        ),
+        np.zeros((64, 64), dtype=np.uint8),
+        *(render(list(d.strokes), 24.0) for d in pen[:12]),
+    ]
+    together = NumberReader(classifier, load_head(), load_scorer()).read_many(images)
+    alone = NumberReader(classifier, load_head(), load_scorer())
+    for image, reading in zip(images, together, strict=True):
+        expected = alone.read(image)
+        if expected is None:
+            assert reading is None
+            continue
+        assert reading is not None
+        assert reading.as_json() == expected.as_json()
+        chances = [d.not_digit for d in reading.digits]
+        np.testing.assert_allclose(
+            chances, [d.not_digit for d in expected.digits], atol=1e-5
+        )

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -167,3 +168,39 @@ def test_a_file_that_decodes_within_the_budget_opens_through_the_same_path(
 ):
     assert window.files.open_image(digit_png(tmp_path / "one.png")) is True
     assert not window.canvas.is_empty()
+
+
+def test_files_read_ahead_come_in_order_and_a_stuck_one_does_not_stop_the_rest(
+    tmp_path, stuck_decoder
+):
+    from lenet_gui.drawing.image_file import ImageFileError, read_ink
+    from lenet_gui.drawing.timed_read import ReadAhead
+
+    good = [str(digit_png(tmp_path / f"{i}.png")) for i in range(5)]
+    stuck = str(digit_png(tmp_path / "stuck.png"))
+    text = tmp_path / "notes.png"
+    text.write_text("not an image")
+    paths = [good[0], str(text), good[1], stuck, *good[2:]]
+    files = ReadAhead(paths, 1.0, ahead=2)
+    found = list(files)
+    assert [path for path, _ in found] == paths
+    by_path = dict(found)
+    for path in good:
+        np.testing.assert_array_equal(by_path[path], read_ink(path))
+    assert isinstance(by_path[str(text)], ImageFileError)
+    assert by_path[stuck].reason == give_up_reason(1.0)  # ImageFileError
+
+
+def test_files_read_ahead_wait_for_the_caller(tmp_path):
+    from lenet_gui.drawing.timed_read import ReadAhead
+
+    paths = [str(digit_png(tmp_path / f"{i}.png")) for i in range(6)]
+    files = ReadAhead(paths, 5.0, ahead=2)
+    iterator = iter(files)
+    next(iterator)
+    deadline = time.monotonic() + 30
+    while files.ready() < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # time enough to read more, were it allowed
+    assert files.ready() == 2  # no further than `ahead` past the caller
+    assert len(list(iterator)) == 5

@@ -50,13 +50,16 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any, TextIO
 
+import numpy as np
+
 from lenet_gui.drawing.image_file import ImageFileError
-from lenet_gui.drawing.timed_read import read_ink_within
+from lenet_gui.drawing.timed_read import ReadAhead
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.network.weights import WeightsError
-from lenet_gui.reading.number import NumberReader
+from lenet_gui.reading.number import NumberReader, Reading
 from lenet_gui.reading.segment_scorer import ScorerError, load_scorer
 from lenet_gui.reading.verdict import VerdictError, load_head
 
@@ -77,6 +80,8 @@ CLOSED_OUTPUT = 1
 WRITE_FAILED = 74
 #: Seconds one file may take to decode before it is reported and skipped.
 DECODE_SECONDS = 5.0
+# Files read ahead are handed to the network in batches of at most this many.
+_BATCH = 32
 
 
 def run_predict(
@@ -125,13 +130,25 @@ def run_predict(
             print(f"warning: cutting numbers without the scorer: {error}", file=err)
     reader = NumberReader(classifier, head, scorer)
     status = 0
-    for path in paths:
-        result = _classify(reader, path)
-        if "error" in result:
-            status = 1
+    for batch in _batches(ReadAhead(paths, DECODE_SECONDS)):
+        readings = iter(
+            reader.read_many(
+                [found for _, found in batch if not isinstance(found, ImageFileError)]
+            )
+        )
+        results = [
+            _report(
+                shown_name(path),
+                found,
+                None if isinstance(found, ImageFileError) else next(readings),
+            )
+            for path, found in batch
+        ]
+        status = max([status] + [1 for result in results if "error" in result])
         try:
-            # Flushed per file, so a caller reading a pipe sees each at once.
-            print(json.dumps(result), file=out, flush=True)
+            # Flushed per batch of files read ahead, so a caller reading a
+            # pipe sees each file's result as soon as the network read it.
+            print("\n".join(json.dumps(r) for r in results), file=out, flush=True)
         except BrokenPipeError:
             # The reader has all it wanted (`| head -1`): stop, quietly.
             _discard_output(out)
@@ -173,14 +190,30 @@ def shown_name(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _classify(reader: NumberReader, path: str) -> dict[str, Any]:
-    """Return the JSON object reported for one file."""
-    name = shown_name(path)
-    try:
-        image = read_ink_within(path, DECODE_SECONDS)
-    except ImageFileError as error:
-        return {"file": name, "error": error.reason}
-    reading = reader.read(image)
+def _batches(
+    files: ReadAhead,
+) -> Iterator[list[tuple[str, np.ndarray | ImageFileError]]]:
+    """Yield the files in order, in batches of those already read.
+
+    A file is handed on as soon as it is read; the files read after it
+    while the network was busy go with it, up to :data:`_BATCH`.
+    """
+    batch: list[tuple[str, np.ndarray | ImageFileError]] = []
+    for item in files:
+        batch.append(item)
+        if len(batch) >= _BATCH or not files.ready():
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _report(
+    name: str, found: np.ndarray | ImageFileError, reading: Reading | None
+) -> dict[str, Any]:
+    """Return the JSON object reported for one file: its error or its reading."""
+    if isinstance(found, ImageFileError):
+        return {"file": name, "error": found.reason}
     if reading is None:
         return {
             "file": name,
