@@ -525,3 +525,59 @@ def test_window_fits_a_small_screen(settings_file, tmp_path, screen):
     report = json.loads(run.stdout.splitlines()[-1])
     assert report["fits"], report
     assert report["status bar shown"]
+
+
+LARGER_TEXT = """
+    import json, time
+    from PySide6.QtWidgets import QApplication
+    from lenet_gui.gui import MainWindow
+    from lenet_gui.network.classifier import Classifier
+
+    app = QApplication([])
+    window = MainWindow(Classifier.load())
+    window.show()
+    window.text_size.set_scale(1.5)
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.01)
+    window.resize(window.minimumSize())
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.01)
+    column, panels = window.splitter.widget(0), window.splitter.widget(1)
+    report = {
+        "minimum": window.minimumSize().toTuple(),
+        "column right": column.geometry().right(),
+        "panels left": panels.geometry().left(),
+        "fits": window.screen().availableGeometry().contains(window.frameGeometry()),
+    }
+    print(json.dumps(report))
+"""
+
+
+def test_larger_text_raises_the_smallest_window_so_no_part_covers_another(
+    settings_file, tmp_path
+):
+    config = tmp_path / "screen.json"
+    config.write_text(
+        json.dumps({"screens": [{"name": "s", "width": 1366, "height": 768}]})
+    )
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        "PYTHONPATH": str(REPO),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(LARGER_TEXT)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout.splitlines()[-1])
+    assert report["minimum"][0] > MINIMUM.width(), report  # it grew with the text
+    assert report["column right"] < report["panels left"], report
+    assert report["fits"], report

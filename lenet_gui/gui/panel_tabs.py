@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QMenu, QTabWidget, QToolButton, QWidget
 
@@ -52,6 +52,21 @@ class PanelTabs(QTabWidget):
         self._more.menu().aboutToShow.connect(self._fill_more_menu)
         self.setCornerWidget(self._more, Qt.Corner.TopRightCorner)
         self._more.hide()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Return the narrowest the views can be: the widest tab and "More views".
+
+        Tabs that do not fit fold into "More views" (:meth:`_fit_tabs`), so
+        the row of every tab is not the minimum; the widest view is.
+        """
+        hint = super().minimumSizeHint()
+        bar = self.tabBar()
+        tabs = [bar.tabSizeHint(index).width() for index in range(bar.count())]
+        folded = max(tabs, default=0) + self._more.sizeHint().width() + 4
+        pages = [
+            panel.widget.minimumSizeHint().width() for panel in self._panels.values()
+        ]
+        return QSize(max([folded, *pages]), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: D102
         super().resizeEvent(event)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -80,13 +80,17 @@ class MainWindow(QMainWindow):
         painted, instead of before returning. Predictions start once loaded.
     """
 
+    MINIMUM = QSize(760, 560)
+    """The smallest window at actual text size; larger text widens it as far
+    as the reading column and the panels need (:meth:`fit_minimum`)."""
+
     def __init__(
         self, classifier: Classifier | None = None, *, defer_model: bool = False
     ) -> None:
         super().__init__()
         self.setWindowTitle("LeNet-5 Explorer")
         self.setAcceptDrops(True)
-        self.setMinimumSize(760, 560)
+        self.setMinimumSize(self.MINIMUM)
         self._settings = WindowSettings()
         self._session = ExplorerSession(LENET5, self)
         examples = load_examples()
@@ -126,6 +130,11 @@ class MainWindow(QMainWindow):
         self.guide.offer_tour_once()
         self._tabs.shownPanelChanged.connect(self.text_size.apply)
         self.text_size.apply()
+        # Once the views have taken the new text size (on the next turn).
+        self.text_size.scaleChanged.connect(
+            lambda _: QTimer.singleShot(0, self.fit_minimum)
+        )
+        QTimer.singleShot(0, self.fit_minimum)
         screen = self.screen()
         rate = screen.refreshRate() if screen is not None else 60.0
         self._session.set_frame_interval(
@@ -197,6 +206,36 @@ class MainWindow(QMainWindow):
         apply_theme(name)
         self.action_set.show_theme(name)
         self._settings.remember_theme(name)
+
+    @Slot()
+    def fit_minimum(self) -> None:
+        """Keep the window large enough for every part at the text size in use.
+
+        Larger text widens the reading column and the panels; a window held
+        at the old minimum width would draw one over the other. The minimum
+        width grows to what the two need side by side (the panels with their
+        tabs folded into "More views"), no wider than the screen.
+        """
+        # The panels keep at least the room they have at actual size.
+        splitter, margins = self._splitter, self._splitter.contentsMargins()
+        right = splitter.widget(1)
+        assert right is not None
+        panels = max(
+            self.MINIMUM.width() - ReadingColumn.MINIMUM_WIDTH,
+            right.minimumSizeHint().width()
+            + splitter.handleWidth()
+            + margins.left()
+            + margins.right(),
+        )
+        wanted = QSize(
+            max(self.MINIMUM.width(), self._reading.minimumWidth() + panels),
+            self.MINIMUM.height(),
+        )
+        screen = self.screen()
+        if screen is not None:
+            frame = self.frameGeometry().size() - self.geometry().size()
+            wanted = wanted.boundedTo(screen.availableGeometry().size() - frame)
+        self.setMinimumSize(wanted)
 
     # -- construction ---------------------------------------------------------
 
