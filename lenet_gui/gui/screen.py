@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSplitter, QWidget
 
-__all__ = ["SCREEN_MARGIN", "fit_rect", "fit_to_screen"]
+__all__ = ["SCREEN_MARGIN", "fit_rect", "fit_to_screen", "side_by_side_minimum"]
 
 #: Room left free on every side of a window fitted to the screen, in pixels.
 SCREEN_MARGIN = 24
@@ -74,3 +74,41 @@ def fit_to_screen(window: QWidget, *, place: bool) -> None:
         window.resize((fitted.size() - extra).expandedTo(QSize(1, 1)))
     if place and fitted.topLeft() != frame.topLeft():
         window.move(fitted.topLeft())
+
+
+def side_by_side_minimum(
+    window: QWidget, splitter: QSplitter, base: QSize, column: tuple[int, int]
+) -> QSize:
+    """Return the smallest size of a window whose splitter holds two parts side by side.
+
+    Larger text widens the left column (and the panels on the right); a
+    window held at its old minimum width would draw one over the other. The
+    minimum width grows to what the two need: the column's minimum, and for
+    the right part at least the room it has at `base` (its own minimum, with
+    tabs folded into "More views", if that is more); no wider than the
+    screen. The height stays `base`'s.
+
+    Parameters
+    ----------
+    window : QWidget
+        The window, for its screen and frame.
+    splitter : QSplitter
+        The column (widget 0) and the panels (widget 1).
+    base : QSize
+        The window's minimum at actual text size.
+    column : tuple of int
+        The column's minimum width at actual text size and now.
+    """
+    margins = splitter.contentsMargins()
+    right = splitter.widget(1)
+    needed = 0 if right is None else right.minimumSizeHint().width()
+    panels = max(
+        base.width() - column[0],
+        needed + splitter.handleWidth() + margins.left() + margins.right(),
+    )
+    wanted = QSize(max(base.width(), column[1] + panels), base.height())
+    screen = window.screen()
+    if screen is not None:
+        frame = window.frameGeometry().size() - window.geometry().size()
+        wanted = wanted.boundedTo(screen.availableGeometry().size() - frame)
+    return wanted

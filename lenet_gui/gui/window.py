@@ -46,7 +46,7 @@ from lenet_gui.gui.panels import MapsPanel, Panel, make_panels
 from lenet_gui.gui.panels.my_digits import MyDigitsPanel
 from lenet_gui.gui.reading_column import ReadingColumn
 from lenet_gui.gui.reading_view import ReadingView
-from lenet_gui.gui.screen import fit_to_screen
+from lenet_gui.gui.screen import fit_to_screen, side_by_side_minimum
 from lenet_gui.gui.settings import Remembered, WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
 from lenet_gui.gui.text_size import TextSize
@@ -209,33 +209,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def fit_minimum(self) -> None:
-        """Keep the window large enough for every part at the text size in use.
-
-        Larger text widens the reading column and the panels; a window held
-        at the old minimum width would draw one over the other. The minimum
-        width grows to what the two need side by side (the panels with their
-        tabs folded into "More views"), no wider than the screen.
-        """
-        # The panels keep at least the room they have at actual size.
-        splitter, margins = self._splitter, self._splitter.contentsMargins()
-        right = splitter.widget(1)
-        assert right is not None
-        panels = max(
-            self.MINIMUM.width() - ReadingColumn.MINIMUM_WIDTH,
-            right.minimumSizeHint().width()
-            + splitter.handleWidth()
-            + margins.left()
-            + margins.right(),
+        """Keep the window wide enough for its parts at the text size in use."""
+        widths = (ReadingColumn.MINIMUM_WIDTH, self._reading.minimumWidth())
+        self.setMinimumSize(
+            side_by_side_minimum(self, self._splitter, self.MINIMUM, widths)
         )
-        wanted = QSize(
-            max(self.MINIMUM.width(), self._reading.minimumWidth() + panels),
-            self.MINIMUM.height(),
-        )
-        screen = self.screen()
-        if screen is not None:
-            frame = self.frameGeometry().size() - self.geometry().size()
-            wanted = wanted.boundedTo(screen.availableGeometry().size() - frame)
-        self.setMinimumSize(wanted)
 
     # -- construction ---------------------------------------------------------
 
