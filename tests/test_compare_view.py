@@ -35,3 +35,19 @@ def test_both_readings_and_one_stage_large(window):
     view.show_stage("S4")
     titles = {bar.getAxis("left").labelText for bar in bars if bar.isVisible()}
     assert titles == {"unit output, or its change"}
+
+
+def test_with_nothing_to_compare_it_says_what_to_do_instead_of_empty_columns(
+    window, qtbot
+):
+    from PySide6.QtWidgets import QLabel
+
+    view = window.show_panel("compare").findChild(ComparisonView)
+    window.canvas.clear()
+    nothing = view.findChild(QLabel, "nothing-to-compare")
+    qtbot.waitUntil(lambda: nothing.isVisible())
+    assert not view.grid.isVisible()
+    assert "Pin This Drawing" in nothing.text()
+    window.files.open_example(7)
+    qtbot.waitUntil(lambda: view.grid.isVisible())
+    assert not nothing.isVisible()

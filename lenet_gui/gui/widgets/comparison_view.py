@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -58,6 +58,11 @@ class ComparisonView(ThemedWidget):
     """The stage shown at first."""
     SIZE_HINT = QSize(700, 560)
     MINIMUM_SIZE_HINT = QSize(320, 300)
+    NOTHING = (
+        "Nothing to compare yet. Draw a digit and press Pin This Drawing "
+        "(Ctrl+P); then draw another: each stage of the two appears here, side "
+        "by side, with their difference."
+    )
 
     def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +144,12 @@ class ComparisonView(ThemedWidget):
         layout.addLayout(readings)
         layout.addLayout(stage)
         layout.addWidget(self._grid, 1)
+        self._nothing = QLabel(self.NOTHING)
+        self._nothing.setObjectName("nothing-to-compare")
+        self._nothing.setWordWrap(True)
+        self._nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._nothing.setEnabled(False)  # greyed, as the charts' "no digit"
+        layout.addWidget(self._nothing, 1)
         self.show_stage(self.FIRST_STAGE)
         self.set_states(None, None)
         self._finish_building()
@@ -176,6 +187,10 @@ class ComparisonView(ThemedWidget):
             self._grid.set_values(f"{name} {self.COLUMNS[2]}", difference)
         self._unpin.setEnabled(pinned is not None)
         self._summary.setText(self._describe(pinned, now))
+        # With nothing on either side, the pictures would be titles over
+        # empty columns: say what to do there instead.
+        self._grid.setVisible(pinned is not None or now is not None)
+        self._nothing.setVisible(pinned is None and now is None)
         for which, (state, chart, title) in enumerate(
             zip((pinned, now), self._charts, self._chart_titles, strict=True)
         ):
