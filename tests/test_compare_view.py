@@ -51,3 +51,15 @@ def test_with_nothing_to_compare_it_says_what_to_do_instead_of_empty_columns(
     window.files.open_example(7)
     qtbot.waitUntil(lambda: view.grid.isVisible())
     assert not nothing.isVisible()
+
+
+def test_at_the_minimum_size_the_stage_shown_has_room_for_its_pictures(window, qtbot):
+    window.resize(window.minimumSize())
+    view = window.show_panel("compare").findChild(ComparisonView)
+    window.files.open_example(7)
+    assert window.session.pin()
+    window.files.open_example(1)
+    grid = view.grid
+    shown = [grid.layer(f"C1 {column}").view for column in ComparisonView.COLUMNS]
+    # Hidden stages' titles take no height, so the pictures shown get it.
+    qtbot.waitUntil(lambda: all(v.size().height() >= 40 for v in shown))

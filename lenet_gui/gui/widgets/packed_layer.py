@@ -196,9 +196,18 @@ class PackedLayer:
         return sorted(k for k, item in self._off.items() if item.isVisible())
 
     def set_visible(self, visible: bool) -> None:
-        """Show or hide the label and the view."""
+        """Show or hide the label and the view; hidden, they take no height.
+
+        A hidden item still takes its minimum height in a graphics layout,
+        and a title's is that of its text: in a short window the hidden
+        layers' titles would leave the shown pictures no height at all.
+        """
         self.label.setVisible(visible)
         self.view.setVisible(visible)
+        self.label.setMinimumHeight(
+            self.label.item.boundingRect().height() if visible else 0
+        )
+        self.label.setMaximumHeight(18 if visible else 0)
 
     def mark(self, pixel: tuple[int, int] | None) -> None:
         """Frame the packed pixel (row, column), or nothing."""
