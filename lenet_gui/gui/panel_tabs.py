@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QMenu, QTabWidget, QToolButton, QWidget
 
 from lenet_gui.gui.panels import Panel
 
 __all__ = ["PanelTabs"]
+
+
+# What a change of theme sends: a new style, a new palette.
+_THEME_CHANGES = (
+    QEvent.Type.PaletteChange,
+    QEvent.Type.ApplicationPaletteChange,
+    QEvent.Type.StyleChange,
+)
 
 
 class PanelTabs(QTabWidget):
@@ -67,6 +75,26 @@ class PanelTabs(QTabWidget):
             panel.widget.minimumSizeHint().width() for panel in self._panels.values()
         ]
         return QSize(max([folded, *pages]), hint.height())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Give the narrow tabs the new palette when the theme changes.
+
+        A widget with a style sheet (the narrow tabs' tighter padding) keeps
+        the palette it was polished under: after dark then light, the tabs
+        stayed dark and the shown tab's title vanished.
+        """
+        super().changeEvent(event)
+        if event.type() in _THEME_CHANGES:
+            # Once every widget has the new palette (on the next turn).
+            QTimer.singleShot(0, self._restyle_tabs)
+
+    @Slot()
+    def _restyle_tabs(self) -> None:
+        bar = self.tabBar()
+        sheet = bar.styleSheet()
+        if sheet:
+            bar.setStyleSheet("")
+            bar.setStyleSheet(sheet)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: D102
         super().resizeEvent(event)

@@ -70,25 +70,9 @@ def apply_theme(name: str) -> None:
     if name == "system":
         app.setStyle(QStyleFactory.create(style))
         app.setPalette(palette)
-        _refresh_style_sheets(app)
         return
     app.setStyle(QStyleFactory.create("Fusion"))
     if name == "dark":
         app.setPalette(_dark_palette())
     else:
         app.setPalette(app.style().standardPalette())
-    _refresh_style_sheets(app)
-
-
-def _refresh_style_sheets(app: QApplication) -> None:
-    """Set every widget's style sheet again, so it takes the new palette.
-
-    A widget with a style sheet (the narrow tabs' tighter padding) keeps the
-    palette it was polished under: after dark then light, such tabs stayed
-    dark and the shown tab's title vanished.
-    """
-    for widget in app.allWidgets():
-        sheet = widget.styleSheet()
-        if sheet:
-            widget.setStyleSheet("")
-            widget.setStyleSheet(sheet)
