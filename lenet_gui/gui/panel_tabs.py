@@ -86,7 +86,7 @@ class PanelTabs(QTabWidget):
         super().changeEvent(event)
         if event.type() in _THEME_CHANGES:
             # Once every widget has the new palette (on the next turn).
-            QTimer.singleShot(0, self._restyle_tabs)
+            QTimer.singleShot(0, self, self._restyle_tabs)
 
     @Slot()
     def _restyle_tabs(self) -> None:

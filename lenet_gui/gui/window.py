@@ -132,9 +132,9 @@ class MainWindow(QMainWindow):
         self.text_size.apply()
         # Once the views have taken the new text size (on the next turn).
         self.text_size.scaleChanged.connect(
-            lambda _: QTimer.singleShot(0, self.fit_minimum)
+            lambda _: QTimer.singleShot(0, self, self.fit_minimum)
         )
-        QTimer.singleShot(0, self.fit_minimum)
+        QTimer.singleShot(0, self, self.fit_minimum)
         screen = self.screen()
         rate = screen.refreshRate() if screen is not None else 60.0
         self._session.set_frame_interval(
