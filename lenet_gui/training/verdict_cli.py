@@ -3,6 +3,7 @@ r"""Train the not-a-digit head on the frozen network's features.
     python -m lenet_gui.training.verdict_cli --mnist DIR --strokes FILE \\
         [--holdout-writers w1,w2,...] [--holdout-letters K,R,...] \\
         [--holdout-shapes spiral,...] [--drawn FILE] [--plain] \\
+        [--leave-out-kinds glyph,...] \\
         [--output weights/not_digit.pt]
 
 Digits: MNIST training images (the last 5,000 kept aside to choose the
@@ -150,7 +151,7 @@ def _held_out(tags: list[str], letters: set[str], shapes: set[str]) -> np.ndarra
     out = []
     for tag in tags:
         kind, _, what = tag.partition(":")
-        if kind in ("letter", "word"):
+        if kind in ("letter", "word", "glyph"):
             out.append(bool(set(what) & letters))
         else:
             out.append(kind == "shape" and what in shapes)
@@ -172,6 +173,7 @@ def _report(
         "held-out marks": held & (kinds == "shape"),
         "trained letters and words": ~held & np.isin(kinds, ["letter", "word"]),
         "trained marks": ~held & (kinds == "shape"),
+        "signs made of two letters": kinds == "glyph",
         "digits mirrored or turned": kinds == "turned",
         "pieces of digits": kinds == "piece",
         "digits glued": kinds == "glued",
@@ -192,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout-writers", default="")
     parser.add_argument("--holdout-letters", default="")
     parser.add_argument("--holdout-shapes", default="")
+    parser.add_argument(
+        "--leave-out-kinds",
+        default="",
+        help="kinds of non-digit not trained on (glyph,turned,...), to compare",
+    )
     parser.add_argument("--output", default="weights/not_digit.pt")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mnist-count", type=int, default=20000)
@@ -223,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
             torch.save(drawn, args.drawn)
     letters = set(filter(None, args.holdout_letters.split(",")))
     shapes = set(filter(None, args.holdout_shapes.split(",")))
-    keep = torch.from_numpy(~_held_out(drawn["tags"], letters, shapes))
+    left_out = set(filter(None, args.leave_out_kinds.split(",")))
+    kept = ~_held_out(drawn["tags"], letters, shapes)
+    kept &= ~np.isin([t.partition(":")[0] for t in drawn["tags"]], list(left_out))
+    keep = torch.from_numpy(kept)
     classifier = Classifier.load()
     digits = _features(classifier, drawn["digits"].float().numpy())
     others = _features(classifier, drawn["others"][keep].float().numpy())
