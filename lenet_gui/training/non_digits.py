@@ -99,22 +99,16 @@ def _in_cell(strokes: list[np.ndarray], rng: np.random.Generator) -> list[np.nda
     return [s * cell + corner for s in strokes]
 
 
-def _by_hand(strokes: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
-    """Redraw a mark in its unit cell as a hand draws it.
+def _filling_the_cell(strokes: list[np.ndarray]) -> list[np.ndarray]:
+    """Stretch a mark to fill its cell, as tall as wide.
 
-    Squashed or stretched, turned a little about the cell's middle,
-    sometimes with a shaky pen.
+    People draw a mark as big as the space they have: a dash becomes a
+    long slanted stroke, an exclamation mark a wide wedge.
     """
-    wide = float(np.exp(rng.uniform(-0.5, 0.5)))
-    turn = rng.uniform(-0.25, 0.25)
-    cos, sin = np.cos(turn), np.sin(turn)
-    shake = rng.uniform(0.003, 0.012) if rng.random() < 0.25 else 0.0
-    out = []
-    for stroke in strokes:
-        s = (stroke - 0.5) * [wide, 1.0 / wide]
-        s = s @ np.array([[cos, sin], [-sin, cos]]) + 0.5
-        out.append(s + rng.normal(0.0, shake, s.shape))
-    return out
+    points = np.concatenate(strokes)
+    low = points.min(axis=0)
+    span = np.maximum(points.max(axis=0) - low, 1e-3)
+    return [(s - low) / span for s in strokes]
 
 
 def _draw(strokes: list[np.ndarray], rng: np.random.Generator) -> np.ndarray | None:
@@ -197,11 +191,10 @@ def _draw_tagged(
     if kind == "shape":
         shape = shapes[int(rng.integers(len(shapes)))]
         strokes = non_digit_strokes(shape, rng)
-        if shape not in ("dot", "dash", "underline"):
-            if rng.random() < 0.5:
-                strokes = hand_warp(strokes, rng)
-            if rng.random() < 0.5:
-                strokes = _by_hand(strokes, rng)
+        if shape not in ("dot", "dash", "underline") and rng.random() < 0.5:
+            strokes = hand_warp(strokes, rng)
+        if shape != "dot" and rng.random() < 0.35:
+            strokes = _filling_the_cell(strokes)
         return _in_cell(strokes, rng), f"shape:{shape}"
     if kind == "turned":
         return _turned(digits, rng)
