@@ -12,15 +12,16 @@ and pen digits of the writers not held out, drawn on the app's paper at
 random sizes and pens, some in the style variants people write (800 of
 them kept aside too). Non-digits, all drawn here
 (:mod:`lenet_gui.training.non_digits`), each tagged with what it is:
-letters and short words from stroke recipes, dots, dashes, shapes and
-symbols, pen digits mirrored or turned, pieces of pen digits and pen
-digits glued together. The letters named by ``--holdout-letters`` and the
-marks named by ``--holdout-shapes`` are left out of training (not out of
-the drawing), and the share of the held-out ones that the head flags is
-printed from a second drawing (seed 99): the closest this project comes to
-letters and marks it never saw. ``--drawn FILE`` keeps the drawn inputs,
-so heads holding out other letters, or ``--plain`` heads without the
-convolutional layers, are trained on the same drawings and compared.
+letters and short words from stroke recipes, signs made of strokes of two
+letters, dots, dashes, shapes and symbols, pen digits mirrored or turned,
+pieces of pen digits and pen digits glued together. The letters named by
+``--holdout-letters`` and the marks named by ``--holdout-shapes`` are left
+out of training (not out of the drawing), and the share of the held-out
+ones that the head flags is printed from a second drawing (seed 99): the
+closest this project comes to letters and marks it never saw.
+``--drawn FILE`` keeps the drawn inputs, so heads holding out other
+letters, or ``--plain`` heads without the convolutional layers, are
+trained on the same drawings and compared.
 
 The head is fitted with a weight decay of 1e-3 (``--weight-decay``): with
 the 1e-4 of earlier heads it learnt the recipes more than "not a digit",
