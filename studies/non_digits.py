@@ -28,7 +28,7 @@ non-digits it lets through, each with its reading.
 
     python -m studies.non_digits --strokes FILE --mnist DIR [--head FILE]
         [--unseen K,R,e,h,y] [--unseen-marks spiral,...] [--count 40]
-        [--sheets DIR]
+        [--sheets DIR] [--no-mnist] [--no-digits]
 """
 
 from __future__ import annotations
@@ -241,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--sheets", type=Path, help="folder for the contact sheets")
     parser.add_argument("--no-mnist", action="store_true")
+    parser.add_argument(
+        "--no-digits",
+        action="store_true",
+        help="skip the real digits (to compare heads on non-digits alone)",
+    )
     args = parser.parse_args(argv)
     use_one_thread()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -278,9 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"{'unseen letters, their words, marks':34s} {unseen_all:7.1%} flagged")
     refused: list[tuple[np.ndarray, str]] = []
-    accuracy = real_digits(reader, digits, rng, tally, refused)
-    for way, rate in accuracy.items():
-        print(f"real digits, {tally.line(way)}; {rate:.2%} read right")
+    if not args.no_digits:
+        accuracy = real_digits(reader, digits, rng, tally, refused)
+        for way, rate in accuracy.items():
+            print(f"real digits, {tally.line(way)}; {rate:.2%} read right")
     if not args.no_mnist:
         right, as_inputs, as_files = mnist(reader, args.mnist)
         print(

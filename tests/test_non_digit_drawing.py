@@ -7,7 +7,12 @@ from pathlib import Path
 import numpy as np
 
 from lenet_gui.files.stroke_files import load_pen_digits
-from lenet_gui.training.letters import LETTERS, letter_of, letter_strokes
+from lenet_gui.training.letters import (
+    LETTERS,
+    glyph_strokes,
+    letter_of,
+    letter_strokes,
+)
 from lenet_gui.training.non_digits import TURNS, draw_tagged_non_digits
 from lenet_gui.training.shapes import SHAPES, non_digit_strokes
 from lenet_gui.training.verdict_cli import _held_out
@@ -49,16 +54,44 @@ def test_drawings_are_tagged_and_held_out_letters_are_found_in_words():
     inputs, tags = draw_tagged_non_digits(120, digits, np.random.default_rng(2))
     assert inputs.shape == (120, 32, 32) and len(tags) == 120
     kinds = {tag.partition(":")[0] for tag in tags}
-    assert {"letter", "word", "shape", "turned", "piece", "glued"} <= kinds
+    assert {"letter", "word", "glyph", "shape", "turned", "piece", "glued"} <= kinds
     for tag in tags:
         kind, _, what = tag.partition(":")
-        if kind in ("letter", "word"):
+        if kind in ("letter", "word", "glyph"):
             assert what and set(what) <= {letter_of(n) for n in LETTERS}, tag
         if kind == "shape":
             assert what in SHAPES, tag
     held = _held_out(
-        ["letter:K", "word:aKt", "word:at", "shape:heart", "shape:star", "piece"],
+        ["letter:K", "word:aKt", "word:at", "shape:heart", "shape:star", "piece"]
+        + ["glyph:Ka", "glyph:tK", "glyph:at"],
         {"K"},
         {"heart"},
     )
-    assert held.tolist() == [True, True, False, True, False, False]
+    assert held.tolist() == [True, True, False, True, False, False, True, True, False]
+
+
+def test_signs_of_two_letters_use_only_the_letters_given():
+    rng = np.random.default_rng(3)
+    names = [n for n in LETTERS if letter_of(n) in "AMant"]
+    for _ in range(40):
+        strokes, used = glyph_strokes(names, rng)
+        assert len(used) == 2 and set(used) <= set("AMant"), used
+        points = np.concatenate(strokes)
+        assert np.isfinite(points).all() and np.ptp(points, axis=0).max() > 0.2
+        assert len(strokes) >= 2
+
+
+def test_the_hand_varies_a_letter_but_keeps_it_in_its_frame():
+    # Squashed, stretched, joined, shaky or with loops left open, a letter
+    # stays about a unit tall and never collapses to a point.
+    rng = np.random.default_rng(4)
+    sizes = []
+    for _ in range(200):
+        points = np.concatenate(letter_strokes("n", rng))
+        sizes.append(np.ptp(points, axis=0))
+    sizes = np.array(sizes)
+    assert np.isfinite(sizes).all()
+    assert sizes.min() > 0.15 and sizes.max() < 2.5
+    # Widths vary well beyond a plotter's: squashed and stretched letters.
+    ratio = sizes[:, 0] / sizes[:, 1]
+    assert ratio.max() / ratio.min() > 2.5

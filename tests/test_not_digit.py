@@ -176,6 +176,13 @@ def _drawings() -> dict[str, list[np.ndarray]]:
             f"letter {name}": fit(letter_strokes(name, np.random.default_rng(5)))
             for name in ("K", "F", "A", "M", "x", "r")
         },
+        # Forms of letters written another way: a cursive capital E, a W of
+        # two crossing Vs (the head before these forms let it pass), an R in
+        # one stroke.
+        **{
+            f"letter {name}": fit(letter_strokes(name, np.random.default_rng(6)))
+            for name in ("E~", "W3", "R~")
+        },
         # Cut into pieces by the number reader, each judged, then the whole.
         "word hAt": fit(word_strokes(["h", "A", "t"], np.random.default_rng(3))),
         "1 written like a 7": fit(seven_like),
@@ -191,6 +198,9 @@ FLAGGED = (
     "letter M",
     "letter x",
     "letter r",
+    "letter E~",
+    "letter W3",
+    "letter R~",
     "word hAt",
 )
 

@@ -25,8 +25,9 @@ It reads
 
 It was trained on real digits (MNIST training images and pen digits)
 against non-digits drawn programmatically (letters and short words from
-stroke recipes in several forms each, dots, dashes, shapes, symbols, pen
-digits mirrored or turned, pieces of digits and digits glued together), by
+stroke recipes in several forms each, written by a random hand, signs made
+of strokes of two letters, dots, dashes, shapes, symbols, pen digits
+mirrored or turned, pieces of digits and digits glued together), by
 ``python -m lenet_gui.training.verdict_cli``. :func:`pieces_not_digits`
 decides whether a drawing read as several pieces is digits at all.
 

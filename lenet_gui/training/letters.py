@@ -27,6 +27,7 @@ __all__ = [
     "CAPITALS",
     "LETTERS",
     "SMALL",
+    "glyph_strokes",
     "hand_warp",
     "letter_of",
     "letter_strokes",
@@ -205,28 +206,97 @@ def letter_strokes(name: str, rng: np.random.Generator) -> Strokes:
         Source of the slant, width, proportions and wobble.
     """
     strokes = LETTERS[name]()
+    if name[0].islower() and rng.random() < 0.3:
+        strokes = _joined(strokes, rng)
+    return _written(strokes, rng)
+
+
+def _joined(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+    """Add the lead-in and exit strokes of joined writing to a small letter."""
+    out = [s.copy() for s in strokes]
+    first, last = out[0], out[-1]
+    if rng.random() < 0.7:
+        start = np.array([first[0, 0] - rng.uniform(0.1, 0.3), rng.uniform(0.75, 1.0)])
+        out[0] = np.concatenate([start[None], first])
+    if rng.random() < 0.7:
+        end = last[-1] + [rng.uniform(0.1, 0.3), -rng.uniform(0.0, 0.25)]
+        out[-1] = np.concatenate([out[-1], end[None]])
+    return out
+
+
+def _trimmed(stroke: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Cut a little off one end of a long stroke: a loop left open."""
+    cut = int(len(stroke) * rng.uniform(0.0, 0.15))
+    if len(stroke) <= 8 or cut == 0:
+        return stroke
+    return stroke[cut:] if rng.random() < 0.5 else stroke[:-cut]
+
+
+def _written(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+    """Strokes in the letters' frame, written by a random hand.
+
+    Slant, width and height (sometimes squashed or stretched well beyond a
+    letter's usual proportions), a small turn, stroke ends that overshoot
+    or stop short, loops left open, a shaky or a steady pen, and a smooth
+    bend of the whole (:func:`hand_warp`).
+    """
     wobble = rng.uniform(0.005, 0.035)
     width = rng.uniform(0.7, 1.35)
+    height = rng.uniform(0.92, 1.08)
+    if rng.random() < 0.3:
+        width *= float(np.exp(rng.uniform(-0.6, 0.5)))
+        height *= float(np.exp(rng.uniform(-0.4, 0.4)))
     slant = rng.uniform(-0.35, 0.3)
-    turn = rng.uniform(-0.12, 0.12)
+    turn = rng.uniform(-0.2, 0.2)
+    reach = 0.15 if rng.random() < 0.6 else 0.35
+    tremor = rng.uniform(0.004, 0.018) if rng.random() < 0.2 else 0.0
+    open_loops = rng.random() < 0.25
     cos, sin = np.cos(turn), np.sin(turn)
     out = []
     for stroke in strokes:
         # Corners wobble freely; the many points of a curve less, or it frays.
         shake = wobble if len(stroke) <= 6 else wobble * 0.35
         s = stroke + rng.normal(0.0, shake, stroke.shape)
-        # Each stroke's ends overshoot or stop short a little.
+        if open_loops:
+            s = _trimmed(s, rng)
+        # Each stroke's ends overshoot or stop short.
         if len(s) >= 2:
-            s[0] += (s[0] - s[1]) * rng.uniform(-0.15, 0.15)
-            s[-1] += (s[-1] - s[-2]) * rng.uniform(-0.15, 0.15)
+            s[0] += (s[0] - s[1]) * rng.uniform(-reach, reach)
+            s[-1] += (s[-1] - s[-2]) * rng.uniform(-reach, reach)
         s = _densify(s)
         x = s[:, 0] * width + slant * (1.0 - s[:, 1])
-        y = s[:, 1] * rng.uniform(0.92, 1.08)
+        y = s[:, 1] * height
         s = np.stack([x * cos - y * sin, x * sin + y * cos], 1)
         # A slow drift along the stroke: the hand is not a plotter.
         s += np.cumsum(rng.normal(0.0, wobble / 10, s.shape), axis=0)
+        if tremor:
+            s += rng.normal(0.0, tremor, s.shape)
         out.append(s)
     return hand_warp(out, rng)
+
+
+def glyph_strokes(
+    names: Sequence[str], rng: np.random.Generator
+) -> tuple[Strokes, str]:
+    """Draw a letter-like sign no alphabet has, from strokes of two letters.
+
+    Some strokes of one letter recipe and one stroke of another (moved a
+    little, sometimes mirrored), written by a random hand: shapes a pen
+    makes that are neither these recipes nor digits, so that "not a digit"
+    is learnt as more than the recipes. Returns the strokes and the two
+    letters used.
+    """
+    first, second = (names[int(i)] for i in rng.integers(len(names), size=2))
+    own = LETTERS[first]()
+    keep = rng.random(len(own)) < 0.7
+    keep[int(rng.integers(len(own)))] = True
+    other = LETTERS[second]()
+    extra = other[int(rng.integers(len(other)))].copy()
+    if rng.random() < 0.4:
+        extra[:, 0] = -extra[:, 0] + extra[:, 0].max()
+    extra += rng.uniform(-0.3, 0.3, 2)
+    strokes = [s for s, k in zip(own, keep, strict=True) if k] + [extra]
+    return _written(strokes, rng), letter_of(first) + letter_of(second)
 
 
 def _rounded(stroke: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -8,7 +8,9 @@ the inputs the window will give it.
 Digits: pen digits at random sizes and pens, some in the style variants
 people write (a slashed 0, a barred 7, a flagged 1, a closed 4, a curled 9).
 Non-digits, by :data:`KINDS`: letters and short words from the stroke
-recipes of :mod:`lenet_gui.training.letters`, the marks of
+recipes of :mod:`lenet_gui.training.letters`, letter-like signs made of
+strokes of two letters (:func:`lenet_gui.training.letters.glyph_strokes`:
+so that "not a digit" is learnt as more than the recipes), the marks of
 :mod:`lenet_gui.training.shapes` at their own size in a character's cell
 (a dot stays a dot), pieces of pen digits (what a wrong cut leaves) and two
 or three pen digits glued or set close (what a missed cut leaves), and
@@ -28,6 +30,7 @@ from lenet_gui.files.stroke_files import PenDigit
 from lenet_gui.imaging.preprocess import preprocess
 from lenet_gui.training.letters import (
     LETTERS,
+    glyph_strokes,
     hand_warp,
     letter_of,
     letter_strokes,
@@ -49,10 +52,11 @@ __all__ = [
 
 #: The kinds of non-digit drawn, and how often each is drawn.
 KINDS = {
-    "letter": 0.34,
+    "letter": 0.3,
     "word": 0.1,
-    "shape": 0.26,
-    "turned": 0.1,
+    "glyph": 0.12,
+    "shape": 0.3,
+    "turned": 0.08,
     "piece": 0.1,
     "glued": 0.1,
 }
@@ -93,6 +97,18 @@ def _in_cell(strokes: list[np.ndarray], rng: np.random.Generator) -> list[np.nda
     cell = rng.uniform(0.35, 0.9) * _PAPER
     corner = rng.uniform(10.0, _PAPER - 10.0 - cell, 2)
     return [s * cell + corner for s in strokes]
+
+
+def _filling_the_cell(strokes: list[np.ndarray]) -> list[np.ndarray]:
+    """Stretch a mark to fill its cell, as tall as wide.
+
+    People draw a mark as big as the space they have: a dash becomes a
+    long slanted stroke, an exclamation mark a wide wedge.
+    """
+    points = np.concatenate(strokes)
+    low = points.min(axis=0)
+    span = np.maximum(points.max(axis=0) - low, 1e-3)
+    return [(s - low) / span for s in strokes]
 
 
 def _draw(strokes: list[np.ndarray], rng: np.random.Generator) -> np.ndarray | None:
@@ -169,11 +185,16 @@ def _draw_tagged(
         names = [letters[int(i)] for i in rng.integers(len(letters), size=k)]
         tag = "word:" + "".join(letter_of(name) for name in names)
         return place(word_strokes(names, rng), rng, low=0.5), tag
+    if kind == "glyph":
+        strokes, used = glyph_strokes(letters, rng)
+        return place(strokes, rng), f"glyph:{used}"
     if kind == "shape":
         shape = shapes[int(rng.integers(len(shapes)))]
         strokes = non_digit_strokes(shape, rng)
         if shape not in ("dot", "dash", "underline") and rng.random() < 0.5:
             strokes = hand_warp(strokes, rng)
+        if shape != "dot" and rng.random() < 0.35:
+            strokes = _filling_the_cell(strokes)
         return _in_cell(strokes, rng), f"shape:{shape}"
     if kind == "turned":
         return _turned(digits, rng)

@@ -318,6 +318,93 @@ def _crescent(rng: np.random.Generator) -> Strokes:
     return [np.concatenate([outer, inner])]
 
 
+def _hatching(rng: np.random.Generator) -> Strokes:
+    """Parallel slanted lines, as a pen shades an area."""
+    n = int(rng.integers(3, 9))
+    tilt = rng.uniform(0.3, 1.2) * (1 if rng.random() < 0.5 else -1)
+    step = np.array([np.cos(tilt), np.sin(tilt)]) * rng.uniform(0.5, 0.9) / 2
+    across = np.array([step[1], -step[0]]) / np.linalg.norm(step)
+    return [
+        np.stack([0.5 + c * across - step, 0.5 + c * across + step])
+        for c in np.linspace(-0.35, 0.35, n)
+    ]
+
+
+def _divide(rng: np.random.Generator) -> Strokes:
+    w = rng.uniform(0.25, 0.45)
+    gap = rng.uniform(0.15, 0.3)
+    return [np.array([[0.5 - w, 0.5], [0.5 + w, 0.5]]), *_dots(2, gap, rng)]
+
+
+def _dots(n: int, gap: float, rng: np.random.Generator) -> Strokes:
+    """Dots above and below the middle (n = 2) or in a row (n > 2)."""
+    if n == 2:
+        places = [[0.5, 0.5 - gap], [0.5, 0.5 + gap]]
+    else:
+        places = [[x, 0.75] for x in np.linspace(0.2, 0.8, n)]
+    return [np.array([p]) + rng.normal(0, 0.02, 2) for p in places]
+
+
+def _row_of_dots(rng: np.random.Generator) -> Strokes:
+    if rng.random() < 0.4:
+        return _dots(2, rng.uniform(0.1, 0.3), rng)
+    return _dots(int(rng.integers(3, 6)), 0.0, rng)
+
+
+def _not_equal(rng: np.random.Generator) -> Strokes:
+    return _equals(rng) + [np.array([[0.65, 0.15], [0.35, 0.85]])]
+
+
+def _plus_minus(rng: np.random.Generator) -> Strokes:
+    a = rng.uniform(0.2, 0.35)
+    return [
+        np.array([[0.5 - a, 0.4], [0.5 + a, 0.4]]),
+        np.array([[0.5, 0.4 - a], [0.5, 0.4 + a]]),
+        np.array([[0.5 - a, 0.88], [0.5 + a, 0.88]]),
+    ]
+
+
+def _brace(rng: np.random.Generator) -> Strokes:
+    flip = -1.0 if rng.random() < 0.5 else 1.0
+    y = np.linspace(0.05, 0.95, 40)
+    x = 0.5 + flip * (0.15 * np.abs(np.sin(np.pi * (y - 0.05) / 0.9)) - 0.15)
+    x += flip * 0.2 * np.exp(-(((y - 0.5) / 0.04) ** 2))
+    return [np.stack([x, y], 1)]
+
+
+def _lightning(rng: np.random.Generator) -> Strokes:
+    x = np.array([0.6, 0.3, 0.6, 0.35]) + rng.normal(0, 0.04, 4)
+    y = np.array([0.05, 0.45, 0.5, 0.95]) + rng.normal(0, 0.03, 4)
+    return [np.stack([x, y], 1)]
+
+
+def _flower(rng: np.random.Generator) -> Strokes:
+    petals = int(rng.integers(5, 9))
+    t = np.linspace(0, 2 * np.pi, 30 * petals)
+    r = 0.2 + rng.uniform(0.12, 0.25) * np.abs(np.sin(petals * t / 2))
+    out = [0.5 + np.stack([r * np.cos(t), r * np.sin(t)], 1)]
+    if rng.random() < 0.6:
+        out.append(_ring(np.array([0.5, 0.5]), 0.08, 0.08, 0, 1, 12))
+    return out
+
+
+def _curved_arrow(rng: np.random.Generator) -> Strokes:
+    start, stop = rng.uniform(0.0, 0.3), rng.uniform(0.55, 0.8)
+    arc = _ring(np.array([0.5, 0.55]), 0.38, 0.3, start + 0.5, stop + 0.5, 24)
+    tip, before = arc[-1], arc[-4]
+    back = (before - tip) / np.linalg.norm(before - tip) * 0.2
+    wings = [
+        tip + back @ np.array([[c, s], [-s, c]]) for c, s in ((0.8, 0.6), (0.8, -0.6))
+    ]
+    return [arc, np.stack([wings[0], tip, wings[1]])]
+
+
+def _caret(rng: np.random.Generator) -> Strokes:
+    w, h = rng.uniform(0.3, 0.45), rng.uniform(0.2, 0.4)
+    y = 0.5 + h / 2 if rng.random() < 0.7 else 0.5 - h / 2
+    return [np.array([[0.5 - w, y], [0.5, 1.0 - y], [0.5 + w, y]])]
+
+
 _DRAW: dict[str, Callable[[np.random.Generator], Strokes]] = {
     "dot": _dot,
     "dash": _dash,
@@ -353,6 +440,16 @@ _DRAW: dict[str, Callable[[np.random.Generator], Strokes]] = {
     "envelope": _envelope,
     "loops": _loops,
     "crescent": _crescent,
+    "hatching": _hatching,
+    "divide": _divide,
+    "dots": _row_of_dots,
+    "notequal": _not_equal,
+    "plusminus": _plus_minus,
+    "brace": _brace,
+    "lightning": _lightning,
+    "flower": _flower,
+    "curved arrow": _curved_arrow,
+    "caret": _caret,
 }
 
 #: The kinds of non-digit marks drawn.
