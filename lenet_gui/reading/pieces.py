@@ -34,7 +34,7 @@ _SPECK = 0.03
 _WIDE = 0.6
 # Cuts stay this far (in line heights) from a piece's ends and from each other.
 _CUT_END = 0.15
-_CUT_SPACING = 0.2
+_CUT_SPACING = 0.12
 # A cut goes only where the column holds at most this fraction of the piece's
 # tallest column.
 _CUT_DEPTH = 0.7
