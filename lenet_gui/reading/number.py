@@ -4,7 +4,7 @@ The paper's heuristic over-segmentation (LeCun et al. 1998, section V): the
 ink is cut into more pieces than there are digits
 (:func:`~lenet_gui.reading.pieces.find_pieces`: connected pieces, and the
 low points of the profile of pieces wide enough to hold touching digits);
-every run of one to four neighbouring pieces is a candidate digit, read by
+every run of one to five neighbouring pieces is a candidate digit, read by
 LeNet-5 in one batch; the best path through the candidates, by dynamic
 programming, is the reading. A candidate's score is the log of the
 network's probability for its digit plus the log of the probability that
