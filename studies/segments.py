@@ -1,7 +1,7 @@
 """Are a number's digits among the reader's candidates at all? And what it misreads.
 
 The number reader (:mod:`lenet_gui.reading.number`) can only read a digit
-right if one of its candidate segments (a run of one to four neighbouring
+right if one of its candidate segments (a run of one to five neighbouring
 pieces) holds that digit's ink and little else. For numbers composed of pen
 digits (one writer each, apart or touching, as ``studies.numbers`` composes
 them), each digit is also drawn alone at the same place, and the candidate

@@ -4,7 +4,7 @@ The paper's heuristic over-segmentation (LeCun et al. 1998, section V): the
 ink is cut into more pieces than there are digits
 (:func:`~lenet_gui.reading.pieces.find_pieces`: connected pieces, and the
 low points of the profile of pieces wide enough to hold touching digits);
-every run of one to four neighbouring pieces is a candidate digit, read by
+every run of one to five neighbouring pieces is a candidate digit, read by
 LeNet-5 in one batch; the best path through the candidates, by dynamic
 programming, is the reading. A candidate's score is the log of the
 network's probability for its digit plus the log of the probability that
@@ -95,6 +95,11 @@ HEAD_IN_PATH = True
 # With the scorer, the whole ink wider than this many line heights is read as
 # one digit only when no split of it reads at all.
 WIDE_WHOLE = 1.5
+# With the scorer, several digits whose path scores below this (natural log)
+# per digit on average are not digits: every piece reads badly as a whole
+# digit (a letter F cut into "15", a star into "82"). Digits that touch and
+# are read right score above -2.5 per digit (writers w19-w24).
+PATH_FLOOR = -3.0
 # Candidates whose network input is remembered, the newest.
 _REMEMBERED = 256
 # Digits whose whole reading (every layer) is remembered, the newest: those
@@ -382,9 +387,13 @@ class NumberReader:
             unsure = "".join(
                 str(int(probabilities[i].argmax())) for i in paths[rival][1]
             )
+        refused = self._not_digits(pieces, spans, chosen, digits)
+        if refused is None and self.scorer is not None and count > 1:
+            if best / count < PATH_FLOOR:
+                refused = NOT_DIGITS
         return Reading(
             tuple(digits),
-            self._not_digits(pieces, spans, chosen, digits),
+            refused,
             unsure,
             {k: float(v[0]) for k, v in paths.items()},
         )
@@ -412,8 +421,13 @@ def _joined_ones(
     chosen: list[int],
     digits: list[DigitRead],
 ) -> bool:
-    """Whether the digits are two or more 1s all cut out of one stroke."""
-    if len(digits) < 2 or any(d.digit != 1 for d in digits):
+    """Whether the digits are 1s all cut out of one stroke.
+
+    Two or more 1s, or three or more digits all 1s but one: a flat stroke
+    (a dash, the first stroke of a 5) cut into slivers reads "111110".
+    """
+    ones = sum(d.digit == 1 for d in digits)
+    if len(digits) < 2 or ones < len(digits) - (len(digits) >= 3):
         return False
     strokes = {int(pieces.joined[i]) for index in chosen for i in range(*spans[index])}
     return len(strokes) == 1

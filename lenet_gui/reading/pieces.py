@@ -34,7 +34,7 @@ _SPECK = 0.03
 _WIDE = 0.6
 # Cuts stay this far (in line heights) from a piece's ends and from each other.
 _CUT_END = 0.15
-_CUT_SPACING = 0.2
+_CUT_SPACING = 0.12
 # A cut goes only where the column holds at most this fraction of the piece's
 # tallest column.
 _CUT_DEPTH = 0.7
@@ -262,6 +262,11 @@ def _find_pieces(ink: np.ndarray, marks: _Marks, slanted: bool) -> Pieces | None
     line = int(rows[-1] - rows[0]) + 1
     connected = labels
     labels = _cut_wide(labels, line, slanted)
+    if slanted:
+        # Seams close together can leave slivers of a few blocks: each joins
+        # its nearest piece, so a digit is not made of more pieces than a
+        # candidate may join.
+        labels = _join_specks(labels, int(labels.max()))
     labels = _left_to_right(labels)
     joined = np.zeros(int(labels.max()), dtype=np.intp)
     joined[labels[labels > 0] - 1] = connected[labels > 0]
@@ -303,7 +308,7 @@ def _find_pieces(ink: np.ndarray, marks: _Marks, slanted: bool) -> Pieces | None
 def _join_specks(labels: np.ndarray, count: int) -> np.ndarray:
     """Give each speck the label of the nearest piece that is not one."""
     area = np.bincount(labels.ravel(), minlength=count + 1)[1:]
-    big = area >= _SPECK * area.max()
+    big = (area >= _SPECK * area.max()) | (area == 0)
     if big.all():
         return labels
     ys, xs = np.nonzero(labels)

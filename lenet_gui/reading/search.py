@@ -19,7 +19,7 @@ from lenet_gui.reading.pieces import Pieces
 __all__ = ["MAX_PIECES", "best_paths", "candidates"]
 
 #: A candidate digit joins at most this many neighbouring pieces.
-MAX_PIECES = 4
+MAX_PIECES = 5
 # A candidate of several pieces is at most this many line heights wide.
 _MAX_WIDTH = 1.5
 

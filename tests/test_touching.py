@@ -1,0 +1,159 @@
+"""Digits that touch and overlap: cut apart by the slanted seams and the scorer.
+
+Pen digits of the test sample are laid side by side so close that their ink
+overlaps (the gap is negative: a digit's strokes reach into its
+neighbour's columns), then read by the reader as shipped (the not-a-digit
+head and the segment scorer).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lenet_gui.drawing.paper import render
+from lenet_gui.files.stroke_files import load_pen_digits
+from lenet_gui.imaging.ink_levels import to_ink
+from lenet_gui.reading.number import NumberReader
+from lenet_gui.reading.pieces import find_pieces
+from lenet_gui.reading.search import MAX_PIECES
+from lenet_gui.reading.segment_scorer import load_scorer
+from lenet_gui.reading.verdict import load_head
+from lenet_gui.training.numbers import compose_number
+
+REPO = Path(__file__).resolve().parents[1]
+STROKES = REPO / "tests" / "data" / "strokes" / "pendigits-sample.json"
+
+
+@pytest.fixture(scope="module")
+def pen():
+    return load_pen_digits(STROKES)
+
+
+@pytest.fixture(scope="module")
+def reader(classifier):
+    return NumberReader(classifier, load_head(), load_scorer())
+
+
+def _number(pen, classifier, text: str, writer: str, gap: float):
+    """Strokes of `text` by `writer`, and each digit's strokes alone.
+
+    Only digits the network reads right on their own are used, so what is
+    tested is the cutting, not the reading of one digit.
+    """
+    mine = [d for d in pen if d.writer == writer]
+
+    def fits(digit, label):
+        alone = classifier.predict(render(list(digit.strokes), 24.0))
+        return digit.label == label and alone is not None and alone.digit == label
+
+    digits = [next(d for d in mine if fits(d, int(c))) for c in text]
+    strokes, _ = compose_number(digits, (gap, gap), np.random.default_rng(0))
+    each, start = [], 0
+    for digit in digits:
+        each.append(strokes[start : start + len(digit.strokes)])
+        start += len(digit.strokes)
+    return strokes, each
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over union of two boolean masks."""
+    return float((a & b).sum()) / max(1, int((a | b).sum()))
+
+
+def _best_candidate(pieces, digit: np.ndarray) -> float:
+    """The best overlap of any run of pieces (a candidate) with a digit's marks."""
+    best = 0.0
+    for first in range(pieces.count):
+        for stop in range(first + 1, min(pieces.count, first + MAX_PIECES) + 1):
+            x0, y0, x1, y1 = pieces.box(first, stop)
+            marks = np.zeros_like(digit)
+            marks[y0:y1, x0:x1] = pieces.image(first, stop) >= 0.2
+            best = max(best, _overlap(marks, digit))
+    return best
+
+
+# Pairs whose ink overlaps: the right digit's strokes reach well into the
+# left one's columns (a gap of -0.08 digit heights).
+OVERLAPPING = [
+    ("12", "train_w01"),
+    ("48", "train_w01"),
+    ("69", "train_w01"),
+    ("38", "train_w02"),
+]
+
+
+@pytest.mark.parametrize(("text", "writer"), OVERLAPPING)
+def test_a_touching_pair_that_overlaps_is_read_right(
+    pen, classifier, reader, text, writer
+):
+    strokes, _ = _number(pen, classifier, text, writer, -0.08)
+    image = render(strokes, 16.0)
+    pieces = find_pieces(to_ink(image), slanted=True)
+    assert pieces is not None
+    assert len(set(pieces.joined.tolist())) == 1, "the two digits' ink touches"
+    reading = reader.read(image)
+    assert reading is not None
+    assert reading.text == text
+    assert reading.not_digit is None
+    assert len(reading.digits) == 2
+    left, right = (d.box for d in reading.digits)
+    assert left[0] < right[0] and left[2] < right[2]
+
+
+# A narrow 1 at the right end of a group of touching digits.
+ONE_AT_THE_END = [
+    ("81", "train_w02", -0.08),
+    ("561", "train_w03", -0.05),
+    ("621", "train_w04", -0.05),
+]
+
+
+@pytest.mark.parametrize(("text", "writer", "gap"), ONE_AT_THE_END)
+def test_a_one_at_the_end_of_a_touching_group_is_cut_off(
+    pen, classifier, reader, text, writer, gap
+):
+    strokes, each = _number(pen, classifier, text, writer, gap)
+    image = render(strokes, 16.0)
+    ink = to_ink(image)
+    pieces = find_pieces(ink, slanted=True)
+    assert pieces is not None
+    one = to_ink(render(each[-1], 16.0)) >= 0.2
+    assert _best_candidate(pieces, one) >= 0.8, "the 1 is one of the candidates"
+    reading = reader.read(image)
+    assert reading is not None and reading.text == text
+    last = reading.digits[-1]
+    x0, y0, x1, y1 = last.box
+    marks = np.zeros_like(one)
+    marks[y0:y1, x0:x1] = True
+    # The 1's box holds most of the 1, and is as narrow as a 1.
+    assert (marks & one).sum() >= 0.8 * one.sum()
+    assert x1 - x0 < 0.5 * (y1 - y0)
+
+
+def test_the_first_stroke_of_a_digit_is_not_read_as_a_row_of_ones(classifier):
+    """A flat stroke cut into slivers (a digit's first stroke) is no number.
+
+    Each sliver alone looks like a 1; nobody writes four 1s and a 0 in one
+    stroke, so such a reading is "not digits". Read without the segment
+    scorer (as with other weights than the bundled ones), where the cuts
+    alone decide.
+    """
+    from lenet_gui.drawing.examples import load_examples
+
+    reader = NumberReader(classifier, load_head())
+
+    for example in load_examples():
+        stroke = np.asarray(example.strokes[0].points, dtype=np.float64)
+        for end in range(10, len(stroke) // 2 + 1, 9):
+            reading = reader.read(render([stroke[:end]], example.strokes[0].width))
+            if reading is None or reading.not_digit is not None:
+                continue
+            ones = sum(d.digit == 1 for d in reading.digits)
+            assert len(reading.digits) < 3 or ones < len(reading.digits) - 1, (
+                example.label,
+                end,
+                reading.text,
+            )
