@@ -222,12 +222,10 @@ class NumberReader:
         return self._read_ink(ink, preprocess_ink(ink), ablation, transform)
 
     def read_many(self, images: Sequence[np.ndarray]) -> list[Reading | None]:
-        """Read several images, each as :meth:`read` reads it.
+        """Read several images, each as :meth:`read` reads it (``--predict``).
 
-        Every reading starts by judging the image's ink read whole: whether
-        it is a digit at all. That verdict is found for all the images in
-        one batch first, which costs a fraction of one call per image;
-        the rest of each reading is :meth:`read`'s. For ``--predict``.
+        Whether each image's ink read whole is a digit at all is found for
+        all of them in one batch first: a fraction of one call per image.
         """
         inks = [to_ink(image) for image in images]
         wholes = [preprocess_ink(ink) for ink in inks]
@@ -387,16 +385,9 @@ class NumberReader:
             unsure = "".join(
                 str(int(probabilities[i].argmax())) for i in paths[rival][1]
             )
-        refused = self._not_digits(pieces, spans, chosen, digits)
-        if refused is None and self.scorer is not None and count > 1:
-            if best / count < PATH_FLOOR:
-                refused = NOT_DIGITS
-        return Reading(
-            tuple(digits),
-            refused,
-            unsure,
-            {k: float(v[0]) for k, v in paths.items()},
-        )
+        refused = self._not_digits(pieces, spans, chosen, digits, best)
+        scores = {k: float(v[0]) for k, v in paths.items()}
+        return Reading(tuple(digits), refused, unsure, scores)
 
     def _not_digits(
         self,
@@ -404,10 +395,17 @@ class NumberReader:
         spans: list[tuple[int, int]],
         chosen: list[int],
         digits: list[DigitRead],
+        best: float,
     ) -> str | None:
-        """Return why the digits read are not digits at all, or None when they are."""
+        """Return why the digits read are not digits at all, or None when they are.
+
+        `best` is the path's score (see :data:`PATH_FLOOR`).
+        """
         if pieces_not_digits([d.not_digit for d in digits], self._cutoff()):
             return NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
+        several = len(digits) > 1 and self.scorer is not None
+        if several and best / len(digits) < PATH_FLOOR:
+            return NOT_DIGITS
         if self.head is not None and _joined_ones(pieces, spans, chosen, digits):
             # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its
             # low points leaves slanted strokes that each look like a 1.
