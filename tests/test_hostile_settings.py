@@ -496,15 +496,8 @@ SMALL_SCREEN = """
 """
 
 
-@pytest.mark.parametrize(
-    "screen",
-    [
-        {"width": 1366, "height": 768},
-        {"width": 1366, "height": 768, "dpr": 2},
-    ],
-    ids=["1366x768", "1366x768 at 200%"],
-)
-def test_window_fits_a_small_screen(settings_file, tmp_path, screen):
+def report_on_screen(script: str, screen: dict, tmp_path: Path) -> dict:
+    """Run `script` in a child with one offscreen screen; return the JSON it printed."""
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{"name": "small", **screen}]}))
     env = {
@@ -514,7 +507,7 @@ def test_window_fits_a_small_screen(settings_file, tmp_path, screen):
         "PYTHONPATH": str(REPO),
     }
     run = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SMALL_SCREEN)],
+        [sys.executable, "-c", textwrap.dedent(script)],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -522,7 +515,19 @@ def test_window_fits_a_small_screen(settings_file, tmp_path, screen):
         timeout=TIMEOUT,
     )
     assert run.returncode == 0, run.stderr
-    report = json.loads(run.stdout.splitlines()[-1])
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "screen",
+    [
+        {"width": 1366, "height": 768},
+        {"width": 1366, "height": 768, "dpr": 2},
+    ],
+    ids=["1366x768", "1366x768 at 200%"],
+)
+def test_window_fits_a_small_screen(settings_file, tmp_path, screen):
+    report = report_on_screen(SMALL_SCREEN, screen, tmp_path)
     assert report["fits"], report
     assert report["status bar shown"]
 
@@ -558,26 +563,8 @@ LARGER_TEXT = """
 def test_larger_text_raises_the_smallest_window_so_no_part_covers_another(
     settings_file, tmp_path
 ):
-    config = tmp_path / "screen.json"
-    config.write_text(
-        json.dumps({"screens": [{"name": "s", "width": 1366, "height": 768}]})
-    )
-    env = {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
-        "PYTHONPATH": str(REPO),
-    }
-    run = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(LARGER_TEXT)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert run.returncode == 0, run.stderr
-    report = json.loads(run.stdout.splitlines()[-1])
+    screen = {"width": 1366, "height": 768}
+    report = report_on_screen(LARGER_TEXT, screen, tmp_path)
     assert report["minimum"][0] > MINIMUM.width(), report  # it grew with the text
     assert report["column right"] < report["panels left"], report
     assert report["fits"], report
