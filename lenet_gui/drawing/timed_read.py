@@ -22,7 +22,7 @@ import numpy as np
 from lenet_gui.drawing.image_file import ImageFileError, read_ink
 from lenet_gui.drawing.image_file import _gui_application as _allow_svg_text
 
-__all__ = ["ReadAhead", "TimedRead", "give_up_reason", "read_ink_within"]
+__all__ = ["ReadAhead", "TimedRead", "give_up_reason"]
 
 
 def give_up_reason(seconds: float) -> str:
@@ -89,21 +89,6 @@ class TimedRead:
         return self._ink
 
 
-def read_ink_within(path: str | os.PathLike[str], seconds: float) -> np.ndarray:
-    """Return :func:`read_ink` of `path`, giving up after `seconds`.
-
-    Raises
-    ------
-    ImageFileError
-        The file cannot be used, or decoding it took longer than `seconds`
-        (it goes on, unseen, on its own thread until the decoder returns).
-    """
-    read = TimedRead(path)
-    if not read.wait(seconds):
-        raise ImageFileError(path, give_up_reason(seconds))
-    return read.result()
-
-
 class ReadAhead:
     """Read files in order on one worker thread, ahead of the caller.
 
@@ -121,14 +106,15 @@ class ReadAhead:
     seconds : float
         The time budget of one file, from when the caller asks for it.
     ahead : int
-        How many files the worker may read before they are asked for.
+        How many files the worker may read before they are asked for (each
+        is at most 1024 px on its longer side once read: 4 MB of ink).
     """
 
     def __init__(
         self,
         paths: Sequence[str],
         seconds: float,
-        ahead: int = 64,
+        ahead: int = 16,
     ) -> None:
         self.paths = [os.fspath(path) for path in paths]
         self.seconds = seconds

@@ -81,7 +81,7 @@ WRITE_FAILED = 74
 #: Seconds one file may take to decode before it is reported and skipped.
 DECODE_SECONDS = 5.0
 # Files read ahead are handed to the network in batches of at most this many.
-_BATCH = 32
+_BATCH = 16
 
 
 def run_predict(
