@@ -35,6 +35,17 @@ def classifier():
     return Classifier.load()
 
 
+@pytest.fixture(scope="session")
+def pen():
+    """The pen digits of the test sample (a few per writer of the stroke file)."""
+    from pathlib import Path
+
+    from lenet_gui.files.stroke_files import load_pen_digits
+
+    here = Path(__file__).resolve().parent
+    return load_pen_digits(here / "data" / "strokes" / "pendigits-sample.json")
+
+
 @pytest.fixture(scope="module")
 def one_torch_thread():
     """Run torch as the app does, on one thread (two cost ~10x more when busy)."""

@@ -13,20 +13,11 @@ import torch
 from PySide6.QtGui import QImage
 
 from lenet_gui.drawing.paper import render
-from lenet_gui.files.stroke_files import load_pen_digits
 from lenet_gui.gui.predict_cli import run_predict, shown_name
 from lenet_gui.reading.number import NumberReader
 from lenet_gui.reading.pieces import find_pieces, one_piece
 from lenet_gui.reading.verdict import VerdictError, load_head
 from lenet_gui.training.numbers import SHAPES, compose_number, non_digit_strokes
-
-REPO = Path(__file__).resolve().parents[1]
-STROKES = REPO / "tests" / "data" / "strokes" / "pendigits-sample.json"
-
-
-@pytest.fixture(scope="module")
-def pen():
-    return load_pen_digits(STROKES)
 
 
 @pytest.fixture(scope="module")

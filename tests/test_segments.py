@@ -5,14 +5,12 @@ from __future__ import annotations
 import io
 import json
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from lenet_gui.drawing.paper import render
-from lenet_gui.files.stroke_files import load_pen_digits
 from lenet_gui.gui import predict_cli
 from lenet_gui.reading.number import NumberReader
 from lenet_gui.reading.pieces import find_pieces
@@ -29,14 +27,6 @@ from lenet_gui.reading.segment_scorer import (
 from lenet_gui.reading.verdict import load_head
 from lenet_gui.training.numbers import compose_number
 from lenet_gui.training.segments_cli import label_candidates
-
-REPO = Path(__file__).resolve().parents[1]
-STROKES = REPO / "tests" / "data" / "strokes" / "pendigits-sample.json"
-
-
-@pytest.fixture(scope="module")
-def pen():
-    return load_pen_digits(STROKES)
 
 
 @pytest.fixture(scope="module")

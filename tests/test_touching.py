@@ -8,13 +8,10 @@ head and the segment scorer).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from lenet_gui.drawing.paper import render
-from lenet_gui.files.stroke_files import load_pen_digits
 from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.reading.number import NumberReader
 from lenet_gui.reading.pieces import find_pieces
@@ -22,14 +19,6 @@ from lenet_gui.reading.search import MAX_PIECES
 from lenet_gui.reading.segment_scorer import load_scorer
 from lenet_gui.reading.verdict import load_head
 from lenet_gui.training.numbers import compose_number
-
-REPO = Path(__file__).resolve().parents[1]
-STROKES = REPO / "tests" / "data" / "strokes" / "pendigits-sample.json"
-
-
-@pytest.fixture(scope="module")
-def pen():
-    return load_pen_digits(STROKES)
 
 
 @pytest.fixture(scope="module")
