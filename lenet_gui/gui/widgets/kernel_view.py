@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
@@ -15,7 +15,7 @@ from lenet_gui.gui.widgets.layer_grid import (
     ColorScale,
     LayerGrid,
     LayerSlot,
-    fit_titles,
+    keep_titles_fitted,
 )
 from lenet_gui.gui.widgets.map_numbers import MapNumbers
 from lenet_gui.gui.widgets.themed import ThemedWidget
@@ -164,7 +164,7 @@ class KernelView(ThemedWidget):
         for grid in self._grids:
             grid.hoverInfoChanged.connect(self._on_grid_hover_info_changed)
             grid.unitContextRequested.connect(self._on_grid_unit_context_requested)
-        self._c1.graphics.installEventFilter(self)
+        keep_titles_fitted(self._c1, self._c1_titles)
         self._finish_building()
 
     def grid(self, name: str) -> LayerGrid:
@@ -237,19 +237,6 @@ class KernelView(ThemedWidget):
                 step *= 2
             for k, item in enumerate(items):
                 item.setVisible(k % step == 0)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102
-        if watched is self._c1.graphics and event.type() in (
-            QEvent.Type.Resize,
-            QEvent.Type.Show,
-            QEvent.Type.FontChange,
-        ):
-            self.fit_titles()
-        return False
-
-    def fit_titles(self) -> None:
-        """Title C1's kernels and maps in one line each if both fit, else in two."""
-        fit_titles(self._c1, self._c1_titles)
 
     def map_numbers(self) -> list[MapNumbers]:
         """Return the numbers of C3's grid and of S2's and S4's strips."""

@@ -24,7 +24,7 @@ from lenet_gui.gui.widgets.still_pictures import keep_still_pictures
 from lenet_gui.gui.widgets.themed import ThemedWidget, color_axes
 from lenet_gui.spec.lenet5 import Unit
 
-__all__ = ["ColorScale", "LayerGrid", "LayerSlot", "fit_titles"]
+__all__ = ["ColorScale", "LayerGrid", "LayerSlot", "fit_titles", "keep_titles_fitted"]
 
 _UNLIMITED = 16777215.0  # Qt's largest widget size
 
@@ -436,3 +436,25 @@ def fit_titles(grid: LayerGrid, titles: Mapping[str, Sequence[str]]) -> None:
         grid.graphics.ci.setGeometry(
             QRectF(0, 0, grid.graphics.width(), grid.graphics.height())
         )
+
+
+class _TitleFitter(QObject):
+    """Fits a grid's titles again when its pictures' width or the text size changes."""
+
+    _CHANGES = (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange)
+
+    def __init__(self, grid: LayerGrid, titles: Mapping[str, Sequence[str]]) -> None:
+        super().__init__(grid)
+        self._grid, self._titles = grid, dict(titles)
+        grid.graphics.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Fit the titles on a resize, a show or a change of font."""
+        if event.type() in self._CHANGES:
+            fit_titles(self._grid, self._titles)
+        return False
+
+
+def keep_titles_fitted(grid: LayerGrid, titles: Mapping[str, Sequence[str]]) -> None:
+    """Keep a grid's layers titled as :func:`fit_titles` chooses as it resizes."""
+    _TitleFitter(grid, titles)

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSize, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from lenet_gui.gui.widgets.feature_map_panel import FeatureMapPanel
@@ -14,7 +14,7 @@ from lenet_gui.gui.widgets.layer_grid import (
     ColorScale,
     LayerGrid,
     LayerSlot,
-    fit_titles,
+    keep_titles_fitted,
 )
 from lenet_gui.gui.widgets.network_input_view import NetworkInputView
 from lenet_gui.gui.widgets.themed import ThemedWidget
@@ -161,29 +161,12 @@ class NetworkView(ThemedWidget):
             view.hoverInfoChanged.connect(self.hoverInfoChanged)
             view.unitContextRequested.connect(self.unitContextRequested)
         self._strip.hoverInfoChanged.connect(self.hoverInfoChanged)
-        self._late.graphics.installEventFilter(self)
+        keep_titles_fitted(self._late, self._titles)
         self._stage = ""
         self.show_stage("output")
         self._finish_building()
 
     # ------------------------------------------------------------------ public API
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Fit the late layers' titles to their width when it changes."""
-        if watched is self._late.graphics and event.type() in (
-            QEvent.Type.Resize,
-            QEvent.Type.Show,
-            QEvent.Type.FontChange,
-        ):
-            self.fit_titles()
-        return False
-
-    def fit_titles(self) -> None:
-        """Title C5, F6 and the output in full if the colour bars stay in view.
-
-        Else they are titled shortly ("C5 · 120"); the bars keep their titles.
-        """
-        fit_titles(self._late, self._titles)
 
     @property
     def strip(self) -> LayerGrid:
