@@ -266,6 +266,11 @@ def test_digits_that_touch_are_cut_apart(pen, reader, classifier, text, writer):
 
 def test_slashed_zeros_fours_fives_and_sevens_of_several_strokes_stay_one(pen, reader):
     """A digit made of several strokes is never cut into two."""
+    assert_several_strokes_read_as_one(pen, reader)
+
+
+def assert_several_strokes_read_as_one(pen, reader) -> None:
+    """Slashed 0s, and 4s, 5s and 7s of several strokes, each read as that one digit."""
     from lenet_gui.files.stroke_files import PenDigit
     from lenet_gui.training.pen_styles import STYLES
 

@@ -196,23 +196,8 @@ def test_digits_that_touch_are_read_apart_with_the_scorer(
 
 def test_digits_of_several_strokes_stay_one_with_the_scorer(pen, classifier, scorer):
     """A slashed 0, a 4, a 5 or a barred 7 of several strokes is one digit."""
-    from lenet_gui.files.stroke_files import PenDigit
-    from lenet_gui.training.pen_styles import STYLES
+    from test_reading import assert_several_strokes_read_as_one
 
-    reader = NumberReader(classifier, load_head(), scorer)
-    cases = []
-    for k, digit in enumerate(pen):
-        if digit.label == 0:
-            slashed = STYLES["slashed_zero"][1](
-                list(digit.strokes), np.random.default_rng(k)
-            )
-            if slashed is not None:
-                cases.append(PenDigit(0, digit.writer, tuple(slashed)))
-        elif digit.label in (4, 5, 7) and len(digit.strokes) > 1:
-            cases.append(digit)
-    assert {d.label for d in cases} >= {0, 4, 5}
-    for digit in cases:
-        strokes, _ = compose_number([digit], (0, 0), np.random.default_rng(3))
-        reading = reader.read(render(strokes, 24.0))
-        assert reading is not None and len(reading.digits) == 1, digit.label
-        assert reading.digits[0].digit == digit.label
+    assert_several_strokes_read_as_one(
+        pen, NumberReader(classifier, load_head(), scorer)
+    )
