@@ -59,16 +59,26 @@ def _pen(k: int) -> float:
     return 24.0 if k <= 2 else 16.0 if k <= 4 else 12.0
 
 
-def images(reader: NumberReader, numbers, gap, rng) -> tuple[float, float]:
-    """Exact-match rate and median time (ms) reading composed images."""
-    right, times = 0, []
+def read_images(reader: NumberReader, numbers, gap, rng):
+    """Compose each number as an image and read it, as ``--predict`` reads a file.
+
+    Yields each number's digits, its true text, the reading (None for no
+    ink) and the milliseconds the reading took.
+    """
     for digits in numbers:
         strokes, _ = compose_number(digits, gap, rng)
         image = render(strokes, _pen(len(digits)))
         start = time.perf_counter()
         reading = reader.read(image)
-        times.append(1000 * (time.perf_counter() - start))
-        truth = "".join(str(d.label) for d in digits)
+        ms = 1000 * (time.perf_counter() - start)
+        yield digits, "".join(str(d.label) for d in digits), reading, ms
+
+
+def images(reader: NumberReader, numbers, gap, rng) -> tuple[float, float]:
+    """Exact-match rate and median time (ms) reading composed images."""
+    right, times = 0, []
+    for _, truth, reading, ms in read_images(reader, numbers, gap, rng):
+        times.append(ms)
         right += reading is not None and reading.text == truth
     return right / len(numbers), float(np.median(times))
 

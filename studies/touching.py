@@ -19,7 +19,6 @@ path terms, the scorer's training) are chosen on these writers instead:
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
@@ -30,7 +29,7 @@ from lenet_gui.reading.number import NumberReader
 from lenet_gui.reading.segment_scorer import load_scorer
 from lenet_gui.reading.verdict import load_head
 from lenet_gui.training.numbers import compose_number
-from studies.numbers import APART, TOUCHING, _numbers, _pen, shapes
+from studies.numbers import APART, TOUCHING, _numbers, read_images, shapes
 
 VALIDATION = ",".join(f"train_w{k}" for k in range(19, 25))
 
@@ -46,13 +45,8 @@ def numbers(
     exact = refused = counted = 0
     times = []
     chosen = _numbers(digits, count, (2, 6), rng)
-    for number in chosen:
-        strokes, _ = compose_number(number, gap, rng)
-        image = render(strokes, _pen(len(number)))
-        start = time.perf_counter()
-        reading = reader.read(image)
-        times.append(1000 * (time.perf_counter() - start))
-        truth = "".join(str(d.label) for d in number)
+    for number, truth, reading, ms in read_images(reader, chosen, gap, rng):
+        times.append(ms)
         exact += reading is not None and reading.text == truth
         refused += reading is not None and reading.not_digit is not None
         counted += reading is not None and len(reading.digits) == len(number)
