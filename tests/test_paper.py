@@ -113,3 +113,33 @@ def test_where_the_paper_is_shown_pixel_for_pixel_mouse_and_script_agree(qtbot):
     np.testing.assert_array_equal(
         render([paper_points], canvas.pen_width()), canvas.to_array()
     )
+
+
+@pytest.mark.parametrize("width", [6.0, 24.0, 48.0])
+def test_a_thumbnail_is_the_rendered_paper_scaled_down(qtbot, width):
+    from lenet_gui.drawing.examples import load_examples
+    from lenet_gui.drawing.paper import ink_picture, thumbnail
+
+    side = 56
+    for example in load_examples()[:6]:
+        strokes = [s.points for s in example.strokes]
+        scaled = ink_picture(render(strokes, width)).scaled(
+            side,
+            side,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        small = thumbnail(strokes, width, side)
+        assert (small.width(), small.height()) == (side, side)
+        a, b = (_grey(image) for image in (scaled, small))
+        assert (b < 128).any(), "the thumbnail shows ink"
+        # Dark ink where the paper scaled down has it, light paper elsewhere.
+        assert np.abs(a - b).mean() < 3.0
+        assert ((a < 128) == (b < 128)).mean() > 0.97
+
+
+def _grey(image):
+    image = image.convertToFormat(image.Format.Format_Grayscale8)
+    pixels = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    rows = pixels.reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width()].astype(float)

@@ -16,8 +16,8 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter, QPolygonF
 
 from lenet_gui.drawing.strokes import (
     EMPTY,
@@ -25,6 +25,7 @@ from lenet_gui.drawing.strokes import (
     Point,
     Snapshots,
     Stroke,
+    ink_pen,
     paint_segment,
     paint_strokes,
 )
@@ -424,6 +425,33 @@ def ink_picture(ink: np.ndarray) -> QImage:
     height, width = paper.shape
     image = QImage(paper.data, width, height, width, QImage.Format.Format_Grayscale8)
     return image.copy()
+
+
+def thumbnail(strokes: Iterable[StrokePoints], width: float, side: int) -> QImage:
+    """Draw strokes small: a `side` pixels square picture, dark ink on light paper.
+
+    The picture :func:`render` then :func:`ink_picture` give, scaled down to
+    `side`, but drawn at that size with the pen scaled alike (antialiased
+    round strokes), in about a quarter of the time: no full-size paper is inked.
+    `width` is the pen's in paper pixels, clamped as the canvas's pen is.
+    """
+    pen = min(max(float(width), MIN_PEN_WIDTH), MAX_PEN_WIDTH)
+    image = QImage(side, side, QImage.Format.Format_Grayscale8)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(side / PAPER_SIZE, side / PAPER_SIZE)
+    for points in strokes:
+        line = [QPointF(float(x), float(y)) for x, y in points]
+        if not line:
+            continue
+        first = (line[0].x(), line[0].y())
+        paint_segment(painter, first, first, pen)  # its round dot, as the canvas
+        painter.setPen(ink_pen(pen))
+        painter.drawPolyline(QPolygonF(line))
+    painter.end()
+    image.invertPixels()
+    return image
 
 
 def render(strokes: Iterable[StrokePoints], width: float) -> np.ndarray:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
 
 from lenet_gui.drawing.examples import KINDS, Example
-from lenet_gui.drawing.paper import render
+from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH
+from lenet_gui.drawing.paper import thumbnail as render_thumbnail
 from lenet_gui.gui.panels.panel import Panel, offer_switch
 from lenet_gui.gui.widgets import FeatureMapPanel, WelcomeView
 
@@ -55,9 +56,13 @@ class MapsPanel(Panel):
 
     def build(self) -> QWidget:  # noqa: D102
         self.feature_maps = FeatureMapPanel(self.session.spec)
-        groups: dict[str, list[tuple[str, str, np.ndarray]]] = {}
+        groups: dict[str, list[tuple[str, str, QImage]]] = {}
         for example in self._examples:
-            thumbnail = render([s.points for s in example.strokes], 24.0)
+            thumbnail = render_thumbnail(
+                [s.points for s in example.strokes],
+                DEFAULT_PEN_WIDTH,
+                WelcomeView.THUMBNAIL,
+            )
             groups.setdefault(example.kind, []).append(
                 (example.source, example.caption, thumbnail)
             )

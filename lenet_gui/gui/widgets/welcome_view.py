@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPalette, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lenet_gui.drawing.paper import ink_picture
 from lenet_gui.gui.widgets.themed import ThemedWidget
 
 
@@ -24,10 +22,10 @@ class WelcomeView(ThemedWidget):
 
     Parameters
     ----------
-    groups : sequence of (str, sequence of (str, str, np.ndarray))
+    groups : sequence of (str, sequence of (str, str, QImage))
         Titled rows of examples: each what it is (its tooltip), a caption of
-        a few words shown under it, and a thumbnail, a 2-D uint8 ink image
-        (255 ink on 0 paper), shown dark on light paper.
+        a few words shown under it, and its picture (:attr:`THUMBNAIL`
+        pixels square).
     parent : QWidget, optional
         The parent widget.
     """
@@ -42,7 +40,7 @@ class WelcomeView(ThemedWidget):
 
     def __init__(
         self,
-        groups: Sequence[tuple[str, Sequence[tuple[str, str, np.ndarray]]]],
+        groups: Sequence[tuple[str, Sequence[tuple[str, str, QImage]]]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,7 +69,7 @@ class WelcomeView(ThemedWidget):
             grid.setSpacing(4)
             for column, (tip, words, thumbnail) in enumerate(examples):
                 button = QToolButton()
-                button.setIcon(QIcon(self._picture(thumbnail)))
+                button.setIcon(QIcon(QPixmap.fromImage(thumbnail)))
                 button.setText(words)
                 small = button.font()
                 small.setPointSizeF(small.pointSizeF() * 0.85)
@@ -99,16 +97,6 @@ class WelcomeView(ThemedWidget):
     def buttons(self) -> list[QToolButton]:
         """Return the example buttons, in the order of their indices."""
         return list(self._buttons)
-
-    def _picture(self, ink: np.ndarray) -> QPixmap:
-        return QPixmap.fromImage(
-            ink_picture(ink).scaled(
-                self.THUMBNAIL,
-                self.THUMBNAIL,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )
 
     def _apply_palette(self) -> None:
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
