@@ -263,6 +263,24 @@ def test_the_window_flags_the_same_drawn_with_the_mouse(window):
             assert reading["text"] == "1" and reading["not_digit"] is None
 
 
+def test_the_head_and_scorer_are_loaded_before_the_first_touch(
+    window, qtbot, monkeypatch
+):
+    """Loading them on the first touch held the pen up for about 100 ms."""
+    import lenet_gui.reading.segment_scorer as scorer_module
+    import lenet_gui.reading.verdict as verdict_module
+
+    qtbot.wait(20)  # the window's next turns, once the weights are in use
+    loads: list[str] = []
+    monkeypatch.setattr(verdict_module, "load_head", lambda *a: loads.append("head"))
+    monkeypatch.setattr(scorer_module, "load_scorer", lambda *a: loads.append("scorer"))
+    window.canvas.set_pen_width(20.0)
+    replay(window.canvas, _drawings()["dash"], widget_transform(window.canvas))
+    reading = window.reading()
+    assert loads == []
+    assert reading is not None and reading["not_digit"], "the head is in use"
+
+
 def test_a_broken_head_file_is_said_once_and_nothing_is_flagged(tmp_path, monkeypatch):
     state = _good_state()
     state["threshold"] = torch.tensor(float("nan"))

@@ -169,6 +169,11 @@ class ExplorerSession(QObject):
         self._frame_timer.setInterval(16)
         self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
         self.network.changed.connect(self._on_network_changed)
+        # Once the weights are in use and their first reading is out, the
+        # reading's own parts are loaded while the person has not drawn yet.
+        self.network.classifierChanged.connect(
+            lambda _: QTimer.singleShot(0, self, self._reader.prepare)
+        )
 
     # -- the drawing and its prediction ----------------------------------------------
 
