@@ -425,7 +425,9 @@ def test_every_weights_file_is_read_with_weights_only(
     evil, _ = _make("malicious-state-dict", tmp_path, marker)
     assert not _load_by_menu(qtbot, window, monkeypatch, evil)
     assert _load_by_menu(qtbot, window, monkeypatch, BUNDLED_WEIGHTS)
-    assert calls == [True] * 4
+    # The four weights files, and the not-a-digit head and segment scorer
+    # each window loads once its weights are in use.
+    assert len(calls) >= 4 and set(calls) == {True}
     assert not marker.exists()
 
 

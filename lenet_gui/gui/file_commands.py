@@ -13,10 +13,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from lenet_gui.drawing.examples import Example
-from lenet_gui.drawing.image_file import ImageFileError, image_formats
 from lenet_gui.drawing.paper import ink_picture
 from lenet_gui.files.safe_write import describe, write_file
-from lenet_gui.gui.image_opening import read_ink_responsively
 from lenet_gui.gui.settings import WindowSettings
 from lenet_gui.gui.state.session import ExplorerSession
 from lenet_gui.gui.widgets import DrawingCanvas
@@ -126,6 +124,10 @@ class FileCommands(QObject):
         bool
             True when the image was placed on the canvas.
         """
+        # The image readers are imported when a first image is opened.
+        from lenet_gui.drawing.image_file import ImageFileError
+        from lenet_gui.gui.image_opening import read_ink_responsively
+
         path = Path(path)
         self._status.say(f"Opening {path.name}\N{HORIZONTAL ELLIPSIS}", 0)
         try:
@@ -160,6 +162,8 @@ class FileCommands(QObject):
     @Slot()
     def ask_open_image(self) -> None:
         """Ask for an image file and open it."""
+        from lenet_gui.drawing.image_file import image_formats
+
         patterns = " ".join(f"*.{suffix}" for suffix in image_formats())
         path, _ = QFileDialog.getOpenFileName(
             self._window,

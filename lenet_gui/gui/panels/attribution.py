@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import BackgroundPanel
-from lenet_gui.gui.widgets import AttributionView, PredictionLabel
+from lenet_gui.gui.widgets import PredictionLabel
 
 if TYPE_CHECKING:
     from lenet_gui.explain.attribution import Attribution
@@ -36,6 +36,8 @@ class AttributionPanel(BackgroundPanel):
     prediction says ("1, or 7?"): the default contrast is then with it."""
 
     def build(self) -> QWidget:  # noqa: D102
+        from lenet_gui.gui.widgets.attribution_view import AttributionView
+
         self.view = AttributionView(self.session.spec)
         self.view.targetChanged.connect(self.changed)
         self.view.hoverInfoChanged.connect(lambda text: self.say(text, 0))
@@ -124,6 +126,8 @@ def contrast(
         the reading is unsure: its second most likely digit is at least
         ``AttributionPanel.UNSURE`` likely, as "1, or 7?" says.
     """
+    from lenet_gui.gui.widgets.attribution_view import AttributionView
+
     order = [int(d) for d in np.argsort(-np.asarray(probabilities), kind="stable")]
     target = int(read) if target is None else int(target)
     runner_up = next(d for d in order if d != target)

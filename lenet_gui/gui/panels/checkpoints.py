@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import Panel
 from lenet_gui.gui.state.session import ExplorerSession
-from lenet_gui.gui.widgets import CheckpointView
 
 if TYPE_CHECKING:
     from lenet_gui.network.checkpoints import CheckpointInfo
@@ -35,6 +34,8 @@ class CheckpointsPanel(Panel):
         self._trained_limit: float | None = None
 
     def build(self) -> QWidget:  # noqa: D102
+        from lenet_gui.gui.widgets.checkpoint_view import CheckpointView
+
         self.view = CheckpointView(self.session.spec)
         self.view.checkpointChosen.connect(self.session.network.use_checkpoint)
         return self.view

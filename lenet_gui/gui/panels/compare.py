@@ -8,11 +8,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import Panel
-from lenet_gui.gui.widgets import ComparisonView
-from lenet_gui.gui.widgets.comparison_view import State
 
 if TYPE_CHECKING:
     from lenet_gui.gui.state.session import ExplorerSession
+    from lenet_gui.gui.widgets.comparison_view import State
     from lenet_gui.network.classifier import Prediction
 
 
@@ -34,6 +33,8 @@ class ComparePanel(Panel):
         session.pinnedChanged.connect(self.changed)
 
     def build(self) -> QWidget:  # noqa: D102
+        from lenet_gui.gui.widgets.comparison_view import ComparisonView
+
         self.view = ComparisonView(self.session.spec)
         self.view.pinRequested.connect(self._on_view_pin_requested)
         self.view.unpinRequested.connect(self.session.unpin)

@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import Panel
-from lenet_gui.gui.widgets.convolution_view import ConvolutionView
 
 if TYPE_CHECKING:
     from lenet_gui.gui.state.session import ExplorerSession
@@ -41,6 +40,8 @@ class ConvolutionPanel(Panel):
         session.network.ablationChanged.connect(self.changed)
 
     def build(self) -> QWidget:  # noqa: D102
+        from lenet_gui.gui.widgets.convolution_view import ConvolutionView
+
         self.view = ConvolutionView(self.session.spec)
         self.view.set_unit(self._layer, self._index)
         self.view.unitChosen.connect(self._on_view_unit_chosen)

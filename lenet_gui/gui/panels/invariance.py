@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import BackgroundPanel
 from lenet_gui.gui.state.session import ExplorerSession
-from lenet_gui.gui.widgets import InvarianceView
 
 
 class InvariancePanel(BackgroundPanel):
@@ -41,6 +40,7 @@ class InvariancePanel(BackgroundPanel):
 
     def build(self) -> QWidget:  # noqa: D102
         from lenet_gui.explain.invariance import TRANSFORMS
+        from lenet_gui.gui.widgets.invariance_view import InvarianceView
 
         self.view = InvarianceView(TRANSFORMS)
         self.view.paramsChanged.connect(self.session.network.set_transform)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import Panel, offer_switch
 from lenet_gui.gui.state.session import ExplorerSession
-from lenet_gui.gui.widgets import KernelView
 
 if TYPE_CHECKING:
     from lenet_gui.network.classifier import Classifier
@@ -24,6 +23,8 @@ class KernelsPanel(Panel):
     TIP = "C1's kernels beside their maps, C3's kernels in Table I, S2/S4 coefficients"
 
     def build(self) -> QWidget:  # noqa: D102
+        from lenet_gui.gui.widgets.kernel_view import KernelView
+
         self.view = KernelView(self.session.spec)
         self.view.hoverInfoChanged.connect(lambda text: self.say(text, 0))
         self.view.mapContextRequested.connect(

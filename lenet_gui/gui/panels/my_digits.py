@@ -10,11 +10,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
 
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH, PAPER_SIZE, render
-from lenet_gui.gui.panels.adapt_control import SCHEDULE_CHOICES, AdaptControl
 from lenet_gui.gui.panels.panel import Panel
 from lenet_gui.gui.state.my_digits import MyDigits, MyDigitsError, my_weights_path
-from lenet_gui.gui.widgets.adapt_view import AdaptView
-from lenet_gui.gui.widgets.my_digits_view import MyDigitsView
 
 if TYPE_CHECKING:
     from lenet_gui.drawing.paper import Drawing
@@ -62,6 +59,10 @@ class MyDigitsPanel(Panel):
         self._loaded = False
 
     def build(self) -> QWidget:  # noqa: D102
+        from lenet_gui.gui.panels.adapt_control import SCHEDULE_CHOICES, AdaptControl
+        from lenet_gui.gui.widgets.adapt_view import AdaptView
+        from lenet_gui.gui.widgets.my_digits_view import MyDigitsView
+
         self.view = MyDigitsView()
         self.view.relabelRequested.connect(self._on_view_relabel_requested)
         self.view.removeRequested.connect(self._on_view_remove_requested)

@@ -8,7 +8,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import Panel, offer_switch
-from lenet_gui.gui.widgets import NetworkView
 
 if TYPE_CHECKING:
     from lenet_gui.gui.state.session import UnitInfo
@@ -29,6 +28,8 @@ class NetworkPanel(Panel):
     )
 
     def build(self) -> QWidget:  # noqa: D102
+        from lenet_gui.gui.widgets.network_view import NetworkView
+
         self.view = NetworkView(self.session.spec)
         self.view.unitHovered.connect(self.session.hover)
         self.view.unitContextRequested.connect(

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QWidget
 
 from lenet_gui.gui.panels.panel import BackgroundPanel
 from lenet_gui.gui.state.session import ExplorerSession, UnitInfo
-from lenet_gui.gui.widgets import TopDigitsView
 
 if TYPE_CHECKING:
     from lenet_gui.explain.top_digits import TopDigit
@@ -56,6 +55,8 @@ class TopDigitsPanel(BackgroundPanel):
         self._follow: tuple[str, int] | None = None
 
     def build(self) -> QWidget:  # noqa: D102
+        from lenet_gui.gui.widgets.top_digits_view import TopDigitsView
+
         layers = [
             (layer.name, layer.maps) for layer in self.session.spec.feature_layers
         ]
