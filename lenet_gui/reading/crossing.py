@@ -25,7 +25,7 @@ from lenet_gui.reading.segment_scorer import GEOMETRY, geometry
 __all__ = ["WINDOW", "best_covers", "fragment_candidates", "fragment_places"]
 
 #: A candidate takes fragments among this many neighbours, its first included.
-WINDOW = 6
+WINDOW = 5
 # At most this many candidates are read: the window narrows until they fit.
 MAX_CANDIDATES = 160
 # A candidate of several fragments is at most this many line heights wide.
