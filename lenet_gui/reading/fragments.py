@@ -23,7 +23,7 @@ import numpy as np
 from lenet_gui.imaging.photo_pieces import label_pieces
 from lenet_gui.reading.pieces import Pieces
 
-__all__ = ["Fragments", "split_at_crossings"]
+__all__ = ["Fragments", "split_at_crossings", "widest_cut_stroke"]
 
 # At most this many fragments: the smallest join their neighbours first.
 MAX_FRAGMENTS = 40
@@ -94,6 +94,20 @@ class Fragments:
         keep = np.repeat(np.repeat(keep, b, axis=0), b, axis=1)
         keep = keep[y0 - (y0 // b) * b :, x0 - (x0 // b) * b :][: y1 - y0, : x1 - x0]
         return np.where(keep, self.ink[y0:y1, x0:x1], np.float32(0.0))
+
+
+def widest_cut_stroke(pieces: Pieces) -> float:
+    """Return the width of the widest stroke cut into pieces, in line heights.
+
+    0 when no connected stroke was cut (every piece is a stroke of its own).
+    """
+    widest = 0
+    for stroke in np.unique(pieces.joined):
+        mine = np.flatnonzero(pieces.joined == stroke)
+        if mine.size > 1:
+            boxes = pieces.boxes[mine]
+            widest = max(widest, int(boxes[:, 2].max() - boxes[:, 0].min()))
+    return widest / max(1, pieces.height)
 
 
 def split_at_crossings(pieces: Pieces) -> Fragments | None:

@@ -33,6 +33,7 @@ from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
 from lenet_gui.reading.crossing_reader import Terms, read_fragments
+from lenet_gui.reading.fragments import widest_cut_stroke
 from lenet_gui.reading.pieces import Pieces, columns_apart, cut_apart, find_pieces
 from lenet_gui.reading.recent import Recent, digest
 from lenet_gui.reading.result import (
@@ -101,16 +102,15 @@ WIDE_WHOLE = 1.5
 # digit (a letter F cut into "15", a star into "82"). Digits that touch and
 # are read right score above -2.5 per digit (writers w19-w24).
 PATH_FLOOR = -3.0
-# With the scorer, digits cut out of one stroke whose path scores below this
-# (natural log) per digit are read again from fragments cut where strokes
-# cross (:mod:`lenet_gui.reading.crossing`), and that reading is taken when
-# its path scores higher (writers w19-w24).
+# With the scorer, digits cut out of one stroke at least CROSSING_WIDE line
+# heights wide whose path scores below CROSSING_BELOW (natural log) per digit
+# are read again from fragments cut where strokes cross
+# (:mod:`lenet_gui.reading.crossing_reader`), taken when they score higher
+# and, if the path was refused, at least CROSSING_FLOOR per digit (a flower
+# cut at its petals reads a fair "883"). Chosen on writers w19-w24.
 CROSSING_BELOW = -0.5
-# Ink whose pieces read as not digits is read from fragments only when they
-# score at least this per digit: a flower cut where its petals cross reads
-# as a fair "883" (writers w19-w24: drawn shapes score below -1.2 per digit,
-# crossing digits read right mostly above -0.5).
 CROSSING_FLOOR = -1.0
+CROSSING_WIDE = 0.9
 # Candidates whose network input is remembered, the newest.
 _REMEMBERED = 256
 # Digits whose whole reading (every layer) is remembered, the newest: those
@@ -462,8 +462,11 @@ def _crossed_path(
     if reader.scorer is None or count not in reading.scores:
         return reading
     best = reading.scores[count]
-    if best / count >= CROSSING_BELOW or np.unique(pieces.joined).size == pieces.count:
+    if best / count >= CROSSING_BELOW or widest_cut_stroke(pieces) < CROSSING_WIDE:
         return reading
+    chances = [d.not_digit for d in reading.digits]
+    if pieces_not_digits(chances, reader._cutoff()):
+        return reading  # the head refuses its digits: a stroke being drawn
     floor = CROSSING_FLOOR if best / count < PATH_FLOOR else None
     crossed = read_fragments(reader, pieces, whole, how, (best, floor), _terms())
     return reading if crossed is None else crossed
