@@ -181,3 +181,21 @@ def test_digits_whose_strokes_cross_are_read_from_fragments(
         marks = np.zeros_like(digit)
         marks[y0:y1, x0:x1] = True
         assert (marks & digit).sum() >= 0.9 * digit.sum()
+
+
+@pytest.mark.parametrize(("text", "writer", "gap"), CROSSING[1:])
+def test_digits_whose_strokes_cross_are_read_on_the_canvas(
+    window, pen, classifier, text, writer, gap
+):
+    from lenet_gui.gui.replay import replay, widget_transform
+
+    strokes, _ = _number(pen, classifier, text, writer, gap)
+    window.canvas.set_pen_width(16.0)
+    replay(window.canvas, strokes, widget_transform(window.canvas))
+    reading = window.reading()
+    assert reading is not None
+    assert reading["text"] == text and reading["not_digit"] is None
+    # The digit the views show is the model's own reading of its input.
+    shown = window.session.last_result
+    again = classifier.classify_input(shown.network_input)
+    np.testing.assert_allclose(shown.probabilities, again.probabilities, atol=1e-6)
