@@ -146,3 +146,56 @@ def test_the_first_stroke_of_a_digit_is_not_read_as_a_row_of_ones(classifier):
                 end,
                 reading.text,
             )
+
+
+# Pairs whose strokes cross: the right digit's bar runs over the left one
+# (a 7's bar over a 1, a 5's over a 3), so no cut from top to bottom
+# isolates either digit; the ink is cut where the strokes cross.
+CROSSING = [
+    ("17", "train_w01", -0.08),
+    ("87", "train_w01", -0.12),
+    ("35", "train_w01", -0.12),
+]
+
+
+@pytest.mark.parametrize(("text", "writer", "gap"), CROSSING)
+def test_digits_whose_strokes_cross_are_read_from_fragments(
+    pen, classifier, reader, text, writer, gap
+):
+    strokes, each = _number(pen, classifier, text, writer, gap)
+    image = render(strokes, 16.0)
+    pieces = find_pieces(to_ink(image), slanted=True)
+    assert pieces is not None
+    digits = [to_ink(render(mine, 16.0)) >= 0.2 for mine in each]
+    assert min(_best_candidate(pieces, d) for d in digits) < 0.8, (
+        "no run of pieces is one of the digits"
+    )
+    reading = reader.read(image)
+    assert reading is not None
+    assert reading.text == text
+    assert reading.not_digit is None
+    for found, digit in zip(reading.digits, digits, strict=True):
+        # Each digit's box holds nearly all of its ink: its fragments were
+        # not split between two digits.
+        x0, y0, x1, y1 = found.box
+        marks = np.zeros_like(digit)
+        marks[y0:y1, x0:x1] = True
+        assert (marks & digit).sum() >= 0.9 * digit.sum()
+
+
+@pytest.mark.parametrize(("text", "writer", "gap"), CROSSING[1:])
+def test_digits_whose_strokes_cross_are_read_on_the_canvas(
+    window, pen, classifier, text, writer, gap
+):
+    from lenet_gui.gui.replay import replay, widget_transform
+
+    strokes, _ = _number(pen, classifier, text, writer, gap)
+    window.canvas.set_pen_width(16.0)
+    replay(window.canvas, strokes, widget_transform(window.canvas))
+    reading = window.reading()
+    assert reading is not None
+    assert reading["text"] == text and reading["not_digit"] is None
+    # The digit the views show is the model's own reading of its input.
+    shown = window.session.last_result
+    again = classifier.classify_input(shown.network_input)
+    np.testing.assert_allclose(shown.probabilities, again.probabilities, atol=1e-6)

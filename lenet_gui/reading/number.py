@@ -32,6 +32,8 @@ from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
+from lenet_gui.reading.crossing_reader import Terms, read_fragments
+from lenet_gui.reading.fragments import widest_cut_stroke
 from lenet_gui.reading.pieces import Pieces, columns_apart, cut_apart, find_pieces
 from lenet_gui.reading.recent import Recent, digest
 from lenet_gui.reading.result import (
@@ -100,6 +102,15 @@ WIDE_WHOLE = 1.5
 # digit (a letter F cut into "15", a star into "82"). Digits that touch and
 # are read right score above -2.5 per digit (writers w19-w24).
 PATH_FLOOR = -3.0
+# With the scorer, digits cut out of one stroke at least CROSSING_WIDE line
+# heights wide whose path scores below CROSSING_BELOW (natural log) per digit
+# are read again from fragments cut where strokes cross
+# (:mod:`lenet_gui.reading.crossing_reader`), taken when they score higher
+# and, if the path was refused, at least CROSSING_FLOOR per digit (a flower
+# cut at its petals reads a fair "883"). Chosen on writers w19-w24.
+CROSSING_BELOW = -0.5
+CROSSING_FLOOR = -1.0
+CROSSING_WIDE = 0.9
 # Candidates whose network input is remembered, the newest.
 _REMEMBERED = 256
 # Digits whose whole reading (every layer) is remembered, the newest: those
@@ -259,12 +270,12 @@ class NumberReader:
             # skipped (the whole is one of the candidates all the same).
             pieces = cut_apart(ink, slanted=True)
             if pieces is not None and pieces.count > 1:
-                return self._read_pieces(pieces, whole, ablation, transform)
+                return _crossed_path(self, pieces, whole, (ablation, transform))
         single = self._read_one(ink, whole, ablation, transform)
         pieces = self._pieces_to_search(ink, single.digits[0], apart)
         if pieces is None or pieces.count < 2:
-            return single
-        return self._read_pieces(pieces, whole, ablation, transform)
+            return _crossed_one(self, pieces, whole, (ablation, transform), single)
+        return _crossed_path(self, pieces, whole, (ablation, transform))
 
     def _read_one(
         self,
@@ -429,3 +440,58 @@ def _joined_ones(
         return False
     strokes = {int(pieces.joined[i]) for index in chosen for i in range(*spans[index])}
     return len(strokes) == 1
+
+
+def _crossed_path(
+    reader: NumberReader,
+    pieces: Pieces,
+    whole: np.ndarray,
+    how: tuple[Ablation | None, Transform | None],
+) -> Reading:
+    """Read the pieces; cut where strokes cross too when they read badly.
+
+    With the scorer, digits cut out of one stroke whose best path scores
+    below :data:`CROSSING_BELOW` per digit are read again from fragments
+    (:mod:`lenet_gui.reading.crossing_reader`); that reading is taken when
+    it scores higher, and, when the path read as not digits, at least
+    :data:`CROSSING_FLOOR` per digit.
+    """
+    ablation, transform = how
+    reading = reader._read_pieces(pieces, whole, ablation, transform)
+    count = len(reading.digits)
+    if reader.scorer is None or count not in reading.scores:
+        return reading
+    best = reading.scores[count]
+    if best / count >= CROSSING_BELOW or widest_cut_stroke(pieces) < CROSSING_WIDE:
+        return reading
+    chances = [d.not_digit for d in reading.digits]
+    if pieces_not_digits(chances, reader._cutoff()):
+        return reading  # the head refuses its digits: a stroke being drawn
+    floor = CROSSING_FLOOR if best / count < PATH_FLOOR else None
+    crossed = read_fragments(reader, pieces, whole, how, (best, floor), _terms())
+    return reading if crossed is None else crossed
+
+
+def _crossed_one(
+    reader: NumberReader,
+    pieces: Pieces | None,
+    whole: np.ndarray,
+    how: tuple[Ablation | None, Transform | None],
+    single: Reading,
+) -> Reading:
+    """Return `single`, or several digits when one piece is digits that cross.
+
+    No cut goes through the piece; cut where strokes cross, it is taken as
+    several digits when they score higher than the piece read whole (and at
+    least :data:`CROSSING_FLOOR` per digit when the whole was refused).
+    """
+    if pieces is None or reader.scorer is None:
+        return single
+    floor = CROSSING_FLOOR if single.not_digit is not None else None
+    crossed = read_fragments(reader, pieces, whole, how, (None, floor), _terms())
+    return single if crossed is None else crossed
+
+
+def _terms() -> Terms:
+    """Return the terms of a candidate's score, as the reader weighs them."""
+    return Terms(DIGIT_BONUS, CUT_COST, SCORER_WEIGHT, HEAD_IN_PATH, WIDE_WHOLE)

@@ -1,0 +1,157 @@
+"""Read digits that cross from fragments, when the cuts read them badly.
+
+:class:`~lenet_gui.reading.number.NumberReader` reads a line cut into
+pieces; when digits cut out of one stroke read badly on the best path, the
+pieces are cut again where strokes cross
+(:func:`~lenet_gui.reading.fragments.split_at_crossings`), every candidate
+set of fragments (:mod:`lenet_gui.reading.crossing`) is read by LeNet-5
+and the segment scorer and scored as a run of pieces is, and the best
+exact cover is the reading when it scores higher than the path of pieces.
+
+Uses torch and numpy, never Qt.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from lenet_gui.network.classifier import Prediction
+from lenet_gui.network.model import Ablation
+from lenet_gui.reading.crossing import (
+    best_covers,
+    fragment_candidates,
+    fragment_places,
+)
+from lenet_gui.reading.fragments import split_at_crossings
+from lenet_gui.reading.pieces import Pieces
+from lenet_gui.reading.result import NOT_A_DIGIT, NOT_DIGITS, DigitRead, Reading
+from lenet_gui.reading.segment_scorer import WHOLE, SegmentScorer, scorer_inputs
+from lenet_gui.reading.verdict import pieces_not_digits
+
+__all__ = ["Terms", "read_fragments"]
+
+# Log-probabilities are floored here, as the reader floors them.
+_FLOOR = math.log(1e-6)
+# Another cover within this (natural log) of the best makes the split unsure.
+_UNSURE = math.log(3.0)
+# Several digits scoring below this per digit are not digits, as for pieces.
+_PATH_FLOOR = -3.0
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The reader's terms of a candidate's score (see its module)."""
+
+    digit_bonus: float
+    cut_cost: float
+    scorer_weight: float
+    head_in_path: bool
+    wide_whole: float
+
+
+class _Reader(Protocol):
+    """What is used of the number reader."""
+
+    scorer: SegmentScorer | None
+
+    def _prepared(self, ink: np.ndarray) -> np.ndarray | None: ...
+
+    def _read_batch(
+        self, batch: np.ndarray, ablation: Ablation | None, remember: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+
+    def _read_alone(
+        self, network_input: np.ndarray, ablation: Ablation | None, remember: bool
+    ) -> Prediction: ...
+
+    def _cutoff(self) -> float: ...
+
+
+def read_fragments(
+    reader: _Reader,
+    pieces: Pieces,
+    whole: np.ndarray,
+    how: tuple[Ablation | None, object],
+    limits: tuple[float | None, float | None],
+    terms: Terms,
+) -> Reading | None:
+    """Read the pieces' fragments; None unless their best cover is good enough.
+
+    `how` is the reading's ablation and input transform (None or a
+    callable on each network input). `limits` are the score the best cover
+    must beat (with None, it must hold several digits: the ink read whole
+    is one of the covers) and the score per digit it must reach (None: any).
+    """
+    ablation, transform = how
+    beat, floor = limits
+    scorer = reader.scorer
+    assert scorer is not None
+    fragments = split_at_crossings(pieces)
+    if fragments is None:
+        return None
+    sets, inputs = fragment_candidates(fragments, whole, reader._prepared)
+    batch = np.stack(inputs)
+    if callable(transform):
+        batch = np.stack([transform(x) for x in batch])
+    remember = transform is None and not ablation
+    probabilities, chances, f6 = reader._read_batch(batch, ablation, remember)
+    place, cuts = fragment_places(fragments, sets)
+    scores = np.maximum(np.log(probabilities.max(axis=1)), _FLOOR) + terms.digit_bonus
+    if terms.head_in_path:
+        scores += np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), _FLOOR)
+    whole_log = scorer.log_probabilities(scorer_inputs(f6, probabilities, place))
+    scores += terms.scorer_weight * np.maximum(whole_log[:, WHOLE], _FLOOR)
+    scores -= terms.cut_cost * cuts / 2.0
+    x0, _, x1, _ = fragments.box(range(fragments.count))
+    if x1 - x0 > terms.wide_whole * fragments.height:
+        scores[-1] -= 1e6  # the whole ink, always the last candidate
+    paths = best_covers(fragments.count, sets, scores)
+    if not paths:
+        return None
+    count = max(paths, key=lambda k: paths[k][0])
+    best, chosen = paths[count]
+    if (count < 2) if beat is None else (best <= beat):
+        return None
+    if floor is not None and best / count < floor:
+        return None
+    judged = reader._cutoff() < 1.0
+    digits = [
+        DigitRead(
+            reader._read_alone(batch[i].copy(), ablation, remember),
+            fragments.box(sets[i]),
+            float(chances[i]) if judged else None,
+        )
+        for i in chosen
+    ]
+    unsure = None
+    rivals = [k for k in paths if k != count and paths[k][0] >= best - _UNSURE]
+    if rivals:
+        rival = max(rivals, key=lambda k: paths[k][0])
+        unsure = "".join(str(int(probabilities[i].argmax())) for i in paths[rival][1])
+    strokes = {int(fragments.stroke[m]) for i in chosen for m in sets[i]}
+    refused = None
+    if pieces_not_digits([d.not_digit for d in digits], reader._cutoff()):
+        refused = NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
+    elif len(digits) > 1 and best / len(digits) < _PATH_FLOOR:
+        refused = NOT_DIGITS
+    elif judged and _ones_of_one_stroke(digits, strokes):
+        refused = NOT_DIGITS
+    return Reading(
+        tuple(digits), refused, unsure, {k: float(v[0]) for k, v in paths.items()}
+    )
+
+
+def _ones_of_one_stroke(digits: list[DigitRead], strokes: set[int]) -> bool:
+    """Whether the digits are 1s (all but one of three or more) of one stroke.
+
+    Nobody joins 1s into one stroke; a wave cut where it bends leaves
+    strokes that each look like a 1.
+    """
+    ones = sum(d.digit == 1 for d in digits)
+    if len(digits) < 2 or ones < len(digits) - (len(digits) >= 3):
+        return False
+    return len(strokes) == 1
