@@ -8,6 +8,7 @@ shipped MNIST digits.
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -171,3 +172,40 @@ def test_an_error_while_making_a_batch_is_raised_in_the_caller():
 def test_batches_made_ahead_arrive_in_order_and_all():
     assert list(ahead(lambda: iter(range(50)))) == list(range(50))
     assert list(ahead(lambda: iter([]))) == []
+
+
+def test_a_pass_ending_on_a_checkpoint_reports_the_test_set_it_read(tmp_path, digits):
+    from lenet_gui.files.idx import write_idx
+    from lenet_gui.training import train_cli
+
+    images, labels = digits
+    data = tmp_path / "mnist"
+    data.mkdir()
+    for split, part in (("train", slice(0, 256)), ("t10k", slice(256, 456))):
+        write_idx(data / f"{split}-images-idx3-ubyte.gz", images[part])
+        write_idx(data / f"{split}-labels-idx1-ubyte.gz", labels[part])
+    common = ["--data", str(data), "--epochs", "3", "--seed", "2", "--drawn", "0"]
+    with_checkpoints = tmp_path / "a" / "w.pt"
+    without = tmp_path / "b" / "w.pt"
+    assert train_cli.main([*common, "--output", str(with_checkpoints)]) == 0
+    argv = [*common, "--no-checkpoints", "--output", str(without)]
+    assert train_cli.main(argv) == 0
+    assert with_checkpoints.read_bytes() == without.read_bytes()
+    records = [
+        json.loads(path.with_suffix(".json").read_text())
+        for path in (with_checkpoints, without)
+    ]
+    assert [h["test_accuracy"] for h in records[0]["history"]] == [
+        h["test_accuracy"] for h in records[1]["history"]
+    ]
+    # Every figure is the saved weights' own reading of the test set.
+    model, _ = load_model(with_checkpoints)
+    own = evaluate(model, images[256:456], labels[256:456]).accuracy
+    assert records[0]["test_accuracy"] == records[1]["test_accuracy"] == own
+    assert records[0]["history"][-1]["test_accuracy"] == own
+    index = json.loads((tmp_path / "a" / "w.checkpoints" / "index.json").read_text())
+    by_pass = {c["pass"]: c["test_accuracy"] for c in index["checkpoints"]}
+    ends = [h for h in records[0]["history"] if float(h["epoch"]) in by_pass]
+    assert len(ends) == 3  # a checkpoint at the end of every pass of three
+    for entry in ends:
+        assert by_pass[float(entry["epoch"])] == entry["test_accuracy"]
