@@ -4,7 +4,10 @@ Distorting a batch of 128 digits (an affine grid, a smooth random field, one
 ``grid_sample``, the stroke-thickness changes) costs about a quarter of a
 training step, and most of it runs on one core. :func:`ahead` makes the next
 batches on a second thread while the network learns from the current one, so
-on a 2-core machine the two overlap.
+that they can overlap on a core the machine leaves free. With both cores
+busy with other work there is nothing to overlap with, and a pass took about
+as long as with its batches made in line (``benchmarks/training_pass.py``
+with and without ``--in-line`` compares the two).
 
 The batches are the same, bit for bit, as made in line: one thread makes
 them all, in order, drawing from the one random generator (nothing else

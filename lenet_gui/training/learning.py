@@ -141,7 +141,8 @@ def train_epoch(
     make_ahead : bool
         Distort the next batches on a thread of their own while the network
         learns from this one (:mod:`~lenet_gui.training.batch_prefetch`):
-        the same batches, so the same weights, in less time on two cores.
+        the same batches, so the same weights; the two overlap only on a
+        core the machine leaves free.
     subset : Tensor, optional
         Indices of the digits of `ink` the pass holds (see
         :func:`with_drawn_indices`); the same pass as on ``ink[subset]``,
