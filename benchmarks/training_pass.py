@@ -31,9 +31,7 @@ def weights_sha256(model: Any) -> str:
     return digest.hexdigest()
 
 
-def measure(
-    data: str, digits: int, threads: int, batch_size: int, in_line: bool = False
-) -> dict:
+def measure(data: str, digits: int, threads: int, batch_size: int) -> dict:
     """Train one pass and evaluate; return the figures."""
     # The training package first, so its thread settings apply before torch loads.
     import lenet_gui.training  # noqa: I001
@@ -69,7 +67,6 @@ def measure(
         generator,
         batch_size=batch_size,
         distortion=Distortion(),
-        **({"make_ahead": False} if in_line else {}),
     )
     pass_wall, pass_cpu = time.perf_counter() - wall, time.process_time() - cpu
     wall, cpu = time.perf_counter(), time.process_time()
@@ -79,7 +76,6 @@ def measure(
         "digits": len(targets),
         "threads": torch.get_num_threads(),
         "batch_size": batch_size,
-        "batches_made": "in line" if in_line else "default",
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
         "pass_wall_s": round(pass_wall, 3),
         "pass_cpu_s": round(pass_cpu, 3),
@@ -100,11 +96,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digits", type=int, default=20000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument(
-        "--in-line",
-        action="store_true",
-        help="distort each batch just before its step, not ahead on a thread",
-    )
     parser.add_argument("--json", default=None, help="write the figures here")
     parser.add_argument(
         "--code",
@@ -118,9 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data:
         print("error: pass --data DIR (MNIST) or set LENET_MNIST", file=sys.stderr)
         return 2
-    figures = measure(
-        args.data, args.digits, args.threads, args.batch_size, args.in_line
-    )
+    figures = measure(args.data, args.digits, args.threads, args.batch_size)
     print(" ".join(f"{key}={value}" for key, value in figures.items()))
     if args.json:
         with open(args.json, "w") as f:

@@ -1,15 +1,14 @@
-"""What makes a training pass faster keeps it the same pass, bit for bit.
+"""What makes a training run faster keeps it the same run, bit for bit.
 
-Batches distorted ahead on a thread of their own, a pass read by index from
-one tensor of every digit instead of copied, and evaluation in smaller
-batches: each is checked against the plain way on the real model and the
-shipped MNIST digits.
+A pass read by index from one tensor of every digit instead of copied,
+evaluation in smaller batches, and a pass that ends on a checkpoint reporting
+the checkpoint's reading of the test set: each is checked against the plain
+way on the real model and the shipped MNIST digits.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ import torch
 from lenet_gui.files.idx import load_mnist
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import load_model
-from lenet_gui.training.batch_prefetch import ahead
 from lenet_gui.training.distortions import Distortion
 from lenet_gui.training.learning import (
     evaluate,
@@ -44,7 +42,7 @@ def _weights(model: LeNet5) -> bytes:
     )
 
 
-def _pass(ink, labels, *, make_ahead, subset=None, seed=5, batch_size=32):
+def _pass(ink, labels, *, subset=None, seed=5, batch_size=32):
     generator = seed_everything(seed)
     model = LeNet5()
     size = len(labels) if subset is None else len(subset)
@@ -60,25 +58,12 @@ def _pass(ink, labels, *, make_ahead, subset=None, seed=5, batch_size=32):
         batch_size=batch_size,
         distortion=Distortion(),
         on_batch=lambda loss, acc: seen.append((loss, acc)),
-        make_ahead=make_ahead,
         subset=subset,
     )
     # What the generator gives next: the same only if the pass drew as many
     # random numbers, in the same order.
     after = torch.rand(4, generator=generator)
     return _weights(model), (loss, accuracy), seen, after
-
-
-def test_batches_made_ahead_train_the_same_weights_as_batches_made_in_line(digits):
-    images, labels = digits
-    ink, target = ink_tensor(images[:400]), torch.from_numpy(labels[:400]).long()
-    ahead_run = _pass(ink, target, make_ahead=True)
-    in_line = _pass(ink, target, make_ahead=False)
-    assert ahead_run[0] == in_line[0]
-    assert ahead_run[1] == in_line[1] and ahead_run[2] == in_line[2]
-    assert torch.equal(ahead_run[3], in_line[3])
-    assert len(ahead_run[2]) == 13  # every batch, the last one short
-    assert _pass(ink, target, make_ahead=True, seed=6)[0] != ahead_run[0]
 
 
 def test_a_pass_read_by_index_is_the_pass_on_the_copied_digits(digits):
@@ -98,8 +83,8 @@ def test_a_pass_read_by_index_is_the_pass_on_the_copied_digits(digits):
     assert torch.equal(pool_ink[subset], copied[0])
     assert torch.equal(pool_labels[subset], copied[1])
 
-    by_index = _pass(pool_ink, pool_labels, make_ahead=True, subset=subset)
-    on_copy = _pass(*copied, make_ahead=False)
+    by_index = _pass(pool_ink, pool_labels, subset=subset)
+    on_copy = _pass(*copied)
     assert by_index[0] == on_copy[0] and by_index[1] == on_copy[1]
     assert torch.equal(by_index[3], on_copy[3])
 
@@ -120,58 +105,6 @@ def test_evaluation_in_batches_reads_as_digit_by_digit(digits):
     with torch.no_grad():
         logits = model(torch.from_numpy(from_mnist(images[:64])).unsqueeze(1))
     assert (logits.argmax(1).numpy() == result.predictions[:64]).all()
-
-
-def test_a_pass_stopped_by_its_caller_stops_making_batches(digits):
-    images, labels = digits
-    ink, target = ink_tensor(images[:640]), torch.from_numpy(labels[:640]).long()
-    generator = seed_everything(1)
-    model = LeNet5()
-    optimizer, scheduler = make_optimizer(model, 1, 20, 3e-3)
-    before = threading.active_count()
-
-    class Stop(Exception):
-        pass
-
-    def stop_after_two(loss: float, accuracy: float) -> None:
-        if len(calls) == 2:
-            raise Stop
-        calls.append(loss)
-
-    calls: list[float] = []
-    with pytest.raises(Stop):
-        train_epoch(
-            model,
-            ink,
-            target,
-            optimizer,
-            scheduler,
-            generator,
-            batch_size=32,
-            distortion=Distortion(),
-            on_batch=stop_after_two,
-        )
-    assert threading.active_count() == before  # the making thread was joined
-    # Nothing draws from the generator any more.
-    state = generator.get_state()
-    threading.Event().wait(0.3)
-    assert torch.equal(generator.get_state(), state)
-
-
-def test_an_error_while_making_a_batch_is_raised_in_the_caller():
-    def make():
-        yield 1
-        raise ValueError("no more digits")
-
-    made = ahead(make)
-    assert next(made) == 1
-    with pytest.raises(ValueError, match="no more digits"):
-        next(made)
-
-
-def test_batches_made_ahead_arrive_in_order_and_all():
-    assert list(ahead(lambda: iter(range(50)))) == list(range(50))
-    assert list(ahead(lambda: iter([]))) == []
 
 
 def test_a_pass_ending_on_a_checkpoint_reports_the_test_set_it_read(tmp_path, digits):
