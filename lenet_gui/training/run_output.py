@@ -34,7 +34,7 @@ from lenet_gui.network.checkpoints import (
     write_index,
 )
 from lenet_gui.network.model import LeNet5
-from lenet_gui.training.learning import evaluate
+from lenet_gui.training.learning import Evaluation, evaluate
 
 __all__ = ["RunCheckpoints", "Stopped", "stopping_on_signals", "uninterrupted"]
 
@@ -124,6 +124,7 @@ class RunCheckpoints:
         self._saved: list[CheckpointInfo] = []
         self._seen = 0
         self._due: dict[int, CheckpointPlan] = {}
+        self._evaluated: tuple[int, Evaluation] | None = None
         self._folder: Path | None = None
         if enabled:
             self._folder = stage_folder(output)
@@ -139,6 +140,15 @@ class RunCheckpoints:
         """Count a batch done, and save a checkpoint if one is due now."""
         self._seen += 1
         self._save_if_due()
+
+    def evaluation_now(self) -> Evaluation | None:
+        """Return the test set's reading by the weights as they are now.
+
+        None unless a checkpoint saved after the last batch read it.
+        """
+        if self._evaluated is None or self._evaluated[0] != self._seen:
+            return None
+        return self._evaluated[1]
 
     def install(self) -> bool:
         """Record the saved weights in the index and put the folder in place.
@@ -163,8 +173,10 @@ class RunCheckpoints:
         plan = self._due.get(self._seen)
         if plan is None or self._folder is None:
             return
-        accuracy = evaluate(self._model, *self._test).accuracy
+        evaluation = evaluate(self._model, *self._test)
         self._model.train()  # evaluate() left it in evaluation mode
+        self._evaluated = (self._seen, evaluation)
+        accuracy = evaluation.accuracy
         info = save_checkpoint(
             self._model, self._folder, len(self._saved), plan, accuracy
         )

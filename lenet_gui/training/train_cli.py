@@ -47,7 +47,7 @@ from lenet_gui.training.learning import (
     make_optimizer,
     seed_everything,
     train_epoch,
-    with_drawn,
+    with_drawn_indices,
 )
 from lenet_gui.training.pen_training import add_arguments as add_pen_arguments
 from lenet_gui.training.pen_training import prepare as prepare_pen_digits
@@ -322,6 +322,16 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
     steps = -(-(len(labels) + drawn_per_pass + pen_per_pass) // args.batch_size)
     optimizer, scheduler = make_optimizer(model, args.epochs, steps, args.lr)
 
+    # Every digit a pass may hold, in one tensor: MNIST, drawn, pen. Each pass
+    # picks its digits by index instead of copying them all into a new tensor.
+    pool_ink = torch.cat([ink, drawn_ink] + ([] if pen is None else [pen.ink]))
+    pool_labels = torch.cat(
+        [labels, drawn_labels] + ([] if pen is None else [pen.labels])
+    )
+    every_mnist = torch.arange(len(labels))
+    pen_offset = len(labels) + len(drawn_labels)
+    del ink, drawn_ink
+
     started = time.perf_counter()
     history = []
     with _saving(checkpoint_folder(args.output)):
@@ -347,30 +357,32 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
                     with _saving(checkpoint_folder(args.output)):
                         checkpoints.after_batch()
 
-                pass_ink, pass_labels = with_drawn(
-                    ink, labels, drawn_ink, drawn_labels, drawn_per_pass, generator
-                )
+                subset = with_drawn_indices(
+                    every_mnist, len(labels), len(drawn_labels), drawn_per_pass,
+                    generator,
+                )  # fmt: skip
                 if pen is not None:
-                    pass_ink, pass_labels = with_drawn(
-                        pass_ink,
-                        pass_labels,
-                        pen.ink,
-                        pen.labels,
-                        pen_per_pass,
-                        generator,
+                    subset = with_drawn_indices(
+                        subset, pen_offset, len(pen.labels), pen_per_pass, generator
                     )
                 loss, accuracy = train_epoch(
                     model,
-                    pass_ink,
-                    pass_labels,
+                    pool_ink,
+                    pool_labels,
                     optimizer,
                     scheduler,
                     generator,
                     batch_size=args.batch_size,
                     distortion=distortion,
                     on_batch=show,
+                    subset=subset,
                 )
-                test_accuracy = evaluate(model, test_images, test_labels).accuracy
+                # A checkpoint at the end of the pass has read the test set
+                # with these very weights already.
+                evaluation = checkpoints.evaluation_now() or evaluate(
+                    model, test_images, test_labels
+                )
+                test_accuracy = evaluation.accuracy
                 bar.set_postfix(
                     loss=f"{loss:.4f}",
                     acc=f"{accuracy:.4f}",
@@ -387,7 +399,7 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
             )
         seconds = time.perf_counter() - started
 
-        result = evaluate(model, test_images, test_labels)
+        result = evaluation  # the last pass's, of the weights saved
         print(f"test accuracy: {result.accuracy:.4%} on {result.n} digits")
         metadata = {
             "test_accuracy": result.accuracy,
