@@ -74,3 +74,40 @@ def test_the_reading_changing_form_moves_no_view(window, classifier):
     assert len(forms) >= 6
     for name, seen in sizes.items():
         assert len(seen) == 1, (name, sorted(seen))
+
+
+def test_the_first_touch_raises_the_maps_without_showing_or_laying_them_out(window):
+    """Under the welcome the maps stay shown at their size, disabled.
+
+    Disabled, Tab never reaches them; shown, the first touch only raises them.
+    """
+    from PySide6.QtCore import QEvent, QObject
+
+    from lenet_gui.gui.widgets import WelcomeView
+
+    maps = window.feature_maps
+    welcome = window.show_panel("maps").findChild(WelcomeView)
+    window.files.open_example(7)
+    window.session.last_result  # noqa: B018 - flushes the pending refresh
+    window.canvas.clear()
+    window.session.last_result  # noqa: B018
+    QApplication.processEvents()
+    assert welcome.isVisible() and maps.isVisible() and not maps.isEnabled()
+
+    seen: list[QEvent.Type] = []
+    watched = (QEvent.Type.Show, QEvent.Type.Resize, QEvent.Type.LayoutRequest)
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() in watched:
+                seen.append(event.type())
+            return False
+
+    watch = Watch()
+    maps.installEventFilter(watch)
+    window.files.open_example(3)
+    window.session.last_result  # noqa: B018
+    QApplication.processEvents()
+    maps.removeEventFilter(watch)
+    assert seen == []
+    assert maps.isEnabled() and not welcome.isVisible()

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QScrollArea,
+    QStackedLayout,
+    QStackedWidget,
+    QWidget,
+)
 
 from lenet_gui.drawing.examples import KINDS, Example
 from lenet_gui.drawing.paper import DEFAULT_PEN_WIDTH
@@ -84,8 +90,27 @@ class MapsPanel(Panel):
         stack = QStackedWidget()
         stack.addWidget(scroller)
         stack.addWidget(self.feature_maps)
+        # The maps stay shown and laid out at the stack's size, under the
+        # welcome while the canvas is empty (disabled there, so Tab never
+        # reaches them): at the first touch of the pen they are raised, not
+        # shown and laid out again (10-15 ms, the longest wait of a fast
+        # stroke). The welcome is hidden while the maps are on top.
+        stack_layout = stack.layout()
+        assert isinstance(stack_layout, QStackedLayout)
+        stack_layout.setStackingMode(QStackedLayout.StackingMode.StackAll)
+        self.feature_maps.setAutoFillBackground(True)
+        stack.currentChanged.connect(self._on_stack_current_changed)
         self._stack = stack
+        self._on_stack_current_changed(stack.currentIndex())
         return stack
+
+    @Slot(int)
+    def _on_stack_current_changed(self, index: int) -> None:
+        welcome = self._stack.widget(0)
+        maps_on_top = index == 1
+        if welcome is not None:
+            welcome.setVisible(not maps_on_top)
+        self.feature_maps.setEnabled(maps_on_top)
 
     def update_view(self) -> None:  # noqa: D102
         result = self.session.result
