@@ -93,7 +93,7 @@ class MapsPanel(Panel):
         # The maps stay shown and laid out at the stack's size, under the
         # welcome while the canvas is empty (disabled there, so Tab never
         # reaches them): at the first touch of the pen they are raised, not
-        # shown and laid out again (10-15 ms, the longest wait of a fast
+        # shown and laid out again (10-15 ms, a stall at the start of a
         # stroke). The welcome is hidden while the maps are on top.
         stack_layout = stack.layout()
         assert isinstance(stack_layout, QStackedLayout)

@@ -74,8 +74,9 @@ class DrawingReader:
         """Load now what the first reading with these weights would load.
 
         The not-a-digit head, the segment scorer and the reading code: about
-        40 ms and 9 MB, which would otherwise hold up the first touch of the
-        pen. Nothing to do when they are loaded or the weights have no head.
+        100 ms of CPU, which would otherwise hold up the first touch of the
+        pen, and 0.4 MB. Nothing to do when they are loaded or the weights
+        have no head.
         """
         classifier = self._network.classifier
         if classifier is not None:
