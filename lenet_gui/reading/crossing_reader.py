@@ -13,7 +13,6 @@ Uses torch and numpy, never Qt.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,19 +26,12 @@ from lenet_gui.reading.crossing import (
     fragment_places,
 )
 from lenet_gui.reading.fragments import split_at_crossings
+from lenet_gui.reading.path_verdict import FLOOR, refusal, unsure_split
 from lenet_gui.reading.pieces import Pieces
-from lenet_gui.reading.result import NOT_A_DIGIT, NOT_DIGITS, DigitRead, Reading
+from lenet_gui.reading.result import DigitRead, Reading
 from lenet_gui.reading.segment_scorer import WHOLE, SegmentScorer, scorer_inputs
-from lenet_gui.reading.verdict import pieces_not_digits
 
 __all__ = ["Terms", "read_fragments"]
-
-# Log-probabilities are floored here, as the reader floors them.
-_FLOOR = math.log(1e-6)
-# Another cover within this (natural log) of the best makes the split unsure.
-_UNSURE = math.log(3.0)
-# Several digits scoring below this per digit are not digits, as for pieces.
-_PATH_FLOOR = -3.0
 
 
 @dataclass(frozen=True)
@@ -100,11 +92,11 @@ def read_fragments(
     remember = transform is None and not ablation
     probabilities, chances, f6 = reader._read_batch(batch, ablation, remember)
     place, cuts = fragment_places(fragments, sets)
-    scores = np.maximum(np.log(probabilities.max(axis=1)), _FLOOR) + terms.digit_bonus
+    scores = np.maximum(np.log(probabilities.max(axis=1)), FLOOR) + terms.digit_bonus
     if terms.head_in_path:
-        scores += np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), _FLOOR)
+        scores += np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), FLOOR)
     whole_log = scorer.log_probabilities(scorer_inputs(f6, probabilities, place))
-    scores += terms.scorer_weight * np.maximum(whole_log[:, WHOLE], _FLOOR)
+    scores += terms.scorer_weight * np.maximum(whole_log[:, WHOLE], FLOOR)
     scores -= terms.cut_cost * cuts / 2.0
     x0, _, x1, _ = fragments.box(range(fragments.count))
     if x1 - x0 > terms.wide_whole * fragments.height:
@@ -127,31 +119,13 @@ def read_fragments(
         )
         for i in chosen
     ]
-    unsure = None
-    rivals = [k for k in paths if k != count and paths[k][0] >= best - _UNSURE]
-    if rivals:
-        rival = max(rivals, key=lambda k: paths[k][0])
-        unsure = "".join(str(int(probabilities[i].argmax())) for i in paths[rival][1])
     strokes = {int(fragments.stroke[m]) for i in chosen for m in sets[i]}
-    refused = None
-    if pieces_not_digits([d.not_digit for d in digits], reader._cutoff()):
-        refused = NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
-    elif len(digits) > 1 and best / len(digits) < _PATH_FLOOR:
-        refused = NOT_DIGITS
-    elif judged and _ones_of_one_stroke(digits, strokes):
-        refused = NOT_DIGITS
-    return Reading(
-        tuple(digits), refused, unsure, {k: float(v[0]) for k, v in paths.items()}
+    refused = refusal(
+        digits, reader._cutoff(), best, scored=True, judged=judged, strokes=strokes
     )
-
-
-def _ones_of_one_stroke(digits: list[DigitRead], strokes: set[int]) -> bool:
-    """Whether the digits are 1s (all but one of three or more) of one stroke.
-
-    Nobody joins 1s into one stroke; a wave cut where it bends leaves
-    strokes that each look like a 1.
-    """
-    ones = sum(d.digit == 1 for d in digits)
-    if len(digits) < 2 or ones < len(digits) - (len(digits) >= 3):
-        return False
-    return len(strokes) == 1
+    return Reading(
+        tuple(digits),
+        refused,
+        unsure_split(paths, count, probabilities),
+        {k: float(v[0]) for k, v in paths.items()},
+    )

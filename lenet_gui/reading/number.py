@@ -34,11 +34,11 @@ from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
 from lenet_gui.reading.crossing_reader import Terms, read_fragments
 from lenet_gui.reading.fragments import widest_cut_stroke
+from lenet_gui.reading.path_verdict import FLOOR, PATH_FLOOR, refusal, unsure_split
 from lenet_gui.reading.pieces import Pieces, columns_apart, cut_apart, find_pieces
 from lenet_gui.reading.recent import Recent, digest
 from lenet_gui.reading.result import (
     NOT_A_DIGIT,
-    NOT_DIGITS,
     DigitRead,
     Reading,
     ink_box,
@@ -66,9 +66,6 @@ __all__ = [
 
 _best_paths = best_paths  # the name the path search had
 
-# Another split whose path scores within this (natural log) of the best one
-# makes the split unsure: the best is less than three times as likely.
-_UNSURE = math.log(3.0)
 # Each digit on a path earns this (natural log): without it a path of fewer,
 # larger candidates always wins, since every candidate costs its doubt.
 DIGIT_BONUS = 0.5
@@ -97,11 +94,6 @@ HEAD_IN_PATH = True
 # With the scorer, the whole ink wider than this many line heights is read as
 # one digit only when no split of it reads at all.
 WIDE_WHOLE = 1.5
-# With the scorer, several digits whose path scores below this (natural log)
-# per digit on average are not digits: every piece reads badly as a whole
-# digit (a letter F cut into "15", a star into "82"). Digits that touch and
-# are read right score above -2.5 per digit (writers w19-w24).
-PATH_FLOOR = -3.0
 # With the scorer, digits cut out of one stroke at least CROSSING_WIDE line
 # heights wide whose path scores below CROSSING_BELOW (natural log) per digit
 # are read again from fragments cut where strokes cross
@@ -116,9 +108,6 @@ _REMEMBERED = 256
 # Digits whose whole reading (every layer) is remembered, the newest: those
 # of the latest few readings, enough for a number of 8 digits.
 _REMEMBERED_DIGITS = 32
-# Log-probabilities are floored here, so one impossible candidate does not
-# give -inf.
-_FLOOR = math.log(1e-6)
 Transform = Callable[[np.ndarray], np.ndarray]
 
 
@@ -354,14 +343,14 @@ class NumberReader:
         remember = transform is None and not ablation
         probabilities, chances, f6 = self._read_batch(batch, ablation, remember)
         top = probabilities.max(axis=1)
-        doubt = np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), _FLOOR)
-        scores = np.maximum(np.log(top), _FLOOR) + DIGIT_BONUS
+        doubt = np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), FLOOR)
+        scores = np.maximum(np.log(top), FLOOR) + DIGIT_BONUS
         if self.scorer is None or HEAD_IN_PATH:
             scores += doubt
         if self.scorer is not None:
             x = scorer_inputs(f6, probabilities, places(pieces, spans))
             scores += SCORER_WEIGHT * np.maximum(
-                self.scorer.log_probabilities(x)[:, WHOLE], _FLOOR
+                self.scorer.log_probabilities(x)[:, WHOLE], FLOOR
             )
         joined = pieces.joined
         for index, (_, stop) in enumerate(spans):
@@ -389,57 +378,19 @@ class NumberReader:
                     None if self.head is None else float(chances[index]),
                 )
             )
-        unsure = None
-        rivals = [k for k in paths if k != count and paths[k][0] >= best - _UNSURE]
-        if rivals:
-            rival = max(rivals, key=lambda k: paths[k][0])
-            unsure = "".join(
-                str(int(probabilities[i].argmax())) for i in paths[rival][1]
-            )
-        refused = self._not_digits(pieces, spans, chosen, digits, best)
+        unsure = unsure_split(paths, count, probabilities)
+        # The strokes the digits' ink comes from.
+        strokes = {int(pieces.joined[i]) for k in chosen for i in range(*spans[k])}
+        refused = refusal(
+            digits,
+            self._cutoff(),
+            best,
+            scored=self.scorer is not None,
+            judged=self.head is not None,
+            strokes=strokes,
+        )
         scores = {k: float(v[0]) for k, v in paths.items()}
         return Reading(tuple(digits), refused, unsure, scores)
-
-    def _not_digits(
-        self,
-        pieces: Pieces,
-        spans: list[tuple[int, int]],
-        chosen: list[int],
-        digits: list[DigitRead],
-        best: float,
-    ) -> str | None:
-        """Return why the digits read are not digits at all, or None when they are.
-
-        `best` is the path's score (see :data:`PATH_FLOOR`).
-        """
-        if pieces_not_digits([d.not_digit for d in digits], self._cutoff()):
-            return NOT_A_DIGIT if len(digits) == 1 else NOT_DIGITS
-        several = len(digits) > 1 and self.scorer is not None
-        if several and best / len(digits) < PATH_FLOOR:
-            return NOT_DIGITS
-        if self.head is not None and _joined_ones(pieces, spans, chosen, digits):
-            # Nobody joins 1s into one stroke; a wave or a zig-zag cut at its
-            # low points leaves slanted strokes that each look like a 1.
-            return NOT_DIGITS
-        return None
-
-
-def _joined_ones(
-    pieces: Pieces,
-    spans: list[tuple[int, int]],
-    chosen: list[int],
-    digits: list[DigitRead],
-) -> bool:
-    """Whether the digits are 1s all cut out of one stroke.
-
-    Two or more 1s, or three or more digits all 1s but one: a flat stroke
-    (a dash, the first stroke of a 5) cut into slivers reads "111110".
-    """
-    ones = sum(d.digit == 1 for d in digits)
-    if len(digits) < 2 or ones < len(digits) - (len(digits) >= 3):
-        return False
-    strokes = {int(pieces.joined[i]) for index in chosen for i in range(*spans[index])}
-    return len(strokes) == 1
 
 
 def _crossed_path(
