@@ -20,7 +20,7 @@ from lenet_gui.training.learning import (
     seed_everything,
     to_network_input,
     train_epoch,
-    with_drawn,
+    with_drawn_indices,
 )
 
 DATA = Path(__file__).parent / "data" / "mnist"
@@ -51,8 +51,13 @@ def test_network_inputs_turn_back_into_the_ink_they_came_from(digits):
 def test_a_pass_holds_every_mnist_digit_and_some_drawn_ones():
     ink, labels = torch.zeros(6, 1, 32, 32), torch.arange(6)
     drawn_ink, drawn_labels = torch.ones(4, 1, 32, 32), torch.arange(10, 14)
+    pool_ink, pool_labels = (
+        torch.cat([ink, drawn_ink]),
+        torch.cat([labels, drawn_labels]),
+    )
     generator = torch.Generator().manual_seed(0)
-    mixed, mixed_labels = with_drawn(ink, labels, drawn_ink, drawn_labels, 3, generator)
+    subset = with_drawn_indices(torch.arange(6), 6, 4, 3, generator)
+    mixed, mixed_labels = pool_ink[subset], pool_labels[subset]
     assert torch.equal(mixed[:6], ink) and torch.equal(mixed_labels[:6], labels)
     assert len(mixed_labels) == 9 and (mixed[6:] == 1).all()
     picked = mixed_labels[6:].tolist()

@@ -24,7 +24,6 @@ from lenet_gui.training.learning import (
     make_optimizer,
     seed_everything,
     train_epoch,
-    with_drawn,
     with_drawn_indices,
 )
 
@@ -73,12 +72,16 @@ def test_a_pass_read_by_index_is_the_pass_on_the_copied_digits(digits):
     drawn_labels = torch.from_numpy(labels[300:420]).long()
 
     generator = torch.Generator().manual_seed(3)
-    copied = with_drawn(ink, target, drawn_ink, drawn_labels, 50, generator)
-    generator = torch.Generator().manual_seed(3)
     subset = with_drawn_indices(torch.arange(300), 300, 120, 50, generator)
+    # The drawn digits a pass copied out before: the same random numbers.
+    pick = torch.randperm(120, generator=torch.Generator().manual_seed(3))[:50]
     pool_ink, pool_labels = (
         torch.cat([ink, drawn_ink]),
         torch.cat([target, drawn_labels]),
+    )
+    copied = (
+        torch.cat([ink, drawn_ink[pick]]),
+        torch.cat([target, drawn_labels[pick]]),
     )
     assert torch.equal(pool_ink[subset], copied[0])
     assert torch.equal(pool_labels[subset], copied[1])

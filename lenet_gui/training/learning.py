@@ -26,7 +26,6 @@ __all__ = [
     "evaluate_inputs",
     "ink_from_inputs",
     "ink_tensor",
-    "with_drawn",
     "with_drawn_indices",
     "make_optimizer",
     "seed_everything",
@@ -63,32 +62,17 @@ def ink_from_inputs(inputs: np.ndarray) -> Tensor:
     return ink.clamp_(0.0, 1.0).unsqueeze(1)
 
 
-def with_drawn(
-    ink: Tensor,
-    labels: Tensor,
-    drawn_ink: Tensor,
-    drawn_labels: Tensor,
-    count: int,
-    generator: torch.Generator,
-) -> tuple[Tensor, Tensor]:
-    """Return the digits of one training pass: all of `ink`, plus drawn ones.
-
-    `count` drawn digits (at most all of them) are picked at random for the
-    pass; with fewer than all, different passes see different ones.
-    """
-    pick = torch.randperm(len(drawn_labels), generator=generator)[:count]
-    return torch.cat([ink, drawn_ink[pick]]), torch.cat([labels, drawn_labels[pick]])
-
-
 def with_drawn_indices(
     indices: Tensor, offset: int, available: int, count: int, generator: torch.Generator
 ) -> Tensor:
     """Return `indices` plus `count` of ``offset .. offset + available - 1``.
 
-    The same digits as :func:`with_drawn` picks, drawing the same random
-    numbers, as indices into one tensor that holds the drawn digits from
-    `offset` on: a pass is then read from there (``train_epoch``'s
-    `subset`) instead of copied whole, 400 MB for the README's command.
+    The digits of one training pass: all those of `indices`, plus `count`
+    drawn ones (at most all of them) picked at random, so that with fewer
+    than all, different passes see different ones. They are indices into
+    one tensor that holds the drawn digits from `offset` on: a pass is read
+    from there (``train_epoch``'s `subset`) instead of copied whole, 400 MB
+    for the README's command.
     """
     pick = torch.randperm(available, generator=generator)[:count]
     return torch.cat([indices, pick + offset])
