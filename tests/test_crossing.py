@@ -78,3 +78,20 @@ def test_the_whole_ink_is_the_last_candidate():
     assert sets[-1] == tuple(range(fragments.count))
     assert inputs[-1] is whole
     assert len(set(sets)) == len(sets)
+
+
+def test_a_speck_is_read_without_cutting_it():
+    """A soft speck of a few pixels (a tiny image opened) has no skeleton to cut."""
+    from lenet_gui.network.classifier import Classifier
+    from lenet_gui.reading.number import NumberReader
+    from lenet_gui.reading.segment_scorer import load_scorer
+    from lenet_gui.reading.verdict import load_head
+
+    profile = np.array([0.2, 0.45, 0.7, 1.0, 0.75, 0.47, 0.2])
+    image = np.zeros((448, 448), dtype=np.uint8)
+    image[109:116, 131:138] = np.round(245 * np.outer(profile, profile))
+    pieces = find_pieces(to_ink(image), slanted=True)
+    assert pieces is not None
+    assert split_at_crossings(pieces) is None
+    reader = NumberReader(Classifier.load(), load_head(), load_scorer())
+    assert reader.read(image) is not None

@@ -305,6 +305,8 @@ def _join_small(
     """
     while True:
         count = int(labels.max())
+        if count < 2:
+            return labels  # nothing to join (a speck's skeleton may be empty)
         area = np.bincount(labels.ravel(), minlength=count + 1)[1:].astype(float)
         piece = np.zeros(count + 1, dtype=np.intp)
         piece[labels.ravel()] = pieces.ravel()
