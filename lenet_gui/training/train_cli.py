@@ -32,6 +32,7 @@ from lenet_gui.files.idx import (
     sha256_of_data,
 )
 from lenet_gui.files.safe_write import check_writable, describe
+from lenet_gui.imaging.preprocess import from_mnist
 from lenet_gui.network.checkpoint_staging import holds_checkpoints
 from lenet_gui.network.checkpoints import checkpoint_folder
 from lenet_gui.network.model import LeNet5
@@ -41,7 +42,7 @@ from lenet_gui.training.distortions import Distortion
 from lenet_gui.training.drawing_cache import add_argument as add_cache_argument
 from lenet_gui.training.freed_memory import keep_freed_memory
 from lenet_gui.training.learning import (
-    evaluate,
+    evaluate_inputs,
     make_optimizer,
     seed_everything,
     train_epoch,
@@ -297,6 +298,7 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
             download_mnist(args.data)
         train_images, train_labels = load_mnist(args.data, "train")
         test_images, test_labels = load_mnist(args.data, "test")
+        test_inputs = from_mnist(test_images)  # read after every pass: made once
         # Before the long drawing of MNIST, so a bad stroke file fails at once
         # (StrokeFileError is a ValueError).
         pen = prepare_pen_digits(args, args.workers)
@@ -341,7 +343,7 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
             model,
             steps,
             args.epochs,
-            (test_images, test_labels),
+            (test_inputs, test_labels),
         )
     try:
         for epoch in range(1, args.epochs + 1):
@@ -379,8 +381,8 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
                 )
                 # A checkpoint at the end of the pass has read the test set
                 # with these very weights already.
-                evaluation = checkpoints.evaluation_now() or evaluate(
-                    model, test_images, test_labels
+                evaluation = checkpoints.evaluation_now() or evaluate_inputs(
+                    model, test_inputs, test_labels
                 )
                 test_accuracy = evaluation.accuracy
                 bar.set_postfix(
