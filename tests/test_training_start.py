@@ -56,6 +56,8 @@ def test_digits_written_into_a_larger_tensor_are_the_plain_ones(digits):
     assert torch.equal(room[600:], _plain_ink_from_inputs(inputs))
     assert torch.isnan(room[:100]).all()  # nothing written outside its place
     assert torch.equal(ink_tensor(images[:50]), _plain_ink(images[:50]))
+    cropped = images[:50, 3:-1, 2:-4].copy()  # any size is padded by 2 pixels
+    assert torch.equal(ink_tensor(cropped), _plain_ink(cropped))
     assert torch.equal(ink_from_inputs(inputs), _plain_ink_from_inputs(inputs))
     assert room[600:, 0, 0, 0].eq(1.0).all()
 

@@ -65,9 +65,10 @@ def ink_tensor(images: np.ndarray, out: Tensor | None = None) -> Tensor:
     receives them and is returned: the same numbers without a tensor of
     their own first (245 MB for MNIST's 60,000 training digits).
     """
-    if out is None:
-        out = torch.empty(len(images), 1, 32, 32)
     border = 2
+    if out is None:
+        n, height, width = images.shape
+        out = torch.empty(n, 1, height + 2 * border, width + 2 * border)
     inside = out[:, 0, border:-border, border:-border]
     out[:, :, :border].zero_()
     out[:, :, -border:].zero_()
@@ -85,7 +86,7 @@ def ink_from_inputs(inputs: np.ndarray, out: Tensor | None = None) -> Tensor:
     """
     source = torch.from_numpy(inputs).float()
     if out is None:
-        out = torch.empty(len(inputs), 1, 32, 32)
+        out = torch.empty(len(inputs), 1, *inputs.shape[1:])
     plane = out[:, 0]
     torch.sub(source, BACKGROUND, out=plane)
     plane.div_(INK - BACKGROUND)
