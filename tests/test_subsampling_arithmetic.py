@@ -48,6 +48,8 @@ def test_outputs_and_gradients_are_those_of_the_mean_times_size(window, shape):
         plain = _mean_times_size(layer, plain_x)
         plain.backward(grad)
         assert torch.equal(ours, plain)
+        with torch.no_grad():  # reading without a gradient takes the mean
+            assert torch.equal(layer(x), ours)
         assert torch.equal(ours_x.grad, plain_x.grad)
         assert torch.equal(ours_grads[0], layer.coefficient.grad)
         assert torch.equal(ours_grads[1], layer.bias.grad)
