@@ -13,6 +13,7 @@ about as much as the network's own forward pass.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 
@@ -72,38 +73,55 @@ class Distortion:
             Source of randomness, so that training is repeatable.
         """
         n, _, height, width = ink.shape
-        grid = F.affine_grid(
-            self._random_affine(n, height, generator), list(ink.shape), False
-        )
+        grid = _affine_grid(self._random_affine(n, height, generator), height, width)
         if self.elastic_alpha > 0:
             grid = grid + self._elastic_field(n, height, width, generator)
         out = F.grid_sample(ink, grid, align_corners=False)
         if self.thickness_probability > 0:
-            out = self._change_thickness(out, generator)
+            self._change_thickness(out, generator)
         return out
 
     def _random_affine(self, n: int, size: int, generator: torch.Generator) -> Tensor:
-        """Return (N, 2, 3) matrices mapping output to input coordinates."""
+        """Return (N, 2, 3) matrices mapping output to input coordinates.
 
-        def uniform(limit: float) -> Tensor:
-            return (torch.rand(n, generator=generator) * 2 - 1) * limit
-
-        scale = 1 + uniform(self.scale)
-        squeeze = 1 + uniform(self.squeeze)
+        The six random numbers of each digit (scale, squeeze, angle, shear,
+        shift across, shift down) are drawn in one call, in the order six
+        calls would draw them, and scaled to their ranges together.
+        """
+        limits = torch.tensor(
+            [
+                self.scale,
+                self.squeeze,
+                math.radians(self.rotate),
+                self.shear,
+                self.translate,
+                self.translate,
+            ]
+        )
+        uniform = (torch.rand(6, n, generator=generator) * 2 - 1) * limits[:, None]
+        scale = 1 + uniform[0]
+        squeeze = 1 + uniform[1]
         sx, sy = scale * squeeze, scale / squeeze
-        angle = uniform(math.radians(self.rotate))
-        cos, sin = torch.cos(angle), torch.sin(angle)
-        shear = uniform(self.shear)
+        cos, sin = torch.cos(uniform[2]), torch.sin(uniform[2])
+        shear = uniform[3]
+        shift = uniform[4:] * 2 / size
+        zero, one = torch.zeros(n), torch.ones(n)
         # Forward map: rotate, shear, scale. affine_grid wants its inverse,
         # in coordinates where the image spans [-1, 1].
-        forward = torch.zeros(n, 3, 3)
-        forward[:, 0, 0] = sx * (cos + shear * sin)
-        forward[:, 0, 1] = sx * (-sin + shear * cos)
-        forward[:, 1, 0] = sy * sin
-        forward[:, 1, 1] = sy * cos
-        forward[:, 0, 2] = uniform(self.translate) * 2 / size
-        forward[:, 1, 2] = uniform(self.translate) * 2 / size
-        forward[:, 2, 2] = 1
+        forward = torch.stack(
+            [
+                sx * (cos + shear * sin),
+                sx * (-sin + shear * cos),
+                shift[0],
+                sy * sin,
+                sy * cos,
+                shift[1],
+                zero,
+                zero,
+                one,
+            ],
+            dim=1,
+        ).view(n, 3, 3)
         return torch.linalg.inv(forward)[:, :2, :]
 
     def _elastic_field(
@@ -116,35 +134,67 @@ class Distortion:
         same kind of warp as blurring per-pixel noise, at a fraction of the cost.
         """
         nodes = max(2, round(height / self.elastic_sigma))
-        coarse = torch.rand(n, 2, nodes, nodes, generator=generator) * 2 - 1
+        coarse = torch.rand(n, 2, nodes, nodes, generator=generator).mul_(2).sub_(1)
         field = F.interpolate(
             coarse, size=(height, width), mode="bicubic", align_corners=True
         )
-        field = field * (self.elastic_alpha * 2 / height)  # pixels -> [-1, 1] units
+        field = field.mul_(self.elastic_alpha * 2 / height)  # pixels -> [-1, 1]
         return field.permute(0, 2, 3, 1)
 
-    def _change_thickness(self, ink: Tensor, generator: torch.Generator) -> Tensor:
+    def _change_thickness(self, ink: Tensor, generator: torch.Generator) -> None:
         """Thicken or thin the strokes of a random subset by about one pixel.
 
-        Half way between the image and its 3x3 grey dilation (or erosion)
-        moves each edge by about half a pixel on either side.
+        In place. Half way between the image and its 3x3 grey dilation (or
+        erosion) moves each edge by about half a pixel on either side.
         """
         choice = torch.rand(ink.shape[0], generator=generator)
         thicker = choice < self.thickness_probability
         thinner = (choice >= self.thickness_probability) & (
             choice < 2 * self.thickness_probability
         )
-        out = ink.clone()
-        if thicker.any():
-            sub = ink[thicker]
-            out[thicker] = (sub + F.max_pool2d(sub, 3, 1, 1)) / 2
-        if thinner.any():
-            sub = ink[thinner]
-            sub = (sub - F.max_pool2d(-sub, 3, 1, 1)) / 2
+        # The two sets are apart: writing one leaves the other as it was.
+        rows = thicker.nonzero().squeeze(1)
+        if len(rows):
+            sub = ink.index_select(0, rows)
+            ink.index_copy_(0, rows, (sub + F.max_pool2d(sub, 3, 1, 1)) / 2)
+        rows = thinner.nonzero().squeeze(1)
+        if len(rows):
+            sub = ink.index_select(0, rows)
+            thin = (sub - F.max_pool2d(-sub, 3, 1, 1)) / 2
             # Thinning also dims the strokes; bring the darkest ink back to
             # where it was, as a thin pen would still draw full ink.
-            peak = sub.amax(dim=(1, 2, 3), keepdim=True).clamp_min(0.25)
-            out[thinner] = (sub / peak).clamp(max=1) * ink[thinner].amax(
-                dim=(1, 2, 3), keepdim=True
-            )
-        return out
+            peak = thin.amax(dim=(1, 2, 3), keepdim=True).clamp_min(0.25)
+            darkest = sub.amax(dim=(1, 2, 3), keepdim=True)
+            ink.index_copy_(0, rows, (thin / peak).clamp(max=1) * darkest)
+
+
+@functools.lru_cache(maxsize=4)
+def _base_grid(n: int, height: int, width: int) -> Tensor:
+    """Return the (N, H * W, 3) pixel centres that ``affine_grid`` transforms.
+
+    As ``torch.nn.functional.affine_grid`` (``align_corners=False``) makes
+    them on every call: x and y across [-1, 1], then a column of ones. Made
+    once for a batch size; never written to.
+    """
+
+    def centres(count: int) -> Tensor:
+        step = torch.linspace(-1, 1, count)
+        return step * (count - 1) / count
+
+    grid = torch.empty(n, height, width, 3)
+    grid.select(-1, 0).copy_(centres(width))
+    grid.select(-1, 1).copy_(centres(height).unsqueeze(-1))
+    grid.select(-1, 2).fill_(1)
+    return grid.view(n, height * width, 3)
+
+
+def _affine_grid(theta: Tensor, height: int, width: int) -> Tensor:
+    """Return ``F.affine_grid(theta, (N, 1, H, W), align_corners=False)``.
+
+    The same product of the pixel centres and the matrices, without making
+    the centres again for every batch.
+    """
+    n = theta.shape[0]
+    return torch.bmm(_base_grid(n, height, width), theta.transpose(1, 2)).view(
+        n, height, width, 2
+    )

@@ -38,28 +38,60 @@ def seed_everything(seed: int) -> torch.Generator:
     """Seed every source of randomness and return a generator for the data.
 
     Deterministic algorithms are switched on, so the same seed on the same
-    machine gives the same weights.
+    machine gives the same weights. Two things ``torch.use_deterministic_algorithms``
+    would add are left out, as they cost time and change no number:
+
+    - it imports torch's compiler (``torch._inductor``) to make compiled code
+      deterministic too, over a second at the start of a run that compiles
+      nothing;
+    - it fills every new tensor with NaN before an operation writes it, so
+      that reading memory never written would show; every operation of
+      training writes the whole of its output, so the fill only cost time
+      (about 200 fills of each step, 5 % of its processor time).
     """
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
+    torch._C._set_deterministic_algorithms(True)
+    torch._C._set_deterministic_fill_uninitialized_memory(False)
     return torch.Generator().manual_seed(seed)
 
 
-def ink_tensor(images: np.ndarray) -> Tensor:
+def ink_tensor(images: np.ndarray, out: Tensor | None = None) -> Tensor:
     """Turn (N, 28, 28) uint8 MNIST digits into (N, 1, 32, 32) ink in [0, 1].
 
     The 2-pixel border is the paper's padding of MNIST to LeNet-5's 32x32.
+    `out`, an (N, 1, 32, 32) float32 tensor (a slice of a larger one, say),
+    receives them and is returned: the same numbers without a tensor of
+    their own first (245 MB for MNIST's 60,000 training digits).
     """
-    ink = torch.from_numpy(images).float().div_(255.0)
-    return F.pad(ink, (2, 2, 2, 2)).unsqueeze(1)
+    border = 2
+    if out is None:
+        n, height, width = images.shape
+        out = torch.empty(n, 1, height + 2 * border, width + 2 * border)
+    inside = out[:, 0, border:-border, border:-border]
+    out[:, :, :border].zero_()
+    out[:, :, -border:].zero_()
+    out[:, :, :, :border].zero_()
+    out[:, :, :, -border:].zero_()
+    # uint8 divided by 255 in float32, as ``.float().div_(255.0)`` does.
+    torch.div(torch.from_numpy(images), 255.0, out=inside)
+    return out
 
 
-def ink_from_inputs(inputs: np.ndarray) -> Tensor:
-    """Turn (N, 32, 32) network inputs back into (N, 1, 32, 32) ink in [0, 1]."""
-    ink = (torch.from_numpy(inputs).float() - BACKGROUND) / (INK - BACKGROUND)
-    return ink.clamp_(0.0, 1.0).unsqueeze(1)
+def ink_from_inputs(inputs: np.ndarray, out: Tensor | None = None) -> Tensor:
+    """Turn (N, 32, 32) network inputs back into (N, 1, 32, 32) ink in [0, 1].
+
+    `out`, if given, receives them, as for :func:`ink_tensor`.
+    """
+    source = torch.from_numpy(inputs).float()
+    if out is None:
+        out = torch.empty(len(inputs), 1, *inputs.shape[1:])
+    plane = out[:, 0]
+    torch.sub(source, BACKGROUND, out=plane)
+    plane.div_(INK - BACKGROUND)
+    plane.clamp_(0.0, 1.0)
+    return out
 
 
 def with_drawn_indices(

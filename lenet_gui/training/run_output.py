@@ -34,7 +34,7 @@ from lenet_gui.network.checkpoints import (
     write_index,
 )
 from lenet_gui.network.model import LeNet5
-from lenet_gui.training.learning import Evaluation, evaluate
+from lenet_gui.training.learning import Evaluation, evaluate_inputs
 
 __all__ = ["RunCheckpoints", "Stopped", "stopping_on_signals", "uninterrupted"]
 
@@ -118,6 +118,12 @@ class RunCheckpoints:
         epochs: int,
         test: tuple[np.ndarray, np.ndarray],
     ) -> None:
+        """Start the run's checkpoints (the first one now, if `enabled`).
+
+        `test` holds the test digits as (N, 32, 32) network inputs
+        (:func:`~lenet_gui.imaging.preprocess.from_mnist`, made once for the
+        run rather than at every reading) and their labels.
+        """
         self._output = output
         self._model = model
         self._test = test
@@ -173,7 +179,7 @@ class RunCheckpoints:
         plan = self._due.get(self._seen)
         if plan is None or self._folder is None:
             return
-        evaluation = evaluate(self._model, *self._test)
+        evaluation = evaluate_inputs(self._model, *self._test)
         self._model.train()  # evaluate() left it in evaluation mode
         self._evaluated = (self._seen, evaluation)
         accuracy = evaluation.accuracy

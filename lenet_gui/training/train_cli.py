@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
-import numpy as np
 import torch
 from tqdm import tqdm
 
@@ -33,17 +32,17 @@ from lenet_gui.files.idx import (
     sha256_of_data,
 )
 from lenet_gui.files.safe_write import check_writable, describe
+from lenet_gui.imaging.preprocess import from_mnist
 from lenet_gui.network.checkpoint_staging import holds_checkpoints
 from lenet_gui.network.checkpoints import checkpoint_folder
 from lenet_gui.network.model import LeNet5
 from lenet_gui.network.weights import metadata_path, save_weights
+from lenet_gui.training.digit_pool import draw_mnist, pool_of
 from lenet_gui.training.distortions import Distortion
-from lenet_gui.training.drawing_cache import DrawingCache, cached_drawn_inputs
 from lenet_gui.training.drawing_cache import add_argument as add_cache_argument
+from lenet_gui.training.freed_memory import keep_freed_memory
 from lenet_gui.training.learning import (
-    evaluate,
-    ink_from_inputs,
-    ink_tensor,
+    evaluate_inputs,
     make_optimizer,
     seed_everything,
     train_epoch,
@@ -291,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
     """Load the data, train, evaluate and save; return the exit status."""
+    keep_freed_memory()
     torch.set_num_threads(args.threads)
     generator = seed_everything(args.seed)
     try:
@@ -298,6 +298,7 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
             download_mnist(args.data)
         train_images, train_labels = load_mnist(args.data, "train")
         test_images, test_labels = load_mnist(args.data, "test")
+        test_inputs = from_mnist(test_images)  # read after every pass: made once
         # Before the long drawing of MNIST, so a bad stroke file fails at once
         # (StrokeFileError is a ValueError).
         pen = prepare_pen_digits(args, args.workers)
@@ -309,9 +310,8 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
             train_images[: args.limit],
             train_labels[: args.limit],
         )
-    ink = ink_tensor(train_images)
     labels = torch.from_numpy(train_labels).long()
-    drawn_ink, drawn_labels, drawing_seconds = _draw(
+    drawn_inputs, drawn_labels, drawing_seconds = draw_mnist(
         train_images, train_labels, args.drawn, args.seed, args.workers, args.cache
     )
     drawn_per_pass = min(round(args.drawn * len(labels)), len(drawn_labels))
@@ -324,13 +324,15 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
 
     # Every digit a pass may hold, in one tensor: MNIST, drawn, pen. Each pass
     # picks its digits by index instead of copying them all into a new tensor.
-    pool_ink = torch.cat([ink, drawn_ink] + ([] if pen is None else [pen.ink]))
-    pool_labels = torch.cat(
-        [labels, drawn_labels] + ([] if pen is None else [pen.labels])
+    pool_ink, pool_labels = pool_of(
+        train_images,
+        labels,
+        (drawn_inputs, drawn_labels),
+        None if pen is None else (pen.ink, pen.labels),
     )
     every_mnist = torch.arange(len(labels))
     pen_offset = len(labels) + len(drawn_labels)
-    del ink, drawn_ink
+    del drawn_inputs
 
     started = time.perf_counter()
     history = []
@@ -341,7 +343,7 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
             model,
             steps,
             args.epochs,
-            (test_images, test_labels),
+            (test_inputs, test_labels),
         )
     try:
         for epoch in range(1, args.epochs + 1):
@@ -379,8 +381,8 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
                 )
                 # A checkpoint at the end of the pass has read the test set
                 # with these very weights already.
-                evaluation = checkpoints.evaluation_now() or evaluate(
-                    model, test_images, test_labels
+                evaluation = checkpoints.evaluation_now() or evaluate_inputs(
+                    model, test_inputs, test_labels
                 )
                 test_accuracy = evaluation.accuracy
                 bar.set_postfix(
@@ -458,40 +460,6 @@ def _train(args: argparse.Namespace, argv: list[str] | None) -> int:
         return 0
     finally:
         checkpoints.discard()
-
-
-def _draw(
-    images: np.ndarray,
-    labels: np.ndarray,
-    fraction: float,
-    seed: int,
-    workers: int | None,
-    cache: bool = True,
-) -> tuple[torch.Tensor, torch.Tensor, float]:
-    """Draw the training digits as the app would; return ink, labels, seconds.
-
-    Only as many as a pass uses are drawn (`fraction` of the digits, picked at
-    random with `seed`; all when `fraction` >= 1): drawing costs about 3.6 ms a
-    digit and one process a core, the largest fixed cost of a run, while the
-    image distortions already make each pass's copy of a digit different.
-    """
-    if fraction <= 0:
-        return torch.zeros(0, 1, 32, 32), torch.zeros(0, dtype=torch.long), 0.0
-    wanted = min(len(images), round(fraction * len(images)))
-    # About 8 % of MNIST's digits are bold and left out: draw a few more.
-    picked = np.random.default_rng(seed).permutation(len(images))
-    picked = np.sort(picked[: min(len(images), round(wanted * 1.1))])
-    started = time.perf_counter()
-    print(f"drawing {len(picked)} training digits with the canvas's pen...")
-    inputs, indices, cached = cached_drawn_inputs(
-        images[picked], seed, workers, DrawingCache.for_command(cache)
-    )
-    inputs, indices = inputs[:wanted], picked[indices[:wanted]]
-    seconds = time.perf_counter() - started
-    how = "read them from the cache" if cached else "drew them"
-    print(f"{how}: {len(indices)} (bold ones left out) in {seconds:.1f} s")
-    drawn_labels = torch.from_numpy(labels[indices]).long()
-    return ink_from_inputs(inputs), drawn_labels, seconds
 
 
 if __name__ == "__main__":
