@@ -250,3 +250,26 @@ def test_a_loop_touching_its_neighbour_is_one_fragment_and_read_right(
     reading = reader.read(image)
     assert reading is not None
     assert (reading.text, reading.not_digit) == (text, None)
+
+
+# Touching pairs whose best cut leaves a scrap of one digit with its
+# neighbour: the not-a-digit head refuses that piece, and the whole number
+# with it, unless the ink is also cut where the strokes meet.
+SCRAPS = [
+    ("07", "train_w01", -0.05),
+    ("03", "train_w02", -0.08),
+    ("39", "train_w03", -0.08),
+    ("85", "train_w03", -0.05),
+    ("20", "train_w04", -0.08),
+]
+
+
+@pytest.mark.parametrize(("text", "writer", "gap"), SCRAPS)
+def test_a_pair_whose_cut_leaves_a_scrap_is_read_from_fragments(
+    pen, classifier, reader, text, writer, gap
+):
+    strokes, _ = _number(pen, classifier, text, writer, gap)
+    reading = reader.read(render(strokes, 16.0))
+    assert reading is not None
+    assert (reading.text, reading.not_digit) == (text, None)
+    assert len(reading.digits) == 2
