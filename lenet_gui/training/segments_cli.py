@@ -2,7 +2,7 @@
 
     python -m lenet_gui.training.segments_cli --strokes pendigits-train.json
         [--train-writers 1-18] [--check-writers 19-24] [--numbers 1500]
-        [--output weights/segments.pt]
+        [--output weights/segments.pt] [--fragments]
 
 Numbers of 1 to 6 pen digits, one writer each, are composed apart and
 touching (:func:`lenet_gui.training.numbers.compose_number`) and cut as the
@@ -18,7 +18,10 @@ scribbles), every candidate of which is a part: not one digit, nor
 several. LeNet-5 (the bundled weights, frozen) reads each candidate; the
 scorer learns from F6, the probabilities and the candidate's place in the
 line. The check writers are never trained
-on; their figures are printed.
+on; their figures are printed. With ``--fragments`` the sets of fragments
+cut where strokes cross (:mod:`lenet_gui.reading.crossing`) are candidates
+too, in touching numbers and drawn non-digits (the bundled scorer was
+trained without them).
 """
 
 from __future__ import annotations
@@ -214,15 +217,14 @@ def samples(
     """Scorer inputs and labels from `count` composed numbers and growing digits.
 
     With `fragments`, the sets of fragments cut where strokes cross are
-    candidates too, in touching numbers and drawn non-digits, and a fifth of
-    the samples (not a tenth) are drawn non-digits.
+    candidates too, in touching numbers and drawn non-digits.
     """
     writers = sorted({d.writer for d in digits})
     by_writer = {w: [d for d in digits if d.writer == w] for w in writers}
     xs, ys = [], []
     for index in range(count):
         mine = by_writer[writers[int(rng.integers(len(writers)))]]
-        if index % 10 == 7 or (fragments and index % 10 == 2):
+        if index % 10 == 7:
             found = _shape(classifier, rng, fragments)
         elif index % 5 == 4:
             digit = mine[int(rng.integers(len(mine)))]
