@@ -18,7 +18,8 @@ Prints medians and 95th percentiles in milliseconds.
 ``--only-reading`` measures only the reading of the drawing while it grows
 (``DrawingReader.read``, what each live update of the canvas computes), for
 one digit and for 4-digit numbers, in wall-clock and in CPU time (on a
-loaded machine the CPU time is the steadier figure). It uses only the
+loaded machine the CPU time is the steadier figure), and for 4-digit
+numbers whose digits touch (what is cut where strokes cross). It uses only the
 project's public API, so the same file can measure another copy of the
 project: ``PYTHONPATH=/other/copy python -P benchmarks/numbers.py --only-reading``
 (``-P``: the file's folder is not put on the path, where this file would
@@ -113,20 +114,43 @@ def _drawings(strokes_file: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return singles, numbers
 
 
+def _touching(strokes_file: str) -> list[np.ndarray]:
+    """Growing drawings of 4-digit numbers whose digits touch, one per writer."""
+    from lenet_gui.files.stroke_files import load_pen_digits
+    from lenet_gui.training.numbers import compose_number
+
+    rng = np.random.default_rng(1)
+    digits = load_pen_digits(strokes_file)
+    out = []
+    for writer in sorted({d.writer for d in digits}):
+        mine = [d for d in digits if d.writer == writer]
+        chosen = [mine[int(i)] for i in rng.integers(len(mine), size=4)]
+        strokes, _ = compose_number(chosen, (-0.05, 0.02), rng)
+        out.extend(_prefixes(strokes, 16.0))
+    return out
+
+
 def _reading(classifier, strokes_file: str, repeats: int) -> None:
     """The reading of growing drawings, as each live update computes it."""
     from lenet_gui.gui import MainWindow
     from lenet_gui.gui.state.drawing_reader import DrawingReader
 
     singles, numbers = _drawings(strokes_file)
+    touching = _touching(strokes_file)
     window = MainWindow(classifier)  # never shown: only its network setup is used
     reader = DrawingReader(window.session.network, window.session.status)
     results: dict[str, tuple[list[float], list[float]]] = {
         "one digit": ([], []),
         "4-digit number": ([], []),
+        "4-digit number, touching": ([], []),
     }
+    drawings = (
+        ("one digit", singles),
+        ("4-digit number", numbers),
+        ("4-digit number, touching", touching),
+    )
     for _ in range(repeats):
-        for name, images in (("one digit", singles), ("4-digit number", numbers)):
+        for name, images in drawings:
             wall, cpu = results[name]
             for image in images:
                 start, start_cpu = time.perf_counter(), time.process_time()

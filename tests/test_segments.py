@@ -16,6 +16,7 @@ from lenet_gui.reading.number import NumberReader
 from lenet_gui.reading.pieces import find_pieces
 from lenet_gui.reading.segment_scorer import (
     GLUED,
+    INPUTS,
     PART,
     WHOLE,
     ScorerError,
@@ -201,3 +202,39 @@ def test_digits_of_several_strokes_stay_one_with_the_scorer(pen, classifier, sco
     assert_several_strokes_read_as_one(
         pen, NumberReader(classifier, load_head(), scorer)
     )
+
+
+def test_training_with_fragments_adds_their_sets_labelled_by_the_digits_ink(
+    pen, classifier
+):
+    from lenet_gui.training import segments_cli
+
+    mine = [d for d in pen if d.writer == "train_w02"]
+    chosen = [next(d for d in mine if d.label == k) for k in (0, 6)]
+    plain = segments_cli._number(
+        classifier, chosen, (-0.05, -0.05), 16.0, np.random.default_rng(0)
+    )
+    both = segments_cli._number(
+        classifier, chosen, (-0.05, -0.05), 16.0, np.random.default_rng(0), True
+    )
+    assert plain is not None and both is not None
+    runs = plain[1].size
+    # The runs of pieces come first, exactly as without fragments.
+    assert torch.equal(both[0][:runs], plain[0])
+    assert np.array_equal(both[1][:runs], plain[1])
+    sets = both[1][runs:]
+    assert sets.size > 0 and both[0].shape == (both[1].size, INPUTS)
+    # The loop of the 0 and the 6 are each one set of fragments, and a set
+    # holding both digits is glued.
+    assert (sets == WHOLE).sum() >= 2 and (sets == GLUED).any()
+    # A drawn non-digit whose strokes cross gives its sets of fragments too,
+    # every one a part: not one digit, nor several.
+    more = 0
+    for seed in range(10):
+        alone = segments_cli._shape(classifier, np.random.default_rng(seed))
+        shape = segments_cli._shape(classifier, np.random.default_rng(seed), True)
+        assert (alone is None) == (shape is None)
+        if shape is not None and alone is not None:
+            assert (shape[1] == PART).all() and shape[1].size >= alone[1].size
+            more += shape[1].size > alone[1].size
+    assert more > 0

@@ -199,3 +199,77 @@ def test_digits_whose_strokes_cross_are_read_on_the_canvas(
     shown = window.session.last_result
     again = classifier.classify_input(shown.network_input)
     np.testing.assert_allclose(shown.probabilities, again.probabilities, atol=1e-6)
+
+
+# A loop touching its neighbour (a 0, the loop of a 6, 8 or 9): the close
+# cuts slice the loop into pieces, but a fragment is cut only where strokes
+# meet, so the loop stays one fragment and a set of fragments holds the
+# digit whole.
+LOOPS = [
+    ("06", "train_w02", -0.05),
+    ("90", "train_w01", -0.12),
+    ("40", "train_w02", -0.05),
+    ("30", "train_w03", -0.08),
+    ("98", "train_w02", -0.05),
+]
+
+
+def _best_fragment_set(fragments, sets, digit: np.ndarray) -> float:
+    """The best overlap of any candidate set of fragments with a digit's marks."""
+    best = 0.0
+    for members in sets:
+        x0, y0, x1, y1 = fragments.box(members)
+        marks = np.zeros_like(digit)
+        marks[y0:y1, x0:x1] = fragments.image(members) >= 0.2
+        best = max(best, _overlap(marks, digit))
+    return best
+
+
+@pytest.mark.parametrize(("text", "writer", "gap"), LOOPS)
+def test_a_loop_touching_its_neighbour_is_one_fragment_and_read_right(
+    pen, classifier, reader, text, writer, gap
+):
+    from lenet_gui.imaging.preprocess import preprocess_ink
+    from lenet_gui.reading.crossing import fragment_candidates
+    from lenet_gui.reading.fragments import split_at_crossings
+
+    strokes, each = _number(pen, classifier, text, writer, gap)
+    image = render(strokes, 16.0)
+    ink = to_ink(image)
+    pieces = find_pieces(ink, slanted=True)
+    assert pieces is not None
+    fragments = split_at_crossings(pieces)
+    assert fragments is not None
+    # Every fragment is ink of one connected stroke.
+    for k in range(fragments.count):
+        inside = np.unique(pieces.labels[fragments.labels == k + 1])
+        assert np.unique(pieces.joined[inside - 1]).size == 1
+    sets, _ = fragment_candidates(fragments, preprocess_ink(ink), preprocess_ink)
+    digits = [to_ink(render(mine, 16.0)) >= 0.2 for mine in each]
+    assert min(_best_fragment_set(fragments, sets, d) for d in digits) >= 0.8
+    reading = reader.read(image)
+    assert reading is not None
+    assert (reading.text, reading.not_digit) == (text, None)
+
+
+# Touching pairs whose best cut leaves a scrap of one digit with its
+# neighbour: the not-a-digit head refuses that piece, and the whole number
+# with it, unless the ink is also cut where the strokes meet.
+SCRAPS = [
+    ("07", "train_w01", -0.05),
+    ("03", "train_w02", -0.08),
+    ("39", "train_w03", -0.08),
+    ("85", "train_w03", -0.05),
+    ("20", "train_w04", -0.08),
+]
+
+
+@pytest.mark.parametrize(("text", "writer", "gap"), SCRAPS)
+def test_a_pair_whose_cut_leaves_a_scrap_is_read_from_fragments(
+    pen, classifier, reader, text, writer, gap
+):
+    strokes, _ = _number(pen, classifier, text, writer, gap)
+    reading = reader.read(render(strokes, 16.0))
+    assert reading is not None
+    assert (reading.text, reading.not_digit) == (text, None)
+    assert len(reading.digits) == 2

@@ -6,7 +6,9 @@ them (:mod:`lenet_gui.reading.pieces`), but the strokes can be cut where
 they meet. The ink's pieces are thinned to a skeleton on the coarse grid;
 the skeleton's branches between junctions (where three or more strokes
 meet) are the seeds, and every block of ink goes to the branch it reaches
-first along the ink. Each piece is cut into the fragments of its branches,
+first along the ink. Each connected stroke is cut into the fragments of
+its branches (the cuts between pieces do not cut a branch: a loop touching
+its neighbour stays one fragment, not the slices the pieces make of it),
 so a digit is a set of fragments, not always a run from left to right
 (:mod:`lenet_gui.reading.crossing` finds which sets are digits).
 
@@ -111,10 +113,10 @@ def widest_cut_stroke(pieces: Pieces) -> float:
 
 
 def split_at_crossings(pieces: Pieces) -> Fragments | None:
-    """Cut the pieces where strokes meet; None when that cuts nothing new.
+    """Cut the pieces' strokes where they meet; None when no stroke is cut.
 
-    Every fragment lies inside one piece, so every run of pieces is a set
-    of fragments too.
+    Every fragment lies inside one connected stroke; it may span several
+    pieces of it.
     """
     rows = np.flatnonzero((pieces.labels > 0).any(axis=1))
     cols = np.flatnonzero((pieces.labels > 0).any(axis=0))
@@ -125,14 +127,17 @@ def split_at_crossings(pieces: Pieces) -> Fragments | None:
     mask = crop > 0
     line = max(1, int(rows[-1] - rows[0]) + 1)
     branches, width = _branches(mask)
-    # A fragment is one branch's ink within one piece.
-    key = crop.astype(np.int64) * (int(branches.max()) + 1) + branches
+    # A fragment is one branch's ink within one connected stroke: the cuts
+    # between pieces do not cut it (a 0 touching its neighbour stays one
+    # loop, not the five slices the closer cuts make of it).
+    area = np.where(mask, pieces.joined[np.maximum(crop, 1) - 1] + 1, 0)
+    key = area.astype(np.int64) * (int(branches.max()) + 1) + branches
     _, fragment = np.unique(key, return_inverse=True)
     fragment = fragment.reshape(crop.shape)
     fragment = _renumber(np.where(mask, fragment, 0))
-    fragment = _join_small(fragment, crop, _SHORT * line * width, MAX_FRAGMENTS)
+    fragment = _join_small(fragment, area, _SHORT * line * width, MAX_FRAGMENTS)
     count = int(fragment.max())
-    if count <= pieces.count:
+    if count <= np.unique(pieces.joined).size:
         return None
     touching = _touching(fragment, count)
     ys, xs = np.nonzero(fragment)

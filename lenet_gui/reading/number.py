@@ -52,7 +52,7 @@ from lenet_gui.reading.segment_scorer import (
     places,
     scorer_inputs,
 )
-from lenet_gui.reading.verdict import NotDigitHead, features, pieces_not_digits
+from lenet_gui.reading.verdict import NotDigitHead, features
 
 __all__ = [
     "MAX_PIECES",
@@ -403,8 +403,10 @@ def _crossed_path(
 
     With the scorer, digits cut out of one stroke whose best path scores
     below :data:`CROSSING_BELOW` per digit are read again from fragments
-    (:mod:`lenet_gui.reading.crossing_reader`); that reading is taken when
-    it scores higher, and, when the path read as not digits, at least
+    (:mod:`lenet_gui.reading.crossing_reader`), also when the not-a-digit
+    head refuses the path's digits (a piece holding a scrap of its
+    neighbour); that reading is taken when it scores higher, and, when the
+    path scored below :data:`PATH_FLOOR` per digit, at least
     :data:`CROSSING_FLOOR` per digit.
     """
     ablation, transform = how
@@ -415,9 +417,6 @@ def _crossed_path(
     best = reading.scores[count]
     if best / count >= CROSSING_BELOW or widest_cut_stroke(pieces) < CROSSING_WIDE:
         return reading
-    chances = [d.not_digit for d in reading.digits]
-    if pieces_not_digits(chances, reader._cutoff()):
-        return reading  # the head refuses its digits: a stroke being drawn
     floor = CROSSING_FLOOR if best / count < PATH_FLOOR else None
     crossed = read_fragments(reader, pieces, whole, how, (best, floor), _terms())
     return reading if crossed is None else crossed

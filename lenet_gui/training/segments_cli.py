@@ -2,7 +2,7 @@
 
     python -m lenet_gui.training.segments_cli --strokes pendigits-train.json
         [--train-writers 1-18] [--check-writers 19-24] [--numbers 1500]
-        [--output weights/segments.pt]
+        [--output weights/segments.pt] [--fragments]
 
 Numbers of 1 to 6 pen digits, one writer each, are composed apart and
 touching (:func:`lenet_gui.training.numbers.compose_number`) and cut as the
@@ -18,7 +18,10 @@ scribbles), every candidate of which is a part: not one digit, nor
 several. LeNet-5 (the bundled weights, frozen) reads each candidate; the
 scorer learns from F6, the probabilities and the candidate's place in the
 line. The check writers are never trained
-on; their figures are printed.
+on; their figures are printed. With ``--fragments`` the sets of fragments
+cut where strokes cross (:mod:`lenet_gui.reading.crossing`) are candidates
+too, in touching numbers and drawn non-digits (the bundled scorer was
+trained without them).
 """
 
 from __future__ import annotations
@@ -35,8 +38,10 @@ from lenet_gui.files.stroke_files import PenDigit, load_pen_digits
 from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, use_one_thread
+from lenet_gui.reading.crossing import fragment_candidates, fragment_places
+from lenet_gui.reading.fragments import split_at_crossings
 from lenet_gui.reading.number import candidates, ink_box
-from lenet_gui.reading.pieces import find_pieces
+from lenet_gui.reading.pieces import Pieces, find_pieces
 from lenet_gui.reading.segment_scorer import (
     GLUED,
     PART,
@@ -72,12 +77,56 @@ def label_candidates(marks: np.ndarray, digits: list[np.ndarray]) -> int:
     return WHOLE if best >= 0.8 else PART
 
 
+def _fragment_sets(
+    classifier: Classifier,
+    pieces: Pieces,
+    whole: np.ndarray,
+    truth: list[np.ndarray] | None,
+) -> tuple[torch.Tensor, np.ndarray] | None:
+    """Return the scorer inputs and labels of the pieces' sets of fragments.
+
+    The sets are those the reader makes where strokes cross (the whole ink,
+    a run of pieces already, left out); with no `truth` (a drawn non-digit)
+    every set is a part.
+    """
+    fragments = split_at_crossings(pieces)
+    if fragments is None:
+        return None
+    sets, inputs = fragment_candidates(fragments, whole, preprocess_ink)
+    sets, inputs = sets[:-1], inputs[:-1]
+    if not sets:
+        return None
+    labels = []
+    for members in sets:
+        if truth is None:
+            labels.append(PART)
+            continue
+        x0, y0, x1, y1 = fragments.box(members)
+        marks = np.zeros(pieces.ink.shape, dtype=bool)
+        marks[y0:y1, x0:x1] = fragments.image(members) >= 0.2
+        labels.append(label_candidates(marks, truth))
+    probabilities, activations = classifier.outputs(np.stack(inputs))
+    place, _ = fragment_places(fragments, sets)
+    return scorer_inputs(activations["F6"], probabilities, place), np.array(labels)
+
+
+def _with_fragments(
+    found: tuple[torch.Tensor, np.ndarray],
+    more: tuple[torch.Tensor, np.ndarray] | None,
+) -> tuple[torch.Tensor, np.ndarray]:
+    """Return the samples of `found` and of `more` together."""
+    if more is None:
+        return found
+    return torch.cat([found[0], more[0]]), np.concatenate([found[1], more[1]])
+
+
 def _number(
     classifier: Classifier,
     chosen: Sequence[PenDigit],
     gap: tuple[float, float],
     pen: float,
     rng: np.random.Generator,
+    fragments: bool = False,
 ) -> tuple[torch.Tensor, np.ndarray] | None:
     """Return the candidates of one composed number: scorer inputs and labels."""
     strokes, _ = compose_number(chosen, gap, rng)
@@ -101,7 +150,10 @@ def _number(
         labels.append(label_candidates(marks, truth))
     probabilities, activations = classifier.outputs(np.stack(inputs))
     x = scorer_inputs(activations["F6"], probabilities, places(pieces, spans))
-    return x, np.array(labels)
+    found = x, np.array(labels)
+    if fragments and gap[0] < 0:
+        return _with_fragments(found, _fragment_sets(classifier, pieces, whole, truth))
+    return found
 
 
 def _growing(
@@ -134,7 +186,7 @@ def _growing(
 
 
 def _shape(
-    classifier: Classifier, rng: np.random.Generator
+    classifier: Classifier, rng: np.random.Generator, fragments: bool = False
 ) -> tuple[torch.Tensor, np.ndarray] | None:
     """Return a drawn non-digit's candidates, every one labelled part (not digits)."""
     kind = SHAPES[int(rng.integers(len(SHAPES)))]
@@ -149,7 +201,10 @@ def _shape(
     spans, inputs = candidates(pieces, whole)
     probabilities, activations = classifier.outputs(np.stack(inputs))
     x = scorer_inputs(activations["F6"], probabilities, places(pieces, spans))
-    return x, np.full(len(spans), PART)
+    found = x, np.full(len(spans), PART)
+    if fragments:
+        return _with_fragments(found, _fragment_sets(classifier, pieces, whole, None))
+    return found
 
 
 def samples(
@@ -157,15 +212,20 @@ def samples(
     digits: list[PenDigit],
     count: int,
     rng: np.random.Generator,
+    fragments: bool = False,
 ) -> tuple[torch.Tensor, np.ndarray]:
-    """Scorer inputs and labels from `count` composed numbers and growing digits."""
+    """Scorer inputs and labels from `count` composed numbers and growing digits.
+
+    With `fragments`, the sets of fragments cut where strokes cross are
+    candidates too, in touching numbers and drawn non-digits.
+    """
     writers = sorted({d.writer for d in digits})
     by_writer = {w: [d for d in digits if d.writer == w] for w in writers}
     xs, ys = [], []
     for index in range(count):
         mine = by_writer[writers[int(rng.integers(len(writers)))]]
         if index % 10 == 7:
-            found = _shape(classifier, rng)
+            found = _shape(classifier, rng, fragments)
         elif index % 5 == 4:
             digit = mine[int(rng.integers(len(mine)))]
             found = _growing(classifier, digit, float(rng.uniform(12, 26)), rng)
@@ -174,7 +234,8 @@ def samples(
             chosen = [mine[int(i)] for i in rng.integers(len(mine), size=k)]
             gap = TOUCHING if rng.random() < 0.6 else APART
             pen = {1: 24.0, 2: 24.0, 3: 16.0, 4: 16.0}.get(k, 12.0)
-            found = _number(classifier, chosen, gap, pen * rng.uniform(0.8, 1.2), rng)
+            pen *= rng.uniform(0.8, 1.2)
+            found = _number(classifier, chosen, gap, pen, rng, fragments)
         if found is not None:
             xs.append(found[0])
             ys.append(found[1])
@@ -221,6 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--numbers", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--output", default="weights/segments.pt")
+    parser.add_argument(
+        "--fragments",
+        action="store_true",
+        help="also train on the sets of fragments cut where strokes cross",
+    )
     args = parser.parse_args(argv)
     use_one_thread()
     classifier = Classifier.load()
@@ -228,13 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
     trained = _writers(args.train_writers)
-    x, y = samples(
-        classifier, [d for d in every if d.writer in trained], args.numbers, rng
-    )
-    checked = _writers(args.check_writers)
-    cx, cy = samples(
-        classifier, [d for d in every if d.writer in checked], args.numbers // 3, rng
-    )
+    mine = [d for d in every if d.writer in trained]
+    x, y = samples(classifier, mine, args.numbers, rng, args.fragments)
+    checked = [d for d in every if d.writer in _writers(args.check_writers)]
+    cx, cy = samples(classifier, checked, args.numbers // 3, rng, args.fragments)
     print(
         f"samples: {x.shape[0]} to train, {cx.shape[0]} to check "
         f"({time.perf_counter() - start:.0f} s)"
