@@ -14,7 +14,11 @@ the style variants people write (800 of them kept aside too). Non-digits, all dr
 (:mod:`lenet_gui.training.non_digits`), each tagged with what it is:
 letters and short words from stroke recipes, signs made of strokes of two
 letters, dots, dashes, shapes and symbols, pen digits mirrored or turned,
-pieces of pen digits and pen digits glued together. The letters named by
+pieces of pen digits and pen digits glued together. Digits glued together
+are drawn but not trained on (``--leave-out-kinds``, by default
+``glued``): a head that learns them refuses two digits whose strokes cross
+read whole, and the number reader then no longer cuts them apart (the
+segment scorer judges glued digits). The letters named by
 ``--holdout-letters`` and the marks named by ``--holdout-shapes`` are left
 out of training (not out of the drawing), and the share of the held-out
 ones that the head flags is printed from a second drawing (seed 99): the
@@ -262,8 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout-shapes", default="")
     parser.add_argument(
         "--leave-out-kinds",
-        default="",
-        help="kinds of non-digit not trained on (glyph,turned,...), to compare",
+        default="glued",
+        help="kinds of non-digit not trained on (glued, glyph, turned, ...)",
     )
     parser.add_argument("--output", default="weights/not_digit.pt")
     parser.add_argument("--seed", type=int, default=1)
