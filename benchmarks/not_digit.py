@@ -6,9 +6,10 @@ For one input (a single digit as it is drawn) and for a batch of 20 (the
 candidates of a 4-digit number), times, alternately so that both see the
 same load: the forward pass alone (``Classifier.outputs``), the head's
 work after it (``features`` and ``NotDigitHead.probability``), and, for
-comparison, the same head with its convolutional layers switched off (the
-cost of a head on the network's statistics alone, as before they were
-added). Prints medians and 95th percentiles in milliseconds.
+comparison, one of its members alone (a head of the same layers, as the
+app read before its members were averaged) and the head with its
+convolutional layers switched off (the cost of a head on the network's
+statistics alone). Prints medians and 95th percentiles in milliseconds.
 """
 
 from __future__ import annotations
@@ -39,24 +40,29 @@ def main(argv: list[str] | None = None) -> int:
     inputs, _ = draw_digit_inputs(
         load_pen_digits(SAMPLE), np.random.default_rng(0), styled=0.0
     )
+    single = head.member(0)
     plain = load_head()
     plain.shapes = False
     for size in (1, 20):
         batch = inputs[:size]
-        network, verdict, small = [], [], []
+        network, verdict, one, small = [], [], [], []
         for _ in range(args.runs):
             start = time.perf_counter()
             _, activations = classifier.outputs(batch)
             middle = time.perf_counter()
             head.probability(features(activations))
             now = time.perf_counter()
+            single.probability(features(activations))
+            then = time.perf_counter()
             plain.probability(features(activations))
             network.append(1000 * (middle - start))
             verdict.append(1000 * (now - middle))
-            small.append(1000 * (time.perf_counter() - now))
+            one.append(1000 * (then - now))
+            small.append(1000 * (time.perf_counter() - then))
         rows = (
             ("forward pass", network),
             ("verdict now", verdict),
+            ("one member alone", one),
             ("without its convs", small),
         )
         for name, times in rows:

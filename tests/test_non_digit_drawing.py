@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import torch
 
+from lenet_gui.files.idx import load_mnist
 from lenet_gui.files.stroke_files import load_pen_digits
+from lenet_gui.imaging.preprocess import from_mnist, preprocess
+from lenet_gui.reading.verdict import FEATURES, MEMBERS
 from lenet_gui.training.letters import (
     LETTERS,
     glyph_strokes,
@@ -15,7 +19,7 @@ from lenet_gui.training.letters import (
 )
 from lenet_gui.training.non_digits import TURNS, draw_tagged_non_digits
 from lenet_gui.training.shapes import SHAPES, non_digit_strokes
-from lenet_gui.training.verdict_cli import _held_out
+from lenet_gui.training.verdict_cli import _as_labelled_files, _held_out, train_head
 
 STROKES = Path(__file__).parent / "data" / "strokes" / "pendigits-sample.json"
 # Letters that handwriting shares with digits, never drawn as non-digits.
@@ -95,3 +99,40 @@ def test_the_hand_varies_a_letter_but_keeps_it_in_its_frame():
     # Widths vary well beyond a plotter's: squashed and stretched letters.
     ratio = sizes[:, 0] / sizes[:, 1]
     assert ratio.max() / ratio.min() > 2.5
+
+
+def test_mnist_images_are_framed_as_files_with_their_labels():
+    """The head learns MNIST digits framed as --predict frames a file too."""
+    images, labels = load_mnist(Path(__file__).parent / "data" / "mnist", "test")
+    chosen = np.concatenate([images[:6], np.zeros((1, 28, 28), np.uint8), images[6:9]])
+    marks = np.concatenate([labels[:6], [99], labels[6:9]])
+    inputs, kept = _as_labelled_files(chosen, marks)
+    assert inputs.shape == (9, 32, 32)
+    assert kept.tolist() == labels[:9].tolist()  # the blank image and its label go
+    for got, image in zip(inputs, images[:9], strict=True):
+        framed = preprocess(image)
+        assert framed is not None
+        np.testing.assert_array_equal(got, framed)
+    # Framed again, the input differs from MNIST's own 28 x 28 framing.
+    assert float(np.abs(inputs[0] - from_mnist(images[:1])[0]).max()) > 0.1
+
+
+def test_the_members_of_a_head_are_fitted_each_to_its_own_loss():
+    """Fitted side by side, each member learns alone; their mean is the head."""
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x = torch.from_numpy(rng.normal(size=(64, FEATURES)).astype(np.float32))
+    y = torch.zeros(64)
+    y[32:] = 1.0
+    x[32:, :120] += 1.5  # the non-digits differ in what C5 reads
+    labels = torch.arange(32) % 10
+    head = train_head(x, y, labels, epochs=8, members=MEMBERS)
+    with torch.inference_mode():
+        logits = head.member_logits(x)
+    assert logits.shape == (MEMBERS, 64)
+    for k in range(MEMBERS):  # every member tells the two apart by itself
+        assert float(logits[k, 32:].min()) > float(logits[k, :32].max())
+    assert float((logits[0] - logits[1]).abs().max()) > 1e-3  # different starts
+    np.testing.assert_allclose(
+        head(x).detach().numpy(), logits.mean(0).numpy(), atol=1e-5
+    )

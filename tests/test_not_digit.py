@@ -19,6 +19,7 @@ from lenet_gui.gui.replay import replay, widget_transform
 from lenet_gui.reading.number import NumberReader
 from lenet_gui.reading.verdict import (
     FEATURES,
+    MEMBERS,
     STATISTICS,
     NotDigitHead,
     VerdictError,
@@ -41,13 +42,19 @@ def _good_state() -> dict[str, torch.Tensor]:
     ("change", "says"),
     [
         (lambda s: s.update(prototypes=torch.zeros(10, 83)), "prototypes"),
-        (lambda s: s.update({"hidden.weight": torch.zeros(48, 3)}), "hidden.weight"),
         (
-            lambda s: s.update({"conv1.weight": torch.zeros(12, 6, 5, 5)}),
+            lambda s: s.update(hidden_weight=torch.zeros(MEMBERS, 3, 48)),
+            "hidden_weight",
+        ),
+        (lambda s: s.update(out_weight=torch.zeros(1, 48, 1)), "out_weight"),
+        (
+            lambda s: s.update({"conv1.weight": torch.zeros(12 * MEMBERS, 6, 5, 5)}),
             "conv1.weight",
         ),
         (
-            lambda s: s.update({"conv2.bias": torch.full((16,), float("nan"))}),
+            lambda s: s.update(
+                {"conv2.bias": torch.full((16 * MEMBERS,), float("nan"))}
+            ),
             "numbers",
         ),
         (lambda s: s.update(distance_mean=torch.full((11,), float("nan"))), "numbers"),
@@ -147,6 +154,25 @@ def test_pieces_are_judged_alone_or_as_a_whole():
 def test_a_fresh_head_is_a_module_of_the_documented_sizes():
     head = NotDigitHead()
     assert head(torch.zeros(2, FEATURES)).shape == (2,)
+
+
+def test_the_head_averages_its_members_each_read_alone(classifier):
+    """Stacked in one pass, each member reads exactly as it would alone."""
+    head = load_head()
+    strokes = [letter_strokes(n, np.random.default_rng(4)) for n in ("K", "a")]
+    papers = [render([s * 300 + 74 for s in drawing], 24) for drawing in strokes]
+    papers.append(render([np.array([[150.0, 100.0], [300.0, 100.0]])], 24))
+    inputs = np.stack([classifier.predict(p).network_input for p in papers])
+    _, activations = classifier.outputs(inputs)
+    x = features(activations)
+    with torch.inference_mode():
+        alone = torch.stack([head.member(k)(x) for k in range(MEMBERS)])
+        together = head.member_logits(x)
+        mean = head(x)
+    np.testing.assert_allclose(together.numpy(), alone.numpy(), atol=1e-5)
+    np.testing.assert_allclose(mean.numpy(), alone.mean(0).numpy(), atol=1e-5)
+    # The members differ: they started from different random weights.
+    assert float((alone - alone.mean(0)).abs().max()) > 0.05
 
 
 def _seven_like_one() -> list[np.ndarray]:

@@ -148,7 +148,7 @@ def test_the_head_file_is_checked(tmp_path):
     broken = dict(state, threshold=torch.tensor(float("nan")))
     torch.save(broken, tmp_path / "nan.pt")
     wrong = dict(state)
-    del wrong["out.bias"]
+    del wrong["out_bias"]
     torch.save(wrong, tmp_path / "keys.pt")
     (tmp_path / "junk.pt").write_bytes(b"not a weights file")
     os.mkfifo(tmp_path / "pipe.pt")

@@ -6,15 +6,19 @@ r"""Train the not-a-digit head on the frozen network's features.
         [--leave-out-kinds glyph,...] \\
         [--output weights/not_digit.pt]
 
-Digits: MNIST training images (the last 5,000 kept aside to choose the
-threshold, both as network inputs and framed again as a file's picture)
-and pen digits of the writers not held out, drawn on the app's paper at
-random sizes and pens, some in the style variants people write (800 of
-them kept aside too). Non-digits, all drawn here
+Digits: MNIST training images, as network inputs and framed again as
+``--predict`` and File > Open frame a file's picture (the last 5,000 kept
+aside to choose the threshold, both ways), and pen digits of the writers
+not held out, drawn on the app's paper at random sizes and pens, some in
+the style variants people write (800 of them kept aside too). Non-digits, all drawn here
 (:mod:`lenet_gui.training.non_digits`), each tagged with what it is:
 letters and short words from stroke recipes, signs made of strokes of two
 letters, dots, dashes, shapes and symbols, pen digits mirrored or turned,
-pieces of pen digits and pen digits glued together. The letters named by
+pieces of pen digits and pen digits glued together. Digits glued together
+are drawn but not trained on (``--leave-out-kinds``, by default
+``glued``): a head that learns them refuses two digits whose strokes cross
+read whole, and the number reader then no longer cuts them apart (the
+segment scorer judges glued digits). The letters named by
 ``--holdout-letters`` and the marks named by ``--holdout-shapes`` are left
 out of training (not out of the drawing), and the share of the held-out
 ones that the head flags is printed from a second drawing (seed 99): the
@@ -28,11 +32,17 @@ the 1e-4 of earlier heads it learnt the recipes more than "not a digit",
 and heads trained without some letters flagged fewer of them.
 
 The network's weights are not touched: the head reads what the network
-computed (:mod:`lenet_gui.reading.verdict`). The prototypes of its
-distances are the mean F6 of each digit's training inputs. The threshold
-is the 99.8th percentile (``--quantile``) of the head's output on the
-digits kept aside, kept between 0.5 and 0.999, so about two real digits
-in a thousand are called "not a digit".
+computed (:mod:`lenet_gui.reading.verdict`). Its members (three) start
+from different random weights and are fitted side by side; their logits
+are averaged. The prototypes of its distances are the mean F6 of each
+digit's training inputs. The threshold is the 99.8th percentile
+(``--quantile``) of the head's output on the digits kept aside, kept
+between 0.5 and 0.999, so about two real digits in a thousand are called
+"not a digit"; the printed curve shows, threshold by threshold, the digits
+kept aside refused (MNIST as network inputs, as image files, pen digits)
+against the new letters and marks flagged. A lower threshold flags more
+letters but refuses more digits of writers the head never saw than of
+those kept aside (README, "Numbers and "not a digit"").
 """
 
 from __future__ import annotations
@@ -48,7 +58,7 @@ from lenet_gui.files.idx import load_mnist
 from lenet_gui.files.stroke_files import load_pen_digits
 from lenet_gui.imaging.preprocess import from_mnist, preprocess
 from lenet_gui.network.classifier import Classifier
-from lenet_gui.reading.verdict import NotDigitHead, features
+from lenet_gui.reading.verdict import MEMBERS, NotDigitHead, features
 from lenet_gui.training.non_digits import draw_digit_inputs, draw_tagged_non_digits
 
 __all__ = ["main", "train_head"]
@@ -69,13 +79,18 @@ def train_head(
     epochs: int,
     plain: bool = False,
     decay: float = 1e-3,
+    members: int = MEMBERS,
 ) -> NotDigitHead:
     """Fit a head to features `x` of digits (y = 0, digit `labels`) and not (y = 1).
 
-    With `plain`, its convolutional layers are not used (they stay as
-    initialised and read nothing), for comparing heads with and without them.
+    Its members start from different random weights and are fitted side by
+    side on the same batches, each to its own loss (the sum of the members'
+    losses: no member learns from another's errors), so that each is the
+    head one training run would give. With `plain`, the convolutional layers
+    are not used (they stay as initialised and read nothing), for comparing
+    heads with and without them.
     """
-    head = NotDigitHead()
+    head = NotDigitHead(members)
     head.shapes = not plain
     digits = x[y == 0]
     prototypes = torch.stack([digits[labels == k, 120:204].mean(0) for k in range(10)])
@@ -92,22 +107,34 @@ def train_head(
     for epoch in range(epochs):
         perm = torch.randperm(len(x))
         for batch in perm.split(256):
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                head(x[batch]), y[batch], weight[batch]
+            logits = head.member_logits(x[batch])
+            loss = members * torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, y[batch].expand_as(logits), weight[batch].expand_as(logits)
             )
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
         schedule.step()
         if epoch % 4 == 3:
-            print(f"epoch {epoch + 1}: loss {float(loss.detach()):.4f}")
+            print(f"epoch {epoch + 1}: loss {float(loss.detach()) / members:.4f}")
     return head.eval()
 
 
 def _as_files(images: np.ndarray) -> np.ndarray:
     """Network inputs of 28 x 28 images framed as a file's picture is."""
+    return _as_labelled_files(images, np.zeros(len(images), dtype=np.int64))[0]
+
+
+def _as_labelled_files(
+    images: np.ndarray, labels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return :func:`_as_files` inputs and the labels of the images kept.
+
+    A blank image gives no input.
+    """
     out = [preprocess(image) for image in images]
-    return np.stack([x for x in out if x is not None])
+    kept = np.array([x is not None for x in out], dtype=bool)
+    return np.stack([x for x in out if x is not None]), labels[kept]
 
 
 def _draw_all(args: argparse.Namespace) -> dict[str, object]:
@@ -132,8 +159,14 @@ def _draw_all(args: argparse.Namespace) -> dict[str, object]:
     aside_pen = [pen[i] for i in order[:800]]
     train_pen = [pen[i] for i in order[800:]]
     pen_inputs, pen_labels = draw_digit_inputs(train_pen, rng)
-    digits = np.concatenate([train_mnist, pen_inputs])
-    labels = np.concatenate([mnist_labels[chosen], pen_labels]).astype(np.int64)
+    # The same MNIST images framed again as --predict and Open frame a file:
+    # the crop and scale differ a little from MNIST's own, and a head that
+    # never saw them refuses about twice as many of them.
+    file_inputs, file_labels = _as_labelled_files(images[chosen], mnist_labels[chosen])
+    digits = np.concatenate([train_mnist, file_inputs, pen_inputs])
+    labels = np.concatenate([mnist_labels[chosen], file_labels, pen_labels]).astype(
+        np.int64
+    )
     others, tags = draw_tagged_non_digits(args.non_digits, train_pen, rng)
     print(f"{len(digits)} digits, {len(others)} non-digits drawn")
     aside = np.concatenate([aside_mnist, draw_digit_inputs(aside_pen, rng)[0]])
@@ -162,6 +195,37 @@ def _held_out(tags: list[str], letters: set[str], shapes: set[str]) -> np.ndarra
         else:
             out.append(kind == "shape" and what in shapes)
     return np.array(out, dtype=bool)
+
+
+#: Shares of the digits kept aside let through, for the printed curve.
+_QUANTILES = (0.999, 0.998, 0.997, 0.996, 0.995, 0.994, 0.993, 0.99)
+
+
+def _curve(
+    head: NotDigitHead, aside: np.ndarray, check: torch.Tensor, tags: list[str]
+) -> None:
+    """Print digits refused against non-digits flagged, threshold by threshold.
+
+    `aside` holds the head's output on the digits kept aside, in the order
+    drawn: 5,000 MNIST images as network inputs, the same as image files,
+    then the pen digits (the last 800).
+    """
+    chances = head.probability(check)
+    kinds = np.array([tag.partition(":")[0] for tag in tags])
+    parts = {
+        "MNIST": aside[:5000],
+        "as files": aside[5000:-800],
+        "pen": aside[-800:],
+        "letters": chances[kinds == "letter"],
+        "marks": chances[kinds == "shape"],
+    }
+    print("  share   threshold   refused: " + "  ".join(parts) + " (flagged)")
+    for quantile in _QUANTILES:
+        cut = float(np.quantile(aside, quantile))
+        shares = "  ".join(
+            f"{float((v > cut).mean()):{len(k)}.2%}" for k, v in parts.items()
+        )
+        print(f"  {quantile:.3f}  {cut:.4f}  {shares}")
 
 
 def _report(
@@ -202,8 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout-shapes", default="")
     parser.add_argument(
         "--leave-out-kinds",
-        default="",
-        help="kinds of non-digit not trained on (glyph,turned,...), to compare",
+        default="glued",
+        help="kinds of non-digit not trained on (glued, glyph, turned, ...)",
     )
     parser.add_argument("--output", default="weights/not_digit.pt")
     parser.add_argument("--seed", type=int, default=1)
@@ -268,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({time.perf_counter() - start:.0f} s); new drawings flagged:"
     )
     check = _features(classifier, drawn["check"].float().numpy())
+    _curve(head, chances, check, drawn["check_tags"])
     _report(
         head,
         check,
