@@ -47,6 +47,16 @@ def _number(pen, classifier, text: str, writer: str, gap: float):
     return strokes, each
 
 
+def _cut(pen, classifier, text: str, writer: str, gap: float):
+    """`text` by `writer` as an image, its ink, its pieces and each digit's strokes."""
+    strokes, each = _number(pen, classifier, text, writer, gap)
+    image = render(strokes, 16.0)
+    ink = to_ink(image)
+    pieces = find_pieces(ink, slanted=True)
+    assert pieces is not None
+    return image, ink, pieces, each
+
+
 def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     """Intersection over union of two boolean masks."""
     return float((a & b).sum()) / max(1, int((a | b).sum()))
@@ -104,11 +114,7 @@ ONE_AT_THE_END = [
 def test_a_one_at_the_end_of_a_touching_group_is_cut_off(
     pen, classifier, reader, text, writer, gap
 ):
-    strokes, each = _number(pen, classifier, text, writer, gap)
-    image = render(strokes, 16.0)
-    ink = to_ink(image)
-    pieces = find_pieces(ink, slanted=True)
-    assert pieces is not None
+    image, _, pieces, each = _cut(pen, classifier, text, writer, gap)
     one = to_ink(render(each[-1], 16.0)) >= 0.2
     assert _best_candidate(pieces, one) >= 0.8, "the 1 is one of the candidates"
     reading = reader.read(image)
@@ -233,11 +239,7 @@ def test_a_loop_touching_its_neighbour_is_one_fragment_and_read_right(
     from lenet_gui.reading.crossing import fragment_candidates
     from lenet_gui.reading.fragments import split_at_crossings
 
-    strokes, each = _number(pen, classifier, text, writer, gap)
-    image = render(strokes, 16.0)
-    ink = to_ink(image)
-    pieces = find_pieces(ink, slanted=True)
-    assert pieces is not None
+    image, ink, pieces, each = _cut(pen, classifier, text, writer, gap)
     fragments = split_at_crossings(pieces)
     assert fragments is not None
     # Every fragment is ink of one connected stroke.
