@@ -56,9 +56,9 @@ def seed_everything(seed: int) -> torch.Generator:
     no_fill = getattr(torch._C, "_set_deterministic_fill_uninitialized_memory", None)
     if switch is None or no_fill is None:  # a torch without them: the public way
         torch.use_deterministic_algorithms(True)
-        return torch.Generator().manual_seed(seed)
-    switch(True)
-    no_fill(False)
+    else:
+        switch(True)
+        no_fill(False)
     return torch.Generator().manual_seed(seed)
 
 
