@@ -108,7 +108,10 @@ class ReadingColumn(QWidget):
 
     @Slot()
     def _on_canvas_drawing_changed(self) -> None:
-        self._session.set_drawing(self.canvas.to_array())
+        canvas = self.canvas
+        self._session.set_drawing(
+            canvas.to_array(), pen_down=canvas.paper.drawing_stroke
+        )
 
     @Slot(object)
     def _on_session_prediction_changed(self, result: Prediction | None) -> None:

@@ -46,8 +46,11 @@ class DrawingReader:
         self._scorer: SegmentScorer | None = None
         self._scorer_tried = False
 
-    def read(self, image: np.ndarray) -> Reading | None:
+    def read(self, image: np.ndarray, *, drawing: bool = False) -> Reading | None:
         """Read a drawing; None without weights or without a digit.
+
+        `drawing` says a stroke is still being drawn
+        (:meth:`NumberReader.read <lenet_gui.reading.number.NumberReader.read>`).
 
         Raises
         ------
@@ -68,7 +71,7 @@ class DrawingReader:
                 return transform_input(network_input, settings)
 
         ablation = {k: set(v) for k, v in self._network.ablation.items() if v}
-        return reader.read(image, ablation or None, transform)
+        return reader.read(image, ablation or None, transform, drawing=drawing)
 
     def prepare(self) -> None:
         """Load now what the first reading with these weights would load.

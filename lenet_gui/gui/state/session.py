@@ -155,6 +155,7 @@ class ExplorerSession(QObject):
         self.network = NetworkSetup(spec, self.status, self)
         self._reader = DrawingReader(self.network, self.status)
         self._drawing: np.ndarray | None = None
+        self._pen_down = False
         self._result: Prediction | None = None
         self._reading: Reading | None = None
         self._chosen = 0
@@ -249,13 +250,18 @@ class ExplorerSession(QObject):
         self._frame_timer.setInterval(max(1, int(milliseconds)))
 
     @Slot(object)
-    def set_drawing(self, image: np.ndarray | None) -> None:
+    def set_drawing(self, image: np.ndarray | None, *, pen_down: bool = False) -> None:
         """Take a new drawing (any 2-D image, or None for nothing drawn).
 
         The first change after a pause is classified at once, later ones at
-        most once per frame, and the last one always.
+        most once per frame, and the last one always. `pen_down` says a
+        stroke is still being drawn: until the pen lifts, a drawing is
+        searched for several digits only where it very likely holds several
+        (:data:`~lenet_gui.reading.number.DRAWING_GLUED`); the drawing as the
+        pen lifts is read in full.
         """
         self._drawing = image
+        self._pen_down = pen_down
         self._dirty = True
         if not self._frame_timer.isActive():
             self.refresh()
@@ -385,7 +391,7 @@ class ExplorerSession(QObject):
         if image is None:
             return None
         try:
-            return self._reader.read(image)
+            return self._reader.read(image, drawing=self._pen_down)
         except (ValueError, RuntimeError) as error:
             # Never let a strange drawing take the app down; keep the drawing.
             self.status.say(f"Could not classify the drawing: {error}")
