@@ -220,9 +220,10 @@ def test_a_number_drawn_stroke_by_stroke_reads_as_if_read_afresh(pen, classifier
         passes.append(len(batch))
         return outputs(batch, ablation)
 
-    live.classifier = type("Counted", (), {})()
-    live.classifier.outputs = counted
-    live.classifier.classify_input = classifier.classify_input
+    counting = type("Counted", (), {})()
+    counting.outputs = counted
+    counting.classify_input = classifier.classify_input
+    live.reads.classifier = counting
     growing = [render(strokes[:k], 16.0) for k in range(2, len(strokes) + 1)]
     for image in growing:
         fresh = NumberReader(classifier, load_head()).read(image)
@@ -320,6 +321,31 @@ def test_the_best_path_is_the_best_of_every_split():
             for left, right in itertools.pairwise(chosen):
                 assert spans[left][1] == spans[right][0]
             assert sum(scores[i] for i in chosen) == pytest.approx(total)
+
+
+def test_single_digits_read_together_go_through_the_network_once(
+    pen, classifier, monkeypatch
+):
+    from lenet_gui.network.classifier import Classifier
+    from lenet_gui.reading.segment_scorer import load_scorer
+
+    passes: list[int] = []
+    classify, outputs = Classifier.classify_input, Classifier.outputs
+
+    def one(self, network_input, ablation=None):
+        passes.append(1)
+        return classify(self, network_input, ablation)
+
+    def batch(self, network_inputs, ablation=None):
+        passes.append(len(network_inputs))
+        return outputs(self, network_inputs, ablation)
+
+    monkeypatch.setattr(Classifier, "classify_input", one)
+    monkeypatch.setattr(Classifier, "outputs", batch)
+    images = [render(list(d.strokes), 24.0) for d in pen[:8]]
+    readings = NumberReader(classifier, load_head(), load_scorer()).read_many(images)
+    assert [len(r.digits) for r in readings] == [1] * len(images)
+    assert sum(passes) == len(images)
 
 
 def test_many_images_read_together_read_as_each_alone(pen, classifier):

@@ -18,8 +18,8 @@ from typing import Protocol
 
 import numpy as np
 
-from lenet_gui.network.classifier import Prediction
 from lenet_gui.network.model import Ablation
+from lenet_gui.reading.candidate_reads import CandidateReads
 from lenet_gui.reading.crossing import (
     best_covers,
     fragment_candidates,
@@ -49,18 +49,7 @@ class _Reader(Protocol):
     """What is used of the number reader."""
 
     scorer: SegmentScorer | None
-
-    def _prepared(self, ink: np.ndarray) -> np.ndarray | None: ...
-
-    def _read_batch(
-        self, batch: np.ndarray, ablation: Ablation | None, remember: bool
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
-
-    def _read_alone(
-        self, network_input: np.ndarray, ablation: Ablation | None, remember: bool
-    ) -> Prediction: ...
-
-    def _cutoff(self) -> float: ...
+    reads: CandidateReads
 
 
 def read_fragments(
@@ -85,12 +74,12 @@ def read_fragments(
     fragments = split_at_crossings(pieces)
     if fragments is None:
         return None
-    sets, inputs = fragment_candidates(fragments, whole, reader._prepared)
+    sets, inputs = fragment_candidates(fragments, whole, reader.reads.network_input)
     batch = np.stack(inputs)
     if callable(transform):
         batch = np.stack([transform(x) for x in batch])
     remember = transform is None and not ablation
-    probabilities, chances, f6 = reader._read_batch(batch, ablation, remember)
+    probabilities, chances, f6 = reader.reads.batch(batch, ablation, remember)
     place, cuts = fragment_places(fragments, sets)
     scores = np.maximum(np.log(probabilities.max(axis=1)), FLOOR) + terms.digit_bonus
     if terms.head_in_path:
@@ -110,10 +99,10 @@ def read_fragments(
         return None
     if floor is not None and best / count < floor:
         return None
-    judged = reader._cutoff() < 1.0
+    judged = reader.reads.cutoff < 1.0
     digits = [
         DigitRead(
-            reader._read_alone(batch[i].copy(), ablation, remember),
+            reader.reads.alone(batch[i].copy(), ablation, remember),
             fragments.box(sets[i]),
             float(chances[i]) if judged else None,
         )
@@ -121,7 +110,7 @@ def read_fragments(
     ]
     strokes = {int(fragments.stroke[m]) for i in chosen for m in sets[i]}
     refused = refusal(
-        digits, reader._cutoff(), best, scored=True, judged=judged, strokes=strokes
+        digits, reader.reads.cutoff, best, scored=True, judged=judged, strokes=strokes
     )
     return Reading(
         tuple(digits),

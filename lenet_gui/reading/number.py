@@ -26,17 +26,16 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import torch
 
 from lenet_gui.imaging.ink_levels import to_ink
 from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
+from lenet_gui.reading.candidate_reads import CandidateReads
 from lenet_gui.reading.crossing_reader import Terms, read_fragments
 from lenet_gui.reading.fragments import widest_cut_stroke
 from lenet_gui.reading.path_verdict import FLOOR, PATH_FLOOR, refusal, unsure_split
 from lenet_gui.reading.pieces import Pieces, columns_apart, cut_apart, find_pieces
-from lenet_gui.reading.recent import Recent, digest
 from lenet_gui.reading.result import (
     NOT_A_DIGIT,
     DigitRead,
@@ -52,7 +51,7 @@ from lenet_gui.reading.segment_scorer import (
     places,
     scorer_inputs,
 )
-from lenet_gui.reading.verdict import NotDigitHead, features
+from lenet_gui.reading.verdict import NotDigitHead
 
 __all__ = [
     "MAX_PIECES",
@@ -110,11 +109,6 @@ WIDE_WHOLE = 1.5
 CROSSING_BELOW = -0.5
 CROSSING_FLOOR = -1.0
 CROSSING_WIDE = 0.9
-# Candidates whose network input is remembered, the newest.
-_REMEMBERED = 256
-# Digits whose whole reading (every layer) is remembered, the newest: those
-# of the latest few readings, enough for a number of 8 digits.
-_REMEMBERED_DIGITS = 32
 Transform = Callable[[np.ndarray], np.ndarray]
 
 
@@ -141,66 +135,9 @@ class NumberReader:
         self.classifier = classifier
         self.head = head
         self.scorer = scorer
-        # What recent candidates gave, by their ink (the network input) and
-        # by their input (the outputs, the head's verdict and the reading
-        # alone): while a number is drawn, only the candidates near the pen
-        # change. Kept only for readings with the network as it is.
-        self._inputs: Recent[np.ndarray | None] = Recent(_REMEMBERED)
-        self._outputs: Recent[tuple[np.ndarray, float, np.ndarray]] = Recent(
-            _REMEMBERED
-        )
-        self._alone: Recent[Prediction] = Recent(_REMEMBERED_DIGITS)
-
-    def _prepared(self, ink: np.ndarray) -> np.ndarray | None:
-        """Return ``preprocess_ink(ink)``, remembered for the latest candidates."""
-        key = digest(ink)
-        if key in self._inputs:
-            return self._inputs.get(key)
-        network_input = preprocess_ink(ink)
-        self._inputs.put(key, network_input)
-        return network_input
-
-    def _read_batch(
-        self, batch: np.ndarray, ablation: Ablation | None, remember: bool
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Return the probabilities, not-a-digit chances and F6 of a batch.
-
-        With `remember`, inputs read before are not read again.
-        """
-        size = batch.shape[0]
-        probabilities = np.zeros((size, 10))
-        chances = np.zeros(size)
-        f6 = np.zeros((size, 84), dtype=np.float32)
-        keys = [digest(x) if remember else b"" for x in batch]
-        todo = []
-        for i, key in enumerate(keys):
-            if remember and key in self._outputs:
-                probabilities[i], chances[i], f6[i] = self._outputs.get(key)
-            else:
-                todo.append(i)
-        if todo:
-            found, activations = self.classifier.outputs(batch[todo], ablation)
-            probabilities[todo] = found
-            f6[todo] = activations["F6"].reshape(len(todo), -1).numpy()
-            if self.head is not None:
-                chances[todo] = self.head.probability(features(activations))
-        for i in todo if remember else []:
-            self._outputs.put(
-                keys[i], (probabilities[i].copy(), float(chances[i]), f6[i].copy())
-            )
-        return probabilities, chances, f6
-
-    def _read_alone(
-        self, network_input: np.ndarray, ablation: Ablation | None, remember: bool
-    ) -> Prediction:
-        """Return ``classify_input``'s reading, remembered with `remember`."""
-        key = digest(network_input) if remember else b""
-        if remember and key in self._alone:
-            return self._alone.get(key)
-        prediction = self.classifier.classify_input(network_input, ablation)
-        if remember:
-            self._alone.put(key, prediction)
-        return prediction
+        #: The candidates' readings, the latest remembered: while a number
+        #: is drawn, only the candidates near the pen change.
+        self.reads = CandidateReads(classifier, head)
 
     def read(
         self,
@@ -238,14 +175,15 @@ class NumberReader:
     def read_many(self, images: Sequence[np.ndarray]) -> list[Reading | None]:
         """Read several images, each as :meth:`read` reads it (``--predict``).
 
-        Whether each image's ink read whole is a digit at all is found for
-        all of them in one batch first: a fraction of one call per image.
+        Each image's ink read whole goes through the network once, alone, as
+        a single digit is read; whether it is a digit at all is then found
+        for all of them in one batch of the head: a fraction of one call per
+        image.
         """
         inks = [to_ink(image) for image in images]
         wholes = [preprocess_ink(ink) for ink in inks]
         found = [whole for whole in wholes if whole is not None]
-        if found and self.head is not None:
-            self._read_batch(np.stack(found), None, remember=True)
+        self.reads.judge_alone(found)
         return [
             self._read_ink(ink, whole, None, None, SKIP_GLUED)
             for ink, whole in zip(inks, wholes, strict=True)
@@ -293,20 +231,13 @@ class NumberReader:
         transform: Transform | None,
     ) -> Reading:
         """Read the ink as one digit, as a single digit is always read."""
+        remember = transform is None and not ablation
         if transform is not None:
             whole = transform(whole)
-        prediction = self.classifier.classify_input(whole, ablation)
-        chance = None
-        key = digest(whole) if transform is None and not ablation else b""
-        if self.head is not None and key in self._outputs:
-            chance = self._outputs.get(key)[1]  # judged in a batch by read_many
-        elif self.head is not None:
-            acts = {
-                k: torch.from_numpy(v[None]) for k, v in prediction.activations.items()
-            }
-            chance = float(self.head.probability(features(acts))[0])
+        prediction = self.reads.alone(whole, ablation, remember)
+        chance = self.reads.chance(prediction, remember)
         digit = DigitRead(prediction, ink_box(ink), chance)
-        flagged = chance is not None and chance > self._cutoff()
+        flagged = chance is not None and chance > self.reads.cutoff
         return Reading((digit,), NOT_A_DIGIT if flagged else None)
 
     def _pieces_to_search(
@@ -328,7 +259,7 @@ class NumberReader:
         if not apart:
             if glued < skip:
                 return None
-            if digit.not_digit is not None and digit.not_digit > self._cutoff():
+            if digit.not_digit is not None and digit.not_digit > self.reads.cutoff:
                 # Not a digit as a whole: searched only when very likely
                 # several digits, so a star is not cut into digit-like parts.
                 if glued < SHAPE_GLUED:
@@ -344,9 +275,6 @@ class NumberReader:
         x = scorer_inputs(prediction.activations["F6"], prediction.probabilities, place)
         return float(np.exp(self.scorer.log_probabilities(x)[0, GLUED]))
 
-    def _cutoff(self) -> float:
-        return 1.0 if self.head is None else self.head.cutoff
-
     def _read_pieces(
         self,
         pieces: Pieces,
@@ -356,12 +284,12 @@ class NumberReader:
     ) -> Reading:
         """Read every candidate run of pieces and take the best path."""
         n = pieces.count
-        spans, inputs = candidates(pieces, whole, self._prepared)
+        spans, inputs = candidates(pieces, whole, self.reads.network_input)
         batch = np.stack(inputs)
         if transform is not None:
             batch = np.stack([transform(x) for x in batch])
         remember = transform is None and not ablation
-        probabilities, chances, f6 = self._read_batch(batch, ablation, remember)
+        probabilities, chances, f6 = self.reads.batch(batch, ablation, remember)
         top = probabilities.max(axis=1)
         doubt = np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), FLOOR)
         scores = np.maximum(np.log(top), FLOOR) + DIGIT_BONUS
@@ -390,7 +318,7 @@ class NumberReader:
             # Read again alone, so each digit's numbers are exactly what one
             # pass over its input gives (a batch may differ in the last bits).
             # A copy: a remembered reading must not keep the whole batch alive.
-            prediction = self._read_alone(batch[index].copy(), ablation, remember)
+            prediction = self.reads.alone(batch[index].copy(), ablation, remember)
             digits.append(
                 DigitRead(
                     prediction,
@@ -403,7 +331,7 @@ class NumberReader:
         strokes = {int(pieces.joined[i]) for k in chosen for i in range(*spans[k])}
         refused = refusal(
             digits,
-            self._cutoff(),
+            self.reads.cutoff,
             best,
             scored=self.scorer is not None,
             judged=self.head is not None,
