@@ -125,6 +125,34 @@ def test_the_head_reads_what_the_network_computed(classifier):
     )
 
 
+def _ink_extent_in_torch(c1: torch.Tensor) -> torch.Tensor:
+    """The head's ink extent as first written, in torch: the reference."""
+    corners = c1[:, :, [0, 0, -1, -1], [0, -1, 0, -1]]
+    blank = corners.median(dim=2).values[:, :, None, None]
+    touched = ((c1 - blank).abs() > 0.02).any(dim=1).float()
+    side = float(touched.shape[-1])
+    rows = touched.amax(dim=2).sum(dim=1)
+    cols = touched.amax(dim=1).sum(dim=1)
+    area = touched.sum(dim=(1, 2))
+    fill = area / (rows * cols).clamp_min(1.0)
+    return torch.stack([rows / side, cols / side, fill, area / side**2], dim=1)
+
+
+def test_the_ink_extent_is_the_same_numbers_as_in_torch(classifier, pen):
+    """The extent is computed in numpy; bit for bit what the torch steps give."""
+    from lenet_gui.reading.verdict import _ink_extent
+
+    images = [render(list(d.strokes), 24.0) for d in pen[:40]]
+    images.append(np.zeros((64, 64), dtype=np.uint8))  # blank: touches nothing
+    inputs = [classifier.predict(image) for image in images[:-1]]
+    batch = np.stack([p.network_input for p in inputs])
+    batch = np.concatenate([batch, np.full((1, 32, 32), -0.1, dtype=np.float32)])
+    _, activations = classifier.outputs(batch)
+    c1 = activations["C1"]
+    assert torch.equal(_ink_extent(c1), _ink_extent_in_torch(c1))
+    assert torch.equal(_ink_extent(c1[:1]), _ink_extent_in_torch(c1[:1]))
+
+
 def test_the_convolutional_layers_change_the_verdict(classifier):
     """Switched off, the head's output differs: its own layers are used."""
     head = load_head()
