@@ -9,8 +9,8 @@ and read:
 
 - as images, through :class:`lenet_gui.reading.number.NumberReader`, as
   ``--predict`` reads a file;
-- replayed as mouse strokes on the real window (2-4 digits, apart), read
-  from ``window.reading()["text"]``;
+- replayed as mouse strokes on the real window (2-4 digits, apart, and at
+  the end touching), read from ``window.reading()["text"]``;
 - single held-out digits: accuracy, and how many are called "not a digit";
 - MNIST test (10,000): accuracy, and how many are called "not a digit";
 - drawn non-digits (a seed the head's training never used), each kind
@@ -83,7 +83,9 @@ def images(reader: NumberReader, numbers, gap, rng) -> tuple[float, float]:
     return right / len(numbers), float(np.median(times))
 
 
-def on_canvas(classifier: Classifier, numbers, rng, sheet: str | None = None) -> float:
+def on_canvas(
+    classifier: Classifier, numbers, rng, sheet: str | None = None, gap=APART
+) -> float:
     """Exact-match rate of numbers replayed as mouse strokes on the window.
 
     With `sheet`, the canvas of each misread number (its boxes and tags as
@@ -106,7 +108,7 @@ def on_canvas(classifier: Classifier, numbers, rng, sheet: str | None = None) ->
     for digits in numbers:
         window.canvas.clear()
         window.canvas.set_pen_width(_pen(len(digits)))
-        strokes, _ = compose_number(digits, APART, rng)
+        strokes, _ = compose_number(digits, gap, rng)
         replay(window.canvas, strokes, transform)
         reading = window.reading()
         truth = "".join(str(d.label) for d in digits)
@@ -231,6 +233,13 @@ def main(argv: list[str] | None = None) -> int:
         f"drawn non-digits: {np.mean(list(rates.values())):.1%} called not a "
         f"digit (n={40 * len(rates)})"
     )
+    if args.gui:  # last, so the figures above keep their numbers for a seed
+        numbers = _numbers(digits, args.gui, (2, 4), rng)
+        rate = on_canvas(reader.classifier, numbers, rng, gap=TOUCHING)
+        print(
+            f"numbers of 2-4 digits, touching, replayed on the canvas: {rate:.1%} "
+            f"exact (n={len(numbers)})"
+        )
     return 0
 
 

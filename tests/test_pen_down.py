@@ -69,9 +69,9 @@ def test_the_window_reads_in_full_as_the_pen_lifts(window, monkeypatch):
     asked: list[bool] = []
     read = DrawingReader.read
 
-    def noted(self, image, *, drawing=False):
+    def noted(self, image, *, drawing=False, **rest):
         asked.append(drawing)
-        return read(self, image, drawing=drawing)
+        return read(self, image, drawing=drawing, **rest)
 
     monkeypatch.setattr(DrawingReader, "read", noted)
     canvas = window.canvas

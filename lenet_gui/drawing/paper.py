@@ -217,6 +217,14 @@ class Paper:
         """The state shown, without the stroke still being drawn."""
         return self._history[self._position]
 
+    def strokes_now(self) -> tuple[Stroke, ...] | None:
+        """Return the strokes in drawing order, the open one last; None on an image."""
+        if self.current.background is not None:
+            return None
+        if self._active is None or not self._active_inked:
+            return self.current.strokes
+        return (*self.current.strokes, Stroke(tuple(self._active), self._active_width))
+
     def can_undo(self) -> bool:
         """Return whether there is a state to go back to (an inking stroke counts)."""
         return self._position > 0 or (self._active is not None and self._active_inked)

@@ -108,9 +108,11 @@ class ReadingColumn(QWidget):
 
     @Slot()
     def _on_canvas_drawing_changed(self) -> None:
-        canvas = self.canvas
+        paper = self.canvas.paper
         self._session.set_drawing(
-            canvas.to_array(), pen_down=canvas.paper.drawing_stroke
+            self.canvas.to_array(),
+            pen_down=paper.drawing_stroke,
+            strokes=paper.strokes_now(),
         )
 
     @Slot(object)

@@ -51,6 +51,7 @@ from lenet_gui.reading.segment_scorer import (
     places,
     scorer_inputs,
 )
+from lenet_gui.reading.stroke_runs import RunTerms, StrokeInk, StrokeRuns
 from lenet_gui.reading.verdict import NotDigitHead
 
 __all__ = [
@@ -109,6 +110,17 @@ WIDE_WHOLE = 1.5
 CROSSING_BELOW = -0.5
 CROSSING_FLOOR = -1.0
 CROSSING_WIDE = 0.9
+# A drawing whose strokes are known (the canvas) is also read from its strokes
+# (:mod:`lenet_gui.reading.stroke_runs`) unless the image reads it as one
+# digit, or as several digits scoring at least IMAGE_SURE per digit (natural
+# log); the strokes' reading is taken when it holds several digits, is not
+# refused and scores at least STROKES_FLOOR per digit (a letter R written in
+# two strokes reads "12" at -0.9). Chosen on writers w19-w24, numbers
+# composed as images: touching 60.0 -> 95.5 % read exactly, apart 98.0 ->
+# 97.3 %, single digits and drawn shapes unchanged, letters refused 93.4 ->
+# 92.5 %; 85 % of numbers apart never read their strokes.
+IMAGE_SURE = 0.25
+STROKES_FLOOR = -0.75
 Transform = Callable[[np.ndarray], np.ndarray]
 
 
@@ -138,6 +150,8 @@ class NumberReader:
         #: The candidates' readings, the latest remembered: while a number
         #: is drawn, only the candidates near the pen change.
         self.reads = CandidateReads(classifier, head)
+        #: The runs of strokes read lately, when the strokes are known.
+        self.runs = StrokeRuns()
 
     def read(
         self,
@@ -146,6 +160,7 @@ class NumberReader:
         transform: Transform | None = None,
         *,
         drawing: bool = False,
+        strokes: Callable[[], Sequence[StrokeInk]] | None = None,
     ) -> Reading | None:
         """Read an image; None when it holds no digit-sized mark.
 
@@ -162,6 +177,11 @@ class NumberReader:
             Whether a stroke is still being drawn: ink in one run of columns
             is then searched for several digits only when it very likely
             holds several (:data:`DRAWING_GLUED`).
+        strokes : callable, optional
+            Gives the drawing's strokes in the order they were drawn, when
+            they are known (the canvas): ink the image does not read surely
+            is then also read from them (:data:`STROKES_FLOOR`), once the
+            pen lifts (not while `drawing`).
 
         Raises
         ------
@@ -170,7 +190,40 @@ class NumberReader:
         """
         ink = to_ink(image)
         skip = DRAWING_GLUED if drawing else SKIP_GLUED
-        return self._read_ink(ink, preprocess_ink(ink), ablation, transform, skip)
+        reading = self._read_ink(ink, preprocess_ink(ink), ablation, transform, skip)
+        if reading is None or strokes is None or drawing:
+            return reading  # while the pen moves, the strokes wait for it to lift
+        return self._by_strokes(reading, strokes, (ablation, transform))
+
+    def _by_strokes(
+        self,
+        reading: Reading,
+        strokes: Callable[[], Sequence[StrokeInk]],
+        how: tuple[Ablation | None, Transform | None],
+    ) -> Reading:
+        """Return the reading from the strokes when it reads well, else `reading`.
+
+        Only with the scorer and the head, and only for ink the image does
+        not read surely: a single digit is read as always.
+        """
+        if self.scorer is None or self.head is None:
+            return reading
+        count = len(reading.digits)
+        if reading.not_digit is None:
+            image = reading.scores.get(count)
+            if count == 1 or (image is not None and image / count >= IMAGE_SURE):
+                return reading
+        found = strokes()
+        if len(found) < 2:
+            return reading
+        terms = RunTerms(DIGIT_BONUS, SCORER_WEIGHT, HEAD_IN_PATH)
+        by_strokes = self.runs.read(self.reads, self.scorer, found, terms, how)
+        if by_strokes is None or by_strokes.not_digit is not None:
+            return reading
+        count = len(by_strokes.digits)
+        if count < 2 or by_strokes.scores[count] / count < STROKES_FLOOR:
+            return reading
+        return by_strokes
 
     def read_many(self, images: Sequence[np.ndarray]) -> list[Reading | None]:
         """Read several images, each as :meth:`read` reads it (``--predict``).

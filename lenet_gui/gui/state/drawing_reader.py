@@ -17,11 +17,16 @@ import numpy as np
 
 from lenet_gui.gui.state.network_setup import NetworkSetup
 from lenet_gui.gui.state.status import StatusLine
+from lenet_gui.gui.state.stroke_inks import StrokeInks
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from lenet_gui.drawing.paper import Stroke
     from lenet_gui.network.classifier import Classifier
     from lenet_gui.reading.number import NumberReader, Reading
     from lenet_gui.reading.segment_scorer import SegmentScorer
+    from lenet_gui.reading.stroke_runs import StrokeInk
     from lenet_gui.reading.verdict import NotDigitHead
 
 __all__ = ["DrawingReader"]
@@ -45,11 +50,20 @@ class DrawingReader:
         self._reader: NumberReader | None = None
         self._scorer: SegmentScorer | None = None
         self._scorer_tried = False
+        self._inks = StrokeInks()
 
-    def read(self, image: np.ndarray, *, drawing: bool = False) -> Reading | None:
+    def read(
+        self,
+        image: np.ndarray,
+        *,
+        drawing: bool = False,
+        strokes: Sequence[Stroke] | None = None,
+    ) -> Reading | None:
         """Read a drawing; None without weights or without a digit.
 
-        `drawing` says a stroke is still being drawn
+        `drawing` says a stroke is still being drawn; `strokes` are the
+        drawing's strokes in the order drawn, when they are known (the
+        canvas), to read a number by its strokes
         (:meth:`NumberReader.read <lenet_gui.reading.number.NumberReader.read>`).
 
         Raises
@@ -71,7 +85,16 @@ class DrawingReader:
                 return transform_input(network_input, settings)
 
         ablation = {k: set(v) for k, v in self._network.ablation.items() if v}
-        return reader.read(image, ablation or None, transform, drawing=drawing)
+        inks = None
+        if strokes is not None and len(strokes) > 1:  # one stroke: one digit
+            known = strokes
+
+            def inks() -> list[StrokeInk]:
+                return self._inks.of(known)
+
+        return reader.read(
+            image, ablation or None, transform, drawing=drawing, strokes=inks
+        )
 
     def prepare(self) -> None:
         """Load now what the first reading with these weights would load.

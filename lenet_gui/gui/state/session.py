@@ -25,6 +25,7 @@ from lenet_gui.gui.state.status import StatusLine
 from lenet_gui.spec.lenet5 import LENET5, Field, NetworkSpec, Unit
 
 if TYPE_CHECKING:
+    from lenet_gui.drawing.paper import Stroke
     from lenet_gui.network.classifier import Prediction, UnitSum
     from lenet_gui.reading.number import Reading
 
@@ -156,6 +157,7 @@ class ExplorerSession(QObject):
         self._reader = DrawingReader(self.network, self.status)
         self._drawing: np.ndarray | None = None
         self._pen_down = False
+        self._strokes: tuple[Stroke, ...] | None = None
         self._result: Prediction | None = None
         self._reading: Reading | None = None
         self._chosen = 0
@@ -250,7 +252,13 @@ class ExplorerSession(QObject):
         self._frame_timer.setInterval(max(1, int(milliseconds)))
 
     @Slot(object)
-    def set_drawing(self, image: np.ndarray | None, *, pen_down: bool = False) -> None:
+    def set_drawing(
+        self,
+        image: np.ndarray | None,
+        *,
+        pen_down: bool = False,
+        strokes: tuple[Stroke, ...] | None = None,
+    ) -> None:
         """Take a new drawing (any 2-D image, or None for nothing drawn).
 
         The first change after a pause is classified at once, later ones at
@@ -258,10 +266,13 @@ class ExplorerSession(QObject):
         stroke is still being drawn: until the pen lifts, a drawing is
         searched for several digits only where it very likely holds several
         (:data:`~lenet_gui.reading.number.DRAWING_GLUED`); the drawing as the
-        pen lifts is read in full.
+        pen lifts is read in full. `strokes`, the drawing's strokes in the
+        order drawn when they are known, let a number whose digits touch be
+        read by its strokes.
         """
         self._drawing = image
         self._pen_down = pen_down
+        self._strokes = strokes
         self._dirty = True
         if not self._frame_timer.isActive():
             self.refresh()
@@ -391,7 +402,9 @@ class ExplorerSession(QObject):
         if image is None:
             return None
         try:
-            return self._reader.read(image, drawing=self._pen_down)
+            return self._reader.read(
+                image, drawing=self._pen_down, strokes=self._strokes
+            )
         except (ValueError, RuntimeError) as error:
             # Never let a strange drawing take the app down; keep the drawing.
             self.status.say(f"Could not classify the drawing: {error}")
