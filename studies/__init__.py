@@ -18,7 +18,9 @@ Each study is its own command and prints its accuracy with a 95 % interval:
 - ``python -m studies.numbers``: numbers composed of pen digits (apart,
   touching, replayed on the window) and drawn non-digits;
   ``python -m studies.segments``: whether each digit of a number is among the
-  reader's candidate segments at all, with a contact sheet of the misreads.
+  reader's candidate segments at all, with a contact sheet of the misreads;
+  ``python -m studies.stroke_numbers``: numbers read with their strokes, as
+  the canvas reads them, against the picture alone.
 
 They share :mod:`~studies.accuracy` (intervals, samples, contact sheets) and
 :mod:`~studies.window` (the real window, read after a mouse replay).
