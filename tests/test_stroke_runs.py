@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 
 from lenet_gui.drawing.paper import Paper, Stroke, render
 from lenet_gui.gui.replay import replay, widget_transform
 from lenet_gui.gui.state.stroke_inks import StrokeInks
 from lenet_gui.reading.number import NumberReader
 from lenet_gui.reading.segment_scorer import load_scorer
+from lenet_gui.reading.stroke_runs import MAX_STROKES
 from lenet_gui.reading.verdict import load_head
 from lenet_gui.training.numbers import compose_number
 
@@ -146,3 +149,25 @@ def test_the_window_reads_touching_digits_drawn_with_the_mouse(
     window.canvas.set_image(ink)
     expected = reader.read(window.canvas.to_array())
     assert window.reading() == (None if expected is None else expected.as_json())
+
+
+def test_a_drawing_of_very_many_strokes_is_read_from_its_picture(window, monkeypatch):
+    """A scribble of dots is not cut into thousands of runs of strokes."""
+    drawn: list[int] = []
+    of = StrokeInks.of
+
+    def counted(self, strokes):
+        drawn.append(len(strokes))
+        return of(self, strokes)
+
+    monkeypatch.setattr(StrokeInks, "of", counted)
+    canvas = window.canvas
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for k in range(MAX_STROKES + 1):
+        QTest.mouseClick(
+            canvas, left, none, QPoint(60 + (k % 7) * 30, 60 + (k // 7) * 30)
+        )
+        window.reading()
+    assert drawn, "dots read as several digits are read by their strokes"
+    assert max(drawn) <= MAX_STROKES
+    assert len(canvas.paper.strokes_now()) == MAX_STROKES + 1

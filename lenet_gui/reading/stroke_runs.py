@@ -39,11 +39,15 @@ from lenet_gui.reading.segment_scorer import (
     scorer_inputs,
 )
 
-__all__ = ["MAX_RUN", "RunTerms", "StrokeInk", "StrokeRuns"]
+__all__ = ["MAX_RUN", "MAX_STROKES", "RunTerms", "StrokeInk", "StrokeRuns"]
 
 #: A digit is at most this many consecutive strokes (a 4, 5 or barred 7 has
 #: two or three; a 5 retraced, four).
 MAX_RUN = 4
+#: Drawings of more strokes are read from the picture alone: a number of
+#: eight digits of three strokes has 24; a scribble of hundreds of dots would
+#: make thousands of candidates.
+MAX_STROKES = 24
 # Runs whose network input is remembered, the newest.
 _REMEMBERED = 256
 

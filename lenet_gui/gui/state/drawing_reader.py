@@ -85,8 +85,10 @@ class DrawingReader:
                 return transform_input(network_input, settings)
 
         ablation = {k: set(v) for k, v in self._network.ablation.items() if v}
+        from lenet_gui.reading.stroke_runs import MAX_STROKES
+
         inks = None
-        if strokes is not None and len(strokes) > 1:  # one stroke: one digit
+        if strokes is not None and 1 < len(strokes) <= MAX_STROKES:
             known = strokes
 
             def inks() -> list[StrokeInk]:
