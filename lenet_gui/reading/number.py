@@ -17,6 +17,12 @@ Ink that is one run of columns no wider than it is tall takes a cheap path:
 it is one digit, read exactly as a single digit is read (one pass, the same
 input), with no cutting.
 
+On the canvas the strokes are known too: a drawing the picture does not
+read surely is also read as runs of consecutive strokes
+(:mod:`lenet_gui.reading.stroke_runs`), which separates digits that touch.
+While the pen is still moving, the costly readings (a search of ink that
+only may hold several digits, the strokes) wait for it to lift.
+
 Uses torch and numpy, never Qt.
 """
 
