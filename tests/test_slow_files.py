@@ -204,3 +204,31 @@ def test_files_read_ahead_wait_for_the_caller(tmp_path):
     time.sleep(0.2)  # time enough to read more, were it allowed
     assert files.ready() == 2  # no further than `ahead` past the caller
     assert len(list(iterator)) == 5
+
+
+def test_files_read_ahead_stop_when_closed(tmp_path, monkeypatch):
+    """A caller that stops early (``| head -1``) leaves no worker decoding."""
+    from lenet_gui.drawing import timed_read
+
+    decoding = threading.Event()
+    release = threading.Event()
+    decoded: list[str] = []
+    read_ink = timed_read.read_ink
+
+    def slow(path):  # the second file takes a while to decode
+        if path.endswith("1.png"):
+            decoding.set()
+            release.wait(5)
+        decoded.append(path)
+        return read_ink(path)
+
+    monkeypatch.setattr(timed_read, "read_ink", slow)
+    paths = [str(digit_png(tmp_path / f"{i}.png")) for i in range(6)]
+    files = timed_read.ReadAhead(paths, 5.0, ahead=4)
+    iterator = iter(files)
+    next(iterator)
+    assert decoding.wait(5)
+    threading.Timer(0.2, release.set).start()
+    files.close()  # waits for the file being decoded, then the worker stops
+    assert files._thread is not None and not files._thread.is_alive()
+    assert decoded == paths[:2]

@@ -126,6 +126,7 @@ class ReadAhead:
         self._asked = 0  # the index the caller waits for next
         self._ahead = max(1, ahead)
         self._worker = 0  # a worker whose number is not this stops
+        self._thread: threading.Thread | None = None
 
     def __iter__(self) -> Iterator[tuple[str, np.ndarray | ImageFileError]]:
         self._start(0)
@@ -140,14 +141,28 @@ class ReadAhead:
                 count += 1
             return count
 
+    def close(self) -> None:
+        """Stop reading ahead, and wait for the file being read (at most `seconds`).
+
+        A caller that stops early (its output closed) must not leave the
+        worker decoding an image while Python and Qt shut down: that could
+        crash the process on its way out.
+        """
+        with self._changed:
+            self._worker += 1
+            self._changed.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=max(0.0, self.seconds))
+
     def _start(self, first: int) -> None:
         """Start a worker on the files from `first` on."""
         with self._changed:
             self._worker += 1
             number = self._worker
-        threading.Thread(
+        self._thread = threading.Thread(
             target=self._run, args=(first, number), name="image-reader", daemon=True
-        ).start()
+        )
+        self._thread.start()
 
     def _run(self, first: int, number: int) -> None:
         for index in range(first, len(self.paths)):

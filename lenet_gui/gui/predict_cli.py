@@ -129,8 +129,19 @@ def run_predict(
         except ScorerError as error:
             print(f"warning: cutting numbers without the scorer: {error}", file=err)
     reader = NumberReader(classifier, head, scorer)
+    files = ReadAhead(paths, DECODE_SECONDS)
+    try:
+        return _report_all(reader, files, out, err)
+    finally:
+        files.close()
+
+
+def _report_all(
+    reader: NumberReader, files: ReadAhead, out: TextIO, err: TextIO
+) -> int:
+    """Read and print every file; return the exit status."""
     status = 0
-    for batch in _batches(ReadAhead(paths, DECODE_SECONDS)):
+    for batch in _batches(files):
         readings = iter(
             reader.read_many(
                 [found for _, found in batch if not isinstance(found, ImageFileError)]
