@@ -69,7 +69,10 @@ def test_labels_of_candidates_follow_the_digits_ink():
 
 
 def test_the_scorer_tells_a_whole_digit_from_half_and_from_two(pen, classifier, scorer):
-    """Read by the real network: whole digits score whole, pairs glued, halves part."""
+    """Read by the real network: whole digits score whole, pairs glued, halves part.
+
+    As the reader judges the whole ink, to decide whether to cut it at all.
+    """
     rng = np.random.default_rng(2)
     verdicts = {WHOLE: [], PART: [], GLUED: []}
     for digit in pen[:40]:
@@ -100,7 +103,7 @@ def _judge(classifier, scorer, ink, pieces) -> int:
     n = pieces.count
     probabilities, activations = classifier.outputs(preprocess_ink(ink)[None])
     x = scorer_inputs(activations["F6"], probabilities, places(pieces, [(0, n)]))
-    return int(scorer.log_probabilities(x)[0].argmax())
+    return int(scorer.glance_log_probabilities(x)[0].argmax())
 
 
 def test_geometry_of_the_whole_line():
@@ -238,3 +241,38 @@ def test_training_with_fragments_adds_their_sets_labelled_by_the_digits_ink(
             assert (shape[1] == PART).all() and shape[1].size >= alone[1].size
             more += shape[1].size > alone[1].size
     assert more > 0
+
+
+def test_the_path_scorer_averages_the_logits_of_its_members():
+    """Several scorers, each with its own input scaling, folded into one layer."""
+    from lenet_gui.reading.segment_scorer import MEMBERS, SegmentScorer, fold
+
+    torch.manual_seed(5)
+    members = []
+    for k in range(MEMBERS):
+        member = SegmentScorer()
+        member.get_buffer("mean").copy_(torch.randn(INPUTS))
+        member.get_buffer("scale").copy_(torch.rand(INPUTS) + 0.1 * (k + 1))
+        members.append(member.eval())
+    x = torch.randn(64, INPUTS)
+    scorer = members[0]
+    with torch.no_grad():
+        own = scorer(x)
+        mean = sum(member(x) for member in members) / MEMBERS
+        scorer.paths = fold(members)
+        np.testing.assert_allclose(scorer.paths(x).numpy(), mean.numpy(), atol=1e-4)
+    np.testing.assert_allclose(
+        scorer.log_probabilities(x),
+        torch.log_softmax(mean, dim=1).double().numpy(),
+        atol=1e-4,
+    )
+    # The whole ink is judged at a glance by the first scorer alone.
+    np.testing.assert_allclose(
+        scorer.glance_log_probabilities(x),
+        torch.log_softmax(own, dim=1).double().numpy(),
+        atol=1e-5,
+    )
+    bundled = load_scorer()
+    assert scorer.state_dict().keys() == bundled.state_dict().keys()
+    for key, value in scorer.state_dict().items():
+        assert value.shape == bundled.state_dict()[key].shape, key

@@ -333,7 +333,7 @@ class NumberReader:
         """Return the scorer's chance that a reading holds several digits."""
         assert self.scorer is not None
         x = scorer_inputs(prediction.activations["F6"], prediction.probabilities, place)
-        return float(np.exp(self.scorer.log_probabilities(x)[0, GLUED]))
+        return float(np.exp(self.scorer.glance_log_probabilities(x)[0, GLUED]))
 
     def _read_pieces(
         self,

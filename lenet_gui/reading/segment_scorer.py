@@ -14,6 +14,14 @@ probabilities: one whole digit, part of a digit, more than one digit.
 It is trained by ``python -m lenet_gui.training.segments_cli`` on numbers
 composed of the pen digits of writers w1-w18 (apart and touching), whose
 digits' ink is known exactly, and on the growing strokes of single digits.
+It answers two questions. *At a glance*: is the whole ink, read as one
+digit, likely several digits (whether to search it for cuts at all)? One
+scorer trained on runs of pieces answers it. *On a path*: how whole is
+each candidate digit? :data:`MEMBERS` scorers answer it, their logits
+averaged: the glance scorer and three trained also on the sets of
+fragments cut where strokes cross, each on numbers of its own; their
+hidden layers are laid side by side in one layer (:func:`fold`), read in
+one pass.
 
 The file, ``weights/segments.pt``, is a plain ``state_dict`` of tensors,
 read like the network's weights: a regular file of at most 256 kB, no code
@@ -40,9 +48,12 @@ __all__ = [
     "GLUED",
     "INPUTS",
     "PART",
+    "MEMBERS",
     "WHOLE",
+    "PathScorer",
     "ScorerError",
     "SegmentScorer",
+    "fold",
     "geometry",
     "load_scorer",
     "places",
@@ -58,7 +69,10 @@ GEOMETRY = 8
 INPUTS = 84 + 10 + GEOMETRY
 #: The scorer's three answers, by index.
 WHOLE, PART, GLUED = 0, 1, 2
+#: Hidden units of one scorer.
 HIDDEN = 32
+#: Scorers whose logits are averaged on a path (:func:`fold`).
+MEMBERS = 4
 _LIMIT = 256 * 1024
 _KEYS = {
     "mean": (INPUTS,),
@@ -67,6 +81,10 @@ _KEYS = {
     "hidden.bias": (HIDDEN,),
     "out.weight": (3, HIDDEN),
     "out.bias": (3,),
+    "paths.hidden.weight": (HIDDEN * MEMBERS, INPUTS),
+    "paths.hidden.bias": (HIDDEN * MEMBERS,),
+    "paths.out.weight": (3, HIDDEN * MEMBERS),
+    "paths.out.bias": (3,),
 }
 
 
@@ -140,25 +158,82 @@ def scorer_inputs(
     )
 
 
-class SegmentScorer(nn.Module):
-    """Whole digit, part of one, or several: three probabilities per candidate."""
+def _log_softmax(logits: torch.Tensor) -> np.ndarray:
+    return torch.log_softmax(logits, dim=1).double().numpy()
 
-    def __init__(self) -> None:
+
+class PathScorer(nn.Module):
+    """Several scorers in one: raw inputs, their hidden units side by side."""
+
+    def __init__(self, hidden: int = HIDDEN * MEMBERS) -> None:
+        super().__init__()
+        self.hidden = nn.Linear(INPUTS, hidden)
+        self.out = nn.Linear(hidden, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the (N, 3) mean logits of the members for (N, INPUTS) inputs."""
+        return self.out(torch.tanh(self.hidden(x)))
+
+
+class SegmentScorer(nn.Module):
+    """Whole digit, part of one, or several: three probabilities per candidate.
+
+    On its own (as it is trained) it is one scorer; the bundled one also
+    holds the path scorer (:attr:`paths`, see the module).
+    """
+
+    def __init__(self, paths: PathScorer | None = None) -> None:
         super().__init__()
         self.register_buffer("mean", torch.zeros(INPUTS))
         self.register_buffer("scale", torch.ones(INPUTS))
         self.hidden = nn.Linear(INPUTS, HIDDEN)
         self.out = nn.Linear(HIDDEN, 3)
+        self.paths = paths
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return the (N, 3) logits for (N, INPUTS) inputs."""
+        """Return this scorer's own (N, 3) logits for (N, INPUTS) inputs."""
         z = (x - self.get_buffer("mean")) / self.get_buffer("scale")
         return self.out(torch.tanh(self.hidden(z)))
 
     def log_probabilities(self, x: torch.Tensor) -> np.ndarray:
-        """Return the (N, 3) float64 log-probabilities of whole, part, glued."""
+        """Return the (N, 3) float64 log-probabilities of whole, part, glued.
+
+        A candidate digit's on a path: the path scorer's when there is one.
+        """
         with torch.inference_mode():
-            return torch.log_softmax(self(x.float()), dim=1).double().numpy()
+            if self.paths is not None:
+                return _log_softmax(self.paths(x.float()))
+            return _log_softmax(self(x.float()))
+
+    def glance_log_probabilities(self, x: torch.Tensor) -> np.ndarray:
+        """Return this scorer's own (N, 3) log-probabilities (the whole ink's)."""
+        with torch.inference_mode():
+            return _log_softmax(self(x.float()))
+
+
+def fold(members: list[SegmentScorer]) -> PathScorer:
+    """Return one path scorer whose logits are the mean of the members' logits.
+
+    Each member's input scaling is taken into its hidden weights, so the
+    folded scorer reads raw inputs and its hidden layer holds every
+    member's units side by side.
+    """
+    weights, biases = [], []
+    for member in members:
+        mean, scale = member.get_buffer("mean"), member.get_buffer("scale")
+        weight = member.hidden.weight.detach() / scale
+        weights.append(weight)
+        biases.append(member.hidden.bias.detach() - weight @ mean)
+    folded = PathScorer(sum(w.shape[0] for w in weights))
+    with torch.no_grad():
+        folded.hidden.weight.copy_(torch.cat(weights))
+        folded.hidden.bias.copy_(torch.cat(biases))
+        outs = [m.out.weight.detach() / len(members) for m in members]
+        folded.out.weight.copy_(torch.cat(outs, dim=1))
+        folded.out.bias.copy_(
+            torch.stack([m.out.bias.detach() for m in members]).mean(0)
+        )
+    return folded.eval()
 
 
 def load_scorer(path: Path | str | None = None) -> SegmentScorer:
@@ -179,6 +254,6 @@ def load_scorer(path: Path | str | None = None) -> SegmentScorer:
         error=ScorerError,
         positive=("scale",),
     )
-    scorer = SegmentScorer()
+    scorer = SegmentScorer(PathScorer())
     scorer.load_state_dict(state)
     return scorer.eval()

@@ -2,7 +2,7 @@
 
     python -m lenet_gui.training.segments_cli --strokes pendigits-train.json
         [--train-writers 1-18] [--check-writers 19-24] [--numbers 1500]
-        [--output weights/segments.pt] [--fragments]
+        [--output weights/segments.pt] [--fragments] [--glance FILE]
 
 Numbers of 1 to 6 pen digits, one writer each, are composed apart and
 touching (:func:`lenet_gui.training.numbers.compose_number`) and cut as the
@@ -20,8 +20,14 @@ scorer learns from F6, the probabilities and the candidate's place in the
 line. The check writers are never trained
 on; their figures are printed. With ``--fragments`` the sets of fragments
 cut where strokes cross (:mod:`lenet_gui.reading.crossing`) are candidates
-too, in touching numbers and drawn non-digits (the bundled scorer was
-trained without them).
+too, in touching numbers and drawn non-digits, for three more scorers
+that score candidates on a path with the first (see
+:mod:`lenet_gui.reading.segment_scorer`), each on numbers of its own
+(drawn from the seed plus 0, 1 and 2); the bundled scorer was trained
+with them. Without it, the first scorer alone scores paths too. With
+``--glance FILE`` the first scorer is the one in FILE, not trained again:
+the bundled file is ``--fragments --glance`` of the file bundled before,
+whose scorer of the whole ink the reader's thresholds were chosen for.
 """
 
 from __future__ import annotations
@@ -44,10 +50,13 @@ from lenet_gui.reading.number import candidates, ink_box
 from lenet_gui.reading.pieces import Pieces, find_pieces
 from lenet_gui.reading.segment_scorer import (
     GLUED,
+    MEMBERS,
     PART,
     WHOLE,
     SegmentScorer,
+    fold,
     geometry,
+    load_scorer,
     places,
     scorer_inputs,
 )
@@ -287,24 +296,48 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also train on the sets of fragments cut where strokes cross",
     )
+    parser.add_argument(
+        "--glance",
+        help="keep the scorer of the whole ink of this scorer file (e.g. the "
+        "bundled one) and train only the scorers of paths",
+    )
     args = parser.parse_args(argv)
     use_one_thread()
     classifier = Classifier.load()
     every = load_pen_digits(args.strokes)
-    rng = np.random.default_rng(args.seed)
-    start = time.perf_counter()
     trained = _writers(args.train_writers)
     mine = [d for d in every if d.writer in trained]
-    x, y = samples(classifier, mine, args.numbers, rng, args.fragments)
     checked = [d for d in every if d.writer in _writers(args.check_writers)]
-    cx, cy = samples(classifier, checked, args.numbers // 3, rng, args.fragments)
-    print(
-        f"samples: {x.shape[0]} to train, {cx.shape[0]} to check "
-        f"({time.perf_counter() - start:.0f} s)"
-    )
-    scorer = train(x, y)
-    _report("trained writers", scorer, x, y)
-    _report("check writers", scorer, cx, cy)
+    start = time.perf_counter()
+    rng = np.random.default_rng(args.seed)
+    if args.glance:
+        # The scorer of the whole ink is kept as it is; only paths are trained.
+        glance = load_scorer(args.glance)
+        glance.paths = None
+    else:
+        x, y = samples(classifier, mine, args.numbers, rng)
+    cx, cy = samples(classifier, checked, args.numbers // 3, rng)
+    if not args.glance:
+        print(f"samples: {x.shape[0]} ({time.perf_counter() - start:.0f} s)")
+        glance = train(x, y)
+        _report("at a glance, trained writers", glance, x, y)
+    _report("at a glance, check writers", glance, cx, cy)
+    members = [glance]
+    for k in range(MEMBERS - 1 if args.fragments else 0):
+        start = time.perf_counter()
+        rng = np.random.default_rng(args.seed + k)
+        x, y = samples(classifier, mine, args.numbers, rng, fragments=True)
+        print(
+            f"path member {k + 2}: {x.shape[0]} samples "
+            f"({time.perf_counter() - start:.0f} s)"
+        )
+        members.append(train(x, y))
+        _report(f"path member {k + 2}, trained writers", members[-1], x, y)
+    while len(members) < MEMBERS:
+        members.append(glance)  # without fragments: the glance scorer alone
+    scorer = glance
+    scorer.paths = fold(members)
+    _report("on a path, check writers", scorer, cx, cy)
     torch.save(
         {k: v.detach().clone() for k, v in scorer.state_dict().items()}, args.output
     )
