@@ -14,7 +14,9 @@ is empty). The drawings use a seed the head's training never used
   people it never saw. Words of 2-4 letters: made of seen letters, and of
   unseen letters only.
 - Marks of every kind of :data:`lenet_gui.training.shapes.SHAPES`, at their
-  own size in a character's cell.
+  own size in a character's cell; by kind, also the share the head refuses
+  when the mark is read whole as one input, so that a mark the head knows
+  but the cutting of numbers lets through is told from one the head misses.
 - Real digits: the pen digits of held-out writers (``--holdout``, never in
   the head's training), drawn as the numbers study draws them (one size,
   pen 24) and at random sizes and pens, plain and in style variants (a 1
@@ -45,7 +47,7 @@ from PySide6.QtWidgets import QApplication
 from lenet_gui.drawing.paper import render
 from lenet_gui.files.idx import load_mnist
 from lenet_gui.files.stroke_files import PenDigit, load_pen_digits
-from lenet_gui.imaging.preprocess import from_mnist
+from lenet_gui.imaging.preprocess import from_mnist, preprocess
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.reading.number import NumberReader, Reading
 from lenet_gui.reading.verdict import features, load_head
@@ -149,6 +151,20 @@ def letters(
                 tally.shown.append((paper, f"{''.join(word)}: {_caption(reading)}"))
 
 
+def _whole_flagged(reader: NumberReader, paper: np.ndarray) -> bool:
+    """Whether the head refuses the whole drawing read as one input.
+
+    A mark the head refuses whole but the reading lets through was cut
+    into pieces that each pass as a digit (a heart into "57", an infinity
+    sign into "00"): the cutting, not the head, let it through.
+    """
+    x = preprocess(paper)
+    if x is None or reader.head is None:
+        return False
+    _, activations = reader.classifier.outputs(x[None])
+    return bool(reader.head.probability(features(activations))[0] > reader.head.cutoff)
+
+
 def marks(
     reader: NumberReader,
     count: int,
@@ -156,7 +172,11 @@ def marks(
     rng: np.random.Generator,
     tally: Tally,
 ) -> None:
-    """Every kind of mark, at its own size in a cell of 35-90 % of the paper."""
+    """Every kind of mark, at its own size in a cell of 35-90 % of the paper.
+
+    Besides the reading, whether the head refuses each mark read whole
+    (rows "... read whole").
+    """
     for kind in SHAPES:
         group = "marks unseen" if kind in unseen else "marks seen"
         for _ in range(count):
@@ -169,6 +189,9 @@ def marks(
             tally.add(f"mark {kind}", flagged)
             tally.add("marks", flagged)
             tally.add(group, flagged)
+            whole = _whole_flagged(reader, paper)
+            tally.add(f"{kind} read whole", whole)
+            tally.add("marks read whole", whole)
             if not flagged:
                 tally.shown.append((paper, f"{kind}: {_caption(reading)}"))
 
@@ -269,8 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     unseen_marks = set(filter(None, args.unseen_marks.split(",")))
     marks(reader, args.count, unseen_marks, rng, tally)
     for kind in SHAPES:
-        print("  " + tally.line(f"mark {kind}"))
-    for row in ("marks", "marks seen", "marks unseen"):
+        whole = f", refused whole {tally.rate(f'{kind} read whole'):.0%}"
+        print("  " + tally.line(f"mark {kind}") + whole)
+    for row in ("marks", "marks seen", "marks unseen", "marks read whole"):
         print(tally.line(row))
     unseen_all = (
         tally.flagged["letters unseen"]

@@ -220,6 +220,7 @@ class NonDigits(unittest.TestCase):
                 "words unseen",
                 "mark dot",
                 "marks",
+                "marks read whole",
                 "real digits, as in the numbers study",
             ):
                 self.assertIn(row, text)
