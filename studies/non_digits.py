@@ -175,7 +175,7 @@ def marks(
     """Every kind of mark, at its own size in a cell of 35-90 % of the paper.
 
     Besides the reading, whether the head refuses each mark read whole
-    (rows "... read whole").
+    (rows "read whole: ...").
     """
     for kind in SHAPES:
         group = "marks unseen" if kind in unseen else "marks seen"
@@ -190,8 +190,8 @@ def marks(
             tally.add("marks", flagged)
             tally.add(group, flagged)
             whole = _whole_flagged(reader, paper)
-            tally.add(f"{kind} read whole", whole)
-            tally.add("marks read whole", whole)
+            tally.add(f"read whole: {kind}", whole)
+            tally.add("every mark read whole", whole)
             if not flagged:
                 tally.shown.append((paper, f"{kind}: {_caption(reading)}"))
 
@@ -292,9 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     unseen_marks = set(filter(None, args.unseen_marks.split(",")))
     marks(reader, args.count, unseen_marks, rng, tally)
     for kind in SHAPES:
-        whole = f", refused whole {tally.rate(f'{kind} read whole'):.0%}"
+        whole = f", refused whole {tally.rate(f'read whole: {kind}'):.0%}"
         print("  " + tally.line(f"mark {kind}") + whole)
-    for row in ("marks", "marks seen", "marks unseen", "marks read whole"):
+    for row in ("marks", "marks seen", "marks unseen", "every mark read whole"):
         print(tally.line(row))
     unseen_all = (
         tally.flagged["letters unseen"]
