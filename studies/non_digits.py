@@ -2,10 +2,12 @@
 
 Everything is read as ``--predict`` reads a file: the drawing, rendered on
 the app's paper with a random pen, goes through
-:class:`lenet_gui.reading.number.NumberReader` with the not-a-digit head, and
-a drawing counts as flagged when the reading says "not a digit" (its text
-is empty). The drawings use a seed the head's training never used
-(``--seed``); the head's training seeds are 1 and 99.
+:class:`lenet_gui.reading.number.NumberReader` with the not-a-digit head and
+the segment scorer (``--no-scorer``: without it, as figures measured before
+the scorer was used here were read), and a drawing counts as flagged when
+the reading says "not a digit" (its text is empty). The drawings use a
+seed the head's training never used (``--seed``); the head's training seeds
+are 1 and 99.
 
 - Letters, one per drawing, by letter. Letters named by ``--unseen`` were
   left out of the head's training when it was trained with the same
@@ -30,7 +32,7 @@ non-digits it lets through, each with its reading.
 
     python -m studies.non_digits --strokes FILE --mnist DIR [--head FILE]
         [--unseen K,R,e,h,y] [--unseen-marks spiral,...] [--count 40]
-        [--sheets DIR] [--no-mnist] [--no-digits]
+        [--sheets DIR] [--no-mnist] [--no-digits] [--no-scorer]
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from lenet_gui.files.stroke_files import PenDigit, load_pen_digits
 from lenet_gui.imaging.preprocess import from_mnist, preprocess
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.reading.number import NumberReader, Reading
+from lenet_gui.reading.segment_scorer import load_scorer
 from lenet_gui.reading.verdict import features, load_head
 from lenet_gui.training.letters import (
     LETTERS,
@@ -263,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=40, help="drawings per kind")
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--sheets", type=Path, help="folder for the contact sheets")
+    parser.add_argument(
+        "--no-scorer",
+        action="store_true",
+        help="cut numbers without the segment scorer (--predict uses it)",
+    )
     parser.add_argument("--no-mnist", action="store_true")
     parser.add_argument(
         "--no-digits",
@@ -279,9 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     held = set(args.holdout.split(","))
     unseen = set(filter(None, args.unseen.split(",")))
     digits = [d for d in load_pen_digits(args.strokes) if d.writer in held]
-    reader = NumberReader(Classifier.load(), load_head(args.head))
+    scorer = None if args.no_scorer else load_scorer()
+    reader = NumberReader(Classifier.load(), load_head(args.head), scorer)
     assert reader.head is not None
-    print(f"head: {args.head or 'bundled'}, threshold {reader.head.cutoff:.4f}")
+    print(
+        f"head: {args.head or 'bundled'}, threshold {reader.head.cutoff:.4f}; "
+        f"segment scorer: {'no' if scorer is None else 'bundled'}"
+    )
     print(f"seed {args.seed}; unseen letters {sorted(unseen)}; {len(held)} writers")
     tally = Tally()
     letters(reader, args.count, unseen, rng, tally)
