@@ -2,10 +2,12 @@
 
 Everything is read as ``--predict`` reads a file: the drawing, rendered on
 the app's paper with a random pen, goes through
-:class:`lenet_gui.reading.number.NumberReader` with the not-a-digit head, and
-a drawing counts as flagged when the reading says "not a digit" (its text
-is empty). The drawings use a seed the head's training never used
-(``--seed``); the head's training seeds are 1 and 99.
+:class:`lenet_gui.reading.number.NumberReader` with the not-a-digit head and
+the segment scorer (``--no-scorer``: without it, as figures measured before
+the scorer was used here were read), and a drawing counts as flagged when
+the reading says "not a digit" (its text is empty). The drawings use a
+seed the head's training never used (``--seed``); the head's training seeds
+are 1 and 99.
 
 - Letters, one per drawing, by letter. Letters named by ``--unseen`` were
   left out of the head's training when it was trained with the same
@@ -14,7 +16,9 @@ is empty). The drawings use a seed the head's training never used
   people it never saw. Words of 2-4 letters: made of seen letters, and of
   unseen letters only.
 - Marks of every kind of :data:`lenet_gui.training.shapes.SHAPES`, at their
-  own size in a character's cell.
+  own size in a character's cell; by kind, also the share the head refuses
+  when the mark is read whole as one input, so that a mark the head knows
+  but the cutting of numbers lets through is told from one the head misses.
 - Real digits: the pen digits of held-out writers (``--holdout``, never in
   the head's training), drawn as the numbers study draws them (one size,
   pen 24) and at random sizes and pens, plain and in style variants (a 1
@@ -28,7 +32,7 @@ non-digits it lets through, each with its reading.
 
     python -m studies.non_digits --strokes FILE --mnist DIR [--head FILE]
         [--unseen K,R,e,h,y] [--unseen-marks spiral,...] [--count 40]
-        [--sheets DIR] [--no-mnist] [--no-digits]
+        [--sheets DIR] [--no-mnist] [--no-digits] [--no-scorer]
 """
 
 from __future__ import annotations
@@ -45,9 +49,10 @@ from PySide6.QtWidgets import QApplication
 from lenet_gui.drawing.paper import render
 from lenet_gui.files.idx import load_mnist
 from lenet_gui.files.stroke_files import PenDigit, load_pen_digits
-from lenet_gui.imaging.preprocess import from_mnist
+from lenet_gui.imaging.preprocess import from_mnist, preprocess
 from lenet_gui.network.classifier import Classifier, use_one_thread
 from lenet_gui.reading.number import NumberReader, Reading
+from lenet_gui.reading.segment_scorer import load_scorer
 from lenet_gui.reading.verdict import features, load_head
 from lenet_gui.training.letters import (
     LETTERS,
@@ -149,6 +154,20 @@ def letters(
                 tally.shown.append((paper, f"{''.join(word)}: {_caption(reading)}"))
 
 
+def _whole_flagged(reader: NumberReader, paper: np.ndarray) -> bool:
+    """Whether the head refuses the whole drawing read as one input.
+
+    A mark the head refuses whole but the reading lets through was cut
+    into pieces that each pass as a digit (a heart into "57", an infinity
+    sign into "00"): the cutting, not the head, let it through.
+    """
+    x = preprocess(paper)
+    if x is None or reader.head is None:
+        return False
+    _, activations = reader.classifier.outputs(x[None])
+    return bool(reader.head.probability(features(activations))[0] > reader.head.cutoff)
+
+
 def marks(
     reader: NumberReader,
     count: int,
@@ -156,7 +175,11 @@ def marks(
     rng: np.random.Generator,
     tally: Tally,
 ) -> None:
-    """Every kind of mark, at its own size in a cell of 35-90 % of the paper."""
+    """Every kind of mark, at its own size in a cell of 35-90 % of the paper.
+
+    Besides the reading, whether the head refuses each mark read whole
+    (rows "read whole: ...").
+    """
     for kind in SHAPES:
         group = "marks unseen" if kind in unseen else "marks seen"
         for _ in range(count):
@@ -169,6 +192,9 @@ def marks(
             tally.add(f"mark {kind}", flagged)
             tally.add("marks", flagged)
             tally.add(group, flagged)
+            whole = _whole_flagged(reader, paper)
+            tally.add(f"read whole: {kind}", whole)
+            tally.add("every mark read whole", whole)
             if not flagged:
                 tally.shown.append((paper, f"{kind}: {_caption(reading)}"))
 
@@ -240,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=40, help="drawings per kind")
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--sheets", type=Path, help="folder for the contact sheets")
+    parser.add_argument(
+        "--no-scorer",
+        action="store_true",
+        help="cut numbers without the segment scorer (--predict uses it)",
+    )
     parser.add_argument("--no-mnist", action="store_true")
     parser.add_argument(
         "--no-digits",
@@ -256,9 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     held = set(args.holdout.split(","))
     unseen = set(filter(None, args.unseen.split(",")))
     digits = [d for d in load_pen_digits(args.strokes) if d.writer in held]
-    reader = NumberReader(Classifier.load(), load_head(args.head))
+    scorer = None if args.no_scorer else load_scorer()
+    reader = NumberReader(Classifier.load(), load_head(args.head), scorer)
     assert reader.head is not None
-    print(f"head: {args.head or 'bundled'}, threshold {reader.head.cutoff:.4f}")
+    print(
+        f"head: {args.head or 'bundled'}, threshold {reader.head.cutoff:.4f}; "
+        f"segment scorer: {'no' if scorer is None else 'bundled'}"
+    )
     print(f"seed {args.seed}; unseen letters {sorted(unseen)}; {len(held)} writers")
     tally = Tally()
     letters(reader, args.count, unseen, rng, tally)
@@ -269,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     unseen_marks = set(filter(None, args.unseen_marks.split(",")))
     marks(reader, args.count, unseen_marks, rng, tally)
     for kind in SHAPES:
-        print("  " + tally.line(f"mark {kind}"))
-    for row in ("marks", "marks seen", "marks unseen"):
+        whole = f", refused whole {tally.rate(f'read whole: {kind}'):.0%}"
+        print("  " + tally.line(f"mark {kind}") + whole)
+    for row in ("marks", "marks seen", "marks unseen", "every mark read whole"):
         print(tally.line(row))
     unseen_all = (
         tally.flagged["letters unseen"]

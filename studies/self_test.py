@@ -220,10 +220,13 @@ class NonDigits(unittest.TestCase):
                 "words unseen",
                 "mark dot",
                 "marks",
+                "every mark read whole",
                 "real digits, as in the numbers study",
             ):
                 self.assertIn(row, text)
             self.assertIn("(n=14)", text)  # the held-out writer's 14 digits
+            whole = next(r for r in text.splitlines() if r.startswith("every mark"))
+            self.assertIn(f"(n={len(non_digits.SHAPES)})", whole)  # one of each kind
             for name in ("refused-digits.png", "passed-non-digits.png"):
                 self.assertGreater((Path(scratch) / name).stat().st_size, 0)
 
