@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from lenet_gui.drawing.paper import render
 from lenet_gui.files.stroke_files import load_pen_digits
@@ -85,3 +87,26 @@ def test_a_shape_says_not_a_digit_and_the_views_still_show_it(window):
     assert window.session.last_result is not None  # what the network computed
     label = window.findChild(PredictionLabel)
     assert "Not a digit?" in label.accessibleName()
+
+
+def test_the_tags_of_digits_that_overlap_stay_apart_and_in_sight(window):
+    """A 1 inside the box of the 7 it touches still shows its own tag."""
+    boxes = window.reading_view.boxes
+    # Paper boxes as the strokes of a touching "17" give them, then apart.
+    overlapping = [(140, 100, 200, 300), (150, 95, 320, 300), (330, 100, 400, 300)]
+    boxes.set_boxes(overlapping, ["1", "7", "4"], 0, False)
+    tags = [boxes.tag_rect(i) for i in range(3)]
+    for a, b in itertools.combinations(tags, 2):
+        assert not a.intersects(b)
+    assert all(t.width() >= t.height() for t in tags)
+    assert [t.left() for t in tags] == sorted(t.left() for t in tags)
+    # A tag apart from the others keeps its frame's width, as before.
+    frame = boxes._frame(overlapping[2])
+    assert tags[2].left() == int(frame.left())
+    assert tags[2].width() == max(tags[2].height(), int(frame.right()) - tags[2].left())
+    # Each tag still chooses its digit.
+    chosen = []
+    boxes.digitChosen.connect(chosen.append)
+    for tag in tags:
+        QTest.mouseClick(boxes, Qt.MouseButton.LeftButton, pos=tag.center())
+    assert chosen == [0, 1, 2]

@@ -64,12 +64,24 @@ class DigitBoxes(QWidget):
         return list(self._boxes)
 
     def tag_rect(self, index: int) -> QRect:
-        """Where the tag of digit `index` is, in widget pixels."""
-        frame = self._frame(self._boxes[index])
-        top = max(0, int(frame.top()) - self._TAG)
-        return QRect(
-            int(frame.left()), top, max(self._TAG, int(frame.width())), self._TAG
-        )
+        """Where the tag of digit `index` is, in widget pixels.
+
+        Above its frame and as wide; where frames overlap (digits that
+        touch), a tag ends where the next frame begins and starts after the
+        tag before it, so every tag stays in sight (never narrower than it
+        is tall).
+        """
+        frames = [self._frame(box) for box in self._boxes]
+        after = -self._TAG  # where the tag before ends
+        for k, frame in enumerate(frames[: index + 1]):
+            left = max(int(frame.left()), after + 2)
+            end = int(frame.right())
+            if k + 1 < len(frames):
+                end = min(end, int(frames[k + 1].left()) - 2)
+            width = max(self._TAG, end - left)
+            after = left + width
+        top = max(0, int(frames[index].top()) - self._TAG)
+        return QRect(left, top, width, self._TAG)
 
     def _frame(self, box: Box) -> QRectF:
         paper = self._canvas.paper_rect()
