@@ -13,7 +13,6 @@ Uses torch and numpy, never Qt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -26,23 +25,17 @@ from lenet_gui.reading.crossing import (
     fragment_places,
 )
 from lenet_gui.reading.fragments import split_at_crossings
-from lenet_gui.reading.path_verdict import FLOOR, refusal, unsure_split
+from lenet_gui.reading.path_verdict import (
+    Terms,
+    candidate_scores,
+    refusal,
+    unsure_split,
+)
 from lenet_gui.reading.pieces import Pieces
 from lenet_gui.reading.result import DigitRead, Reading
 from lenet_gui.reading.segment_scorer import WHOLE, SegmentScorer, scorer_inputs
 
-__all__ = ["Terms", "read_fragments"]
-
-
-@dataclass(frozen=True)
-class Terms:
-    """The reader's terms of a candidate's score (see its module)."""
-
-    digit_bonus: float
-    cut_cost: float
-    scorer_weight: float
-    head_in_path: bool
-    wide_whole: float
+__all__ = ["read_fragments"]
 
 
 class _Reader(Protocol):
@@ -81,11 +74,8 @@ def read_fragments(
     remember = transform is None and not ablation
     probabilities, chances, f6 = reader.reads.batch(batch, ablation, remember)
     place, cuts = fragment_places(fragments, sets)
-    scores = np.maximum(np.log(probabilities.max(axis=1)), FLOOR) + terms.digit_bonus
-    if terms.head_in_path:
-        scores += np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), FLOOR)
     whole_log = scorer.log_probabilities(scorer_inputs(f6, probabilities, place))
-    scores += terms.scorer_weight * np.maximum(whole_log[:, WHOLE], FLOOR)
+    scores = candidate_scores(probabilities, chances, whole_log[:, WHOLE], terms)
     scores -= terms.cut_cost * cuts / 2.0
     x0, _, x1, _ = fragments.box(range(fragments.count))
     if x1 - x0 > terms.wide_whole * fragments.height:

@@ -38,9 +38,15 @@ from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.classifier import Classifier, Prediction
 from lenet_gui.network.model import Ablation
 from lenet_gui.reading.candidate_reads import CandidateReads
-from lenet_gui.reading.crossing_reader import Terms, read_fragments
+from lenet_gui.reading.crossing_reader import read_fragments
 from lenet_gui.reading.fragments import widest_cut_stroke
-from lenet_gui.reading.path_verdict import FLOOR, PATH_FLOOR, refusal, unsure_split
+from lenet_gui.reading.path_verdict import (
+    PATH_FLOOR,
+    Terms,
+    candidate_scores,
+    refusal,
+    unsure_split,
+)
 from lenet_gui.reading.pieces import Pieces, columns_apart, cut_apart, find_pieces
 from lenet_gui.reading.result import (
     NOT_A_DIGIT,
@@ -57,7 +63,7 @@ from lenet_gui.reading.segment_scorer import (
     places,
     scorer_inputs,
 )
-from lenet_gui.reading.stroke_runs import RunTerms, StrokeInk, StrokeRuns
+from lenet_gui.reading.stroke_runs import StrokeInk, StrokeRuns
 from lenet_gui.reading.verdict import NotDigitHead
 
 __all__ = [
@@ -223,8 +229,7 @@ class NumberReader:
         found = strokes()
         if len(found) < 2:
             return reading
-        terms = RunTerms(DIGIT_BONUS, SCORER_WEIGHT, HEAD_IN_PATH)
-        by_strokes = self.runs.read(self.reads, self.scorer, found, terms, how)
+        by_strokes = self.runs.read(self.reads, self.scorer, found, _terms(), how)
         if by_strokes is None or by_strokes.not_digit is not None:
             return reading
         count = len(by_strokes.digits)
@@ -350,16 +355,11 @@ class NumberReader:
             batch = np.stack([transform(x) for x in batch])
         remember = transform is None and not ablation
         probabilities, chances, f6 = self.reads.batch(batch, ablation, remember)
-        top = probabilities.max(axis=1)
-        doubt = np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), FLOOR)
-        scores = np.maximum(np.log(top), FLOOR) + DIGIT_BONUS
-        if self.scorer is None or HEAD_IN_PATH:
-            scores += doubt
+        whole_log = None
         if self.scorer is not None:
             x = scorer_inputs(f6, probabilities, places(pieces, spans))
-            scores += SCORER_WEIGHT * np.maximum(
-                self.scorer.log_probabilities(x)[:, WHOLE], FLOOR
-            )
+            whole_log = self.scorer.log_probabilities(x)[:, WHOLE]
+        scores = candidate_scores(probabilities, chances, whole_log, _terms())
         joined = pieces.joined
         for index, (_, stop) in enumerate(spans):
             if stop < n and joined[stop - 1] == joined[stop]:
@@ -397,8 +397,8 @@ class NumberReader:
             judged=self.head is not None,
             strokes=strokes,
         )
-        scores = {k: float(v[0]) for k, v in paths.items()}
-        return Reading(tuple(digits), refused, unsure, scores)
+        totals = {k: float(v[0]) for k, v in paths.items()}
+        return Reading(tuple(digits), refused, unsure, totals)
 
 
 def _crossed_path(

@@ -13,13 +13,22 @@ Uses numpy, never Qt.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from lenet_gui.reading.result import NOT_A_DIGIT, NOT_DIGITS, DigitRead
 from lenet_gui.reading.verdict import pieces_not_digits
 
-__all__ = ["FLOOR", "PATH_FLOOR", "UNSURE", "refusal", "unsure_split"]
+__all__ = [
+    "FLOOR",
+    "PATH_FLOOR",
+    "UNSURE",
+    "Terms",
+    "candidate_scores",
+    "refusal",
+    "unsure_split",
+]
 
 #: Log-probabilities are floored here, so one impossible candidate does not
 #: give -inf.
@@ -32,6 +41,40 @@ UNSURE = math.log(3.0)
 #: as a whole digit (a letter F cut into "15", a star into "82"). Digits that
 #: touch and are read right score above -2.5 per digit (writers w19-w24).
 PATH_FLOOR = -3.0
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The number reader's terms of a candidate's score (see its module)."""
+
+    digit_bonus: float
+    cut_cost: float
+    scorer_weight: float
+    head_in_path: bool
+    wide_whole: float
+
+
+def candidate_scores(
+    probabilities: np.ndarray,
+    chances: np.ndarray,
+    whole: np.ndarray | None,
+    terms: Terms,
+) -> np.ndarray:
+    """Return the (N,) scores of candidates, on the one scale every reading uses.
+
+    The log of the network's top probability, the digit bonus, the log of
+    the head's chance that it is a digit (always without the scorer, else
+    when `terms.head_in_path`), and the scorer's log-probability that it is
+    one whole digit, weighted (`whole`, (N,); None without the scorer); each
+    log floored at :data:`FLOOR`. The cuts' costs are the caller's.
+    """
+    scores = np.maximum(np.log(probabilities.max(axis=1)), FLOOR) + terms.digit_bonus
+    if whole is None or terms.head_in_path:
+        scores += np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), FLOOR)
+    if whole is not None:
+        scores += terms.scorer_weight * np.maximum(whole, FLOOR)
+    return scores
+
 
 # One best path per number of digits: its score and its candidates.
 Paths = dict[int, tuple[float, list[int]]]

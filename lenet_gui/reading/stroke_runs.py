@@ -28,7 +28,12 @@ import numpy as np
 from lenet_gui.imaging.preprocess import preprocess_ink
 from lenet_gui.network.model import Ablation
 from lenet_gui.reading.candidate_reads import CandidateReads
-from lenet_gui.reading.path_verdict import FLOOR, refusal, unsure_split
+from lenet_gui.reading.path_verdict import (
+    Terms,
+    candidate_scores,
+    refusal,
+    unsure_split,
+)
 from lenet_gui.reading.recent import Recent
 from lenet_gui.reading.result import DigitRead, Reading
 from lenet_gui.reading.search import best_paths
@@ -39,7 +44,7 @@ from lenet_gui.reading.segment_scorer import (
     scorer_inputs,
 )
 
-__all__ = ["MAX_RUN", "MAX_STROKES", "RunTerms", "StrokeInk", "StrokeRuns"]
+__all__ = ["MAX_RUN", "MAX_STROKES", "StrokeInk", "StrokeRuns"]
 
 #: A digit is at most this many consecutive strokes (a 4, 5 or barred 7 has
 #: two or three; a 5 retraced, four).
@@ -106,15 +111,6 @@ def _run_ink(strokes: Sequence[StrokeInk]) -> tuple[np.ndarray, Box]:
     return ink, (x0, y0, x1, y1)
 
 
-@dataclass(frozen=True)
-class RunTerms:
-    """The terms of a run's score, as the number reader weighs a candidate's."""
-
-    digit_bonus: float
-    scorer_weight: float
-    head_in_path: bool
-
-
 class StrokeRuns:
     """Read strokes as digits, the runs' network inputs remembered by their keys."""
 
@@ -135,7 +131,7 @@ class StrokeRuns:
         reads: CandidateReads,
         scorer: SegmentScorer,
         strokes: Sequence[StrokeInk],
-        terms: RunTerms,
+        terms: Terms,
         how: tuple[Ablation | None, Transform | None],
     ) -> Reading | None:
         """Read the strokes as the best split into runs; None with no ink.
@@ -148,8 +144,9 @@ class StrokeRuns:
             The segment scorer.
         strokes : sequence of StrokeInk
             The strokes, in the order they were drawn.
-        terms : RunTerms
-            The weights of a run's score.
+        terms : Terms
+            The weights of a run's score (no cut goes through a stroke, so
+            its cut cost is never charged).
         how : tuple
             Units switched off and the input's distortion, as for
             :meth:`NumberReader.read <lenet_gui.reading.number.NumberReader.read>`.
@@ -171,13 +168,10 @@ class StrokeRuns:
             batch = np.stack([transform(x) for x in batch])
         remember = transform is None and not ablation
         probabilities, chances, f6 = reads.batch(batch, ablation, remember)
-        doubt = np.maximum(np.log1p(-np.minimum(chances, 1.0 - 1e-12)), FLOOR)
-        scores = np.maximum(np.log(probabilities.max(axis=1)), FLOOR)
-        scores += terms.digit_bonus + (doubt if terms.head_in_path else 0.0)
         line = _union(boxes)
         place = np.stack([geometry(box, line, False, False) for box in boxes])
         whole = scorer.log_probabilities(scorer_inputs(f6, probabilities, place))
-        scores += terms.scorer_weight * np.maximum(whole[:, WHOLE], FLOOR)
+        scores = candidate_scores(probabilities, chances, whole[:, WHOLE], terms)
         paths = best_paths(n, spans, scores)
         if not paths:
             return None  # a stroke too faint to read on its own splits nothing
