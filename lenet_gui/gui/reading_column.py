@@ -109,10 +109,13 @@ class ReadingColumn(QWidget):
     @Slot()
     def _on_canvas_drawing_changed(self) -> None:
         paper = self.canvas.paper
+        pen_down = paper.drawing_stroke
+        # While the pen moves the strokes are not read (they wait for it to
+        # lift): no copy of them, and of the growing stroke, at every move.
         self._session.set_drawing(
             self.canvas.to_array(),
-            pen_down=paper.drawing_stroke,
-            strokes=paper.strokes_now(),
+            pen_down=pen_down,
+            strokes=None if pen_down else paper.strokes_now(),
         )
 
     @Slot(object)
